@@ -1,0 +1,870 @@
+// The deterministic cluster simulator: N nodes of the real Raft core over a virtual clock and
+// a virtual network, with faults, checked after every event.
+//
+// A run is a pure function of its seed. Each node is the real RawNode over a MemoryStorage that
+// plays the disk: a crash throws away the RawNode and every Ready not yet persisted, and a
+// restart builds a new RawNode from what the "disk" holds. The host loop is modelled as the
+// real one is: take a Ready, persist it (taking a random disk latency, during which messages
+// and ticks keep arriving), then send its messages, apply, and advance.
+
+import { ConfChangeType } from '../conf-change.js';
+import { isRaftError } from '../errors.js';
+import { RawNode, type Ready } from '../raw-node.js';
+import type { PlantedBugs } from '../raft.js';
+import { SnapshotAssembler, splitSnapshot, type SnapshotChunk } from '../snapshot-chunks.js';
+import { MemoryStorage } from '../storage.js';
+import { EntryType, MessageType, Role, type Entry, type Message, type NodeId } from '../types.js';
+import { EventQueue } from './event-queue.js';
+import { GENESIS_HASH, InvariantChecker, payloadOf, type Violation } from './invariants.js';
+import { Prng } from './prng.js';
+
+export const TICK_MS = 10;
+
+/** How hostile a run is. Each seed draws its own profile unless one is given. */
+export interface FaultProfile {
+  style: 'calm' | 'chaos' | 'leader-killer';
+  /** Virtual milliseconds of faults before everything heals. */
+  faultMs: number;
+  dropRate: number;
+  duplicateRate: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** Chance a message is held back long enough to arrive far out of order. */
+  longDelayRate: number;
+  /** Mean time between partition changes (0 = never). */
+  partitionEveryMs: number;
+  /** Mean time between crashes (0 = never). */
+  crashEveryMs: number;
+  /** Chance a crash hits the current leader rather than a random node. */
+  crashLeaderRate: number;
+  /** Chance a node that just won an election crashes within a few ms (a flapping machine). */
+  crashNewLeaderRate: number;
+  /** Chance a node crashes right after granting a vote (and comes back after restartAfterMs). */
+  crashAfterVoteRate: number;
+  /** Chance a node crashes right after persisting a Ready, before sending its messages. */
+  crashAfterPersistRate: number;
+  restartAfterMs: readonly [number, number];
+  /**
+   * 'delay': a crashed node restarts after restartAfterMs. 'quorum': crashed nodes stay down
+   * while a majority of the initial voters is up, and one random crashed node restarts when
+   * fewer are (so most leaders need every live node, which breeds divergent logs).
+   */
+  restartPolicy: 'delay' | 'quorum';
+  proposeEveryMs: number;
+  readEveryMs: number;
+  /** Mean time between membership changes (0 = never). */
+  membershipEveryMs: number;
+  /** Mean time between leadership transfers (0 = never). */
+  transferEveryMs: number;
+  /** A node snapshots its state machine after this many applied entries. */
+  snapshotEveryEntries: number;
+  /** Entries kept in the log behind a snapshot. */
+  keepAfterSnapshot: number;
+  diskLatencyMs: readonly [number, number];
+  /** Chance the "transport" reports a snapshot's fate to the leader (else the core's timeout retries). */
+  reportSnapshotRate: number;
+  snapshotChunkBytes: number;
+  maxMsgBytes: number;
+  maxInflightMsgs: number;
+  maxUncommittedBytes: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+}
+
+export interface SimOptions {
+  readonly seed: number;
+  /** Voters at the start: 3, 5 or 7. */
+  readonly nodes: number;
+  /** Virtual milliseconds of faults before everything heals (default: the profile's). */
+  readonly faultMs?: number;
+  /** After healing: a leader must commit a new proposal within this many virtual ms. */
+  readonly livenessBoundMs?: number;
+  readonly profile?: Partial<FaultProfile>;
+  readonly bugs?: PlantedBugs;
+  /** Record an event trace (used when replaying a failing seed). */
+  readonly trace?: boolean;
+  readonly traceLimit?: number;
+  /** Also trace every delivered message (very verbose). */
+  readonly traceMessages?: boolean;
+}
+
+export interface SimResult {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly violations: readonly Violation[];
+  readonly trace: readonly string[];
+  readonly stats: SimStats;
+  readonly profile: FaultProfile;
+}
+
+export interface SimStats {
+  virtualMs: number;
+  events: number;
+  messagesSent: number;
+  messagesDropped: number;
+  elections: number;
+  crashes: number;
+  proposalsAcked: number;
+  readsServed: number;
+  snapshotsSent: number;
+  snapshotsInstalled: number;
+  membershipChanges: number;
+  transfers: number;
+  /** Virtual ms from healing to the first commit of a new proposal. */
+  recoveryMs: number;
+}
+
+type SimEvent =
+  | { kind: 'tick'; node: NodeId; inc: number }
+  | { kind: 'deliver'; msg: Message }
+  | { kind: 'chunk'; chunk: SnapshotChunk }
+  | { kind: 'persisted'; node: NodeId; inc: number }
+  | { kind: 'snap-status'; leader: NodeId; to: NodeId; ok: boolean }
+  | { kind: 'partition' }
+  | { kind: 'crash' }
+  | { kind: 'crash-node'; node: NodeId; inc: number }
+  | { kind: 'restart'; node: NodeId }
+  | { kind: 'restore-quorum' }
+  | { kind: 'propose' }
+  | { kind: 'read' }
+  | { kind: 'membership' }
+  | { kind: 'transfer' }
+  | { kind: 'heal' }
+  | { kind: 'probe' };
+
+interface Pending {
+  readonly payload: string;
+  readonly inc: number;
+  readonly index: number;
+  readonly term: number;
+}
+
+/** One simulated machine: the disk survives crashes, everything else does not. */
+class SimNode {
+  readonly disk = new MemoryStorage();
+  raw: RawNode | undefined;
+  inc = 0;
+  inFlight: Ready | undefined;
+  applied = 0;
+  hash = GENESIS_HASH;
+  readonly assembler = new SnapshotAssembler();
+  readonly pending = new Map<number, Pending>();
+
+  constructor(readonly id: NodeId) {}
+
+  get live(): boolean {
+    return this.raw !== undefined;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Draws a seed's fault profile. Three styles, so that rare interleavings become common:
+ * - calm: delays only, to exercise the happy paths under load;
+ * - chaos: every kind of fault mixed (drops, duplicates, partitions, crashes, membership and
+ *   leadership changes, snapshots);
+ * - leader-killer: whoever leads dies soon, often right after winning, and a bare majority is
+ *   kept up. This is what breeds divergent uncommitted tails across terms (the paper's Fig. 8);
+ *   it runs longer, since every leader change takes an election timeout.
+ */
+export function drawProfile(rng: Prng): FaultProfile {
+  const style = rng.pick(['calm', 'chaos', 'chaos', 'chaos', 'chaos', 'leader-killer', 'leader-killer', 'leader-killer'] as const);
+  const calm = style === 'calm';
+  const killer = style === 'leader-killer';
+  return {
+    style,
+    faultMs: killer ? 15000 : rng.pick([2000, 4000]),
+    dropRate: calm ? 0 : killer ? rng.pick([0.05, 0.05, 0.2]) : rng.pick([0, 0.01, 0.05, 0.1, 0.2]),
+    duplicateRate: calm ? 0 : rng.pick([0, 0.02, 0.1]),
+    minDelayMs: 1,
+    maxDelayMs: rng.pick([2, 10, 30]),
+    longDelayRate: calm ? 0 : rng.pick([0, 0.01, 0.05]),
+    partitionEveryMs: calm ? 0 : killer ? rng.pick([0, 0, 1000]) : rng.pick([0, 300, 800, 2000]),
+    crashEveryMs: calm ? 0 : killer ? rng.pick([100, 200]) : rng.pick([0, 250, 600, 1500]),
+    crashLeaderRate: killer ? 1 : rng.pick([0, 0.5, 0.9]),
+    crashNewLeaderRate: calm ? 0 : killer ? rng.pick([0.3, 0.3, 0.8]) : rng.pick([0, 0, 0.2]),
+    crashAfterVoteRate: calm ? 0 : rng.pick([0, 0, 0.1, 0.3]),
+    crashAfterPersistRate: calm ? 0 : rng.pick([0, 0.002, 0.01]),
+    restartAfterMs: killer ? [5, rng.pick([150, 600])] : [20, rng.pick([200, 800, 2000])],
+    restartPolicy: killer ? rng.pick(['delay', 'quorum', 'quorum', 'quorum'] as const) : 'delay',
+    proposeEveryMs: killer ? rng.pick([2, 5, 8]) : rng.pick([2, 5, 8, 25]),
+    readEveryMs: rng.pick([0, 20, 60]),
+    membershipEveryMs: killer ? 0 : rng.pick([0, 0, 400, 1200]),
+    transferEveryMs: killer ? 0 : rng.pick([0, 500, 1500]),
+    snapshotEveryEntries: rng.pick([5, 20, 100, 100000]),
+    keepAfterSnapshot: rng.pick([0, 2, 10]),
+    diskLatencyMs: rng.pick([
+      [0, 0],
+      [0, 2],
+      [1, 8],
+    ] as const),
+    reportSnapshotRate: rng.pick([0, 0.5, 1]),
+    snapshotChunkBytes: rng.pick([4, 16, 1024]),
+    // Tiny messages separate a new leader's first entry from the old ones it re-sends.
+    maxMsgBytes: killer ? rng.pick([1, 1, 100]) : rng.pick([1, 100, 1 << 20]),
+    maxInflightMsgs: killer ? rng.pick([1, 4]) : rng.pick([1, 4, 256]),
+    maxUncommittedBytes: rng.pick([64, 1024]),
+    preVote: rng.chance(0.75),
+    checkQuorum: rng.chance(0.75),
+  };
+}
+
+export class Simulation {
+  readonly checker: InvariantChecker;
+  readonly profile: FaultProfile;
+  private readonly rng: Prng;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly nodes = new Map<NodeId, SimNode>();
+  private now = 0;
+  private readonly trace: string[] = [];
+  private nextPayload = 0;
+  private nextRead = 0;
+  private nextNodeNumber: number;
+  /** Directed links that drop everything: "from>to". */
+  private readonly cut = new Set<string>();
+  private healed = false;
+  private healedAt = 0;
+  private probeIndex: { node: NodeId; term: number; payload: string } | undefined;
+  private recovered = false;
+  readonly stats: SimStats = {
+    virtualMs: 0,
+    events: 0,
+    messagesSent: 0,
+    messagesDropped: 0,
+    elections: 0,
+    crashes: 0,
+    proposalsAcked: 0,
+    readsServed: 0,
+    snapshotsSent: 0,
+    snapshotsInstalled: 0,
+    membershipChanges: 0,
+    transfers: 0,
+    recoveryMs: -1,
+  };
+  private readonly faultMs: number;
+  private readonly livenessBoundMs: number;
+
+  constructor(private readonly options: SimOptions) {
+    this.rng = new Prng(options.seed, 0);
+    this.profile = { ...drawProfile(new Prng(options.seed, 1)), ...options.profile };
+    this.checker = new InvariantChecker(() => this.now);
+    this.faultMs = options.faultMs ?? this.profile.faultMs;
+    this.livenessBoundMs = options.livenessBoundMs ?? 10000;
+    this.nextNodeNumber = options.nodes + 1;
+  }
+
+  // ------------------------------------------------------------------ running
+
+  run(): SimResult {
+    const voters = Array.from({ length: this.options.nodes }, (_, i) => `n${i + 1}`);
+    const genesis = encoder.encode(JSON.stringify({ index: 1, hash: GENESIS_HASH }));
+    for (const id of voters) {
+      const node = new SimNode(id);
+      // The same bootstrap as `bootstrap()`, done synchronously: snapshot at 1, term 1.
+      node.disk.saveSync({
+        snapshot: { meta: { index: 1, term: 1, conf: { voters, learners: [] } }, data: genesis },
+        hardState: { term: 1, vote: '', commit: 1 },
+      });
+      this.nodes.set(id, node);
+      this.start(node);
+    }
+    const p = this.profile;
+    this.schedule(this.faultMs, { kind: 'heal' });
+    if (p.partitionEveryMs > 0) this.scheduleIn(this.expo(p.partitionEveryMs), { kind: 'partition' });
+    if (p.crashEveryMs > 0) this.scheduleIn(this.expo(p.crashEveryMs), { kind: 'crash' });
+    if (p.membershipEveryMs > 0) this.scheduleIn(this.expo(p.membershipEveryMs), { kind: 'membership' });
+    if (p.transferEveryMs > 0) this.scheduleIn(this.expo(p.transferEveryMs), { kind: 'transfer' });
+    this.scheduleIn(p.proposeEveryMs, { kind: 'propose' });
+    if (p.readEveryMs > 0) this.scheduleIn(p.readEveryMs, { kind: 'read' });
+
+    const deadline = this.faultMs + this.livenessBoundMs;
+    while (this.checker.ok) {
+      const ev = this.queue.pop();
+      if (!ev) break;
+      if (ev.at > deadline) {
+        this.now = deadline;
+        break;
+      }
+      this.now = ev.at;
+      this.stats.events++;
+      this.handle(ev.event);
+      if (!this.checker.ok) break;
+      this.checker.afterStep(this.liveViews());
+      if (this.recovered && this.converged()) break;
+    }
+    if (this.checker.ok) this.finalChecks();
+    this.stats.virtualMs = this.now;
+    this.stats.proposalsAcked = this.checker.acked.size;
+    this.stats.readsServed = this.checker.readsServed;
+    this.stats.elections = this.checker.leaderCount();
+    return {
+      seed: this.options.seed,
+      nodes: this.options.nodes,
+      violations: this.checker.violations,
+      trace: this.trace,
+      stats: this.stats,
+      profile: this.profile,
+    };
+  }
+
+  private *liveViews(): Iterable<{ id: NodeId; raft: RawNode['raft'] }> {
+    for (const n of this.nodes.values()) if (n.raw) yield { id: n.id, raft: n.raw.raft };
+  }
+
+  private schedule(at: number, e: SimEvent): void {
+    this.queue.push(at, e);
+  }
+
+  private scheduleIn(ms: number, e: SimEvent): void {
+    this.queue.push(this.now + ms, e);
+  }
+
+  private expo(mean: number): number {
+    return Math.max(1, Math.round(-Math.log(1 - this.rng.next()) * mean));
+  }
+
+  private log(line: string): void {
+    if (!this.options.trace) return;
+    this.trace.push(`${String(this.now).padStart(6)}ms ${line}`);
+    const limit = this.options.traceLimit ?? 4000;
+    if (this.trace.length > limit * 2) this.trace.splice(0, this.trace.length - limit);
+  }
+
+  // ------------------------------------------------------------------ nodes
+
+  private start(node: SimNode): void {
+    node.inc++;
+    node.raw = new RawNode({
+      id: node.id,
+      storage: node.disk,
+      random: ((rng) => () => rng.next())(new Prng(this.options.seed, 1000 + this.nodeNumber(node.id) * 1000 + node.inc)),
+      maxMsgBytes: this.profile.maxMsgBytes,
+      maxInflightMsgs: this.profile.maxInflightMsgs,
+      maxUncommittedBytes: this.profile.maxUncommittedBytes,
+      preVote: this.profile.preVote,
+      checkQuorum: this.profile.checkQuorum,
+      ...(this.options.bugs ? { plantedBugs: this.options.bugs } : {}),
+    });
+    // The state machine restarts from the snapshot and re-applies the committed log.
+    const snap = node.disk.snapshot();
+    if (snap.meta.index > 0) this.loadSnapshot(node, snap.data);
+    else {
+      node.applied = 0;
+      node.hash = GENESIS_HASH;
+    }
+    node.pending.clear();
+    node.assembler.reset();
+    this.checker.onRestart(node.id, node.disk.hardStateNow().commit);
+    // Ticks start at a random phase so nodes do not tick in lockstep.
+    this.scheduleIn(this.rng.int(1, TICK_MS), { kind: 'tick', node: node.id, inc: node.inc });
+    this.log(`${node.id} started (incarnation ${node.inc}, commit ${node.disk.hardStateNow().commit}, last ${node.disk.lastIndex()})`);
+  }
+
+  private nodeNumber(id: NodeId): number {
+    return Number(id.slice(1));
+  }
+
+  /** `quickRestart`: a supervisor brings the process straight back (1–10 ms). */
+  private crash(node: SimNode, why: string, quickRestart = false): void {
+    if (!node.raw) return;
+    this.stats.crashes++;
+    this.log(`${node.id} CRASH (${why})${node.inFlight ? ', unpersisted Ready lost' : ''}`);
+    node.raw = undefined;
+    node.inFlight = undefined;
+    node.inc++;
+    // Removed nodes come back too: a stale node must not disturb the cluster.
+    if (this.healed || quickRestart) {
+      this.scheduleIn(this.rng.int(1, 10), { kind: 'restart', node: node.id });
+    } else if (this.profile.restartPolicy === 'delay') {
+      const [lo, hi] = this.profile.restartAfterMs;
+      this.scheduleIn(this.rng.int(lo, hi), { kind: 'restart', node: node.id });
+    } else {
+      this.scheduleIn(this.rng.int(1, 20), { kind: 'restore-quorum' });
+    }
+  }
+
+  private loadSnapshot(node: SimNode, data: Uint8Array): void {
+    const s = JSON.parse(new TextDecoder().decode(data)) as { index: number; hash: string };
+    node.applied = s.index;
+    node.hash = s.hash;
+    this.checker.onRestore(node.id, s.index, s.hash);
+  }
+
+  /** Runs the host loop for a node: take a Ready and start persisting it. */
+  private pump(node: SimNode): void {
+    while (node.raw && !node.inFlight && node.raw.hasReady()) {
+      const rd = node.raw.ready();
+      node.inFlight = rd;
+      const [lo, hi] = this.profile.diskLatencyMs;
+      const latency = rd.entries.length > 0 || rd.hardState || rd.snapshot ? this.rng.int(lo, hi) : 0;
+      if (latency > 0) {
+        this.scheduleIn(latency, { kind: 'persisted', node: node.id, inc: node.inc });
+        return;
+      }
+      this.finishReady(node);
+    }
+  }
+
+  private finishReady(node: SimNode): void {
+    const rd = node.inFlight!;
+    const raw = node.raw!;
+    // 1. Persist, atomically.
+    node.disk.saveSync({ snapshot: rd.snapshot, entries: rd.entries, hardState: rd.hardState });
+    this.checker.onPersist(node.id, rd.entries, rd.hardState?.commit, (i) => {
+      try {
+        return node.disk.term(i);
+      } catch {
+        return undefined;
+      }
+    });
+    if (rd.softState) {
+      this.log(`${node.id} is ${rd.softState.role} (term ${raw.raft.term}, leader ${rd.softState.leader || '-'})`);
+      if (rd.softState.role === Role.Leader && !this.healed && this.rng.chance(this.profile.crashNewLeaderRate)) {
+        // Either before its first messages leave (the paper's Fig. 8 leaders) or shortly after.
+        if (this.rng.chance(0.5)) {
+          this.crash(node, 'new leader crash before sending');
+          return;
+        }
+        this.scheduleIn(this.rng.int(1, 30), { kind: 'crash-node', node: node.id, inc: node.inc });
+      }
+    }
+    if (this.profile.crashAfterPersistRate > 0 && !this.healed && this.rng.chance(this.profile.crashAfterPersistRate)) {
+      this.crash(node, 'after persisting, before sending');
+      return;
+    }
+    // 2. Send.
+    for (const m of rd.messages) this.send(m);
+    if (
+      this.profile.crashAfterVoteRate > 0 &&
+      !this.healed &&
+      rd.messages.some((m) => m.type === MessageType.VoteResp && !m.reject) &&
+      this.rng.chance(this.profile.crashAfterVoteRate)
+    ) {
+      this.crash(node, 'right after voting', true);
+      return;
+    }
+    // 3. Apply.
+    if (rd.snapshot) {
+      this.stats.snapshotsInstalled++;
+      this.log(`${node.id} installs snapshot at ${rd.snapshot.meta.index}`);
+      this.loadSnapshot(node, rd.snapshot.data);
+    }
+    for (const e of rd.committedEntries) this.apply(node, e);
+    for (const rs of rd.readStates) this.checker.onReadState(node.id, rs.context, rs.index);
+    // 4. Advance.
+    raw.advance();
+    node.inFlight = undefined;
+    this.maybeSnapshot(node);
+  }
+
+  private apply(node: SimNode, e: Entry): void {
+    if (e.index <= node.applied) return; // covered by a snapshot loaded meanwhile
+    if (e.index !== node.applied + 1) {
+      this.checker.violate('applied in order', `${node.id} applied ${e.index} after ${node.applied}`);
+      return;
+    }
+    const payload = payloadOf(e);
+    node.hash = this.checker.onApply(node.id, e.index, payload, node.hash);
+    node.applied = e.index;
+    const p = node.pending.get(e.index);
+    if (p) {
+      node.pending.delete(e.index);
+      if (p.term === e.term && p.payload === payload) {
+        this.checker.onAck(payload, e.index);
+        if (this.probeIndex && this.probeIndex.payload === payload && !this.recovered) {
+          this.recovered = true;
+          this.stats.recoveryMs = this.now - this.healedAt;
+          this.log(`liveness probe committed at ${e.index}, ${this.stats.recoveryMs}ms after healing`);
+        }
+      }
+    }
+  }
+
+  private maybeSnapshot(node: SimNode): void {
+    const snapIndex = node.disk.snapshot().meta.index;
+    if (!node.raw || node.applied - snapIndex < this.profile.snapshotEveryEntries) return;
+    const data = encoder.encode(JSON.stringify({ index: node.applied, hash: node.hash }));
+    node.disk.createSnapshotSync(node.applied, node.raw.confState(), data);
+    const compactTo = node.applied - this.profile.keepAfterSnapshot;
+    if (compactTo >= node.disk.firstIndex()) node.disk.compactSync(compactTo);
+    this.log(`${node.id} snapshot at ${node.applied}, log now starts at ${node.disk.firstIndex()}`);
+  }
+
+  // ------------------------------------------------------------------ network
+
+  private send(m: Message): void {
+    this.stats.messagesSent++;
+    if (m.type === MessageType.VoteResp && !m.reject) this.checker.onVoteGranted(m.from, m.term, m.to);
+    if (m.type === MessageType.Snap) {
+      this.sendSnapshot(m);
+      return;
+    }
+    if (this.dropped(m.from, m.to)) return;
+    this.scheduleIn(this.delay(), { kind: 'deliver', msg: m });
+    if (this.rng.chance(this.profile.duplicateRate)) this.scheduleIn(this.delay(), { kind: 'deliver', msg: m });
+  }
+
+  private sendSnapshot(m: Message): void {
+    this.stats.snapshotsSent++;
+    let allSent = true;
+    for (const chunk of splitSnapshot(m, this.profile.snapshotChunkBytes)) {
+      if (this.dropped(m.from, m.to)) {
+        allSent = false;
+        continue;
+      }
+      this.scheduleIn(this.delay(), { kind: 'chunk', chunk });
+      if (this.rng.chance(this.profile.duplicateRate)) this.scheduleIn(this.delay(), { kind: 'chunk', chunk });
+    }
+    this.log(`${m.from} sends snapshot ${m.snapshot!.meta.index} to ${m.to}${allSent ? '' : ' (chunks lost)'}`);
+    if (this.rng.chance(this.profile.reportSnapshotRate)) {
+      this.scheduleIn(this.delay() + 5, { kind: 'snap-status', leader: m.from, to: m.to, ok: allSent });
+    }
+  }
+
+  private dropped(from: NodeId, to: NodeId): boolean {
+    if (this.cut.has(`${from}>${to}`) || this.rng.chance(this.profile.dropRate)) {
+      this.stats.messagesDropped++;
+      return true;
+    }
+    return false;
+  }
+
+  private delay(): number {
+    const p = this.profile;
+    if (this.rng.chance(p.longDelayRate)) return this.rng.int(50, 600);
+    return this.rng.int(p.minDelayMs, p.maxDelayMs);
+  }
+
+  private deliver(m: Message): void {
+    const node = this.nodes.get(m.to);
+    if (!node?.raw) return;
+    if (this.options.traceMessages) this.log(`deliver ${describeMessage(m)}`);
+    node.raw.step(m);
+    this.pump(node);
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private handle(e: SimEvent): void {
+    try {
+      this.dispatch(e);
+    } catch (err) {
+      // The core throws only when an internal invariant broke: that is a finding, not noise.
+      this.checker.violate('core invariant', `${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  private dispatch(e: SimEvent): void {
+    switch (e.kind) {
+      case 'tick': {
+        const node = this.nodes.get(e.node)!;
+        if (!node.raw || node.inc !== e.inc) return;
+        node.raw.tick();
+        this.pump(node);
+        this.scheduleIn(TICK_MS, e);
+        return;
+      }
+      case 'deliver':
+        this.deliver(e.msg);
+        return;
+      case 'chunk': {
+        const node = this.nodes.get(e.chunk.to);
+        if (!node?.raw) return;
+        const m = node.assembler.add(e.chunk);
+        if (m) this.deliver(m);
+        return;
+      }
+      case 'persisted': {
+        const node = this.nodes.get(e.node)!;
+        if (!node.raw || node.inc !== e.inc || !node.inFlight) return;
+        this.finishReady(node);
+        this.pump(node);
+        return;
+      }
+      case 'snap-status': {
+        const node = this.nodes.get(e.leader);
+        if (!node?.raw) return;
+        node.raw.reportSnapshot(e.to, e.ok);
+        this.pump(node);
+        return;
+      }
+      case 'partition':
+        if (this.healed) return;
+        this.changePartition();
+        this.scheduleIn(this.expo(this.profile.partitionEveryMs), e);
+        return;
+      case 'crash': {
+        if (this.healed) return;
+        const live = [...this.nodes.values()].filter((n) => n.raw);
+        if (this.rng.chance(this.profile.crashLeaderRate)) {
+          // Aimed at the leader; with none (an election is under way) nothing happens.
+          const leader = this.currentLeader();
+          if (leader) this.crash(leader, 'leader crash');
+        } else if (live.length > 0) {
+          this.crash(this.rng.pick(live), 'scheduled');
+        }
+        this.scheduleIn(this.expo(this.profile.crashEveryMs), e);
+        return;
+      }
+      case 'crash-node': {
+        const node = this.nodes.get(e.node)!;
+        if (node.inc === e.inc && !this.healed) this.crash(node, 'new leader crash');
+        return;
+      }
+      case 'restore-quorum': {
+        const down = [...this.nodes.values()].filter((n) => !n.raw);
+        const up = this.nodes.size - down.length;
+        if (down.length > 0 && up < Math.floor(this.options.nodes / 2) + 1) {
+          const node = this.rng.pick(down);
+          this.start(node);
+          this.pump(node);
+          this.scheduleIn(this.rng.int(1, 20), e);
+        }
+        return;
+      }
+      case 'restart': {
+        const node = this.nodes.get(e.node)!;
+        if (node.raw) return;
+        this.start(node);
+        this.pump(node);
+        return;
+      }
+      case 'propose':
+        if (!this.healed) {
+          this.propose();
+          this.scheduleIn(this.profile.proposeEveryMs, e);
+        }
+        return;
+      case 'read':
+        if (!this.healed) {
+          this.read();
+          this.scheduleIn(this.profile.readEveryMs, e);
+        }
+        return;
+      case 'membership':
+        if (this.healed) return;
+        this.changeMembership();
+        this.scheduleIn(this.expo(this.profile.membershipEveryMs), e);
+        return;
+      case 'transfer':
+        if (this.healed) return;
+        this.transfer();
+        this.scheduleIn(this.expo(this.profile.transferEveryMs), e);
+        return;
+      case 'heal':
+        this.heal();
+        return;
+      case 'probe':
+        this.probe();
+        return;
+    }
+  }
+
+  private changePartition(): void {
+    this.cut.clear();
+    const ids = [...this.nodes.keys()];
+    const kind = this.rng.int(0, 3);
+    if (kind === 0) {
+      this.log('network healed');
+      return;
+    }
+    if (kind === 1) {
+      // Symmetric split into two sides.
+      const shuffled = this.rng.shuffle([...ids]);
+      const k = this.rng.int(1, shuffled.length - 1);
+      const side = new Set(shuffled.slice(0, k));
+      for (const a of ids) for (const b of ids) if (side.has(a) !== side.has(b)) this.cut.add(`${a}>${b}`);
+      this.log(`partition {${[...side].join(',')}} | {${ids.filter((i) => !side.has(i)).join(',')}}`);
+    } else if (kind === 2) {
+      // One-way cuts: some directed links drop, their reverse does not.
+      const n = this.rng.int(1, ids.length);
+      for (let i = 0; i < n; i++) {
+        const a = this.rng.pick(ids);
+        const b = this.rng.pick(ids);
+        if (a !== b) this.cut.add(`${a}>${b}`);
+      }
+      this.log(`one-way cuts: ${[...this.cut].join(' ')}`);
+    } else {
+      // Isolate the current leader (the classic failover case).
+      const leader = this.currentLeader();
+      if (!leader) return;
+      for (const b of ids) {
+        if (b === leader.id) continue;
+        this.cut.add(`${leader.id}>${b}`);
+        this.cut.add(`${b}>${leader.id}`);
+      }
+      this.log(`leader ${leader.id} isolated`);
+    }
+  }
+
+  private currentLeader(): SimNode | undefined {
+    let best: SimNode | undefined;
+    for (const n of this.nodes.values()) {
+      if (n.raw?.raft.role === Role.Leader && (!best || n.raw.raft.term > best.raw!.raft.term)) best = n;
+    }
+    return best;
+  }
+
+  private propose(): void {
+    const live = [...this.nodes.values()].filter((n) => n.raw);
+    if (live.length === 0) return;
+    const node = (this.rng.chance(0.85) && this.currentLeader()) || this.rng.pick(live);
+    this.proposeOn(node, `c${this.nextPayload++}`);
+  }
+
+  private proposeOn(node: SimNode, payload: string): boolean {
+    try {
+      const { index, term } = node.raw!.propose(encoder.encode(payload));
+      node.pending.set(index, { payload, inc: node.inc, index, term });
+      this.pump(node);
+      return true;
+    } catch (e) {
+      if (isRaftError(e, 'NOT_LEADER') || isRaftError(e, 'PROPOSAL_DROPPED')) return false;
+      throw e;
+    }
+  }
+
+  private read(): void {
+    const live = [...this.nodes.values()].filter((n) => n.raw);
+    if (live.length === 0) return;
+    const node = this.rng.pick(live);
+    const ctx = `r${this.nextRead++}`;
+    this.checker.onReadIssued(ctx);
+    node.raw!.readIndex(ctx);
+    this.pump(node);
+  }
+
+  private changeMembership(): void {
+    const leader = this.currentLeader();
+    if (!leader) return;
+    const conf = leader.raw!.confState();
+    const choice = this.rng.int(0, 2);
+    try {
+      if (choice === 0 && conf.learners.length + conf.voters.length < this.options.nodes + 3) {
+        const id = `n${this.nextNodeNumber++}`;
+        const node = new SimNode(id);
+        this.nodes.set(id, node);
+        this.start(node);
+        leader.raw!.proposeConfChange({ type: ConfChangeType.AddLearner, nodeId: id });
+        this.log(`propose add learner ${id}`);
+      } else if (choice === 1 && conf.learners.length > 0) {
+        const id = this.rng.pick(conf.learners);
+        leader.raw!.proposeConfChange({ type: ConfChangeType.AddVoter, nodeId: id });
+        this.log(`propose promote ${id}`);
+      } else if (choice === 2 && conf.voters.length > Math.max(2, this.options.nodes - 2)) {
+        const id = this.rng.pick(conf.voters);
+        leader.raw!.proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: id });
+        this.log(`propose remove ${id}`);
+      } else {
+        return;
+      }
+      this.stats.membershipChanges++;
+      this.pump(leader);
+    } catch (e) {
+      if (isRaftError(e, 'CONF_CHANGE_PENDING') || isRaftError(e, 'CONF_CHANGE_INVALID') || isRaftError(e, 'PROPOSAL_DROPPED')) {
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private transfer(): void {
+    const leader = this.currentLeader();
+    if (!leader) return;
+    const voters = leader.raw!.confState().voters.filter((v) => v !== leader.id);
+    if (voters.length === 0) return;
+    const target = this.rng.pick(voters);
+    this.stats.transfers++;
+    this.log(`transfer leadership ${leader.id} -> ${target}`);
+    leader.raw!.transferLeadership(target);
+    this.pump(leader);
+  }
+
+  /** Faults stop: the network heals and crashed members come back. */
+  private heal(): void {
+    this.healed = true;
+    this.healedAt = this.now;
+    this.cut.clear();
+    Object.assign(this.profile, { dropRate: 0, duplicateRate: 0, longDelayRate: 0, crashAfterPersistRate: 0, maxDelayMs: 5 });
+    for (const n of this.nodes.values()) {
+      if (!n.raw) this.scheduleIn(this.rng.int(1, 20), { kind: 'restart', node: n.id });
+    }
+    this.log('faults stop: network healed, crashed nodes restart');
+    this.scheduleIn(1, { kind: 'probe' });
+  }
+
+  /** After healing: keep trying to commit one new proposal through whoever leads. */
+  private probe(): void {
+    if (this.recovered) return;
+    const leader = this.currentLeader();
+    const p = this.probeIndex;
+    if (leader && (!p || p.node !== leader.id || p.term !== leader.raw!.raft.term)) {
+      const payload = `probe${this.nextPayload++}`;
+      if (this.proposeOn(leader, payload)) this.probeIndex = { node: leader.id, term: leader.raw!.raft.term, payload };
+    }
+    this.scheduleIn(50, { kind: 'probe' });
+  }
+
+  /** Every member (per the leader's configuration) is live and has applied the probe. */
+  private converged(): boolean {
+    const leader = this.currentLeader();
+    if (!leader) return false;
+    const conf = leader.raw!.confState();
+    const members = [...conf.voters, ...conf.learners];
+    return members.every((id) => {
+      const n = this.nodes.get(id);
+      return n?.raw && !n.inFlight && n.applied >= leader.applied && n.raw.raft.log.committed === leader.raw!.raft.log.committed;
+    });
+  }
+
+  private finalChecks(): void {
+    if (!this.recovered) {
+      const states = [...this.nodes.values()].map((n) => (n.raw ? n.raw.raft.describe() : `${n.id} down`)).join('\n');
+      this.checker.violate(
+        'liveness',
+        `no proposal committed within ${this.livenessBoundMs}ms after faults stopped at ${this.healedAt}ms\n${states}`,
+      );
+      return;
+    }
+    if (!this.converged()) {
+      const states = [...this.nodes.values()].map((n) => (n.raw ? n.raw.raft.describe() : `${n.id} down`)).join('\n');
+      this.checker.violate('liveness', `members did not converge within ${this.livenessBoundMs}ms after healing\n${states}`);
+      return;
+    }
+    const leader = this.currentLeader()!;
+    const conf = leader.raw!.confState();
+    const members = [...conf.voters, ...conf.learners].map((id) => this.nodes.get(id)!);
+    this.checker.checkAckedApplied(members.map((m) => ({ id: m.id, applied: m.applied })));
+    // Log matching across every pair, entry by entry, over what both still hold.
+    for (let a = 0; a < members.length; a++) {
+      for (let b = a + 1; b < members.length; b++) {
+        const la = members[a]!.raw!.raft.log;
+        const lb = members[b]!.raw!.raft.log;
+        const lo = Math.max(la.firstIndex(), lb.firstIndex());
+        const hi = Math.min(la.lastIndex(), lb.lastIndex());
+        for (let i = lo; i <= hi; i++) {
+          if (la.termAt(i) === lb.termAt(i) && payloadOf(la.slice(i, i + 1)[0]!) !== payloadOf(lb.slice(i, i + 1)[0]!)) {
+            this.checker.violate('log matching', `${members[a]!.id} and ${members[b]!.id} hold different entries at ${i} in the same term`);
+            return;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function describeMessage(m: Message): string {
+  const parts = [`${MessageType[m.type]} ${m.from}->${m.to} t${m.term}`];
+  if (m.type === MessageType.App) parts.push(`prev=${m.index}/${m.logTerm} n=${m.entries.length} commit=${m.commit}`);
+  else if (m.type === MessageType.AppResp) parts.push(m.reject ? `reject ${m.index} hint=${m.rejectHint}/${m.logTerm}` : `ack ${m.index}`);
+  else if (m.type === MessageType.Heartbeat) parts.push(`commit=${m.commit}`);
+  else if (m.type === MessageType.Vote || m.type === MessageType.PreVote) parts.push(`last=${m.index}/${m.logTerm}`);
+  else if (m.type === MessageType.VoteResp || m.type === MessageType.PreVoteResp) parts.push(m.reject ? 'reject' : 'grant');
+  if (m.context) parts.push(`ctx=${m.context}`);
+  return parts.join(' ');
+}
+
+export function runSeed(options: SimOptions): SimResult {
+  return new Simulation(options).run();
+}
