@@ -135,7 +135,16 @@ class Reader {
 // --- log ---
 
 export function indexKey(index: number): Uint8Array {
-  return new Writer().u64('log index', index).done();
+  assertSafeIndex('log index', index);
+  const key = new Uint8Array(8);
+  writeU64(new DataView(key.buffer), 0, index);
+  return key;
+}
+
+/** Writes a safe integer as uint64 big-endian without going through BigInt (hot path). */
+function writeU64(view: DataView, at: number, n: number): void {
+  view.setUint32(at, Math.floor(n / 0x1_0000_0000));
+  view.setUint32(at + 4, n >>> 0);
 }
 
 export function decodeIndexKey(key: Uint8Array): number {
@@ -153,8 +162,15 @@ function entryChecksum(key: Uint8Array, body: Uint8Array): number {
 
 /** term (u64) | type (u8) | data | crc32 of key+preceding bytes (u32). */
 export function encodeEntry(e: Entry): Uint8Array {
-  const body = new Writer().u64('entry term', e.term).u8(e.type).bytes(e.data).done();
-  return new Writer().bytes(body).u32(entryChecksum(indexKey(e.index), body)).done();
+  assertSafeIndex('entry term', e.term);
+  const bodyLength = 9 + e.data.byteLength;
+  const out = new Uint8Array(bodyLength + 4);
+  const view = new DataView(out.buffer);
+  writeU64(view, 0, e.term);
+  out[8] = e.type;
+  out.set(e.data, 9);
+  view.setUint32(bodyLength, entryChecksum(indexKey(e.index), out.subarray(0, bodyLength)));
+  return out;
 }
 
 export function decodeEntry(key: Uint8Array, value: Uint8Array): Entry {

@@ -12,7 +12,7 @@
 //   snap!meta       snapshot index, term and membership
 //   snap!data       snapshot state-machine bytes
 
-import { Level, type BatchOperation } from 'level';
+import { Level } from 'level';
 import { RaftError, unavailableError } from './errors.js';
 import {
   FORMAT_VERSION,
@@ -43,7 +43,12 @@ import {
 
 type Bytes = Uint8Array;
 type Db = Level<Bytes, Bytes>;
-type Op = BatchOperation<Db, Bytes, Bytes>;
+/** A batch operation on the root database, its key already carrying the sublevel's prefix. */
+interface Op {
+  readonly type: 'put' | 'del';
+  readonly key: Bytes;
+  readonly value?: Bytes;
+}
 
 const VIEW = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 const utf8 = new TextEncoder();
@@ -58,12 +63,19 @@ function sublevel(db: Db, name: string) {
 }
 type Sublevel = ReturnType<typeof sublevel>;
 
+// Batches address sublevels by prefixing keys themselves: abstract-level's per-operation
+// `sublevel` option costs several times more CPU than the write, and a Ready can carry
+// hundreds of entries.
+function prefixed(sub: Sublevel, key: Bytes): Bytes {
+  return sub.prefixKey(key, 'view', false);
+}
+
 function put(sub: Sublevel, key: Bytes, value: Bytes): Op {
-  return { type: 'put', sublevel: sub, key, value };
+  return { type: 'put', key: prefixed(sub, key), value };
 }
 
 function del(sub: Sublevel, key: Bytes): Op {
-  return { type: 'del', sublevel: sub, key };
+  return { type: 'del', key: prefixed(sub, key) };
 }
 
 function messageOf(e: unknown): string {
@@ -216,7 +228,13 @@ export class LevelStorage implements DurableStorage {
 
   private async write(ops: Op[], what: string): Promise<void> {
     try {
-      await this.db.batch(ops, { sync: true });
+      // The chained form costs a fraction of the array form's CPU per operation.
+      const batch = this.db.batch();
+      for (const op of ops) {
+        if (op.type === 'put') batch.put(op.key, op.value!);
+        else batch.del(op.key);
+      }
+      await batch.write({ sync: true });
     } catch (e) {
       throw withCause(
         new RaftError(

@@ -41,6 +41,13 @@ export class RaftLog {
     return this.unstable.maybeLastIndex() ?? this.storage.lastIndex();
   }
 
+  /** The last index on disk that is still part of our log (everything before the unstable entries). */
+  persistedLastIndex(): number {
+    if (this.unstable.entries.length > 0) return this.unstable.offset - 1;
+    if (this.unstable.snapshot) return 0; // the stored log is about to be replaced
+    return this.lastIndex();
+  }
+
   /** Term of the entry at `index`, or undefined if it was compacted away or does not exist. */
   termAt(index: number): number | undefined {
     const dummy = this.firstIndex() - 1;

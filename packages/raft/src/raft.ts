@@ -155,6 +155,8 @@ export class Raft {
   /** Leader: index of the latest conf change (or the term's first entry); no new change until it is applied. */
   private pendingConfIndex = 0;
   private readonly readOnly = new ReadOnly();
+  /** Leader: proposals appended since the last flush, not yet sent to followers. */
+  private appendsPending = false;
   /** Leader: reads that arrived before the first commit of this term; answered once it lands. */
   private pendingReadIndexMessages: Message[] = [];
 
@@ -204,12 +206,11 @@ export class Raft {
   }
 
   private loadHardState(hs: HardState): void {
-    if (hs.commit < this.log.committed || hs.commit > this.log.lastIndex()) {
-      throw new LogInvariantError(
-        `stored commit ${hs.commit} is outside [${this.log.committed}, ${this.log.lastIndex()}]`,
-      );
+    if (hs.commit > this.log.lastIndex()) {
+      throw new LogInvariantError(`stored commit ${hs.commit} is past the last stored index ${this.log.lastIndex()}`);
     }
-    this.log.committed = hs.commit;
+    // The commit index is written lazily, so the snapshot may be ahead of it.
+    this.log.committed = Math.max(hs.commit, this.log.committed);
     this.term = hs.term;
     this.vote = hs.vote;
   }
@@ -284,14 +285,15 @@ export class Raft {
     this.resetRandomizedElectionTimeout();
     this.leadTransferee = NONE;
     this.votes.clear();
-    const last = this.log.lastIndex();
     for (const [id, pr] of this.progress) {
       const fresh = this.newProgress(id, pr.isLearner);
-      if (id === this.id) fresh.match = last;
+      // We count ourselves only for what is on our disk (see onPersisted).
+      if (id === this.id) fresh.match = this.log.persistedLastIndex();
       this.progress.set(id, fresh);
     }
     this.pendingConfIndex = 0;
     this.uncommittedBytes = 0;
+    this.appendsPending = false;
     this.readOnly.reset();
     this.pendingReadIndexMessages = [];
   }
@@ -426,7 +428,9 @@ export class Raft {
     this.appendEntries([{ index: 0, term: 0, type, data }]);
     const index = this.log.lastIndex();
     if (type === EntryType.ConfChange) this.pendingConfIndex = index;
-    this.bcastAppend();
+    // Sent when the host takes its next Ready, so every proposal made meanwhile shares one
+    // append message per follower (and one fsync on each of them).
+    this.appendsPending = true;
     return { index, term: this.term };
   }
 
@@ -452,9 +456,23 @@ export class Raft {
     let index = this.log.lastIndex();
     const stamped = ents.map((e) => ({ index: ++index, term: this.term, type: e.type, data: e.data }));
     this.log.append(stamped);
-    this.progress.get(this.id)?.maybeUpdate(this.log.lastIndex());
-    // With a single voter this commits at once; otherwise it waits for acks.
-    this.maybeCommit();
+    // The leader's own copy counts toward the quorum once the host has persisted it
+    // (onPersisted), which is what lets the host send appends before its own disk write ends.
+  }
+
+  /**
+   * The host persisted entries up to (index, term) (RawNode.advance calls this). Our own
+   * replica now counts toward the quorum (diss. §10.2.1: the leader writes its log in
+   * parallel with the followers).
+   */
+  onPersisted(index: number, term: number): void {
+    if (this.log.termAt(index) !== term) return; // replaced after the Ready was taken
+    const self = this.progress.get(this.id);
+    if (!self?.maybeUpdate(index) || this.role !== Role.Leader) return;
+    if (this.maybeCommit()) {
+      this.releasePendingReadIndexMessages();
+      this.bcastAppend();
+    }
   }
 
   // ---------------------------------------------------------------- the step function
@@ -780,6 +798,13 @@ export class Raft {
     return this.log.maybeCommit(mci, this.term);
   }
 
+  /** Sends the appends that proposals deferred (RawNode calls this before building a Ready). */
+  flushAppends(): void {
+    if (!this.appendsPending) return;
+    this.appendsPending = false;
+    if (this.role === Role.Leader) this.bcastAppend();
+  }
+
   private bcastAppend(): void {
     for (const id of this.progress.keys()) if (id !== this.id) this.sendAppend(id);
   }
@@ -997,7 +1022,7 @@ export class Raft {
         const fresh = this.newProgress(id, isLearner);
         // A new member gets the benefit of the doubt for one check-quorum round.
         fresh.recentActive = true;
-        if (id === this.id) fresh.match = this.log.lastIndex();
+        if (id === this.id) fresh.match = this.log.persistedLastIndex();
         this.progress.set(id, fresh);
       }
     }

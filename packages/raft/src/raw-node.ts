@@ -2,7 +2,8 @@
 //
 // The host loop (see docs/raft.md) is:
 //   rd = node.ready()
-//   persist rd.snapshot, rd.entries and rd.hardState in ONE synced write
+//   send rd.earlyMessages (a leader's appends and heartbeats; they need nothing from this write)
+//   persist rd.snapshot, rd.entries and rd.hardState in ONE synced write (if mustSync)
 //   only then send rd.messages (they may depend on what was just persisted: votes, acks)
 //   apply rd.snapshot and rd.committedEntries to the state machine
 //   node.advance()
@@ -33,7 +34,10 @@ import {
 export interface Ready {
   /** Set when leader or role changed since the last Ready. */
   readonly softState?: SoftState;
-  /** Set when term, vote or commit changed; persist it. */
+  /**
+   * Persist it. Set when term or vote changed (then nothing in `messages` or `earlyMessages`
+   * may leave before it is durable), or when entries are written anyway and commit moved.
+   */
   readonly hardState?: HardState;
   /** Entries to append to storage (replacing any stored suffix from entries[0].index on). */
   readonly entries: readonly Entry[];
@@ -41,13 +45,23 @@ export interface Ready {
   readonly snapshot?: Snapshot;
   /** Entries to apply, in order, after persisting. */
   readonly committedEntries: readonly Entry[];
-  /** To send after persisting. */
+  /** May be sent before (or while) persisting: a leader's appends and heartbeats. */
+  readonly earlyMessages: readonly Message[];
+  /** To send only after persisting: votes, acknowledgements, everything else. */
   readonly messages: readonly Message[];
   /** Linearizable reads confirmed: serve each once the state machine reached its index. */
   readonly readStates: readonly ReadState[];
-  /** Whether persisting needs an fsync (false when only the commit index moved). */
+  /** Whether there is anything to persist (hard state, entries or snapshot). */
   readonly mustSync: boolean;
 }
+
+/** Message types only a leader sends, whose content never depends on an unpersisted vote or entry it acknowledges. */
+const EARLY_TYPES: ReadonlySet<MessageType> = new Set([
+  MessageType.App,
+  MessageType.Heartbeat,
+  MessageType.Snap,
+  MessageType.TimeoutNow,
+]);
 
 export class RawNode {
   readonly raft: Raft;
@@ -127,9 +141,10 @@ export class RawNode {
   hasReady(): boolean {
     if (this.inFlight) return false;
     const r = this.raft;
+    r.flushAppends();
     const ss = r.softState();
     if (ss.leader !== this.prevSoftState.leader || ss.role !== this.prevSoftState.role) return true;
-    if (!hardStateEqual(this.hardStateToPersist(), this.prevHardState)) return true;
+    if (this.termOrVoteChanged(this.hardStateToPersist())) return true;
     if (r.log.unstable.entries.length > 0 || r.log.unstable.snapshot) return true;
     if (r.msgs.length > 0 || r.readStates.length > 0) return true;
     return r.log.hasNextCommittedEntries();
@@ -140,28 +155,43 @@ export class RawNode {
       throw new RaftError('READY_NOT_ADVANCED', 'raft: ready() called again before advance(); finish the previous Ready first');
     }
     const r = this.raft;
+    r.flushAppends();
     const ss = r.softState();
     const hs = this.hardStateToPersist();
     const entries = r.log.unstable.entries.slice();
     const snapshot = r.log.unstable.snapshot;
-    const hardStateChanged = !hardStateEqual(hs, this.prevHardState);
+    const termOrVoteChanged = this.termOrVoteChanged(hs);
+    // The commit index is volatile state in Raft (Fig. 2): it only rides along when something
+    // else is written anyway, so a Ready that only moves commit costs no disk write at all.
+    const writeHardState =
+      termOrVoteChanged || ((entries.length > 0 || snapshot !== undefined) && !hardStateEqual(hs, this.prevHardState));
+    // Appends and heartbeats of a leader whose term and vote are already on disk depend on
+    // nothing this Ready persists; they may leave while the disk write runs (diss. §10.2.1).
+    let early: Message[] = [];
+    let later = r.msgs;
+    if (!termOrVoteChanged) {
+      early = r.msgs.filter((m) => EARLY_TYPES.has(m.type));
+      if (early.length > 0) later = r.msgs.filter((m) => !EARLY_TYPES.has(m.type));
+    }
     const rd: Ready = {
       ...(ss.leader !== this.prevSoftState.leader || ss.role !== this.prevSoftState.role ? { softState: ss } : {}),
-      ...(hardStateChanged ? { hardState: hs } : {}),
+      ...(writeHardState ? { hardState: hs } : {}),
       entries,
       ...(snapshot ? { snapshot } : {}),
       committedEntries: r.log.nextCommittedEntries(r.maxCommittedBytesPerReady),
-      messages: r.msgs,
+      earlyMessages: early,
+      messages: later,
       readStates: r.readStates,
-      mustSync:
-        entries.length > 0 ||
-        snapshot !== undefined ||
-        (hardStateChanged && (hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote)),
+      mustSync: writeHardState || entries.length > 0 || snapshot !== undefined,
     };
     r.msgs = [];
     r.readStates = [];
     this.inFlight = rd;
     return rd;
+  }
+
+  private termOrVoteChanged(hs: HardState): boolean {
+    return hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote;
   }
 
   private hardStateToPersist(): HardState {
@@ -186,6 +216,7 @@ export class RawNode {
     if (rd.entries.length > 0) {
       const last = rd.entries[rd.entries.length - 1]!;
       log.stableTo(last.index, last.term);
+      this.raft.onPersisted(last.index, last.term);
     }
     if (rd.committedEntries.length > 0) {
       for (const e of rd.committedEntries) {

@@ -157,7 +157,9 @@ export class MemoryStorage implements DurableStorage {
         `append would leave a gap: stored entries end at ${this.lastIndex()}, new ones start at ${toAppend[0]!.index}`,
       );
     }
-    this.ents = this.ents.slice(0, offset).concat(toAppend);
+    // In place: the log can be long, and appends at the end are the common case.
+    this.ents.length = offset;
+    for (const e of toAppend) this.ents.push(e);
   }
 
   saveSync(update: StorageUpdate): void {

@@ -396,6 +396,8 @@ export class Simulation {
     while (node.raw && !node.inFlight && node.raw.hasReady()) {
       const rd = node.raw.ready();
       node.inFlight = rd;
+      // A leader's appends leave while its own disk write runs.
+      for (const m of rd.earlyMessages) this.send(m);
       const [lo, hi] = this.profile.diskLatencyMs;
       const latency = rd.entries.length > 0 || rd.hardState || rd.snapshot ? this.rng.int(lo, hi) : 0;
       if (latency > 0) {

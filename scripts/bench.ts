@@ -1,0 +1,32 @@
+// `npm run bench -- <name> [options]`: runs one benchmark, prints its table, writes its JSON.
+//
+// Speeds are proven here, never by timed assertions in tests: the machines are shared and
+// noisy, so each benchmark reports medians and ratios over repeated trials.
+
+import { printReport, writeReport, type BenchReport } from './bench/report.js';
+
+type Bench = (args: readonly string[]) => Promise<BenchReport>;
+
+const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> = {
+  raft: {
+    describe: '3-node Raft group in one process over the LevelDB Raft database (synced): entries/s and latency with 1 and 64 proposers',
+    load: async () => (await import('./bench/raft.js')).run,
+  },
+};
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  const bench = name ? BENCHES[name] : undefined;
+  if (!bench) {
+    console.error(name ? `unknown benchmark "${name}".` : 'which benchmark?');
+    console.error('usage: npm run bench -- <name> [options]\n');
+    for (const [n, b] of Object.entries(BENCHES)) console.error(`  ${n.padEnd(12)} ${b.describe}`);
+    return 2;
+  }
+  const report = await (await bench.load())(rest);
+  printReport(report);
+  console.log(`\n  JSON written to ${writeReport(report)}`);
+  return 0;
+}
+
+process.exitCode = await main();
