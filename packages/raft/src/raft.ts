@@ -36,6 +36,12 @@ import {
   type SoftState,
 } from './types.js';
 
+/** What an entry costs beyond its payload when counting uncommitted bytes (so tiny entries count too). */
+const ENTRY_OVERHEAD_BYTES = 24;
+
+/** Context of the heartbeats a removed leader sends before stepping down. */
+const STEP_DOWN_CONTEXT = 'removed';
+
 /** Context of a Vote message sent because the old leader asked us to take over. */
 export const CAMPAIGN_TRANSFER = 'transfer';
 
@@ -155,6 +161,12 @@ export class Raft {
   /** Leader: index of the latest conf change (or the term's first entry); no new change until it is applied. */
   private pendingConfIndex = 0;
   private readonly readOnly = new ReadOnly();
+  /**
+   * Leader removed by its own log: the index of that change. It keeps heartbeating until every
+   * remaining voter has confirmed it knows the change is committed, then steps down.
+   */
+  private stepDownAt = 0;
+  private readonly stepDownAcks = new Set<NodeId>();
   /** Leader: proposals appended since the last flush, not yet sent to followers. */
   private appendsPending = false;
   /** Leader: reads that arrived before the first commit of this term; answered once it lands. */
@@ -294,6 +306,8 @@ export class Raft {
     this.pendingConfIndex = 0;
     this.uncommittedBytes = 0;
     this.appendsPending = false;
+    this.stepDownAt = 0;
+    this.stepDownAcks.clear();
     this.readOnly.reset();
     this.pendingReadIndexMessages = [];
   }
@@ -366,6 +380,11 @@ export class Raft {
     this.electionElapsed++;
     if (this.electionElapsed >= this.electionTimeout) {
       this.electionElapsed = 0;
+      if (this.stepDownAt > 0) {
+        this.logger.warn({ id: this.id }, 'removed leader stepping down without hearing from every voter');
+        this.becomeFollower(this.term, NONE);
+        return;
+      }
       if (this.checkQuorum) this.step(message({ type: MessageType.CheckQuorum, from: this.id }));
       // A transfer that did not finish within an election timeout is abandoned (diss. §3.10).
       if (this.role === Role.Leader && this.leadTransferee !== NONE) this.abortLeaderTransfer();
@@ -380,7 +399,8 @@ export class Raft {
     }
     if (this.heartbeatElapsed >= this.heartbeatTimeout) {
       this.heartbeatElapsed = 0;
-      this.step(message({ type: MessageType.Beat, from: this.id }));
+      if (this.stepDownAt > 0) this.sendStepDownNotices();
+      else this.step(message({ type: MessageType.Beat, from: this.id }));
     }
   }
 
@@ -416,7 +436,7 @@ export class Raft {
     if (
       this.maxUncommittedBytes > 0 &&
       this.uncommittedBytes > 0 &&
-      this.uncommittedBytes + data.byteLength > this.maxUncommittedBytes
+      this.uncommittedBytes + data.byteLength + ENTRY_OVERHEAD_BYTES > this.maxUncommittedBytes
     ) {
       throw new RaftError(
         'PROPOSAL_DROPPED',
@@ -424,7 +444,7 @@ export class Raft {
       );
     }
     if (type === EntryType.ConfChange) this.checkConfChangeAllowed(decodeConfChange(data));
-    this.uncommittedBytes += data.byteLength;
+    this.uncommittedBytes += data.byteLength + ENTRY_OVERHEAD_BYTES;
     this.appendEntries([{ index: 0, term: 0, type, data }]);
     const index = this.log.lastIndex();
     if (type === EntryType.ConfChange) this.pendingConfIndex = index;
@@ -714,6 +734,14 @@ export class Raft {
   }
 
   private handleHeartbeatResponse(m: Message, pr: Progress): void {
+    if (this.stepDownAt > 0 && m.context === STEP_DOWN_CONTEXT) {
+      this.stepDownAcks.add(m.from);
+      if ([...this.voters.voters].every((v) => this.stepDownAcks.has(v))) {
+        this.logger.info({ id: this.id }, 'every remaining voter knows of our removal; stepping down');
+        this.becomeFollower(this.term, NONE);
+      }
+      return;
+    }
     pr.recentActive = true;
     pr.probeSent = false;
     // A full window with no acks: free one slot so replication cannot stall forever.
@@ -728,13 +756,15 @@ export class Raft {
   }
 
   private handleReadIndex(m: Message): void {
-    if (this.voters.size === 1 && this.voters.has(this.id)) {
-      this.answerRead(m.from, this.log.committed, m.context);
-      return;
-    }
-    // Until an entry of this term commits, our commit index may be behind the real one (§8).
+    // Until an entry of this term commits, our commit index may be behind the real one (§8) —
+    // even alone: the commit index is persisted lazily, so a restarted leader may start below
+    // writes it acknowledged before the crash.
     if (!this.committedEntryInCurrentTerm()) {
       this.pendingReadIndexMessages.push(m);
+      return;
+    }
+    if (this.voters.size === 1 && this.voters.has(this.id)) {
+      this.answerRead(m.from, this.log.committed, m.context);
       return;
     }
     if (this.readOnly.has(m.context)) return;
@@ -776,6 +806,20 @@ export class Raft {
     else this.sendAppend(target); // catch the target up first
   }
 
+  /** Heartbeats telling each remaining voter that commit covers our removal (or appends, if it lacks the entry). */
+  private sendStepDownNotices(): void {
+    for (const id of this.voters.voters) {
+      const pr = this.progress.get(id);
+      if (!pr || this.stepDownAcks.has(id)) continue;
+      if (pr.match >= this.stepDownAt) {
+        const commit = Math.min(pr.match, this.log.committed);
+        this.send(message({ type: MessageType.Heartbeat, to: id, commit, context: STEP_DOWN_CONTEXT }));
+      } else {
+        this.sendAppend(id);
+      }
+    }
+  }
+
   private abortLeaderTransfer(): void {
     this.leadTransferee = NONE;
   }
@@ -806,6 +850,7 @@ export class Raft {
   }
 
   private bcastAppend(): void {
+    this.appendsPending = false; // whatever proposals deferred goes out now
     for (const id of this.progress.keys()) if (id !== this.id) this.sendAppend(id);
   }
 
@@ -1032,7 +1077,8 @@ export class Raft {
   reduceUncommittedBytes(ents: readonly Entry[]): void {
     if (this.role !== Role.Leader || this.uncommittedBytes === 0) return;
     let n = 0;
-    for (const e of ents) n += e.data.byteLength;
+    // Entries of earlier terms were never counted; the floor at 0 absorbs them.
+    for (const e of ents) n += e.data.byteLength + ENTRY_OVERHEAD_BYTES;
     this.uncommittedBytes = Math.max(0, this.uncommittedBytes - n);
   }
 
@@ -1052,9 +1098,18 @@ export class Raft {
     this.setConf(next);
     if (this.role !== Role.Leader) return;
     if (!this.voters.has(this.id)) {
-      // A leader removed (or demoted) by its own log steps down; the rest elect a new one.
-      this.logger.info({ id: this.id }, 'removed from the voters; stepping down');
-      this.becomeFollower(this.term, NONE);
+      // A leader removed (or demoted) by its own log steps down, but only once the remaining
+      // voters know the change is committed: a follower that still counted us as a voter
+      // could need our vote, which a longer log of ours would refuse forever.
+      this.logger.info({ id: this.id }, 'removed from the voters; stepping down once the others know');
+      if (this.voters.size === 0) {
+        this.becomeFollower(this.term, NONE);
+        return;
+      }
+      this.stepDownAt = e.index;
+      this.stepDownAcks.clear();
+      this.electionElapsed = 0; // the tick timer abandons the wait after an election timeout
+      this.sendStepDownNotices();
       return;
     }
     if (this.leadTransferee !== NONE && !this.voters.has(this.leadTransferee)) this.abortLeaderTransfer();
