@@ -1,0 +1,79 @@
+// `shoal manager init|join|start`: run a manager in this process, in the foreground.
+// Logs go to stderr (JSON lines, pino); what a person needs to read goes to stdout.
+
+import { hostname } from 'node:os';
+import { Manager, type ManagerHandle, type RaftTimings } from '@shoal/manager';
+import { printJson } from '../output.js';
+
+export interface RunOptions {
+  readonly data: string;
+  readonly listen?: string;
+  readonly name?: string;
+  readonly metrics?: string;
+  readonly json: boolean;
+}
+
+/** Keeps the process up until the manager stops; SIGTERM/SIGINT stop it (handing leadership over first). */
+async function runUntilStopped(m: ManagerHandle): Promise<void> {
+  let signalled = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signalled) return;
+    signalled = true;
+    process.stderr.write(`\n${sig}: stopping the manager${m.isLeader ? ' (handing leadership over first)' : ''}...\n`);
+    void m.stop({ transferLeadership: true });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const reason = await m.stopped;
+  if (reason) process.stderr.write(`${reason}\n`);
+}
+
+export async function managerInit(o: RunOptions & { forceNewCluster: boolean; timings?: Partial<RaftTimings> }): Promise<void> {
+  if (o.forceNewCluster) {
+    const m = await Manager.forceNewCluster({ data: o.data, ...(o.listen ? { listen: o.listen } : {}), ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) });
+    process.stdout.write(
+      `Recovered a new single-manager cluster from ${o.data}: node ${m.nodeId} now leads alone and keeps all the state.\n` +
+        'The other managers are no longer part of it: remove their data before letting them rejoin, then add managers with `shoal join-token manager`.\n',
+    );
+    return runUntilStopped(m);
+  }
+  const { manager: m, tokens, adminDir } = await Manager.init({
+    data: o.data,
+    listen: o.listen!,
+    name: o.name ?? hostname(),
+    ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
+    ...(o.timings ? { timings: o.timings } : {}),
+  });
+  if (o.json) {
+    printJson({ nodeId: m.nodeId, clusterId: m.clusterId, listen: m.listen, tokens, certs: adminDir });
+  } else {
+    process.stdout.write(
+      `Cluster ${m.clusterId} initialized: this node (${m.nodeId}) is its first manager and leader.\n\n` +
+        `To add a worker:\n    shoal worker join ${m.listen} --token ${tokens.worker} --data DIR\n\n` +
+        `To add a manager:\n    shoal manager join ${m.listen} --token ${tokens.manager} --listen HOST:PORT --data DIR\n\n` +
+        `CLI credentials (keep them private) are in ${adminDir}:\n    export SHOAL_HOST=${m.listen} SHOAL_CERTS=${adminDir}\n`,
+    );
+  }
+  return runUntilStopped(m);
+}
+
+export async function managerJoin(o: RunOptions & { remote: string; token: string }): Promise<void> {
+  const m = await Manager.join({
+    data: o.data,
+    listen: o.listen!,
+    remote: o.remote,
+    token: o.token,
+    name: o.name ?? hostname(),
+    ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
+  });
+  if (o.json) printJson({ nodeId: m.nodeId, clusterId: m.clusterId, listen: m.listen });
+  else process.stdout.write(`This node (${m.nodeId}) joined cluster ${m.clusterId} as a manager; it catches up and becomes a voter.\n`);
+  return runUntilStopped(m);
+}
+
+export async function managerStart(o: RunOptions): Promise<void> {
+  const m = await Manager.start({ data: o.data, ...(o.listen ? { listen: o.listen } : {}), ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) });
+  if (o.json) printJson({ nodeId: m.nodeId, clusterId: m.clusterId, listen: m.listen });
+  else process.stdout.write(`Manager ${m.nodeId} of cluster ${m.clusterId} resumed from ${o.data}, serving on ${m.listen}.\n`);
+  return runUntilStopped(m);
+}

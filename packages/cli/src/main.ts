@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+// The `shoal` command. Parsing and printing only: every rule lives in the managers.
+
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { CliError, ControlConnection, loadCredentials, parseHosts } from './client.js';
+import { clusterInfo } from './commands/cluster.js';
+import { joinToken } from './commands/join-token.js';
+import { managerInit, managerJoin, managerStart } from './commands/manager.js';
+import { nodeInspect, nodeLs, nodeRm, nodeRole, nodeUpdate } from './commands/node.js';
+
+interface Globals {
+  host?: string;
+  certs?: string;
+  json: boolean;
+  stale: boolean;
+}
+
+/** Runs `fn` with a connection to the managers named by --host/SHOAL_HOST. */
+async function withManagers<T>(argv: Globals, fn: (conn: ControlConnection, hosts: string[]) => Promise<T>): Promise<T> {
+  const hosts = parseHosts(argv.host);
+  const conn = new ControlConnection(hosts, loadCredentials(argv.certs));
+  try {
+    return await fn(conn, hosts);
+  } finally {
+    conn.close();
+  }
+}
+
+function managerRunOptions(y: Argv) {
+  return y
+    .option('data', { type: 'string', demandOption: true, describe: 'data directory (Raft database, TLS identity)' })
+    .option('name', { type: 'string', describe: 'node name shown by `node ls` (default: the hostname)' })
+    .option('metrics', { type: 'string', describe: 'serve /metrics on HOST:PORT ("" for none; default: listen port + 1000)' });
+}
+
+export function buildCli(args: string[]) {
+  return yargs(args)
+    .scriptName('shoal')
+    .parserConfiguration({ 'greedy-arrays': false })
+    .usage('$0 <command>\n\nA Swarm-style container orchestrator.')
+    .option('host', {
+      type: 'string',
+      default: process.env.SHOAL_HOST,
+      defaultDescription: '$SHOAL_HOST',
+      describe: 'manager addresses, comma-separated (the CLI fails over and follows the leader)',
+    })
+    .option('certs', {
+      type: 'string',
+      default: process.env.SHOAL_CERTS,
+      defaultDescription: '$SHOAL_CERTS',
+      describe: 'directory with the admin credentials written by `shoal manager init` (DATA/admin)',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+    .option('stale', { type: 'boolean', default: false, describe: "read this manager's state without the linearizable ReadIndex round" })
+    .command('manager', 'run a manager in the foreground', (y) =>
+      y
+        .command(
+          'init',
+          'start a new cluster with this node as its first manager',
+          (y) =>
+            managerRunOptions(y)
+              .option('listen', { type: 'string', describe: 'address to serve gRPC on, HOST:PORT' })
+              .option('tick-ms', { type: 'number', describe: 'Raft tick length for the cluster (default 10)' })
+              .option('heartbeat-ticks', { type: 'number', describe: 'ticks between leader heartbeats (default 5 = 50 ms)' })
+              .option('election-ticks', { type: 'number', describe: 'base election timeout in ticks, randomized up to twice that (default 30 = 300–600 ms)' })
+              .option('snapshot-every', { type: 'number', describe: 'snapshot the state and compact the log every N entries (default 10000)' })
+              .option('force-new-cluster', {
+                type: 'boolean',
+                default: false,
+                describe: "recover a cluster that lost its quorum from this manager's data (it becomes the only manager)",
+              })
+              .check((a) => {
+                if (!a['force-new-cluster'] && !a.listen) throw new Error('--listen HOST:PORT is required');
+                return true;
+              }),
+          (a) =>
+            managerInit({
+              data: a.data,
+              listen: a.listen,
+              name: a.name,
+              metrics: a.metrics,
+              json: Boolean(a.json),
+              forceNewCluster: a['force-new-cluster'],
+              timings: {
+                ...(a['tick-ms'] !== undefined ? { tickMs: a['tick-ms'] } : {}),
+                ...(a['heartbeat-ticks'] !== undefined ? { heartbeatTicks: a['heartbeat-ticks'] } : {}),
+                ...(a['election-ticks'] !== undefined ? { electionTicks: a['election-ticks'] } : {}),
+                ...(a['snapshot-every'] !== undefined ? { snapshotEvery: a['snapshot-every'] } : {}),
+              },
+            }),
+        )
+        .command(
+          'join <remote>',
+          'join an existing cluster as a manager',
+          (y) =>
+            managerRunOptions(y)
+              .positional('remote', { type: 'string', demandOption: true, describe: 'address of any manager, HOST:PORT' })
+              .option('token', { type: 'string', demandOption: true, describe: 'manager join token (`shoal join-token manager`)' })
+              .option('listen', { type: 'string', demandOption: true, describe: 'address to serve gRPC on, HOST:PORT' }),
+          (a) => managerJoin({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json), remote: a.remote, token: a.token }),
+        )
+        .command(
+          'start',
+          'resume a manager from its data directory after a stop or crash',
+          (y) => managerRunOptions(y).option('listen', { type: 'string', describe: 'serve on another address than recorded' }),
+          (a) => managerStart({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json) }),
+        )
+        .demandCommand(1, 'which one: init, join or start?'),
+    )
+    .command(
+      'cluster-info',
+      'leader, term, commit index and the managers',
+      (y) => y,
+      (a) => withManagers(a, (c) => clusterInfo(c, { json: a.json, stale: a.stale })),
+    )
+    .command('node', 'manage nodes', (y) =>
+      y
+        .command(
+          ['ls', 'list'],
+          'list nodes',
+          (y) => y,
+          (a) => withManagers(a, (c) => nodeLs(c, { json: a.json, stale: a.stale })),
+        )
+        .command(
+          'inspect <nodes..>',
+          'show nodes in detail (JSON)',
+          (y) => y.positional('nodes', { type: 'string', array: true, demandOption: true }),
+          (a) => withManagers(a, (c) => nodeInspect(c, a.nodes, { stale: a.stale })),
+        )
+        .command(
+          'update <node>',
+          'change availability or labels',
+          (y) =>
+            y
+              .positional('node', { type: 'string', demandOption: true })
+              .option('availability', { type: 'string', choices: ['active', 'pause', 'drain'] })
+              .option('label-add', { type: 'string', array: true, default: [] as string[], describe: 'KEY=VALUE (repeatable)' })
+              .option('label-rm', { type: 'string', array: true, default: [] as string[], describe: 'KEY (repeatable)' })
+              .option('version', { type: 'number', describe: 'refuse the update unless the node is still at this version' }),
+          (a) =>
+            withManagers(a, (c) =>
+              nodeUpdate(c, a.node, {
+                json: a.json,
+                availability: a.availability,
+                labelAdd: a['label-add'],
+                labelRm: a['label-rm'],
+                version: a.version,
+              }),
+            ),
+        )
+        .command(
+          'promote <nodes..>',
+          'make workers managers',
+          (y) => y.positional('nodes', { type: 'string', array: true, demandOption: true }),
+          (a) => withManagers(a, (c) => nodeRole(c, a.nodes, true, { json: a.json })),
+        )
+        .command(
+          'demote <nodes..>',
+          'make managers workers (they leave the Raft group)',
+          (y) => y.positional('nodes', { type: 'string', array: true, demandOption: true }),
+          (a) => withManagers(a, (c) => nodeRole(c, a.nodes, false, { json: a.json })),
+        )
+        .command(
+          ['rm <nodes..>', 'remove <nodes..>'],
+          'remove nodes from the cluster',
+          (y) =>
+            y
+              .positional('nodes', { type: 'string', array: true, demandOption: true })
+              .option('force', { type: 'boolean', default: false, describe: 'remove even if the node is up' }),
+          (a) => withManagers(a, (c) => nodeRm(c, a.nodes, { force: a.force })),
+        )
+        .demandCommand(1, 'which one: ls, inspect, update, promote, demote or rm?'),
+    )
+    .command(
+      'join-token <role>',
+      'print (or rotate) the token that joins a worker or a manager',
+      (y) =>
+        y
+          .positional('role', { type: 'string', choices: ['worker', 'manager'] as const, demandOption: true })
+          .option('rotate', { type: 'boolean', default: false, describe: 'replace the token; the old one is refused afterwards' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only the token' }),
+      (a) =>
+        withManagers(a, (c, hosts) =>
+          joinToken(c, a.role as 'worker' | 'manager', { rotate: a.rotate, quiet: a.quiet, json: a.json, hosts }),
+        ),
+    )
+    .demandCommand(1, 'which command? see --help')
+    .strict()
+    .help()
+    .version(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`error: ${msg}\n(run with --help for usage)\n`);
+      process.exit(2);
+    });
+}
+
+export async function main(args = hideBin(process.argv)): Promise<number> {
+  try {
+    await buildCli(args).parseAsync();
+    return 0;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`error: ${message}\n`);
+    return e instanceof CliError && e.code === 'USAGE' ? 2 : 1;
+  }
+}
+
+// Run when executed directly (not when imported by tests).
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/shoal')) {
+  process.exitCode = await main();
+}

@@ -1,0 +1,196 @@
+// The control API (proto/control.proto, service Control): what the `shoal` CLI calls.
+//
+// Only holders of an admin or manager certificate from the cluster CA get in. Reads wait for a
+// ReadIndex barrier unless the caller asked for a stale read; writes are proposed to Raft and
+// answered once applied, or fail with NOT_LEADER (and the leader's address) / NO_QUORUM.
+
+import * as grpc from '@grpc/grpc-js';
+import { ConfChangeType, quorumSize } from '@shoal/raft';
+import type { NodeObject } from '@shoal/store';
+import type { ClusterInfoResponse, ControlHandlers, ManagerInfo, WireNode } from '@shoal/wire';
+import { nowIso, proposeCommand, readView, toWireNode, type ManagerContext } from './context.js';
+import { ManagerError, asManagerError } from './errors.js';
+import { requireRole } from './identity.js';
+import { caDigest } from './ca.js';
+import { formatJoinToken, newTokenSecret } from './tokens.js';
+
+type Unary<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;
+
+/** Authenticates, runs, and maps errors for one unary handler. */
+function unary<Req, Res>(ctx: ManagerContext, fn: Unary<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    try {
+      requireRole(call, ['admin', 'manager']);
+    } catch (e) {
+      callback(asManagerError(e).toServiceError());
+      return;
+    }
+    fn(call.request, call).then(
+      (res) => callback(null, res),
+      (e: unknown) => {
+        const err = asManagerError(e);
+        if (err.code === 'INTERNAL') ctx.logger.error({ err: err.message }, 'control API call failed');
+        callback(err.toServiceError());
+      },
+    );
+  };
+}
+
+function findNode(ctx: ManagerContext, ref: string): NodeObject {
+  if (!ref) throw new ManagerError('INVALID_ARGUMENT', 'which node? give an id, a unique id prefix or a name');
+  try {
+    return ctx.store.findNode(ref);
+  } catch (e) {
+    throw asManagerError(e);
+  }
+}
+
+export function controlHandlers(ctx: ManagerContext): ControlHandlers {
+  const managerInfos = (): ManagerInfo[] => {
+    const conf = ctx.host.confState();
+    const byId = new Map(ctx.store.nodes().map((n) => [n.id, n]));
+    const ids = [...conf.voters, ...conf.learners];
+    return ids.map((id) => {
+      const n = byId.get(id);
+      return {
+        id,
+        name: n?.name ?? '',
+        addr: n?.addr ?? ctx.addressOf(id) ?? '',
+        reachable: id === ctx.nodeId || ctx.reachable(id),
+        leader: id === ctx.host.leaderId,
+        raftRole: conf.voters.includes(id) ? 'voter' : 'learner',
+      };
+    });
+  };
+
+  return {
+    ClusterInfo: unary(ctx, async (req) => {
+      await readView(ctx, req.read?.stale);
+      const status = ctx.host.status();
+      const managers = managerInfos();
+      const voters = managers.filter((m) => m.raftRole === 'voter');
+      const reachableVoters = voters.filter((m) => m.reachable).length;
+      const warnings: string[] = [];
+      if (reachableVoters < quorumSize(voters.length)) {
+        warnings.push(`only ${reachableVoters} of ${voters.length} managers are reachable from here; ${quorumSize(voters.length)} are needed to commit changes`);
+      }
+      return {
+        clusterId: ctx.clusterId,
+        leader: status.leader,
+        leaderAddr: status.leader ? (ctx.addressOf(status.leader) ?? '') : '',
+        term: String(status.term),
+        commitIndex: String(status.commit),
+        appliedIndex: String(ctx.host.appliedIndex),
+        managers,
+        answeredBy: ctx.nodeId,
+        voters: voters.length,
+        quorum: quorumSize(voters.length),
+        reachableVoters,
+        warnings,
+      } satisfies ClusterInfoResponse;
+    }),
+
+    ListNodes: unary(ctx, async (req) => {
+      await readView(ctx, req.read?.stale);
+      return { nodes: ctx.store.nodes().map((n) => toWireNode(ctx, n)) };
+    }),
+
+    GetNode: unary(ctx, async (req) => {
+      await readView(ctx, req.read?.stale);
+      return toWireNode(ctx, findNode(ctx, req.node));
+    }),
+
+    UpdateNode: unary(ctx, async (req) => {
+      await readView(ctx, false);
+      const n = findNode(ctx, req.node);
+      const version = Number(req.version);
+      await proposeCommand(ctx, {
+        type: 'node.update',
+        at: nowIso(),
+        id: n.id,
+        ...(version > 0 ? { expectedVersion: version } : {}),
+        patch: {
+          ...(req.availability ? { availability: req.availability as NodeObject['availability'] } : {}),
+          ...(Object.keys(req.addLabels).length > 0 ? { addLabels: req.addLabels } : {}),
+          ...(req.removeLabels.length > 0 ? { removeLabels: req.removeLabels } : {}),
+        },
+      });
+      return toWireNode(ctx, ctx.store.getNode(n.id)!);
+    }),
+
+    PromoteNode: unary(ctx, async (req) => {
+      await readView(ctx, false);
+      const n = findNode(ctx, req.node);
+      if (n.role === 'manager') throw new ManagerError('FAILED_PRECONDITION', `${n.name} is already a manager`);
+      // The node's agent notices the new role and starts a manager, which joins Raft as a learner.
+      await proposeCommand(ctx, { type: 'node.update', at: nowIso(), id: n.id, patch: { role: 'manager' } });
+      return toWireNode(ctx, ctx.store.getNode(n.id)!);
+    }),
+
+    DemoteNode: unary(ctx, async (req) => {
+      await readView(ctx, false);
+      const n = findNode(ctx, req.node);
+      if (n.role !== 'manager') throw new ManagerError('FAILED_PRECONDITION', `${n.name} is not a manager`);
+      const conf = ctx.host.confState();
+      const isVoter = conf.voters.includes(n.id);
+      if (isVoter && conf.voters.length === 1) {
+        throw new ManagerError('FAILED_PRECONDITION', `${n.name} is the last manager; demoting it would leave the cluster without one`);
+      }
+      if (isVoter) {
+        // The managers left must still form a quorum among those we can reach.
+        const remaining = conf.voters.filter((v) => v !== n.id);
+        const reachable = remaining.filter((v) => v === ctx.nodeId || ctx.reachable(v)).length;
+        if (reachable < quorumSize(remaining.length)) {
+          throw new ManagerError(
+            'FAILED_PRECONDITION',
+            `demoting ${n.name} would leave ${reachable} reachable of ${remaining.length} managers, short of a quorum of ${quorumSize(remaining.length)}; bring the others back first`,
+          );
+        }
+      }
+      if (n.id === ctx.nodeId) {
+        // A leader does not remove itself mid-term: hand over, and let the new leader do it.
+        await ctx.host.transferLeadership();
+        throw new ManagerError('NOT_LEADER', 'handed leadership over before demoting this manager; retry on the new leader', ctx.addressOf(ctx.host.leaderId));
+      }
+      if (isVoter || conf.learners.includes(n.id)) {
+        await ctx.host.proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: n.id, context: JSON.stringify({ at: nowIso() }) });
+      }
+      await proposeCommand(ctx, {
+        type: 'node.update',
+        at: nowIso(),
+        id: n.id,
+        patch: { role: 'worker', status: { state: 'down', message: 'demoted: its manager left the Raft group' } },
+      });
+      return toWireNode(ctx, ctx.store.getNode(n.id)!);
+    }),
+
+    RemoveNode: unary(ctx, async (req) => {
+      await readView(ctx, false);
+      const n = findNode(ctx, req.node);
+      if (n.role === 'manager') {
+        throw new ManagerError('FAILED_PRECONDITION', `${n.name} is a manager: demote it first (\`shoal node demote ${n.name}\`), then remove it`);
+      }
+      if (n.status.state === 'ready' && !req.force) {
+        throw new ManagerError('FAILED_PRECONDITION', `${n.name} is up (status ready): drain and stop it first, or remove it anyway with --force`);
+      }
+      await proposeCommand(ctx, { type: 'node.remove', at: nowIso(), id: n.id });
+      return {};
+    }),
+
+    JoinToken: unary(ctx, async (req) => {
+      const role = req.role;
+      if (role !== 'worker' && role !== 'manager') {
+        throw new ManagerError('INVALID_ARGUMENT', `role must be "worker" or "manager", not "${role}"`);
+      }
+      if (req.rotate) {
+        await proposeCommand(ctx, { type: 'cluster.rotateToken', at: nowIso(), role, secret: newTokenSecret() });
+      } else {
+        await readView(ctx, false);
+      }
+      const cluster = ctx.store.cluster();
+      return { role, token: formatJoinToken(caDigest(cluster.ca.certPem), cluster.tokens[role]) };
+    }),
+  } satisfies ControlHandlers as ControlHandlers;
+}
+
+export type { WireNode };

@@ -1,0 +1,117 @@
+// A manager's data directory:
+//
+//   DIR/node.json      who this node is (id, cluster, name, addresses)
+//   DIR/raft/          the LevelDB Raft database
+//   DIR/tls/           ca.pem, node.pem, node-key.pem (0600): this node's identity
+//   DIR/admin/         ca.pem, cert.pem, key.pem (0600): CLI credentials, written by `init`
+//
+// The Raft database's LevelDB lock keeps a second process off the same directory.
+
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface NodeConfig {
+  readonly format: 1;
+  readonly nodeId: string;
+  readonly clusterId: string;
+  readonly name: string;
+  readonly role: 'manager';
+  /** Address the manager serves gRPC on (Raft, control, join). */
+  readonly listen: string;
+  /** Address /metrics is served on, or "" for none. */
+  readonly metrics: string;
+  readonly createdAt: string;
+}
+
+export interface TlsFiles {
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+export function dataPaths(dir: string) {
+  return {
+    config: join(dir, 'node.json'),
+    raft: join(dir, 'raft'),
+    tls: join(dir, 'tls'),
+    admin: join(dir, 'admin'),
+  };
+}
+
+export class DataDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirError';
+  }
+}
+
+export function readNodeConfig(dir: string): NodeConfig {
+  const file = dataPaths(dir).config;
+  if (!existsSync(file)) {
+    throw new DataDirError(
+      `${dir} holds no shoal node (no node.json): create one with \`shoal manager init\` or \`shoal manager join\``,
+    );
+  }
+  let cfg: Partial<NodeConfig>;
+  try {
+    cfg = JSON.parse(readFileSync(file, 'utf8')) as Partial<NodeConfig>;
+  } catch (e) {
+    throw new DataDirError(`${file} is not valid JSON (${(e as Error).message}); restore it from a backup`);
+  }
+  if (cfg.format !== 1 || !cfg.nodeId || !cfg.clusterId || !cfg.listen || cfg.role !== 'manager') {
+    throw new DataDirError(`${file} is not a shoal manager's node.json (format ${String(cfg.format)}); restore it from a backup`);
+  }
+  return cfg as NodeConfig;
+}
+
+/** Refuses a directory that already holds a node, so `init`/`join` never clobber one. */
+export function ensureFreshDataDir(dir: string): void {
+  const file = dataPaths(dir).config;
+  if (existsSync(file)) {
+    let who = '';
+    try {
+      const cfg = JSON.parse(readFileSync(file, 'utf8')) as Partial<NodeConfig>;
+      who = ` (node ${cfg.name ?? '?'} ${cfg.nodeId ?? '?'} of cluster ${cfg.clusterId ?? '?'})`;
+    } catch {
+      /* described generically */
+    }
+    throw new DataDirError(
+      `${dir} already holds a shoal node${who}: start it with \`shoal manager start --data ${dir}\`, or choose an empty directory`,
+    );
+  }
+  if (existsSync(dataPaths(dir).raft)) {
+    throw new DataDirError(`${dir}/raft already exists without a node.json; choose an empty directory`);
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+function writeAtomic(file: string, content: string, mode: number): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, content, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+}
+
+export function writeNodeConfig(dir: string, cfg: NodeConfig): void {
+  writeAtomic(dataPaths(dir).config, `${JSON.stringify(cfg, null, 2)}\n`, 0o644);
+}
+
+/** Writes a CA certificate, certificate and key; the key (and the directory) readable by the owner only. */
+export function writeTlsFiles(dir: string, tls: TlsFiles, names = { ca: 'ca.pem', cert: 'node.pem', key: 'node-key.pem' }): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  writeAtomic(join(dir, names.ca), tls.caPem, 0o644);
+  writeAtomic(join(dir, names.cert), tls.certPem, 0o644);
+  writeAtomic(join(dir, names.key), tls.keyPem, 0o600);
+}
+
+export function readTlsFiles(dir: string, names = { ca: 'ca.pem', cert: 'node.pem', key: 'node-key.pem' }): TlsFiles {
+  const read = (name: string): string => {
+    const file = join(dir, name);
+    if (!existsSync(file)) throw new DataDirError(`missing ${file}: the node's TLS identity is incomplete; restore the data directory from a backup`);
+    return readFileSync(file, 'utf8');
+  };
+  return { caPem: read(names.ca), certPem: read(names.cert), keyPem: read(names.key) };
+}
+
+export const ADMIN_FILES = { ca: 'ca.pem', cert: 'cert.pem', key: 'key.pem' };

@@ -1,0 +1,378 @@
+// Mutual TLS for gRPC, and who is on the other end of a call.
+//
+// Servers *request* a client certificate but do not require one, because Join is called by
+// nodes that have no certificate yet (the join token authenticates them instead). So a
+// handler cannot assume TLS vetted its caller: it asks peerIdentity()/requireRole(), which
+// re-verify the certificate against the cluster CA themselves.
+//
+// Clients trust only the cluster CA and do not match host names: managers are addressed by
+// whatever IP they listen on (any 127.0.0.x in tests), and what matters is that the server
+// holds a certificate of our CA naming the expected role.
+//
+// A joining node has no CA yet: fetchCaCertificate() reads it from the manager's TLS handshake
+// (servers send their certificate followed by the CA's) and verifyCaDigest() pins it to the
+// digest carried by the join token.
+
+import * as grpc from '@grpc/grpc-js';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
+import * as tls from 'node:tls';
+import {
+  CertificateError,
+  caClusterId,
+  caDigest,
+  parseIdentity,
+  readCertificate,
+  type CertIdentity,
+  type CertRole,
+} from './ca.js';
+import { ManagerError } from './errors.js';
+
+/** What a node holds for mutual TLS. */
+export interface TlsMaterial {
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/** A client needs the CA; its own certificate is optional (a joining node has none yet). */
+export interface ClientTlsMaterial {
+  readonly caPem: string;
+  readonly certPem?: string | undefined;
+  readonly keyPem?: string | undefined;
+}
+
+/** The part of a grpc-js server call that carries the TLS peer. */
+export interface AuthenticatedCall {
+  getAuthContext(): { sslPeerCertificate?: tls.PeerCertificate | undefined } | null;
+}
+
+export type AuthErrorCode = 'UNAUTHENTICATED' | 'PERMISSION_DENIED';
+
+/**
+ * UNAUTHENTICATED: no usable certificate (none, another CA's, forged, expired).
+ * PERMISSION_DENIED: a good certificate whose role may not make this call.
+ * It is a ManagerError, so `toServiceError()` gives the gRPC status and error metadata.
+ */
+export class AuthError extends ManagerError {
+  declare readonly code: AuthErrorCode;
+
+  constructor(code: AuthErrorCode, message: string) {
+    super(code, message);
+    this.name = 'AuthError';
+  }
+
+  get status(): grpc.status {
+    return this.code === 'UNAUTHENTICATED' ? grpc.status.UNAUTHENTICATED : grpc.status.PERMISSION_DENIED;
+  }
+}
+
+const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+// --- server side -------------------------------------------------------------------------
+
+// The CAs this process serves with, by digest. peerIdentity(call) without an explicit CA
+// checks against these, so handlers (e.g. the Raft transport) need not carry the CA around.
+// Entries are never removed: one or two per process, and a CA stays valid for years.
+const servingCas = new Map<string, X509Certificate>();
+
+/**
+ * A certificate provider whose value never changes. grpc-js (1.14) registers its own watcher
+ * only after subscribing to the provider, so a value delivered synchronously is lost and the
+ * server drops every connection; delivering it on the next microtask (still before the server
+ * can accept a connection) gets it through.
+ */
+class StaticCertificateProvider implements grpc.experimental.CertificateProvider {
+  private readonly caListeners = new Set<grpc.experimental.CaCertificateUpdateListener>();
+  private readonly identityListeners = new Set<grpc.experimental.IdentityCertificateUpdateListener>();
+
+  constructor(
+    private readonly ca: grpc.experimental.CaCertificateUpdate | null,
+    private readonly identity: grpc.experimental.IdentityCertificateUpdate | null,
+  ) {}
+
+  addCaCertificateListener(listener: grpc.experimental.CaCertificateUpdateListener): void {
+    this.caListeners.add(listener);
+    queueMicrotask(() => {
+      if (this.caListeners.has(listener)) listener(this.ca);
+    });
+  }
+  removeCaCertificateListener(listener: grpc.experimental.CaCertificateUpdateListener): void {
+    this.caListeners.delete(listener);
+  }
+  addIdentityCertificateListener(listener: grpc.experimental.IdentityCertificateUpdateListener): void {
+    this.identityListeners.add(listener);
+    queueMicrotask(() => {
+      if (this.identityListeners.has(listener)) listener(this.identity);
+    });
+  }
+  removeIdentityCertificateListener(listener: grpc.experimental.IdentityCertificateUpdateListener): void {
+    this.identityListeners.delete(listener);
+  }
+}
+
+/**
+ * Server credentials that request, but do not require, a client certificate. The server
+ * presents its certificate followed by the CA certificate, so a joining node can read the CA
+ * from the handshake.
+ */
+export function serverCredentials(material: TlsMaterial): grpc.ServerCredentials {
+  const ca = readCertificate(material.caPem);
+  const leaf = readCertificate(material.certPem);
+  // Catch a mismatched bundle here, with words, rather than as a failed handshake later.
+  if (!leaf.checkIssued(ca) || !leaf.verify(ca.publicKey)) {
+    throw new CertificateError(`the server certificate (${oneLine(leaf.subject)}) was not issued by the CA given with it (${oneLine(ca.subject)})`);
+  }
+  let keyMatches: boolean;
+  try {
+    keyMatches = leaf.checkPrivateKey(createPrivateKey(material.keyPem));
+  } catch (e) {
+    throw new CertificateError(`the server key is not a readable PEM private key (${(e as Error).message})`);
+  }
+  if (!keyMatches) throw new CertificateError(`the server key does not belong to the server certificate (${oneLine(leaf.subject)})`);
+
+  servingCas.set(caDigest(ca.raw), ca);
+  const chain = `${leaf.toString().trimEnd()}\n${ca.toString().trimEnd()}\n`;
+  const provider = new StaticCertificateProvider(
+    { caCertificate: Buffer.from(ca.toString()) },
+    { certificate: Buffer.from(chain), privateKey: Buffer.from(material.keyPem) },
+  );
+  return grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
+}
+
+/**
+ * Who called: the identity in the caller's certificate once it is verified against the cluster
+ * CA (`caPem`, or else the CAs this process serves with), or undefined when the caller
+ * presented no certificate we could see. Throws AuthError for a certificate that fails.
+ *
+ * grpc-js (1.14) only reports a peer certificate that TLS verified against the server's CA;
+ * one from another CA or self-signed reads as "none". Verifying again here keeps that a
+ * guarantee of this function rather than of a library detail.
+ */
+export function peerIdentity(call: AuthenticatedCall, caPem?: string): CertIdentity | undefined {
+  const peer = call.getAuthContext()?.sslPeerCertificate;
+  if (!peer?.raw || peer.raw.length === 0) return undefined;
+  return verifyPeerCertificate(peer.raw, caPem ?? [...servingCas.values()]);
+}
+
+/** peerIdentity() that must find one of `roles`; throws AuthError otherwise. */
+export function requireRole(call: AuthenticatedCall, roles: readonly CertRole[], caPem?: string): CertIdentity {
+  const identity = peerIdentity(call, caPem);
+  if (!identity) {
+    throw new AuthError(
+      'UNAUTHENTICATED',
+      `this call needs a ${roles.join(' or ')} certificate from the cluster CA; none was presented, or it was not issued by this cluster's CA`,
+    );
+  }
+  if (!roles.includes(identity.role)) {
+    throw new AuthError('PERMISSION_DENIED', `${identity.role} "${identity.nodeId}" may not make this call: it is for ${roles.join(' or ')} certificates only`);
+  }
+  return identity;
+}
+
+/**
+ * The checks TLS would have made on a client certificate, plus ours: issued and signed by one
+ * of the trusted CAs, within its validity, a leaf meant for client use, naming an identity of
+ * that CA's cluster.
+ */
+export function verifyPeerCertificate(
+  cert: string | Uint8Array,
+  trusted: string | readonly X509Certificate[],
+  now: Date = new Date(),
+): CertIdentity {
+  const cas = typeof trusted === 'string' ? [readCertificate(trusted)] : trusted;
+  if (cas.length === 0) throw new Error('no cluster CA to check client certificates against: create the server with serverCredentials() or pass the CA');
+  let c: X509Certificate;
+  try {
+    c = readCertificate(cert);
+  } catch {
+    throw new AuthError('UNAUTHENTICATED', 'the client certificate cannot be read');
+  }
+  const subject = oneLine(c.subject);
+  const issuer = cas.find((ca) => c.checkIssued(ca) && c.verify(ca.publicKey));
+  if (!issuer) throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) was not issued by this cluster's CA`);
+  if (c.ca) throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) is a CA certificate, not a node identity`);
+  const from = new Date(c.validFrom);
+  const to = new Date(c.validTo);
+  if (now < from) throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) is not valid until ${from.toISOString()}: check this machine's clock`);
+  if (now > to) throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) expired on ${to.toISOString()}: renew it`);
+  if (c.keyUsage && !c.keyUsage.includes(OID_CLIENT_AUTH)) {
+    throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) is not for client authentication`);
+  }
+  let identity: CertIdentity;
+  try {
+    identity = parseIdentity(c);
+  } catch (e) {
+    throw new AuthError('UNAUTHENTICATED', (e as Error).message);
+  }
+  const clusterId = caClusterId(issuer);
+  if (identity.clusterId !== clusterId) {
+    throw new AuthError('UNAUTHENTICATED', `the client certificate names cluster "${identity.clusterId}" but was issued by the CA of cluster "${clusterId}"`);
+  }
+  return identity;
+}
+
+// --- client side -------------------------------------------------------------------------
+
+/**
+ * Client credentials trusting only the cluster CA. With `expectRole`, the server must hold a
+ * certificate of that role (TLS has already checked that our CA issued it); host names are
+ * not compared.
+ */
+export function channelCredentials(material: ClientTlsMaterial, expectRole?: CertRole): grpc.ChannelCredentials {
+  if (Boolean(material.certPem) !== Boolean(material.keyPem)) {
+    throw new CertificateError('a client certificate needs its key and a key needs its certificate: pass both or neither');
+  }
+  const clusterId = caClusterId(material.caPem);
+  const checkServerIdentity = (_host: string, cert: tls.PeerCertificate): Error | undefined => {
+    try {
+      const server = parseIdentity(cert.raw);
+      if (server.clusterId !== clusterId) return new Error(`the server belongs to cluster "${server.clusterId}", not "${clusterId}"`);
+      if (expectRole && server.role !== expectRole) return new Error(`the server is ${server.role} "${server.nodeId}", not a ${expectRole}`);
+      return undefined;
+    } catch (e) {
+      return e as Error;
+    }
+  };
+  return grpc.credentials.createSsl(
+    Buffer.from(material.caPem),
+    material.keyPem ? Buffer.from(material.keyPem) : null,
+    material.certPem ? Buffer.from(material.certPem) : null,
+    { checkServerIdentity },
+  );
+}
+
+/**
+ * Options for clients built with channelCredentials(). grpc-js sends the target host as the
+ * TLS server name, and Node warns (DEP0123) when that is an IP address, which is how managers
+ * are addressed. Since host names are not checked, a fixed name is as good and stays quiet.
+ */
+export const TLS_CHANNEL_OPTIONS: grpc.ChannelOptions = { 'grpc.ssl_target_name_override': 'shoal' };
+
+// --- joining: learning and pinning the CA --------------------------------------------------
+
+export type CaPinErrorCode = 'BAD_ADDRESS' | 'REFUSED' | 'UNREACHABLE' | 'TIMEOUT' | 'NOT_TLS' | 'NO_CA' | 'DIGEST_MISMATCH';
+
+/** Why a joining node could not learn, or trust, the cluster CA. */
+export class CaPinError extends Error {
+  readonly code: CaPinErrorCode;
+  constructor(code: CaPinErrorCode, message: string) {
+    super(message);
+    this.name = 'CaPinError';
+    this.code = code;
+  }
+}
+
+/**
+ * Connects to a manager without trusting it and returns, as PEM, the CA certificate that
+ * issued the manager's certificate (taken from the chain the manager sends). Trust nothing
+ * about the result until verifyCaDigest() has compared it with the join token.
+ */
+export function fetchCaCertificate(addr: string, timeoutMs = 5000): Promise<string> {
+  let host: string;
+  let port: number;
+  try {
+    ({ host, port } = splitHostPort(addr));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return new Promise<string>((resolve, reject) => {
+    let settled = false;
+    let tcpConnected = false;
+    const socket = tls.connect({
+      host,
+      port,
+      // We have nothing to verify against yet; the digest check afterwards is the trust step.
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+      ALPNProtocols: ['h2'],
+      // Node refuses an IP address as SNI server name (RFC 6066).
+      ...(isIP(host) ? {} : { servername: host }),
+    });
+    const finish = (err: CaPinError | undefined, pem?: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(pem ?? '');
+    };
+    const timer = setTimeout(() => {
+      finish(
+        new CaPinError(
+          'TIMEOUT',
+          tcpConnected
+            ? `${addr} accepted the connection but did not complete a TLS handshake within ${timeoutMs} ms: is it a shoal manager?`
+            : `no answer from ${addr} within ${timeoutMs} ms: check the address, and that no firewall drops the traffic`,
+        ),
+      );
+    }, timeoutMs);
+
+    socket.once('connect', () => {
+      tcpConnected = true;
+    });
+    socket.once('secureConnect', () => {
+      try {
+        finish(undefined, caFromChain(addr, socket.getPeerCertificate(true)));
+      } catch (e) {
+        finish(e as CaPinError);
+      }
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') {
+        finish(new CaPinError('REFUSED', `no manager answers at ${addr}: connection refused; check the address and that the manager is running`));
+      } else if (tcpConnected) {
+        finish(new CaPinError('NOT_TLS', `${addr} does not speak TLS: is it a shoal manager? (${err.message})`));
+      } else {
+        finish(new CaPinError('UNREACHABLE', `cannot reach ${addr}: ${err.message}`));
+      }
+    });
+    socket.once('close', () => {
+      finish(new CaPinError('NOT_TLS', `${addr} closed the connection during the TLS handshake: is it a shoal manager?`));
+    });
+  });
+}
+
+/** Throws CaPinError unless `caPem` is the CA whose digest the join token carries. */
+export function verifyCaDigest(caPem: string, expectedDigest: string, addr?: string): void {
+  const actual = caDigest(caPem);
+  const expected = expectedDigest.trim().toLowerCase();
+  if (actual !== expected) {
+    const who = addr ? `the manager at ${addr}` : 'the manager';
+    throw new CaPinError(
+      'DIGEST_MISMATCH',
+      `${who} presents a CA with digest ${actual}, but the token expects ${expected}: the token belongs to another cluster (or someone is intercepting)`,
+    );
+  }
+}
+
+function caFromChain(addr: string, leaf: tls.DetailedPeerCertificate): string {
+  if (!leaf.raw || leaf.raw.length === 0) throw new CaPinError('NO_CA', `${addr} presented no certificate: is it a shoal manager?`);
+  const leafCert = new X509Certificate(leaf.raw);
+  // Node links each certificate to its issuer; a self-signed root links to itself.
+  const seen = new Set<string>([leafCert.fingerprint256]);
+  for (let c = leaf.issuerCertificate; c?.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+    seen.add(c.fingerprint256);
+    const candidate = new X509Certificate(c.raw);
+    if (candidate.ca && leafCert.checkIssued(candidate) && leafCert.verify(candidate.publicKey)) return candidate.toString();
+  }
+  throw new CaPinError(
+    'NO_CA',
+    `${addr} did not send the CA that issued its certificate (${oneLine(leafCert.subject)}) in the TLS handshake: is it a shoal manager?`,
+  );
+}
+
+function splitHostPort(addr: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(addr.trim());
+  const host = m?.[1] ?? m?.[2];
+  const port = Number(m?.[3]);
+  if (!m || host === undefined || !(port > 0 && port < 65536)) {
+    throw new CaPinError('BAD_ADDRESS', `"${addr}" is not a manager address: expected host:port, e.g. 127.0.0.1:4242`);
+  }
+  return { host, port };
+}
+
+function oneLine(subject: string): string {
+  return subject.split('\n').join(', ');
+}

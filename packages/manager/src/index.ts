@@ -1,0 +1,9 @@
+// @shoal/manager: the manager process and the pieces other packages reuse (TLS identity for
+// clients, errors).
+export { Manager, type ManagerHandle, type InitOptions, type JoinOptions, type StartOptions } from './manager.js';
+export { ManagerError, type ManagerErrorCode } from './errors.js';
+export * from './security.js';
+export { DEFAULT_TIMINGS, RaftHost, type RaftTimings } from './raft-host.js';
+export { readNodeConfig, dataPaths, type NodeConfig } from './data-dir.js';
+export { splitHostPort } from './metrics.js';
+export { joinCluster } from './join-client.js';

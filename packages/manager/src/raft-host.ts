@@ -1,0 +1,480 @@
+// RaftHost: the IO loop around the Raft core on a manager.
+//
+//   ready → send early messages → persist (one synced LevelDB batch) → send → apply → advance
+//
+// plus the timers (tick), proposals that resolve when their entry is applied, linearizable
+// read barriers (ReadIndex), snapshots of the state machine every `snapshotEvery` entries with
+// log compaction, and leadership transfer. No algorithm lives here: every decision is the core's.
+
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  EntryType,
+  LevelStorage,
+  RawNode,
+  Role,
+  decodeConfChange,
+  isRaftError,
+  quorumSize,
+  type ConfChange,
+  type ConfState,
+  type Message,
+  type NodeId,
+  type RaftStatus,
+  type Ready,
+} from '@shoal/raft';
+import type { Logger } from 'pino';
+import { ManagerError, quorumMessage } from './errors.js';
+
+/** What the host applies committed entries to (the manager adapts its ClusterStore). */
+export interface StateMachine {
+  /** Applies one committed normal entry; the result goes to whoever proposed it. */
+  applyEntry(data: Uint8Array, index: number): unknown;
+  /** A membership change was committed (the core has applied it to the Raft configuration). */
+  applyConfChange(cc: ConfChange, index: number): void;
+  /** The whole state as of the last applied index. */
+  snapshot(): Uint8Array;
+  /** Replaces the whole state with a snapshot's. */
+  restore(data: Uint8Array): void;
+}
+
+export interface HostTransport {
+  send(msgs: readonly Message[]): void;
+  reachable(peer: NodeId): boolean;
+}
+
+export interface RaftTimings {
+  readonly tickMs: number;
+  readonly heartbeatTicks: number;
+  readonly electionTicks: number;
+  /** Take a snapshot after this many applied entries. */
+  readonly snapshotEvery: number;
+  /** Entries kept in the log behind a snapshot, so a briefly lagging follower needs no snapshot. */
+  readonly keepEntries: number;
+}
+
+export const DEFAULT_TIMINGS: RaftTimings = {
+  tickMs: 10,
+  heartbeatTicks: 5, // 50 ms
+  electionTicks: 30, // randomized in [300, 600) ms
+  snapshotEvery: 10_000,
+  keepEntries: 1_000,
+};
+
+export interface HostMetrics {
+  observeProposal(seconds: number, ok: boolean): void;
+  leaderChanged(): void;
+  snapshotTaken(): void;
+  update(status: { term: number; commit: number; applied: number; isLeader: boolean }): void;
+}
+
+export interface RaftHostOptions {
+  readonly id: NodeId;
+  readonly storage: LevelStorage;
+  readonly stateMachine: StateMachine;
+  readonly transport: HostTransport;
+  readonly timings: RaftTimings;
+  readonly logger: Logger;
+  readonly metrics?: HostMetrics;
+  /** How long a proposal or read may wait before failing with its cause. */
+  readonly requestTimeoutMs?: number;
+  /** Where a peer serves, for NOT_LEADER errors. */
+  readonly addressOf: (id: NodeId) => string | undefined;
+}
+
+interface ProposalWaiter {
+  readonly term: number;
+  readonly started: number;
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (e: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+interface ReadWaiter {
+  index: number | undefined;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export declare interface RaftHost {
+  on(event: 'leader', listener: (leader: NodeId, term: number) => void): this;
+  on(event: 'applied', listener: (index: number) => void): this;
+  on(event: 'conf', listener: (conf: ConfState) => void): this;
+  on(event: 'fatal', listener: (err: Error) => void): this;
+}
+
+export class RaftHost extends EventEmitter {
+  readonly id: NodeId;
+  private raw: RawNode;
+  private readonly storage: LevelStorage;
+  private readonly sm: StateMachine;
+  private readonly transport: HostTransport;
+  private readonly timings: RaftTimings;
+  private readonly logger: Logger;
+  private readonly metrics: HostMetrics | undefined;
+  private readonly requestTimeoutMs: number;
+  private readonly addressOf: (id: NodeId) => string | undefined;
+
+  private ticker: NodeJS.Timeout | undefined;
+  private busy: Promise<void> | undefined;
+  private scheduled = false;
+  private stopped = false;
+  private applied: number;
+  private leader: NodeId = '';
+  private role: Role = Role.Follower;
+  private readonly proposals = new Map<number, ProposalWaiter>();
+  private readonly reads = new Map<string, ReadWaiter>();
+  /** Reads confirmed by ReadIndex, waiting for the state machine to reach their index. */
+  private readonly readsAwaitingApply = new Set<ReadWaiter>();
+
+  constructor(o: RaftHostOptions) {
+    super();
+    this.id = o.id;
+    this.storage = o.storage;
+    this.sm = o.stateMachine;
+    this.transport = o.transport;
+    this.timings = o.timings;
+    this.logger = o.logger;
+    this.metrics = o.metrics;
+    this.requestTimeoutMs = o.requestTimeoutMs ?? 5000;
+    this.addressOf = o.addressOf;
+    this.raw = this.newRawNode();
+    // The state machine starts from the snapshot; the core re-delivers the committed log after it.
+    const snap = o.storage.snapshot();
+    if (snap.meta.index > 0) this.sm.restore(snap.data);
+    this.applied = snap.meta.index;
+  }
+
+  private newRawNode(): RawNode {
+    return new RawNode({
+      id: this.id,
+      storage: this.storage,
+      random: Math.random,
+      electionTicks: this.timings.electionTicks,
+      heartbeatTicks: this.timings.heartbeatTicks,
+      logger: {
+        debug: (f, m) => this.logger.debug(f, m),
+        info: (f, m) => this.logger.info(f, m),
+        warn: (f, m) => this.logger.warn(f, m),
+      },
+    });
+  }
+
+  start(opts: { campaign?: boolean } = {}): void {
+    this.ticker = setInterval(() => {
+      this.raw.tick();
+      this.kick();
+    }, this.timings.tickMs);
+    this.ticker.unref();
+    // A lone founding member need not wait out an election timeout.
+    if (opts.campaign) this.raw.campaign();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.ticker);
+    await this.busy;
+    const err = new ManagerError('STOPPED', 'this manager is shutting down; retry against another manager');
+    for (const [i, w] of this.proposals) {
+      clearTimeout(w.timer);
+      w.reject(err);
+      this.proposals.delete(i);
+    }
+    for (const [c, r] of this.reads) {
+      clearTimeout(r.timer);
+      r.reject(err);
+      this.reads.delete(c);
+    }
+    this.readsAwaitingApply.clear();
+  }
+
+  // ------------------------------------------------------------------ inputs from the network
+
+  step(m: Message): void {
+    if (this.stopped) return;
+    try {
+      this.raw.step(m);
+    } catch (e) {
+      this.logger.warn({ from: m.from, err: (e as Error).message }, 'refused a Raft message');
+      return;
+    }
+    this.kick();
+  }
+
+  reportUnreachable(peer: NodeId): void {
+    if (this.stopped) return;
+    this.raw.reportUnreachable(peer);
+    this.kick();
+  }
+
+  reportSnapshot(peer: NodeId, ok: boolean): void {
+    if (this.stopped) return;
+    this.raw.reportSnapshot(peer, ok);
+    this.kick();
+  }
+
+  // ------------------------------------------------------------------ views
+
+  get isLeader(): boolean {
+    return this.role === Role.Leader;
+  }
+
+  get leaderId(): NodeId {
+    return this.leader;
+  }
+
+  get appliedIndex(): number {
+    return this.applied;
+  }
+
+  status(): RaftStatus {
+    return this.raw.status();
+  }
+
+  confState(): ConfState {
+    return this.raw.confState();
+  }
+
+  /** Voters we can currently reach (ourselves included). */
+  reachableVoters(): { reachable: number; voters: number } {
+    const voters = this.raw.confState().voters;
+    const reachable = voters.filter((v) => v === this.id || this.transport.reachable(v)).length;
+    return { reachable, voters: voters.length };
+  }
+
+  private notLeaderError(): ManagerError {
+    const { reachable, voters } = this.reachableVoters();
+    if (!this.leader) {
+      return new ManagerError(
+        'NO_QUORUM',
+        `no leader is elected: ${quorumMessage(reachable, voters)}. Wait for an election, or start the missing managers`,
+      );
+    }
+    const addr = this.addressOf(this.leader);
+    return new ManagerError(
+      'NOT_LEADER',
+      `this manager is not the leader; the leader is ${this.leader}${addr ? ` at ${addr}` : ''}`,
+      addr,
+    );
+  }
+
+  /** Fails fast, before proposing, when the leader already knows it cannot reach a quorum. */
+  private checkQuorum(): void {
+    const { reachable, voters } = this.reachableVoters();
+    if (reachable < quorumSize(voters)) {
+      throw new ManagerError('NO_QUORUM', `cannot commit: ${quorumMessage(reachable, voters)}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  /** Proposes `data`; resolves with the state machine's result once the entry is applied. */
+  propose(data: Uint8Array): Promise<unknown> {
+    if (this.stopped) return Promise.reject(new ManagerError('STOPPED', 'this manager is shutting down'));
+    if (!this.isLeader) return Promise.reject(this.notLeaderError());
+    try {
+      this.checkQuorum();
+      const { index, term } = this.raw.propose(data);
+      return this.waitForApply(index, term);
+    } catch (e) {
+      return Promise.reject(this.proposalError(e));
+    } finally {
+      this.kick();
+    }
+  }
+
+  proposeConfChange(cc: ConfChange): Promise<unknown> {
+    if (this.stopped) return Promise.reject(new ManagerError('STOPPED', 'this manager is shutting down'));
+    if (!this.isLeader) return Promise.reject(this.notLeaderError());
+    try {
+      this.checkQuorum();
+      const { index, term } = this.raw.proposeConfChange(cc);
+      return this.waitForApply(index, term);
+    } catch (e) {
+      return Promise.reject(this.proposalError(e));
+    } finally {
+      this.kick();
+    }
+  }
+
+  private proposalError(e: unknown): Error {
+    if (isRaftError(e, 'NOT_LEADER')) return this.notLeaderError();
+    if (isRaftError(e, 'CONF_CHANGE_PENDING')) return new ManagerError('FAILED_PRECONDITION', (e as Error).message);
+    if (isRaftError(e, 'CONF_CHANGE_INVALID')) return new ManagerError('INVALID_ARGUMENT', (e as Error).message);
+    if (isRaftError(e, 'PROPOSAL_DROPPED')) return new ManagerError('NO_QUORUM', (e as Error).message);
+    return e as Error;
+  }
+
+  private waitForApply(index: number, term: number): Promise<unknown> {
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.proposals.delete(index);
+        this.metrics?.observeProposal((performance.now() - started) / 1000, false);
+        const { reachable, voters } = this.reachableVoters();
+        reject(
+          new ManagerError(
+            reachable < quorumSize(voters) ? 'NO_QUORUM' : 'TIMEOUT',
+            `the change was not committed within ${this.requestTimeoutMs} ms (${quorumMessage(reachable, voters)}); ` +
+              'it may still be applied: re-read before retrying',
+          ),
+        );
+      }, this.requestTimeoutMs);
+      this.proposals.set(index, { term, started, resolve, reject, timer });
+    });
+  }
+
+  /**
+   * Resolves once this manager's state reflects every write committed before the call
+   * (ReadIndex, diss. §6.4): reads after it are linearizable.
+   */
+  readBarrier(): Promise<void> {
+    if (this.stopped) return Promise.reject(new ManagerError('STOPPED', 'this manager is shutting down'));
+    if (!this.leader) return Promise.reject(this.notLeaderError());
+    if (this.isLeader) {
+      try {
+        this.checkQuorum();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    const context = randomBytes(8).toString('hex');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.reads.delete(context);
+        const { reachable, voters } = this.reachableVoters();
+        reject(new ManagerError('NO_QUORUM', `could not confirm a linearizable read within ${this.requestTimeoutMs} ms: ${quorumMessage(reachable, voters)}; use --stale to read this manager's state`));
+      }, this.requestTimeoutMs);
+      this.reads.set(context, { index: undefined, resolve, reject, timer });
+      this.raw.readIndex(context);
+      this.kick();
+    });
+  }
+
+  /** Hands leadership to `target` (or the most caught-up voter); resolves true once we are no longer leader. */
+  async transferLeadership(target?: NodeId, timeoutMs = 2000): Promise<boolean> {
+    if (!this.isLeader) return true;
+    const status = this.raw.status();
+    const candidates = status.progress
+      .filter((p) => p.id !== this.id && !p.learner && this.transport.reachable(p.id))
+      .sort((a, b) => b.match - a.match);
+    const to = target ?? candidates[0]?.id;
+    if (!to) return false;
+    this.logger.info({ to }, 'transferring leadership');
+    this.raw.transferLeadership(to);
+    this.kick();
+    const deadline = Date.now() + timeoutMs;
+    while (this.isLeader && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    return !this.isLeader;
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private kick(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.busy || this.stopped) return;
+      this.busy = this.loop()
+        .catch((e: Error) => {
+          // A failed disk write leaves the node unable to make progress safely.
+          this.logger.error({ err: e.message }, 'the Raft loop failed; stopping this manager');
+          this.emit('fatal', e);
+        })
+        .finally(() => {
+          this.busy = undefined;
+          if (!this.stopped && this.raw.hasReady()) this.kick();
+        });
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped && this.raw.hasReady()) {
+      const rd = this.raw.ready();
+      this.transport.send(rd.earlyMessages);
+      if (rd.mustSync) await this.storage.save({ snapshot: rd.snapshot, entries: rd.entries, hardState: rd.hardState });
+      this.transport.send(rd.messages);
+      if (rd.softState) this.onSoftState(rd);
+      if (rd.snapshot) {
+        this.sm.restore(rd.snapshot.data);
+        this.applied = rd.snapshot.meta.index;
+        this.logger.info({ index: rd.snapshot.meta.index }, 'installed a snapshot from the leader');
+      }
+      for (const e of rd.committedEntries) this.apply(e.index, e.term, e.type, e.data);
+      for (const rs of rd.readStates) {
+        const w = this.reads.get(rs.context);
+        if (!w) continue;
+        this.reads.delete(rs.context);
+        w.index = rs.index;
+        this.readsAwaitingApply.add(w);
+      }
+      this.raw.advance();
+      this.releaseReads();
+      if (rd.committedEntries.length > 0 || rd.snapshot) this.emit('applied', this.applied);
+      this.metrics?.update({ term: this.raw.raft.term, commit: this.raw.raft.log.committed, applied: this.applied, isLeader: this.isLeader });
+      await this.maybeSnapshot();
+    }
+  }
+
+  private onSoftState(rd: Ready): void {
+    const ss = rd.softState!;
+    const leaderChanged = ss.leader !== this.leader;
+    this.role = ss.role;
+    this.leader = ss.leader;
+    if (!leaderChanged) return;
+    this.metrics?.leaderChanged();
+    this.logger.info({ leader: ss.leader || null, term: this.raw.raft.term, role: ss.role }, 'leader changed');
+    this.emit('leader', ss.leader, this.raw.raft.term);
+    // Reads in flight were addressed to the old leader; they will never be confirmed.
+    for (const [c, r] of this.reads) {
+      clearTimeout(r.timer);
+      r.reject(new ManagerError('TIMEOUT', 'the leader changed while confirming a read; retry'));
+      this.reads.delete(c);
+    }
+  }
+
+  private apply(index: number, term: number, type: EntryType, data: Uint8Array): void {
+    if (index <= this.applied) return; // covered by a snapshot installed meanwhile
+    let result: unknown;
+    if (type === EntryType.ConfChange) {
+      const cc = decodeConfChange(data);
+      this.sm.applyConfChange(cc, index);
+    } else if (data.byteLength > 0) {
+      result = this.sm.applyEntry(data, index);
+    }
+    this.applied = index;
+    const w = this.proposals.get(index);
+    if (!w) return;
+    this.proposals.delete(index);
+    clearTimeout(w.timer);
+    const ok = w.term === term;
+    this.metrics?.observeProposal((performance.now() - w.started) / 1000, ok);
+    if (ok) w.resolve(result);
+    else w.reject(new ManagerError('TIMEOUT', 'the change was lost in a leader change before it committed; retry'));
+  }
+
+  private releaseReads(): void {
+    for (const r of this.readsAwaitingApply) {
+      if (r.index === undefined || r.index > this.applied) continue;
+      this.readsAwaitingApply.delete(r);
+      clearTimeout(r.timer);
+      r.resolve();
+    }
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    const snapIndex = this.storage.snapshot().meta.index;
+    if (this.applied - snapIndex < this.timings.snapshotEvery) return;
+    const index = this.applied;
+    const data = this.sm.snapshot();
+    await this.storage.createSnapshot(index, this.raw.confState(), data);
+    const compactTo = index - this.timings.keepEntries;
+    if (compactTo >= this.storage.firstIndex()) await this.storage.compact(compactTo);
+    this.metrics?.snapshotTaken();
+    this.logger.info({ index, bytes: data.byteLength, firstIndex: this.storage.firstIndex() }, 'took a snapshot and compacted the log');
+  }
+}

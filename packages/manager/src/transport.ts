@@ -1,0 +1,293 @@
+// The gRPC peer transport between managers (proto/raft.proto).
+//
+// Outbound: one long-lived client stream per peer. Messages queue per peer and leave as one
+// Batch per event-loop turn. A broken stream is reported to Raft as "unreachable" (so it stops
+// streaming appends optimistically) and reopened with capped exponential backoff; what was
+// queued meanwhile is dropped — Raft retransmits whatever matters.
+// Snapshots go as chunks below the gRPC message limit; once the last chunk is handed to the
+// stream the transfer is reported done, a broken stream mid-transfer reports it failed.
+//
+// Inbound: the sender must present a manager certificate from our CA, and every message must
+// name that certificate's node id as `from`. Anything else is dropped and logged.
+
+import * as grpc from '@grpc/grpc-js';
+import {
+  MessageType,
+  SnapshotAssembler,
+  splitSnapshot,
+  type Message,
+  type NodeId,
+} from '@shoal/raft';
+import { MAX_MESSAGE_BYTES, raftProto, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
+import type { Logger } from 'pino';
+import { chunkFromWire, chunkToWire, messageFromWire, messageToWire } from './raft-codec.js';
+import { TLS_CHANNEL_OPTIONS, channelCredentials, peerIdentity, type TlsMaterial } from './identity.js';
+
+export const SNAPSHOT_CHUNK_BYTES = 1 << 20;
+const MAX_QUEUED_ENVELOPES = 10_000;
+const BACKOFF_MIN_MS = 20;
+const BACKOFF_MAX_MS = 1000;
+
+export interface TransportEvents {
+  /** A message (or a reassembled snapshot) arrived from an authenticated peer. */
+  onMessage(m: Message): void;
+  onUnreachable(peer: NodeId): void;
+  onSnapshotStatus(peer: NodeId, ok: boolean): void;
+}
+
+export interface TransportOptions {
+  readonly selfId: NodeId;
+  readonly tls: TlsMaterial;
+  readonly logger: Logger;
+  readonly events: TransportEvents;
+  readonly chunkBytes?: number;
+}
+
+/** One peer: its client, its stream, its queue. */
+class PeerLink {
+  private client: RaftTransportClient;
+  private stream: grpc.ClientWritableStream<Batch> | undefined;
+  private queue: Envelope[] = [];
+  private flushScheduled = false;
+  private backoffMs = BACKOFF_MIN_MS;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private waitingForDrain = false;
+  /** Snapshot transfers whose chunks are queued or in flight. */
+  private snapshotsInFlight = 0;
+  private closed = false;
+  /** When the stream last opened (0 = down). */
+  connectedSince = 0;
+
+  constructor(
+    readonly id: NodeId,
+    readonly addr: string,
+    private readonly opts: TransportOptions,
+  ) {
+    const RaftTransport = raftProto().RaftTransport;
+    this.client = new RaftTransport(addr, channelCredentials(opts.tls, 'manager'), {
+      ...TLS_CHANNEL_OPTIONS,
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      // Notice a dead peer quickly even when no message is due.
+      'grpc.keepalive_time_ms': 1000,
+      'grpc.keepalive_timeout_ms': 1000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.initial_reconnect_backoff_ms': BACKOFF_MIN_MS,
+      'grpc.max_reconnect_backoff_ms': BACKOFF_MAX_MS,
+    });
+    this.open();
+  }
+
+  reachable(): boolean {
+    return this.stream !== undefined && this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
+  }
+
+  send(m: Message): void {
+    if (this.closed) return;
+    if (m.type === MessageType.Snap && m.snapshot) {
+      if (!this.stream) {
+        this.opts.events.onSnapshotStatus(this.id, false);
+        return;
+      }
+      const chunks = splitSnapshot(m, this.opts.chunkBytes ?? SNAPSHOT_CHUNK_BYTES);
+      this.snapshotsInFlight++;
+      chunks.forEach((c, i) => {
+        const last = i === chunks.length - 1;
+        this.enqueue({ chunk: chunkToWire(c) }, last ? () => this.snapshotSent(true) : undefined);
+      });
+      return;
+    }
+    if (!this.stream) return; // dropped; Raft retransmits (and knows we are unreachable)
+    this.enqueue({ message: messageToWire(m) });
+  }
+
+  private readonly afterWrite: (() => void)[] = [];
+
+  private enqueue(e: Envelope, done?: () => void): void {
+    if (this.queue.length >= MAX_QUEUED_ENVELOPES) {
+      this.fail(new Error(`more than ${MAX_QUEUED_ENVELOPES} messages queued for ${this.id}`));
+      return;
+    }
+    this.queue.push(e);
+    if (done) this.afterWrite.push(done);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private snapshotSent(ok: boolean): void {
+    if (this.snapshotsInFlight === 0) return;
+    this.snapshotsInFlight--;
+    this.opts.events.onSnapshotStatus(this.id, ok);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const stream = this.stream;
+    if (!stream || this.waitingForDrain || this.queue.length === 0) return;
+    // A chunk is as large as a message may be: send chunks one per batch, messages together.
+    let n = 0;
+    let bytes = 0;
+    while (n < this.queue.length) {
+      const e = this.queue[n]!;
+      const size = e.chunk ? (e.chunk.data as Buffer).byteLength : 0;
+      if (n > 0 && bytes + size > (this.opts.chunkBytes ?? SNAPSHOT_CHUNK_BYTES)) break;
+      bytes += size;
+      n++;
+    }
+    const envelopes = this.queue.splice(0, n);
+    const callbacks = this.queue.length === 0 ? this.afterWrite.splice(0) : [];
+    const ok = stream.write({ envelopes } satisfies Batch, () => {
+      for (const cb of callbacks) cb();
+    });
+    if (!ok) {
+      this.waitingForDrain = true;
+      stream.once('drain', () => {
+        this.waitingForDrain = false;
+        this.flush();
+      });
+    } else if (this.queue.length > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    const stream = this.client.Stream((err) => {
+      // The call ended: the peer went away, restarted, or refused us.
+      if (this.stream === stream) this.fail(err ?? new Error('stream closed by peer'));
+    });
+    stream.on('error', () => {
+      /* reported through the callback above */
+    });
+    this.stream = stream;
+    this.connectedSince = Date.now();
+    this.waitingForDrain = false;
+    this.flush();
+    // The stream counts as healthy once the channel is ready; reset the backoff then.
+    this.client.getChannel().watchConnectivityState(grpc.connectivityState.IDLE, Date.now() + 60_000, () => {
+      if (this.reachable()) this.backoffMs = BACKOFF_MIN_MS;
+    });
+  }
+
+  private fail(err: Error): void {
+    if (this.closed) return;
+    const wasUp = this.stream !== undefined;
+    this.stream?.removeAllListeners('drain');
+    this.stream = undefined;
+    this.connectedSince = 0;
+    this.queue = [];
+    this.afterWrite.length = 0;
+    while (this.snapshotsInFlight > 0) this.snapshotSent(false);
+    if (wasUp) {
+      this.opts.logger.debug({ peer: this.id, addr: this.addr, err: err.message }, 'peer stream broke');
+      this.opts.events.onUnreachable(this.id);
+    }
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => this.open(), this.backoffMs);
+    this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs * 2);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    const s = this.stream;
+    this.stream = undefined;
+    s?.end();
+    this.client.close();
+  }
+}
+
+export class PeerTransport {
+  private readonly links = new Map<NodeId, PeerLink>();
+  private readonly assemblers = new Map<NodeId, SnapshotAssembler>();
+  /** When we last received anything from each peer. */
+  private readonly lastHeard = new Map<NodeId, number>();
+
+  constructor(private readonly opts: TransportOptions) {}
+
+  /** Keeps one link per peer in `peers` (id → address); links to others are closed. */
+  setPeers(peers: ReadonlyMap<NodeId, string>): void {
+    for (const [id, link] of this.links) {
+      if (peers.get(id) !== link.addr) {
+        link.close();
+        this.links.delete(id);
+      }
+    }
+    for (const [id, addr] of peers) {
+      if (id === this.opts.selfId || this.links.has(id) || !addr) continue;
+      this.links.set(id, new PeerLink(id, addr, this.opts));
+    }
+  }
+
+  send(msgs: readonly Message[]): void {
+    for (const m of msgs) {
+      const link = this.links.get(m.to);
+      if (link) link.send(m);
+      else if (m.type === MessageType.Snap) this.opts.events.onSnapshotStatus(m.to, false);
+    }
+  }
+
+  /** Whether our stream to `peer` is up. */
+  reachable(peer: NodeId): boolean {
+    return this.links.get(peer)?.reachable() ?? false;
+  }
+
+  lastHeardFrom(peer: NodeId): number | undefined {
+    return this.lastHeard.get(peer);
+  }
+
+  /** The server half: register on the manager's gRPC server. */
+  handlers(): RaftTransportHandlers {
+    return {
+      Stream: (call, callback) => {
+        let identity;
+        try {
+          identity = peerIdentity(call);
+        } catch (e) {
+          callback({ code: grpc.status.UNAUTHENTICATED, details: (e as Error).message });
+          return;
+        }
+        if (!identity || identity.role !== 'manager') {
+          callback({ code: grpc.status.PERMISSION_DENIED, details: 'only managers of this cluster may send Raft messages' });
+          return;
+        }
+        const peer = identity.nodeId;
+        call.on('data', (batch: Batch__Output) => this.receive(peer, batch));
+        call.on('end', () => callback(null, {}));
+        call.on('error', () => {
+          /* the peer went away; it reconnects */
+        });
+      },
+    };
+  }
+
+  private receive(peer: NodeId, batch: Batch__Output): void {
+    this.lastHeard.set(peer, Date.now());
+    for (const e of batch.envelopes) {
+      try {
+        if (e.message) {
+          const m = messageFromWire(e.message);
+          if (m.from !== peer || m.to !== this.opts.selfId) throw new Error(`message from ${m.from} to ${m.to} on ${peer}'s stream`);
+          this.opts.events.onMessage(m);
+        } else if (e.chunk) {
+          const c = chunkFromWire(e.chunk);
+          if (c.from !== peer || c.to !== this.opts.selfId) throw new Error(`snapshot chunk from ${c.from} on ${peer}'s stream`);
+          let asm = this.assemblers.get(peer);
+          if (!asm) this.assemblers.set(peer, (asm = new SnapshotAssembler()));
+          const snap = asm.add(c);
+          if (snap) this.opts.events.onMessage(snap);
+        }
+      } catch (err) {
+        this.opts.logger.warn({ peer, err: (err as Error).message }, 'dropping a malformed Raft message');
+      }
+    }
+  }
+
+  close(): void {
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+  }
+}

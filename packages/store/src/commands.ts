@@ -1,0 +1,183 @@
+// The command set: everything that can change cluster state, as JSON carried in Raft entries.
+// Every command carries `at`, the proposer's clock, so apply never reads one. decodeCommand
+// checks shape strictly — a manager on an older version must refuse what it does not
+// understand rather than apply half of it — and returns a fresh copy safe to store.
+
+import { decodeJson, encodeJson } from './canonical.js';
+import { StoreError } from './errors.js';
+import {
+  NODE_AVAILABILITIES,
+  NODE_ROLES,
+  RAFT_ROLES,
+  checkAddr,
+  checkId,
+  checkLabelKeys,
+  checkLabels,
+  checkName,
+  checkNewNode,
+  checkNodeStatus,
+  checkSettings,
+  checkTimestamp,
+  checkTokenSecret,
+  type ClusterSettings,
+  type NewNode,
+  type NodeAvailability,
+  type NodeRole,
+  type NodeStatus,
+  type RaftRole,
+} from './objects.js';
+import { Checker } from './shape.js';
+
+export interface NodeAddCommand {
+  readonly type: 'node.add';
+  readonly at: string;
+  readonly node: NewNode;
+}
+
+export interface NodePatch {
+  readonly name?: string;
+  readonly availability?: NodeAvailability;
+  readonly role?: NodeRole;
+  readonly status?: NodeStatus;
+  readonly addr?: string;
+  readonly addLabels?: Readonly<Record<string, string>>;
+  readonly removeLabels?: readonly string[];
+  /** null takes the node out of the Raft membership view (e.g. after removal as a voter). */
+  readonly raftRole?: RaftRole | null;
+}
+
+export interface NodeUpdateCommand {
+  readonly type: 'node.update';
+  readonly at: string;
+  readonly id: string;
+  /** When set, the update is refused unless the node is still at this version. */
+  readonly expectedVersion?: number;
+  readonly patch: NodePatch;
+}
+
+export interface NodeRemoveCommand {
+  readonly type: 'node.remove';
+  readonly at: string;
+  readonly id: string;
+}
+
+export interface ClusterRotateTokenCommand {
+  readonly type: 'cluster.rotateToken';
+  readonly at: string;
+  readonly role: NodeRole;
+  readonly secret: string;
+}
+
+export interface ClusterUpdateSettingsCommand {
+  readonly type: 'cluster.updateSettings';
+  readonly at: string;
+  readonly expectedVersion?: number;
+  readonly patch: Partial<ClusterSettings>;
+}
+
+/** Changes nothing but the applied index: a write for tests, benchmarks and barriers. */
+export interface NoopCommand {
+  readonly type: 'noop';
+  readonly at: string;
+}
+
+export type Command =
+  | NodeAddCommand
+  | NodeUpdateCommand
+  | NodeRemoveCommand
+  | ClusterRotateTokenCommand
+  | ClusterUpdateSettingsCommand
+  | NoopCommand;
+
+export type CommandType = Command['type'];
+
+export const COMMAND_TYPES: readonly CommandType[] = [
+  'node.add',
+  'node.update',
+  'node.remove',
+  'cluster.rotateToken',
+  'cluster.updateSettings',
+  'noop',
+];
+
+/** Validates (throws StoreError INVALID_COMMAND) and serializes; call it when proposing. */
+export function encodeCommand(cmd: Command): Uint8Array {
+  return encodeJson(parseCommand(cmd));
+}
+
+/** Bytes from a Raft entry to a command; throws StoreError INVALID_COMMAND on anything malformed. */
+export function decodeCommand(data: Uint8Array): Command {
+  let value: unknown;
+  try {
+    value = decodeJson(data);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new StoreError('INVALID_COMMAND', `invalid command: the entry is not UTF-8 JSON (${why}); it was not written by encodeCommand`);
+  }
+  return parseCommand(value);
+}
+
+/** Checks an already-parsed value and returns a fresh, validated copy. */
+export function parseCommand(value: unknown): Command {
+  const top = new Checker('INVALID_COMMAND', 'invalid command');
+  const head = top.object(value, '', ['type'], ['at', 'node', 'id', 'expectedVersion', 'patch', 'role', 'secret']);
+  const type = top.oneOf(head.type, 'type', COMMAND_TYPES);
+  const c = top.about(`invalid ${type} command`);
+  const at = (v: Record<string, unknown>): string => checkTimestamp(c, v.at, 'at');
+  switch (type) {
+    case 'node.add': {
+      const v = c.object(value, '', ['type', 'at', 'node']);
+      return { type, at: at(v), node: checkNewNode(c, v.node, 'node') };
+    }
+    case 'node.update': {
+      const v = c.object(value, '', ['type', 'at', 'id', 'patch'], ['expectedVersion']);
+      return {
+        type,
+        at: at(v),
+        id: checkId(c, v.id, 'id'),
+        ...expectedVersion(c, v),
+        patch: checkNodePatch(c, v.patch, 'patch'),
+      };
+    }
+    case 'node.remove': {
+      const v = c.object(value, '', ['type', 'at', 'id']);
+      return { type, at: at(v), id: checkId(c, v.id, 'id') };
+    }
+    case 'cluster.rotateToken': {
+      const v = c.object(value, '', ['type', 'at', 'role', 'secret']);
+      return { type, at: at(v), role: c.oneOf(v.role, 'role', NODE_ROLES), secret: checkTokenSecret(c, v.secret, 'secret') };
+    }
+    case 'cluster.updateSettings': {
+      const v = c.object(value, '', ['type', 'at', 'patch'], ['expectedVersion']);
+      return { type, at: at(v), ...expectedVersion(c, v), patch: checkSettings(c, v.patch, 'patch', true) };
+    }
+    case 'noop': {
+      const v = c.object(value, '', ['type', 'at']);
+      return { type, at: at(v) };
+    }
+  }
+}
+
+function expectedVersion(c: Checker, v: Record<string, unknown>): { expectedVersion?: number } {
+  return v.expectedVersion === undefined ? {} : { expectedVersion: c.integer(v.expectedVersion, 'expectedVersion', 1) };
+}
+
+const PATCH_FIELDS = ['name', 'availability', 'role', 'status', 'addr', 'addLabels', 'removeLabels', 'raftRole'] as const;
+
+function checkNodePatch(c: Checker, value: unknown, path: string): NodePatch {
+  const v = c.object(value, path, [], PATCH_FIELDS);
+  const patch: { -readonly [K in keyof NodePatch]: NodePatch[K] } = {};
+  if (v.name !== undefined) patch.name = checkName(c, v.name, `${path}.name`);
+  if (v.availability !== undefined) patch.availability = c.oneOf(v.availability, `${path}.availability`, NODE_AVAILABILITIES);
+  if (v.role !== undefined) patch.role = c.oneOf(v.role, `${path}.role`, NODE_ROLES);
+  if (v.status !== undefined) patch.status = checkNodeStatus(c, v.status, `${path}.status`);
+  if (v.addr !== undefined) patch.addr = checkAddr(c, v.addr, `${path}.addr`);
+  if (v.addLabels !== undefined) patch.addLabels = checkLabels(c, v.addLabels, `${path}.addLabels`);
+  if (v.removeLabels !== undefined) patch.removeLabels = checkLabelKeys(c, v.removeLabels, `${path}.removeLabels`);
+  if (v.raftRole !== undefined) patch.raftRole = v.raftRole === null ? null : c.oneOf(v.raftRole, `${path}.raftRole`, RAFT_ROLES);
+  if (Object.keys(patch).length === 0) c.fail(path, `is empty; set at least one of ${PATCH_FIELDS.join(', ')}`);
+  // Both adding and removing a key has no obvious meaning; make the proposer choose.
+  const both = (patch.removeLabels ?? []).filter((k) => patch.addLabels && Object.hasOwn(patch.addLabels, k));
+  if (both.length > 0) c.fail(path, `both adds and removes label ${both.map((k) => `"${k}"`).join(', ')}; do one or the other`);
+  return patch;
+}

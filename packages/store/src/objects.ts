@@ -1,0 +1,257 @@
+// The replicated objects and what makes one valid. Every kind has an id, a unique name and a
+// version (the Raft index of its last change), so a generic Table can hold it; adding a kind
+// (services, tasks) is a type here, a Table in the store and its commands.
+
+import { ID_PATTERN } from './ids.js';
+import type { Checker, StringRule } from './shape.js';
+
+export const NODE_ROLES = ['manager', 'worker'] as const;
+export const NODE_AVAILABILITIES = ['active', 'pause', 'drain'] as const;
+export const NODE_STATES = ['ready', 'down', 'unknown'] as const;
+export const RAFT_ROLES = ['voter', 'learner'] as const;
+
+export type NodeRole = (typeof NODE_ROLES)[number];
+export type NodeAvailability = (typeof NODE_AVAILABILITIES)[number];
+export type NodeState = (typeof NODE_STATES)[number];
+export type RaftRole = (typeof RAFT_ROLES)[number];
+
+/** What every stored object carries; `version` is the Raft index of its last change. */
+export interface StoredObject {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+}
+
+export interface NodeStatus {
+  readonly state: NodeState;
+  readonly message: string;
+}
+
+export interface NodeResources {
+  readonly nanoCpus: number;
+  readonly memoryBytes: number;
+}
+
+export interface NodeObject extends StoredObject {
+  readonly hostname: string;
+  readonly role: NodeRole;
+  readonly availability: NodeAvailability;
+  readonly status: NodeStatus;
+  /** Managers: their Raft/control address. Workers: where they were last seen (may be ''). */
+  readonly addr: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly resources: NodeResources;
+  /** Managers only: where this manager is in the Raft membership. */
+  readonly raftRole?: RaftRole;
+  /** ISO timestamps chosen by the proposer (the command's `at`), never by apply. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A node as `node.add` carries it: the store sets version and timestamps. */
+export type NewNode = Omit<NodeObject, 'version' | 'createdAt' | 'updatedAt'>;
+
+export interface ClusterSettings {
+  /** Raft tick length; heartbeat and election timeouts are counted in ticks. */
+  readonly tickMs: number;
+  readonly heartbeatTicks: number;
+  readonly electionTicks: number;
+  /** Take a Raft snapshot after this many applied entries. */
+  readonly snapshotEvery: number;
+  /** How often workers heartbeat; a node silent for a few periods is marked down. */
+  readonly nodeHeartbeatMs: number;
+}
+
+export interface ClusterObject extends StoredObject {
+  readonly createdAt: string;
+  /** The secret part of the join tokens (SWMTKN-1-<ca digest>-<secret>). */
+  readonly tokens: { readonly worker: string; readonly manager: string };
+  /** Replicated so that whichever manager leads can sign certificates, as Swarm does. */
+  readonly ca: { readonly certPem: string; readonly keyPem: string };
+  readonly settings: ClusterSettings;
+}
+
+/**
+ * Defaults for a new cluster: 50 ms heartbeats and a 300 ms base election timeout (Raft
+ * randomizes it within [300, 600) ms), against Swarm's 1 s tick × 10.
+ */
+export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = Object.freeze({
+  tickMs: 50,
+  heartbeatTicks: 1,
+  electionTicks: 6,
+  snapshotEvery: 10_000,
+  nodeHeartbeatMs: 5_000,
+});
+
+// ---- rules -------------------------------------------------------------------------------
+
+// Names are ASCII so that the case-insensitive uniqueness index lowercases the same way on
+// every manager, whatever Unicode tables its Node.js version ships.
+export const NAME_RULE: StringRule = {
+  min: 1,
+  max: 128,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+  patternHint: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"',
+};
+
+export const ID_RULE: StringRule = {
+  pattern: ID_PATTERN,
+  patternHint: 'must be an object id: 20 to 64 lowercase letters and digits (see newId())',
+};
+
+// Letters and digits only, so the secret can sit at the end of SWMTKN-1-<ca digest>-<secret>.
+export const TOKEN_SECRET_RULE: StringRule = {
+  min: 16,
+  max: 256,
+  pattern: /^[A-Za-z0-9]+$/,
+  patternHint: 'must contain only letters and digits',
+};
+
+const TIMESTAMP_RULE: StringRule = {
+  pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/,
+  patternHint: 'must be an ISO-8601 UTC timestamp like 2025-01-31T12:00:00.000Z (new Date().toISOString())',
+};
+
+const LABEL_KEY_RULE: StringRule = { min: 1, max: 256, pattern: /^[^\s\u0000-\u001f]+$/, patternHint: 'must not contain spaces or control characters' };
+const LABEL_VALUE_RULE: StringRule = { max: 4096 };
+const TEXT_RULE: StringRule = { max: 1024 };
+const PEM_RULE: StringRule = { min: 1, max: 65_536 };
+
+export function checkId(c: Checker, value: unknown, path: string): string {
+  return c.string(value, path, ID_RULE);
+}
+
+export function checkName(c: Checker, value: unknown, path: string): string {
+  return c.string(value, path, NAME_RULE);
+}
+
+export function checkTimestamp(c: Checker, value: unknown, path: string): string {
+  const at = c.string(value, path, TIMESTAMP_RULE);
+  // Date.parse rolls 2025-02-30 over into March; a round trip catches dates that do not exist.
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== at.slice(0, 19)) c.fail(path, `is not a real date (got "${at}")`);
+  return at;
+}
+
+export function checkLabels(c: Checker, value: unknown, path: string): Record<string, string> {
+  return c.stringMap(value, path, LABEL_KEY_RULE, LABEL_VALUE_RULE);
+}
+
+export function checkLabelKeys(c: Checker, value: unknown, path: string): string[] {
+  return c.array(value, path, (v, p) => c.string(v, p, LABEL_KEY_RULE), 256);
+}
+
+export function checkNodeStatus(c: Checker, value: unknown, path: string): NodeStatus {
+  const v = c.object(value, path, ['state', 'message']);
+  return { state: c.oneOf(v.state, `${path}.state`, NODE_STATES), message: c.string(v.message, `${path}.message`, TEXT_RULE) };
+}
+
+export function checkAddr(c: Checker, value: unknown, path: string): string {
+  return c.string(value, path, { max: 512 });
+}
+
+export function checkTokenSecret(c: Checker, value: unknown, path: string): string {
+  return c.string(value, path, TOKEN_SECRET_RULE);
+}
+
+const NEW_NODE_FIELDS = ['id', 'name', 'hostname', 'role', 'availability', 'status', 'addr', 'labels', 'resources'] as const;
+const META_FIELDS = ['version', 'createdAt', 'updatedAt'] as const;
+
+export function checkNewNode(c: Checker, value: unknown, path: string): NewNode {
+  const v = c.object(value, path, NEW_NODE_FIELDS, ['raftRole']);
+  return newNodeFrom(c, v, path);
+}
+
+export function checkNode(c: Checker, value: unknown, path: string): NodeObject {
+  const v = c.object(value, path, [...NEW_NODE_FIELDS, ...META_FIELDS], ['raftRole']);
+  return {
+    ...newNodeFrom(c, v, path),
+    version: c.integer(v.version, `${path}.version`, 1),
+    createdAt: checkTimestamp(c, v.createdAt, `${path}.createdAt`),
+    updatedAt: checkTimestamp(c, v.updatedAt, `${path}.updatedAt`),
+  };
+}
+
+function newNodeFrom(c: Checker, v: Record<string, unknown>, path: string): NewNode {
+  const role = c.oneOf(v.role, `${path}.role`, NODE_ROLES);
+  const resources = c.object(v.resources, `${path}.resources`, ['nanoCpus', 'memoryBytes']);
+  const node: NewNode = {
+    id: checkId(c, v.id, `${path}.id`),
+    name: checkName(c, v.name, `${path}.name`),
+    hostname: c.string(v.hostname, `${path}.hostname`, { min: 1, max: 255 }),
+    role,
+    availability: c.oneOf(v.availability, `${path}.availability`, NODE_AVAILABILITIES),
+    status: checkNodeStatus(c, v.status, `${path}.status`),
+    addr: checkAddr(c, v.addr, `${path}.addr`),
+    labels: checkLabels(c, v.labels, `${path}.labels`),
+    resources: {
+      nanoCpus: c.integer(resources.nanoCpus, `${path}.resources.nanoCpus`, 0),
+      memoryBytes: c.integer(resources.memoryBytes, `${path}.resources.memoryBytes`, 0),
+    },
+  };
+  if (v.raftRole === undefined) return node;
+  if (role !== 'manager') c.fail(`${path}.raftRole`, 'applies to managers only; leave it out for a worker');
+  return { ...node, raftRole: c.oneOf(v.raftRole, `${path}.raftRole`, RAFT_ROLES) };
+}
+
+const SETTINGS_FIELDS = ['tickMs', 'heartbeatTicks', 'electionTicks', 'snapshotEvery', 'nodeHeartbeatMs'] as const;
+
+/** Settings, all fields required, or with `partial` any non-empty subset (a patch). */
+export function checkSettings(c: Checker, value: unknown, path: string, partial: true): Partial<ClusterSettings>;
+export function checkSettings(c: Checker, value: unknown, path: string, partial?: false): ClusterSettings;
+export function checkSettings(c: Checker, value: unknown, path: string, partial = false): Partial<ClusterSettings> {
+  const v = partial ? c.object(value, path, [], SETTINGS_FIELDS) : c.object(value, path, SETTINGS_FIELDS);
+  const bounds: Record<(typeof SETTINGS_FIELDS)[number], [number, number]> = {
+    tickMs: [1, 60_000],
+    heartbeatTicks: [1, 1_000],
+    electionTicks: [2, 10_000],
+    snapshotEvery: [1, Number.MAX_SAFE_INTEGER],
+    nodeHeartbeatMs: [100, 3_600_000],
+  };
+  const out: Partial<Record<(typeof SETTINGS_FIELDS)[number], number>> = {};
+  for (const key of SETTINGS_FIELDS) {
+    if (v[key] !== undefined) out[key] = c.integer(v[key], `${path}.${key}`, ...bounds[key]);
+  }
+  if (partial && Object.keys(out).length === 0) c.fail(path, `is empty; set at least one of ${SETTINGS_FIELDS.join(', ')}`);
+  if (!partial) {
+    const problem = settingsProblem(out as ClusterSettings);
+    if (problem) c.fail(path, problem);
+  }
+  return out;
+}
+
+/** Rules between settings, checked on the merged result of a patch. */
+export function settingsProblem(s: ClusterSettings): string | undefined {
+  // Raft needs followers to hear several heartbeats within one election timeout, or healthy
+  // leaders get deposed.
+  if (s.electionTicks <= s.heartbeatTicks) {
+    return `electionTicks (${s.electionTicks}) must be greater than heartbeatTicks (${s.heartbeatTicks}); raise electionTicks`;
+  }
+  return undefined;
+}
+
+export function checkCluster(c: Checker, value: unknown, path: string): ClusterObject {
+  const v = c.object(value, path, ['id', 'name', 'createdAt', 'version', 'tokens', 'ca', 'settings']);
+  const tokens = c.object(v.tokens, `${path}.tokens`, ['worker', 'manager']);
+  const ca = c.object(v.ca, `${path}.ca`, ['certPem', 'keyPem']);
+  const cluster: ClusterObject = {
+    id: checkId(c, v.id, `${path}.id`),
+    name: checkName(c, v.name, `${path}.name`),
+    createdAt: checkTimestamp(c, v.createdAt, `${path}.createdAt`),
+    version: c.integer(v.version, `${path}.version`, 1),
+    tokens: {
+      worker: checkTokenSecret(c, tokens.worker, `${path}.tokens.worker`),
+      manager: checkTokenSecret(c, tokens.manager, `${path}.tokens.manager`),
+    },
+    ca: {
+      certPem: c.string(ca.certPem, `${path}.ca.certPem`, PEM_RULE),
+      keyPem: c.string(ca.keyPem, `${path}.ca.keyPem`, PEM_RULE),
+    },
+    settings: checkSettings(c, v.settings, `${path}.settings`),
+  };
+  if (cluster.tokens.worker === cluster.tokens.manager) c.fail(`${path}.tokens`, SAME_SECRETS);
+  return cluster;
+}
+
+// Equal secrets would let a worker join token admit a manager.
+export const SAME_SECRETS = 'must have different worker and manager secrets, or a worker token would admit managers';

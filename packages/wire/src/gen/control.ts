@@ -1,0 +1,59 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ClusterInfoRequest as _shoal_control_v1_ClusterInfoRequest, ClusterInfoRequest__Output as _shoal_control_v1_ClusterInfoRequest__Output } from './shoal/control/v1/ClusterInfoRequest.js';
+import type { ClusterInfoResponse as _shoal_control_v1_ClusterInfoResponse, ClusterInfoResponse__Output as _shoal_control_v1_ClusterInfoResponse__Output } from './shoal/control/v1/ClusterInfoResponse.js';
+import type { ControlClient as _shoal_control_v1_ControlClient, ControlDefinition as _shoal_control_v1_ControlDefinition } from './shoal/control/v1/Control.js';
+import type { JoinClient as _shoal_control_v1_JoinClient, JoinDefinition as _shoal_control_v1_JoinDefinition } from './shoal/control/v1/Join.js';
+import type { JoinRequest as _shoal_control_v1_JoinRequest, JoinRequest__Output as _shoal_control_v1_JoinRequest__Output } from './shoal/control/v1/JoinRequest.js';
+import type { JoinResponse as _shoal_control_v1_JoinResponse, JoinResponse__Output as _shoal_control_v1_JoinResponse__Output } from './shoal/control/v1/JoinResponse.js';
+import type { JoinTokenRequest as _shoal_control_v1_JoinTokenRequest, JoinTokenRequest__Output as _shoal_control_v1_JoinTokenRequest__Output } from './shoal/control/v1/JoinTokenRequest.js';
+import type { JoinTokenResponse as _shoal_control_v1_JoinTokenResponse, JoinTokenResponse__Output as _shoal_control_v1_JoinTokenResponse__Output } from './shoal/control/v1/JoinTokenResponse.js';
+import type { ListNodesRequest as _shoal_control_v1_ListNodesRequest, ListNodesRequest__Output as _shoal_control_v1_ListNodesRequest__Output } from './shoal/control/v1/ListNodesRequest.js';
+import type { ListNodesResponse as _shoal_control_v1_ListNodesResponse, ListNodesResponse__Output as _shoal_control_v1_ListNodesResponse__Output } from './shoal/control/v1/ListNodesResponse.js';
+import type { ManagerInfo as _shoal_control_v1_ManagerInfo, ManagerInfo__Output as _shoal_control_v1_ManagerInfo__Output } from './shoal/control/v1/ManagerInfo.js';
+import type { ManagerStatus as _shoal_control_v1_ManagerStatus, ManagerStatus__Output as _shoal_control_v1_ManagerStatus__Output } from './shoal/control/v1/ManagerStatus.js';
+import type { Node as _shoal_control_v1_Node, Node__Output as _shoal_control_v1_Node__Output } from './shoal/control/v1/Node.js';
+import type { NodeRef as _shoal_control_v1_NodeRef, NodeRef__Output as _shoal_control_v1_NodeRef__Output } from './shoal/control/v1/NodeRef.js';
+import type { PeerManager as _shoal_control_v1_PeerManager, PeerManager__Output as _shoal_control_v1_PeerManager__Output } from './shoal/control/v1/PeerManager.js';
+import type { RaftSettings as _shoal_control_v1_RaftSettings, RaftSettings__Output as _shoal_control_v1_RaftSettings__Output } from './shoal/control/v1/RaftSettings.js';
+import type { ReadOptions as _shoal_control_v1_ReadOptions, ReadOptions__Output as _shoal_control_v1_ReadOptions__Output } from './shoal/control/v1/ReadOptions.js';
+import type { RemoveNodeRequest as _shoal_control_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _shoal_control_v1_RemoveNodeRequest__Output } from './shoal/control/v1/RemoveNodeRequest.js';
+import type { RemoveNodeResponse as _shoal_control_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _shoal_control_v1_RemoveNodeResponse__Output } from './shoal/control/v1/RemoveNodeResponse.js';
+import type { Resources as _shoal_control_v1_Resources, Resources__Output as _shoal_control_v1_Resources__Output } from './shoal/control/v1/Resources.js';
+import type { UpdateNodeRequest as _shoal_control_v1_UpdateNodeRequest, UpdateNodeRequest__Output as _shoal_control_v1_UpdateNodeRequest__Output } from './shoal/control/v1/UpdateNodeRequest.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  shoal: {
+    control: {
+      v1: {
+        ClusterInfoRequest: MessageTypeDefinition<_shoal_control_v1_ClusterInfoRequest, _shoal_control_v1_ClusterInfoRequest__Output>
+        ClusterInfoResponse: MessageTypeDefinition<_shoal_control_v1_ClusterInfoResponse, _shoal_control_v1_ClusterInfoResponse__Output>
+        Control: SubtypeConstructor<typeof grpc.Client, _shoal_control_v1_ControlClient> & { service: _shoal_control_v1_ControlDefinition }
+        Join: SubtypeConstructor<typeof grpc.Client, _shoal_control_v1_JoinClient> & { service: _shoal_control_v1_JoinDefinition }
+        JoinRequest: MessageTypeDefinition<_shoal_control_v1_JoinRequest, _shoal_control_v1_JoinRequest__Output>
+        JoinResponse: MessageTypeDefinition<_shoal_control_v1_JoinResponse, _shoal_control_v1_JoinResponse__Output>
+        JoinTokenRequest: MessageTypeDefinition<_shoal_control_v1_JoinTokenRequest, _shoal_control_v1_JoinTokenRequest__Output>
+        JoinTokenResponse: MessageTypeDefinition<_shoal_control_v1_JoinTokenResponse, _shoal_control_v1_JoinTokenResponse__Output>
+        ListNodesRequest: MessageTypeDefinition<_shoal_control_v1_ListNodesRequest, _shoal_control_v1_ListNodesRequest__Output>
+        ListNodesResponse: MessageTypeDefinition<_shoal_control_v1_ListNodesResponse, _shoal_control_v1_ListNodesResponse__Output>
+        ManagerInfo: MessageTypeDefinition<_shoal_control_v1_ManagerInfo, _shoal_control_v1_ManagerInfo__Output>
+        ManagerStatus: MessageTypeDefinition<_shoal_control_v1_ManagerStatus, _shoal_control_v1_ManagerStatus__Output>
+        Node: MessageTypeDefinition<_shoal_control_v1_Node, _shoal_control_v1_Node__Output>
+        NodeRef: MessageTypeDefinition<_shoal_control_v1_NodeRef, _shoal_control_v1_NodeRef__Output>
+        PeerManager: MessageTypeDefinition<_shoal_control_v1_PeerManager, _shoal_control_v1_PeerManager__Output>
+        RaftSettings: MessageTypeDefinition<_shoal_control_v1_RaftSettings, _shoal_control_v1_RaftSettings__Output>
+        ReadOptions: MessageTypeDefinition<_shoal_control_v1_ReadOptions, _shoal_control_v1_ReadOptions__Output>
+        RemoveNodeRequest: MessageTypeDefinition<_shoal_control_v1_RemoveNodeRequest, _shoal_control_v1_RemoveNodeRequest__Output>
+        RemoveNodeResponse: MessageTypeDefinition<_shoal_control_v1_RemoveNodeResponse, _shoal_control_v1_RemoveNodeResponse__Output>
+        Resources: MessageTypeDefinition<_shoal_control_v1_Resources, _shoal_control_v1_Resources__Output>
+        UpdateNodeRequest: MessageTypeDefinition<_shoal_control_v1_UpdateNodeRequest, _shoal_control_v1_UpdateNodeRequest__Output>
+      }
+    }
+  }
+}
+

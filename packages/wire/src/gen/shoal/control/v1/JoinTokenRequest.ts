@@ -1,0 +1,12 @@
+// Original file: proto/control.proto
+
+
+export interface JoinTokenRequest {
+  'role'?: (string);
+  'rotate'?: (boolean);
+}
+
+export interface JoinTokenRequest__Output {
+  'role': (string);
+  'rotate': (boolean);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/control.proto
+
+
+export interface ReadOptions {
+  'stale'?: (boolean);
+}
+
+export interface ReadOptions__Output {
+  'stale': (boolean);
+}

@@ -1,0 +1,68 @@
+// The wire contracts in proto/, loaded for @grpc/grpc-js, with the TypeScript types generated
+// from them (`npm run proto` regenerates src/gen/). 64-bit numbers arrive as strings, enums as
+// their names, and omitted fields as defaults.
+
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as ControlProto } from './gen/control.js';
+import type { ProtoGrpcType as RaftProto } from './gen/raft.js';
+
+/** proto/ at the repository root; the same relative path from src/ and dist/. */
+export const PROTO_DIR = fileURLToPath(new URL('../../../proto/', import.meta.url));
+
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_DIR],
+};
+
+function load<T>(file: string): T {
+  const definition = protoLoader.loadSync(file, LOADER_OPTIONS);
+  return grpc.loadPackageDefinition(definition) as unknown as T;
+}
+
+let raft: RaftProto | undefined;
+let control: ControlProto | undefined;
+
+export function raftProto(): RaftProto['shoal']['raft']['v1'] {
+  raft ??= load<RaftProto>('raft.proto');
+  return raft.shoal.raft.v1;
+}
+
+export function controlProto(): ControlProto['shoal']['control']['v1'] {
+  control ??= load<ControlProto>('control.proto');
+  return control.shoal.control.v1;
+}
+
+/** Largest gRPC message either side accepts; snapshots are chunked well below it. */
+export const MAX_MESSAGE_BYTES = 16 << 20;
+
+export type { RaftTransportClient, RaftTransportHandlers } from './gen/shoal/raft/v1/RaftTransport.js';
+export type { Batch, Batch__Output } from './gen/shoal/raft/v1/Batch.js';
+export type { Envelope, Envelope__Output } from './gen/shoal/raft/v1/Envelope.js';
+export type { Message as WireMessage, Message__Output as WireMessage__Output } from './gen/shoal/raft/v1/Message.js';
+export type { Entry as WireEntry, Entry__Output as WireEntry__Output } from './gen/shoal/raft/v1/Entry.js';
+export type { SnapshotChunk as WireSnapshotChunk, SnapshotChunk__Output as WireSnapshotChunk__Output } from './gen/shoal/raft/v1/SnapshotChunk.js';
+export type { SnapshotMeta as WireSnapshotMeta, SnapshotMeta__Output as WireSnapshotMeta__Output } from './gen/shoal/raft/v1/SnapshotMeta.js';
+export type { MessageType as WireMessageType, MessageType__Output as WireMessageType__Output } from './gen/shoal/raft/v1/MessageType.js';
+
+export type { ControlClient, ControlHandlers } from './gen/shoal/control/v1/Control.js';
+export type { JoinClient, JoinHandlers } from './gen/shoal/control/v1/Join.js';
+export type { Node as WireNode, Node__Output as WireNode__Output } from './gen/shoal/control/v1/Node.js';
+export type { ClusterInfoResponse, ClusterInfoResponse__Output } from './gen/shoal/control/v1/ClusterInfoResponse.js';
+export type { ManagerInfo, ManagerInfo__Output } from './gen/shoal/control/v1/ManagerInfo.js';
+export type { ListNodesResponse, ListNodesResponse__Output } from './gen/shoal/control/v1/ListNodesResponse.js';
+export type { NodeRef, NodeRef__Output } from './gen/shoal/control/v1/NodeRef.js';
+export type { UpdateNodeRequest, UpdateNodeRequest__Output } from './gen/shoal/control/v1/UpdateNodeRequest.js';
+export type { RemoveNodeRequest, RemoveNodeRequest__Output } from './gen/shoal/control/v1/RemoveNodeRequest.js';
+export type { JoinTokenRequest, JoinTokenRequest__Output } from './gen/shoal/control/v1/JoinTokenRequest.js';
+export type { JoinTokenResponse, JoinTokenResponse__Output } from './gen/shoal/control/v1/JoinTokenResponse.js';
+export type { JoinRequest, JoinRequest__Output } from './gen/shoal/control/v1/JoinRequest.js';
+export type { JoinResponse, JoinResponse__Output } from './gen/shoal/control/v1/JoinResponse.js';
+export type { ClusterInfoRequest, ClusterInfoRequest__Output } from './gen/shoal/control/v1/ClusterInfoRequest.js';
+export type { ListNodesRequest, ListNodesRequest__Output } from './gen/shoal/control/v1/ListNodesRequest.js';
+export type { ManagerStatus, ManagerStatus__Output } from './gen/shoal/control/v1/ManagerStatus.js';

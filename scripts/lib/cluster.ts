@@ -1,0 +1,266 @@
+// A local cluster of real manager processes on 127.0.0.1, for `npm start`, the cross-process
+// tests and the benchmarks. Each manager is `node packages/cli/dist/main.js manager ...` with
+// its own data directory and log file; everything is stopped by PID, never by name.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ControlConnection, loadCredentials, type Credentials } from '@shoal/cli';
+import type { ClusterInfoResponse__Output, JoinTokenResponse__Output } from '@shoal/wire';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const SHOAL_BIN = join(REPO_ROOT, 'packages/cli/dist/main.js');
+
+export function assertBuilt(): void {
+  if (!existsSync(SHOAL_BIN)) {
+    throw new Error(`${SHOAL_BIN} is missing: build first with \`npm run build\` (npm test and npm start do it)`);
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; we release it at once). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface ManagerProcess {
+  readonly name: string;
+  readonly addr: string;
+  readonly metrics: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  proc: ChildProcess | undefined;
+  nodeId: string;
+}
+
+export interface LocalClusterOptions {
+  readonly dir: string;
+  readonly managers: number;
+  /** Extra environment for the manager processes. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra arguments for `shoal manager init` (e.g. ['--snapshot-every', '50']). */
+  readonly initArgs?: readonly string[];
+}
+
+export class LocalCluster {
+  readonly managers: ManagerProcess[] = [];
+  private creds: Credentials | undefined;
+  private conn: ControlConnection | undefined;
+  private connKey = '';
+  private readonly exits = new Map<ChildProcess, Promise<number | null>>();
+
+  private constructor(
+    readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get hosts(): string[] {
+    return this.managers.map((m) => m.addr);
+  }
+
+  get adminDir(): string {
+    return join(this.managers[0]!.dataDir, 'admin');
+  }
+
+  /** Starts `o.managers` managers: the first founds the cluster, the others join it one by one. */
+  static async create(o: LocalClusterOptions): Promise<LocalCluster> {
+    assertBuilt();
+    rmSync(o.dir, { recursive: true, force: true });
+    mkdirSync(join(o.dir, 'logs'), { recursive: true });
+    const c = new LocalCluster(o.dir, o.env ?? {});
+    try {
+      const first = await c.addSlot('m1');
+      await c.spawnManager(first, ['manager', 'init', '--listen', first.addr, '--data', first.dataDir, '--name', first.name, '--metrics', first.metrics, '--json', ...(o.initArgs ?? [])]);
+      await c.waitUntilServing(first);
+      for (let i = 2; i <= o.managers; i++) await c.addManager(`m${i}`);
+      await c.waitForVoters(o.managers);
+    } catch (e) {
+      await c.destroy();
+      throw e;
+    }
+    return c;
+  }
+
+  private async addSlot(name: string): Promise<ManagerProcess> {
+    const m: ManagerProcess = {
+      name,
+      addr: `127.0.0.1:${await freePort()}`,
+      metrics: `127.0.0.1:${await freePort()}`,
+      dataDir: join(this.dir, name),
+      logFile: join(this.dir, 'logs', `${name}.log`),
+      proc: undefined,
+      nodeId: '',
+    };
+    this.managers.push(m);
+    return m;
+  }
+
+  private spawnManager(m: ManagerProcess, args: string[]): Promise<void> {
+    const log = createWriteStream(m.logFile, { flags: 'a' });
+    const proc = spawn(process.execPath, [SHOAL_BIN, ...args], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    m.proc = proc;
+    this.exits.set(proc, new Promise((r) => proc.once('exit', (code) => r(code))));
+    proc.stderr!.pipe(log);
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      log.write(d);
+    });
+    // `--json` makes the first stdout line tell the node id.
+    return new Promise((resolveStart, reject) => {
+      const onData = (): void => {
+        const end = out.indexOf('\n}');
+        if (end < 0) return;
+        try {
+          m.nodeId = (JSON.parse(out.slice(0, end + 2)) as { nodeId: string }).nodeId;
+          proc.stdout!.off('data', onData);
+          resolveStart();
+        } catch {
+          /* not yet complete */
+        }
+      };
+      proc.stdout!.on('data', onData);
+      proc.once('exit', (code) => reject(new Error(`manager ${m.name} exited with code ${code} while starting; see ${m.logFile}`)));
+      setTimeout(() => reject(new Error(`manager ${m.name} did not report its node id within 30 s; see ${m.logFile}`)), 30_000).unref();
+    });
+  }
+
+  private async waitUntilServing(m: ManagerProcess): Promise<void> {
+    await waitFor(`${m.name} to answer`, async () => {
+      const conn = this.client([m.addr]);
+      try {
+        const info = await conn.call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: true } }, { timeoutMs: 1000 });
+        return info.answeredBy === m.nodeId ? true : undefined;
+      } finally {
+        conn.close();
+      }
+    });
+  }
+
+  /** A connection to all managers (kept and reused), or to the given ones (the caller closes it). */
+  client(hosts?: string[]): ControlConnection {
+    this.creds ??= loadCredentials(this.adminDir);
+    if (hosts) return new ControlConnection(hosts, this.creds);
+    const key = this.hosts.join(',');
+    if (!this.conn || this.connKey !== key) {
+      this.conn?.close();
+      this.conn = new ControlConnection(this.hosts, this.creds);
+      this.connKey = key;
+    }
+    return this.conn;
+  }
+
+  async joinToken(role: 'worker' | 'manager'): Promise<string> {
+    const r = await this.client().call<JoinTokenResponse__Output>('JoinToken', { role, rotate: false });
+    return r.token;
+  }
+
+  /** Starts a new manager that joins with the manager token. */
+  async addManager(name: string): Promise<ManagerProcess> {
+    const token = await this.joinToken('manager');
+    const m = await this.addSlot(name);
+    await this.spawnManager(m, ['manager', 'join', this.managers[0]!.addr, '--token', token, '--listen', m.addr, '--data', m.dataDir, '--name', name, '--metrics', m.metrics, '--json']);
+    await this.waitUntilServing(m);
+    return m;
+  }
+
+  manager(name: string): ManagerProcess {
+    const m = this.managers.find((x) => x.name === name || x.nodeId === name);
+    if (!m) throw new Error(`no manager ${name}`);
+    return m;
+  }
+
+  async clusterInfo(stale = false): Promise<ClusterInfoResponse__Output> {
+    return this.client().call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale } }, { timeoutMs: 3000 });
+  }
+
+  /** Waits until a leader (other than `exclude`) is known and serving; returns it. */
+  async waitForLeader(exclude?: string, timeoutMs = 20_000): Promise<ManagerProcess> {
+    return waitFor(
+      'a leader',
+      async () => {
+        const info = await this.clusterInfo(true);
+        const leader = this.managers.find((m) => m.nodeId === info.leader);
+        return leader && leader.nodeId !== exclude && leader.proc ? leader : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  async waitForVoters(n: number, timeoutMs = 30_000): Promise<void> {
+    await waitFor(`${n} voters`, async () => {
+      const info = await this.clusterInfo(true);
+      return info.managers.filter((m) => m.raftRole === 'voter').length === n && info.leader ? true : undefined;
+    }, timeoutMs);
+  }
+
+  /** Kills a manager's process (SIGKILL by default) and waits for it to be gone. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const m = this.manager(name);
+    const proc = m.proc;
+    if (!proc || proc.exitCode !== null) return;
+    proc.kill(signal);
+    await this.exits.get(proc);
+    m.proc = undefined;
+  }
+
+  /** Restarts a stopped manager from its data directory (`shoal manager start`). */
+  async start(name: string): Promise<void> {
+    const m = this.manager(name);
+    if (m.proc) throw new Error(`${name} is running`);
+    await this.spawnManager(m, ['manager', 'start', '--data', m.dataDir, '--metrics', m.metrics, '--json']);
+    await this.waitUntilServing(m);
+  }
+
+  /** Stops every manager (SIGTERM, then SIGKILL after a grace period). */
+  async stopAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await Promise.all(
+      this.managers.map(async (m) => {
+        const proc = m.proc;
+        if (!proc || proc.exitCode !== null) return;
+        proc.kill(signal);
+        const exited = this.exits.get(proc)!;
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+        m.proc = undefined;
+      }),
+    );
+  }
+
+  /** Stops everything and removes the cluster's directory. */
+  async destroy(): Promise<void> {
+    this.conn?.close();
+    await this.stopAll('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
