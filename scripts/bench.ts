@@ -12,10 +12,20 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     describe: '3-node Raft group in one process over the LevelDB Raft database (synced): entries/s and latency with 1 and 64 proposers',
     load: async () => (await import('./bench/raft.js')).run,
   },
+  failover: {
+    describe: '5 manager processes: SIGKILL the leader, time to the first committed write through the control API (30 trials)',
+    load: async () => (await import('./bench/failover.js')).run,
+  },
+  commit: {
+    describe: '3 manager processes over gRPC + synced LevelDB: committed writes/s and latency with 1 and 64 clients',
+    load: async () => (await import('./bench/commit.js')).run,
+  },
 };
 
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
+  const { assertBuilt } = await import('./lib/cluster.js');
+  if (name === 'failover' || name === 'commit') assertBuilt();
   const bench = name ? BENCHES[name] : undefined;
   if (!bench) {
     console.error(name ? `unknown benchmark "${name}".` : 'which benchmark?');

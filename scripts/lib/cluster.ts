@@ -66,6 +66,8 @@ export interface LocalClusterOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra arguments for `shoal manager init` (e.g. ['--snapshot-every', '50']). */
   readonly initArgs?: readonly string[];
+  /** Extra arguments for node itself (e.g. ['--cpu-prof']). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export class LocalCluster {
@@ -78,6 +80,7 @@ export class LocalCluster {
   private constructor(
     readonly dir: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly nodeArgs: readonly string[] = [],
   ) {}
 
   get hosts(): string[] {
@@ -93,7 +96,7 @@ export class LocalCluster {
     assertBuilt();
     rmSync(o.dir, { recursive: true, force: true });
     mkdirSync(join(o.dir, 'logs'), { recursive: true });
-    const c = new LocalCluster(o.dir, o.env ?? {});
+    const c = new LocalCluster(o.dir, o.env ?? {}, o.nodeArgs ?? []);
     try {
       const first = await c.addSlot('m1');
       await c.spawnManager(first, ['manager', 'init', '--listen', first.addr, '--data', first.dataDir, '--name', first.name, '--metrics', first.metrics, '--json', ...(o.initArgs ?? [])]);
@@ -123,7 +126,7 @@ export class LocalCluster {
 
   private spawnManager(m: ManagerProcess, args: string[]): Promise<void> {
     const log = createWriteStream(m.logFile, { flags: 'a' });
-    const proc = spawn(process.execPath, [SHOAL_BIN, ...args], {
+    const proc = spawn(process.execPath, [...this.nodeArgs, SHOAL_BIN, ...args], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

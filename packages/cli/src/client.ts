@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager';
-import { MAX_MESSAGE_BYTES, controlProto, type ControlClient } from '@shoal/wire';
+import { CLIENT_OPTIONS, controlProto, type ControlClient } from '@shoal/wire';
 
 export class CliError extends Error {
   constructor(
@@ -95,8 +95,8 @@ export class ControlConnection {
     if (!c) {
       const Control = controlProto().Control;
       c = new Control(addr, channelCredentials({ caPem: this.creds.caPem, certPem: this.creds.certPem, keyPem: this.creds.keyPem }, 'manager'), {
+        ...CLIENT_OPTIONS,
         ...TLS_CHANNEL_OPTIONS,
-        'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
         'grpc.initial_reconnect_backoff_ms': 100,
       }) as unknown as ControlClient;
       this.clients.set(addr, c);

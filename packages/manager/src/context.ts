@@ -40,6 +40,15 @@ export async function readView(ctx: ManagerContext, stale: boolean | undefined):
   }
 }
 
+/**
+ * Before a write: only the leader takes writes (others answer NOT_LEADER with its address),
+ * and its view must include every committed change, so names resolve against current state.
+ */
+export async function prepareWrite(ctx: ManagerContext): Promise<void> {
+  if (!ctx.host.isLeader) throw ctx.host.notLeaderError();
+  if (!ctx.host.isCurrentLeader()) await ctx.host.readBarrier();
+}
+
 export function nowIso(): string {
   return new Date().toISOString();
 }

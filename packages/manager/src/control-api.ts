@@ -5,10 +5,10 @@
 // answered once applied, or fail with NOT_LEADER (and the leader's address) / NO_QUORUM.
 
 import * as grpc from '@grpc/grpc-js';
-import { ConfChangeType, quorumSize } from '@shoal/raft';
+import { ConfChangeType, quorumSize, type NodeId } from '@shoal/raft';
 import type { NodeObject } from '@shoal/store';
 import type { ClusterInfoResponse, ControlHandlers, ManagerInfo, WireNode } from '@shoal/wire';
-import { nowIso, proposeCommand, readView, toWireNode, type ManagerContext } from './context.js';
+import { nowIso, prepareWrite, proposeCommand, readView, toWireNode, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { requireRole } from './identity.js';
 import { caDigest } from './ca.js';
@@ -43,6 +43,24 @@ function findNode(ctx: ManagerContext, ref: string): NodeObject {
   } catch (e) {
     throw asManagerError(e);
   }
+}
+
+/** The leader once one other than this manager is known (after a handover), or undefined after `timeoutMs`. */
+function otherLeader(ctx: ManagerContext, timeoutMs: number): Promise<NodeId | undefined> {
+  const known = ctx.host.leaderId;
+  if (known && known !== ctx.nodeId) return Promise.resolve(known);
+  return new Promise((resolve) => {
+    const done = (leader: NodeId | undefined): void => {
+      clearTimeout(timer);
+      ctx.host.off('leader', onLeader);
+      resolve(leader);
+    };
+    const onLeader = (leader: NodeId): void => {
+      if (leader && leader !== ctx.nodeId) done(leader);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    ctx.host.on('leader', onLeader);
+  });
 }
 
 export function controlHandlers(ctx: ManagerContext): ControlHandlers {
@@ -101,7 +119,7 @@ export function controlHandlers(ctx: ManagerContext): ControlHandlers {
     }),
 
     UpdateNode: unary(ctx, async (req) => {
-      await readView(ctx, false);
+      await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       const version = Number(req.version);
       await proposeCommand(ctx, {
@@ -119,7 +137,7 @@ export function controlHandlers(ctx: ManagerContext): ControlHandlers {
     }),
 
     PromoteNode: unary(ctx, async (req) => {
-      await readView(ctx, false);
+      await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       if (n.role === 'manager') throw new ManagerError('FAILED_PRECONDITION', `${n.name} is already a manager`);
       // The node's agent notices the new role and starts a manager, which joins Raft as a learner.
@@ -128,7 +146,7 @@ export function controlHandlers(ctx: ManagerContext): ControlHandlers {
     }),
 
     DemoteNode: unary(ctx, async (req) => {
-      await readView(ctx, false);
+      await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       if (n.role !== 'manager') throw new ManagerError('FAILED_PRECONDITION', `${n.name} is not a manager`);
       const conf = ctx.host.confState();
@@ -149,8 +167,12 @@ export function controlHandlers(ctx: ManagerContext): ControlHandlers {
       }
       if (n.id === ctx.nodeId) {
         // A leader does not remove itself mid-term: hand over, and let the new leader do it.
-        await ctx.host.transferLeadership();
-        throw new ManagerError('NOT_LEADER', 'handed leadership over before demoting this manager; retry on the new leader', ctx.addressOf(ctx.host.leaderId));
+        if (!(await ctx.host.transferLeadership())) {
+          throw new ManagerError('FAILED_PRECONDITION', `could not hand leadership over before demoting ${n.name}: no other manager is caught up and reachable; retry shortly`);
+        }
+        // Name the new leader so the client can follow: right after stepping down we may not know it yet.
+        const leader = await otherLeader(ctx, 2000);
+        throw new ManagerError('NOT_LEADER', 'handed leadership over before demoting this manager; retry on the new leader', leader ? ctx.addressOf(leader) : undefined);
       }
       if (isVoter || conf.learners.includes(n.id)) {
         await ctx.host.proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: n.id, context: JSON.stringify({ at: nowIso() }) });
@@ -165,7 +187,7 @@ export function controlHandlers(ctx: ManagerContext): ControlHandlers {
     }),
 
     RemoveNode: unary(ctx, async (req) => {
-      await readView(ctx, false);
+      await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       if (n.role === 'manager') {
         throw new ManagerError('FAILED_PRECONDITION', `${n.name} is a manager: demote it first (\`shoal node demote ${n.name}\`), then remove it`);
@@ -183,6 +205,7 @@ export function controlHandlers(ctx: ManagerContext): ControlHandlers {
         throw new ManagerError('INVALID_ARGUMENT', `role must be "worker" or "manager", not "${role}"`);
       }
       if (req.rotate) {
+        await prepareWrite(ctx);
         await proposeCommand(ctx, { type: 'cluster.rotateToken', at: nowIso(), role, secret: newTokenSecret() });
       } else {
         await readView(ctx, false);

@@ -138,7 +138,14 @@ export function serverCredentials(material: TlsMaterial): grpc.ServerCredentials
     { caCertificate: Buffer.from(ca.toString()) },
     { certificate: Buffer.from(chain), privateKey: Buffer.from(material.keyPem) },
   );
-  return grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
+  const creds = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
+  // grpc-js leaves Nagle's algorithm on for server sockets, so small responses (Raft acks
+  // excepted: those travel on the sender's client stream) wait for the peer's delayed ACK —
+  // tens of milliseconds per call. The credentials' constructor options reach the server's
+  // socket options, and turning Nagle off there is the only hook grpc-js offers.
+  const options = creds._getConstructorOptions();
+  if (options) (options as { noDelay?: boolean }).noDelay = true;
+  return creds;
 }
 
 /**
@@ -153,8 +160,20 @@ export function serverCredentials(material: TlsMaterial): grpc.ServerCredentials
 export function peerIdentity(call: AuthenticatedCall, caPem?: string): CertIdentity | undefined {
   const peer = call.getAuthContext()?.sslPeerCertificate;
   if (!peer?.raw || peer.raw.length === 0) return undefined;
-  return verifyPeerCertificate(peer.raw, caPem ?? [...servingCas.values()]);
+  if (caPem) return verifyPeerCertificate(peer.raw, caPem);
+  // Parsing and verifying a certificate costs more than a small RPC; every call on a
+  // connection presents the same one, so remember recent verdicts (until the cert expires).
+  const key = peer.raw.toString('base64');
+  const hit = verified.get(key);
+  if (hit && hit.until > Date.now()) return hit.identity;
+  const identity = verifyPeerCertificate(peer.raw, [...servingCas.values()]);
+  if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+  verified.set(key, { identity, until: Math.min(Date.parse(peer.valid_to), Date.now() + 60_000) });
+  return identity;
 }
+
+const VERIFIED_CACHE_SIZE = 256;
+const verified = new Map<string, { identity: CertIdentity; until: number }>();
 
 /** peerIdentity() that must find one of `roles`; throws AuthError otherwise. */
 export function requireRole(call: AuthenticatedCall, roles: readonly CertRole[], caPem?: string): CertIdentity {

@@ -6,7 +6,7 @@
 //   4. call Join over TLS verified against that CA; follow the leader if told to
 
 import * as grpc from '@grpc/grpc-js';
-import { controlProto, type JoinClient, type JoinRequest, type JoinResponse__Output } from '@shoal/wire';
+import { CLIENT_OPTIONS, controlProto, type JoinClient, type JoinRequest, type JoinResponse__Output } from '@shoal/wire';
 import { generateKeyAndCsr } from './ca.js';
 import { ManagerError } from './errors.js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials, fetchCaCertificate, verifyCaDigest } from './identity.js';
@@ -21,6 +21,8 @@ export interface JoinParams {
   readonly addr: string;
   readonly labels?: Record<string, string>;
   readonly resources?: { nanoCpus: number; memoryBytes: number };
+  /** "manager": refuse a worker token instead of joining as a worker. */
+  readonly role?: 'manager' | 'worker';
 }
 
 export interface Joined {
@@ -31,7 +33,7 @@ export interface Joined {
 
 function callJoin(addr: string, caPem: string, req: JoinRequest): Promise<JoinResponse__Output> {
   const Join = controlProto().Join;
-  const client = new Join(addr, channelCredentials({ caPem }, 'manager'), TLS_CHANNEL_OPTIONS) as unknown as JoinClient;
+  const client = new Join(addr, channelCredentials({ caPem }, 'manager'), { ...CLIENT_OPTIONS, ...TLS_CHANNEL_OPTIONS }) as unknown as JoinClient;
   return new Promise<JoinResponse__Output>((resolve, reject) => {
     client.Join(req, { deadline: Date.now() + 20_000 }, (e, r) => (e ? reject(e) : resolve(r!)));
   }).finally(() => (client as unknown as grpc.Client).close());
@@ -50,6 +52,7 @@ export async function joinCluster(p: JoinParams): Promise<Joined> {
     addr: p.addr,
     labels: p.labels ?? {},
     resources: { nanoCpus: String(p.resources?.nanoCpus ?? 0), memoryBytes: String(p.resources?.memoryBytes ?? 0) },
+    role: p.role ?? '',
   };
   let addr = p.remote;
   for (let attempt = 0; ; attempt++) {

@@ -48,6 +48,10 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
     }
     await ctx.host.readBarrier();
     const role = tokenRole(ctx, req.token);
+    if (req.role === 'manager' && role !== 'manager') {
+      // Refused before anything is recorded: no half-joined worker is left behind.
+      throw new ManagerError('TOKEN_REJECTED', 'that is a worker join token: a manager needs the manager token (`shoal join-token manager`)');
+    }
     if (role === 'manager' && !req.addr) throw new ManagerError('INVALID_ARGUMENT', 'a joining manager must say where it serves (--listen HOST:PORT)');
     if (!req.csr) throw new ManagerError('INVALID_ARGUMENT', 'the join request carries no certificate request');
     const name = req.name || req.hostname;

@@ -17,7 +17,7 @@ import {
   type NodeId,
 } from '@shoal/raft';
 import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject } from '@shoal/store';
-import { MAX_MESSAGE_BYTES, controlProto, raftProto } from '@shoal/wire';
+import { SERVER_OPTIONS, controlProto, raftProto } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { createClusterCA, issueCredentials } from './ca.js';
 import type { ManagerContext } from './context.js';
@@ -129,8 +129,7 @@ export class Manager implements ManagerHandle {
   private readonly host: RaftHost;
   private readonly transport: PeerTransport;
   private readonly server = new grpc.Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    ...SERVER_OPTIONS,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 500,
   });
@@ -255,7 +254,16 @@ export class Manager implements ManagerHandle {
       this.onApplied(); // a removed leader that just stepped down now stops
     });
     this.host.on('fatal', (e: Error) => void this.shutdown(`stopped: ${e.message}`));
-    this.store.watch(() => this.refreshPeers());
+    // Peers change only with node objects (or a restore); coalesce bursts of changes.
+    let refreshQueued = false;
+    this.store.watch((e) => {
+      if (e.kind === 'cluster' || refreshQueued) return;
+      refreshQueued = true;
+      setImmediate(() => {
+        refreshQueued = false;
+        this.refreshPeers();
+      });
+    });
     this.refreshPeers();
     const peerGauge = setInterval(() => this.refreshPeers(), 1000);
     peerGauge.unref();
@@ -376,7 +384,7 @@ export class Manager implements ManagerHandle {
     splitHostPort(o.listen);
     ensureFreshDataDir(o.data);
     const name = o.name ?? osHostname();
-    const { response, caPem, keyPem } = await joinCluster({ remote: o.remote, token: o.token, name, hostname: osHostname(), addr: o.listen });
+    const { response, caPem, keyPem } = await joinCluster({ remote: o.remote, token: o.token, name, hostname: osHostname(), addr: o.listen, role: 'manager' });
     if (response.role !== 'manager') {
       throw new ManagerError('TOKEN_REJECTED', 'that is a worker token: a manager needs the manager token (`shoal join-token manager`)');
     }

@@ -245,7 +245,16 @@ export class RaftHost extends EventEmitter {
     return { reachable, voters: voters.length };
   }
 
-  private notLeaderError(): ManagerError {
+  /**
+   * A leader whose state already holds every committed write: it committed an entry of its own
+   * term and applied up to its commit index. Writes need no read barrier on such a leader.
+   */
+  isCurrentLeader(): boolean {
+    const r = this.raw.raft;
+    return this.isLeader && r.log.termAt(r.log.committed) === r.term && this.applied >= r.log.committed;
+  }
+
+  notLeaderError(): ManagerError {
     const { reachable, voters } = this.reachableVoters();
     if (!this.leader) {
       return new ManagerError(

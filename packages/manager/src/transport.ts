@@ -18,7 +18,7 @@ import {
   type Message,
   type NodeId,
 } from '@shoal/raft';
-import { MAX_MESSAGE_BYTES, raftProto, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
+import { CLIENT_OPTIONS, raftProto, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { chunkFromWire, chunkToWire, messageFromWire, messageToWire } from './raft-codec.js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials, peerIdentity, type TlsMaterial } from './identity.js';
@@ -65,9 +65,8 @@ class PeerLink {
   ) {
     const RaftTransport = raftProto().RaftTransport;
     this.client = new RaftTransport(addr, channelCredentials(opts.tls, 'manager'), {
+      ...CLIENT_OPTIONS,
       ...TLS_CHANNEL_OPTIONS,
-      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       // Notice a dead peer quickly even when no message is due.
       'grpc.keepalive_time_ms': 1000,
       'grpc.keepalive_timeout_ms': 1000,

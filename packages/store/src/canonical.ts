@@ -3,33 +3,43 @@
 // snapshot and every key order they hand out, but JS objects keep insertion order, which
 // differs between a store that built an object from a command and one that parsed it back.
 
+/**
+ * Objects seal() produced: sorted and frozen already. An update builds a new object around
+ * mostly unchanged parts (status, resources, ...); remembering which parts are sealed keeps
+ * every apply from re-sorting and re-freezing the whole object tree.
+ */
+const sealedObjects = new WeakSet<object>();
+
 /** A sorted-key, deeply frozen copy: what the store keeps and hands to readers. */
 export function seal<T>(value: T): T {
-  return deepFreeze(sortKeys(value)) as T;
+  return sortKeys(value, true) as T;
 }
 
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(sortKeys(value, false));
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+/** Sorted copy (frozen when `freeze`); sealed parts are reused as they are. */
+function sortKeys(value: unknown, freeze: boolean): unknown {
   if (value === null || typeof value !== 'object') return value;
-  const sorted: [string, unknown][] = [];
-  for (const key of Object.keys(value).sort()) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) sorted.push([key, sortKeys(v)]);
+  if (sealedObjects.has(value)) return value;
+  let out: object;
+  if (Array.isArray(value)) {
+    out = value.map((v) => sortKeys(v, freeze));
+  } else {
+    const sorted: [string, unknown][] = [];
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) sorted.push([key, sortKeys(v, freeze)]);
+    }
+    // fromEntries defines own properties, so a "__proto__" label key stays a plain key.
+    out = Object.fromEntries(sorted);
   }
-  // fromEntries defines own properties, so a "__proto__" label key stays a plain key.
-  return Object.fromEntries(sorted);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+  if (freeze) {
+    Object.freeze(out);
+    sealedObjects.add(out);
   }
-  return value;
+  return out;
 }
 
 const encoder = new TextEncoder();

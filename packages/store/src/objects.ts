@@ -133,8 +133,11 @@ export function checkTimestamp(c: Checker, value: unknown, path: string): string
   return at;
 }
 
+/** Labels one object may hold; applying a command must never produce more (snapshots are checked against it). */
+export const MAX_LABELS = 256;
+
 export function checkLabels(c: Checker, value: unknown, path: string): Record<string, string> {
-  return c.stringMap(value, path, LABEL_KEY_RULE, LABEL_VALUE_RULE);
+  return c.stringMap(value, path, LABEL_KEY_RULE, LABEL_VALUE_RULE, MAX_LABELS);
 }
 
 export function checkLabelKeys(c: Checker, value: unknown, path: string): string[] {

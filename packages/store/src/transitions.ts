@@ -5,7 +5,7 @@
 import type { Command, NodePatch } from './commands.js';
 import { StoreError, outOfSequenceError } from './errors.js';
 import type { ClusterEvent, NodeEvent } from './events.js';
-import { SAME_SECRETS, settingsProblem, type ClusterObject, type NodeObject } from './objects.js';
+import { MAX_LABELS, SAME_SECRETS, settingsProblem, type ClusterObject, type NodeObject } from './objects.js';
 import type { Table } from './table.js';
 
 export interface State {
@@ -94,6 +94,15 @@ function patchNode(node: NodeObject, patch: NodePatch, at: string, index: number
       ...Object.entries(node.labels).filter(([k]) => !removed.has(k)),
       ...Object.entries(patch.addLabels ?? {}),
     ]);
+    // Enforced here, not only per command: a restore refuses a node with more, so a store that
+    // accepted them could never be snapshotted and restored again.
+    const count = Object.keys(labels).length;
+    if (count > MAX_LABELS) {
+      return new StoreError(
+        'INVALID_ARGUMENT',
+        `node ${node.id} ("${node.name}") would have ${count} labels; a node holds at most ${MAX_LABELS}: remove some first (removeLabels)`,
+      );
+    }
   }
   const next: NodeObject = {
     ...rest,

@@ -55,6 +55,22 @@ describe('snapshot / restore', () => {
     expect(JSON.parse(text(s.snapshot()))).toMatchObject({ format: 'shoal-store-snapshot', formatVersion: SNAPSHOT_FORMAT_VERSION, appliedIndex: 5 });
   });
 
+  it('a node cannot gain more labels than a restore accepts: every reachable state restores', () => {
+    // Found by the cross-process tests: 1000+ label adds were applied, then a follower could not
+    // install the leader's snapshot (nor could any manager restart from its own).
+    const s = newStore();
+    for (let i = 0; i < 4; i++) {
+      const addLabels = Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`k${i * 64 + j}`, 'v']));
+      expectOk(s.apply({ type: 'node.update', at: at(i + 1), id: FIRST_ID, patch: { addLabels } }, i + 2));
+    }
+    const r = s.apply({ type: 'node.update', at: at(9), id: FIRST_ID, patch: { addLabels: { one: 'too many' } } }, 9);
+    expect(!r.ok && r.error.code).toBe('INVALID_ARGUMENT');
+    expect(!r.ok && r.error.message).toContain('would have 257 labels; a node holds at most 256');
+    // Replacing one keeps the count: allowed.
+    expectOk(s.apply({ type: 'node.update', at: at(10), id: FIRST_ID, patch: { removeLabels: ['k0'], addLabels: { one: 'v' } } }, 10));
+    expect(Object.keys(ClusterStore.restore(s.snapshot()).getNode(FIRST_ID)!.labels)).toHaveLength(256);
+  });
+
   it('an empty store snapshots and restores too (a joining manager before its first snapshot)', () => {
     const r = ClusterStore.restore(new ClusterStore().snapshot());
     expect(r.appliedIndex).toBe(0);

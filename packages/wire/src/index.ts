@@ -41,6 +41,28 @@ export function controlProto(): ControlProto['shoal']['control']['v1'] {
 /** Largest gRPC message either side accepts; snapshots are chunked well below it. */
 export const MAX_MESSAGE_BYTES = 16 << 20;
 
+/**
+ * Options for every shoal gRPC client. Channelz bookkeeping and transparent retries cost
+ * grpc-js a third of its per-call CPU (measured: a trivial echo goes from ~3,000 to ~4,000
+ * calls/s on 2 cores); shoal retries on its own terms (failover, leader following).
+ */
+export const CLIENT_OPTIONS: grpc.ChannelOptions = {
+  'grpc.enable_channelz': 0,
+  'grpc.enable_retries': 0,
+  // HTTP/2's default 64 KiB window stalls a connection carrying many concurrent calls (or a
+  // Raft stream) until the peer's WINDOW_UPDATE arrives.
+  'grpc-node.flow_control_window': 8 << 20,
+  'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+};
+
+/** Options for every shoal gRPC server (see CLIENT_OPTIONS). */
+export const SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.enable_channelz': 0,
+  'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+};
+
 export type { RaftTransportClient, RaftTransportHandlers } from './gen/shoal/raft/v1/RaftTransport.js';
 export type { Batch, Batch__Output } from './gen/shoal/raft/v1/Batch.js';
 export type { Envelope, Envelope__Output } from './gen/shoal/raft/v1/Envelope.js';

@@ -10,6 +10,7 @@ export interface JoinRequest {
   'addr'?: (string);
   'labels'?: ({[key: string]: string});
   'resources'?: (_shoal_control_v1_Resources | null);
+  'role'?: (string);
 }
 
 export interface JoinRequest__Output {
@@ -20,4 +21,5 @@ export interface JoinRequest__Output {
   'addr': (string);
   'labels': ({[key: string]: string});
   'resources': (_shoal_control_v1_Resources__Output | null);
+  'role': (string);
 }
