@@ -150,6 +150,19 @@ export class ControlConnection {
     );
   }
 
+  /** The leader's address, as any reachable manager sees it. */
+  async leaderAddr(): Promise<string> {
+    const info = await this.call<{ leaderAddr: string; leader: string }>('ClusterInfo', { read: { stale: true } });
+    if (!info.leaderAddr) throw new CliError('no leader is elected right now; retry shortly', 'NO_QUORUM');
+    return info.leaderAddr;
+  }
+
+  /** A server-streaming call to one manager (e.g. the leader for logs). */
+  stream<Res>(addr: string, method: Method, req: object): grpc.ClientReadableStream<Res> {
+    const client = this.client(addr) as unknown as Record<string, (req: object) => grpc.ClientReadableStream<Res>>;
+    return client[method]!.call(client, req);
+  }
+
   close(): void {
     for (const c of this.clients.values()) (c as unknown as grpc.Client).close();
     this.clients.clear();

@@ -8,6 +8,9 @@ import { clusterInfo } from './commands/cluster.js';
 import { joinToken } from './commands/join-token.js';
 import { managerInit, managerJoin, managerStart } from './commands/manager.js';
 import { nodeInspect, nodeLs, nodeRm, nodeRole, nodeUpdate } from './commands/node.js';
+import { serviceCreate, serviceInspect, serviceLogs, serviceLs, servicePs, serviceRebalance, serviceRm, serviceScale } from './commands/service.js';
+import { workerJoin, workerStart } from './commands/worker.js';
+import { parseDuration } from './spec-flags.js';
 
 interface Globals {
   host?: string;
@@ -107,6 +110,175 @@ export function buildCli(args: string[]) {
           (a) => managerStart({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json) }),
         )
         .demandCommand(1, 'which one: init, join or start?'),
+    )
+    .command('worker', 'run a worker agent in the foreground', (y) =>
+      y
+        .command(
+          'join <remote>',
+          'join a cluster as a worker',
+          (y) =>
+            y
+              .positional('remote', { type: 'string', demandOption: true, describe: 'address of any manager, HOST:PORT' })
+              .option('token', { type: 'string', demandOption: true, describe: 'worker join token (`shoal join-token worker`)' })
+              .option('data', { type: 'string', demandOption: true, describe: 'data directory (identity, task state)' })
+              .option('name', { type: 'string', describe: 'node name (default: the hostname)' })
+              .option('runtime', { type: 'string', choices: ['process', 'docker'], default: 'process', describe: 'how tasks run here' })
+              .option('label', { type: 'string', array: true, default: [] as string[], describe: 'node label KEY=VALUE (repeatable)' })
+              .option('listen', { type: 'string', describe: "this node's address HOST:PORT (its host is where tasks are reached)" }),
+          (a) =>
+            workerJoin({
+              remote: a.remote,
+              token: a.token,
+              data: a.data,
+              name: a.name,
+              runtime: a.runtime,
+              labels: a.label,
+              listen: a.listen,
+              json: Boolean(a.json),
+            }),
+        )
+        .command(
+          'start',
+          'resume a worker from its data directory (adopting the tasks it still runs)',
+          (y) => y.option('data', { type: 'string', demandOption: true }),
+          (a) => workerStart({ data: a.data, json: Boolean(a.json) }),
+        )
+        .demandCommand(1, 'which one: join or start?'),
+    )
+    .command('service', 'manage services', (y) =>
+      y
+        .command(
+          'create [image] [args..]',
+          'create a service (IMAGE [ARGS...] for docker, --command for the process runtime)',
+          (y) =>
+            y
+              .positional('image', { type: 'string', describe: 'container image (docker runtime)' })
+              .positional('args', { type: 'string', array: true, default: [] as string[] })
+              .option('name', { type: 'string' })
+              .option('replicas', { type: 'number' })
+              .option('mode', { type: 'string', choices: ['replicated', 'global'] })
+              .option('command', { type: 'string', describe: 'process runtime: the command line to run' })
+              .option('publish', { alias: 'p', type: 'string', array: true, default: [] as string[], describe: 'PUBLISHED:TARGET (repeatable)' })
+              .option('env', { alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'KEY=VALUE (repeatable)' })
+              .option('label', { type: 'string', array: true, default: [] as string[] })
+              .option('constraint', { type: 'string', array: true, default: [] as string[], describe: 'node.labels.zone==a, node.role!=manager, ... (repeatable)' })
+              .option('placement-pref', { type: 'string', array: true, default: [] as string[], describe: 'spread=node.labels.KEY' })
+              .option('replicas-max-per-node', { type: 'number' })
+              .option('reserve-cpu', { type: 'string' })
+              .option('reserve-memory', { type: 'string' })
+              .option('limit-cpu', { type: 'string' })
+              .option('limit-memory', { type: 'string' })
+              .option('health-cmd', { type: 'string', describe: 'a shell command; exit 0 = healthy' })
+              .option('health-http', { type: 'string', describe: 'an HTTP path probed on the task PORT' })
+              .option('health-interval', { type: 'string' })
+              .option('health-timeout', { type: 'string' })
+              .option('health-retries', { type: 'number' })
+              .option('health-start-period', { type: 'string' })
+              .option('restart-condition', { type: 'string', choices: ['any', 'on-failure', 'none'] })
+              .option('restart-delay', { type: 'string' })
+              .option('restart-max-attempts', { type: 'number' })
+              .option('restart-window', { type: 'string' })
+              .option('stop-grace-period', { type: 'string' })
+              .option('runtime', { type: 'string', choices: ['process', 'docker'] })
+              .option('workdir', { type: 'string' })
+              .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return at once instead of waiting for the service to converge' })
+              .option('timeout', { type: 'string', default: '60s', describe: 'how long to wait for convergence' }),
+          (a) =>
+            withManagers(a, (c) =>
+              serviceCreate(
+                c,
+                {
+                  name: a.name,
+                  replicas: a.replicas,
+                  mode: a.mode,
+                  publish: a.publish,
+                  env: a.env,
+                  label: a.label,
+                  constraint: a.constraint,
+                  placementPref: a['placement-pref'],
+                  replicasMaxPerNode: a['replicas-max-per-node'],
+                  reserveCpu: a['reserve-cpu'],
+                  reserveMemory: a['reserve-memory'],
+                  limitCpu: a['limit-cpu'],
+                  limitMemory: a['limit-memory'],
+                  healthCmd: a['health-cmd'],
+                  healthHttp: a['health-http'],
+                  healthInterval: a['health-interval'],
+                  healthTimeout: a['health-timeout'],
+                  healthRetries: a['health-retries'],
+                  healthStartPeriod: a['health-start-period'],
+                  restartCondition: a['restart-condition'],
+                  restartDelay: a['restart-delay'],
+                  restartMaxAttempts: a['restart-max-attempts'],
+                  restartWindow: a['restart-window'],
+                  stopGracePeriod: a['stop-grace-period'],
+                  runtime: a.runtime,
+                  workdir: a.workdir,
+                  command: a.command,
+                  image: a.image ? [a.image, ...a.args] : [],
+                },
+                { json: Boolean(a.json), detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') },
+              ),
+            ),
+        )
+        .command(
+          ['ls', 'list'],
+          'list services',
+          (y) => y,
+          (a) => withManagers(a, (c) => serviceLs(c, { json: a.json, stale: a.stale })),
+        )
+        .command(
+          'ps <services..>',
+          "list a service's tasks",
+          (y) =>
+            y
+              .positional('services', { type: 'string', array: true, demandOption: true })
+              .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'include all finished tasks (history)' }),
+          (a) => withManagers(a, (c) => servicePs(c, a.services, { json: a.json, stale: a.stale, all: a.all })),
+        )
+        .command(
+          'inspect <services..>',
+          'show services in detail (JSON)',
+          (y) => y.positional('services', { type: 'string', array: true, demandOption: true }),
+          (a) => withManagers(a, (c) => serviceInspect(c, a.services, { stale: a.stale })),
+        )
+        .command(
+          'scale <pairs..>',
+          'change the replica count: SERVICE=REPLICAS ...',
+          (y) =>
+            y
+              .positional('pairs', { type: 'string', array: true, demandOption: true })
+              .option('detach', { alias: 'd', type: 'boolean', default: false })
+              .option('timeout', { type: 'string', default: '60s' }),
+          (a) => withManagers(a, (c) => serviceScale(c, a.pairs, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') })),
+        )
+        .command(
+          ['rm <services..>', 'remove <services..>'],
+          'remove services (their tasks stop)',
+          (y) => y.positional('services', { type: 'string', array: true, demandOption: true }),
+          (a) => withManagers(a, (c) => serviceRm(c, a.services)),
+        )
+        .command(
+          'logs <service>',
+          "print a service's output",
+          (y) =>
+            y
+              .positional('service', { type: 'string', demandOption: true })
+              .option('follow', { alias: 'f', type: 'boolean', default: false })
+              .option('tail', { type: 'number', default: 0, describe: 'lines from the end of each task (0 = all)' }),
+          (a) => withManagers(a, (c) => serviceLogs(c, a.service, { follow: a.follow, tail: a.tail, json: a.json })),
+        )
+        .command(
+          'rebalance <service>',
+          "spread a replicated service's tasks evenly over the nodes again",
+          (y) =>
+            y
+              .positional('service', { type: 'string', demandOption: true })
+              .option('detach', { alias: 'd', type: 'boolean', default: false })
+              .option('timeout', { type: 'string', default: '60s' }),
+          (a) => withManagers(a, (c) => serviceRebalance(c, a.service, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') })),
+        )
+        .demandCommand(1, 'which one: create, ls, ps, inspect, scale, rm, logs or rebalance?'),
     )
     .command(
       'cluster-info',

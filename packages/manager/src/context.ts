@@ -5,7 +5,7 @@ import type { NodeId } from '@shoal/raft';
 import { encodeCommand, type ApplyResult, type ClusterStore, type Command, type NodeObject } from '@shoal/store';
 import type { WireNode } from '@shoal/wire';
 import type { Logger } from 'pino';
-import { ManagerError, asManagerError } from './errors.js';
+import { ManagerError, asManagerError, fromStoreError } from './errors.js';
 import type { RaftHost } from './raft-host.js';
 
 export interface ManagerContext {
@@ -23,7 +23,7 @@ export interface ManagerContext {
 export async function proposeCommand(ctx: ManagerContext, cmd: Command): Promise<unknown> {
   const result = (await ctx.host.propose(encodeCommand(cmd))) as ApplyResult | undefined;
   if (!result) throw new ManagerError('INTERNAL', 'the command was applied without a result');
-  if (!result.ok) throw new ManagerError(result.error.code === 'INVALID_COMMAND' ? 'INVALID_ARGUMENT' : (result.error.code as never), result.error.message);
+  if (!result.ok) throw fromStoreError(result.error.code, result.error.message);
   return result.value;
 }
 

@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ConfChangeType, quorumSize, type NodeId } from '@shoal/raft';
 import type { NodeObject } from '@shoal/store';
-import type { ClusterInfoResponse, ControlHandlers, ManagerInfo, WireNode } from '@shoal/wire';
+import type { ClusterInfoResponse, ControlHandlers, JoinTokenRequest__Output, ManagerInfo, WireNode } from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, toWireNode, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { requireRole } from './identity.js';
@@ -63,7 +63,13 @@ function otherLeader(ctx: ManagerContext, timeoutMs: number): Promise<NodeId | u
   });
 }
 
-export function controlHandlers(ctx: ManagerContext): ControlHandlers {
+/** The cluster and node calls; services and tasks are in service-api.ts. */
+export type ClusterHandlers = Omit<
+  ControlHandlers,
+  'CreateService' | 'UpdateService' | 'RemoveService' | 'GetService' | 'ListServices' | 'ListTasks' | 'RebalanceService' | 'ServiceLogs'
+>;
+
+export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
   const managerInfos = (): ManagerInfo[] => {
     const conf = ctx.host.confState();
     const byId = new Map(ctx.store.nodes().map((n) => [n.id, n]));
@@ -199,7 +205,7 @@ export function controlHandlers(ctx: ManagerContext): ControlHandlers {
       return {};
     }),
 
-    JoinToken: unary(ctx, async (req) => {
+    JoinToken: unary(ctx, async (req: JoinTokenRequest__Output) => {
       const role = req.role;
       if (role !== 'worker' && role !== 'manager') {
         throw new ManagerError('INVALID_ARGUMENT', `role must be "worker" or "manager", not "${role}"`);
@@ -213,7 +219,7 @@ export function controlHandlers(ctx: ManagerContext): ControlHandlers {
       const cluster = ctx.store.cluster();
       return { role, token: formatJoinToken(caDigest(cluster.ca.certPem), cluster.tokens[role]) };
     }),
-  } satisfies ControlHandlers as ControlHandlers;
+  } satisfies ClusterHandlers;
 }
 
 export type { WireNode };

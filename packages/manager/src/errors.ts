@@ -14,6 +14,7 @@ export type ManagerErrorCode =
   | 'NAME_TAKEN'
   | 'INVALID_ARGUMENT'
   | 'UPDATE_OUT_OF_SEQUENCE'
+  | 'PORT_IN_USE'
   | 'FAILED_PRECONDITION'
   | 'TOKEN_REJECTED'
   | 'PERMISSION_DENIED'
@@ -30,6 +31,7 @@ const STATUS: Record<ManagerErrorCode, grpc.status> = {
   NAME_TAKEN: grpc.status.ALREADY_EXISTS,
   INVALID_ARGUMENT: grpc.status.INVALID_ARGUMENT,
   UPDATE_OUT_OF_SEQUENCE: grpc.status.ABORTED,
+  PORT_IN_USE: grpc.status.FAILED_PRECONDITION,
   FAILED_PRECONDITION: grpc.status.FAILED_PRECONDITION,
   TOKEN_REJECTED: grpc.status.PERMISSION_DENIED,
   PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
@@ -56,6 +58,16 @@ export class ManagerError extends Error {
     if (this.leaderAddr) metadata.set('shoal-leader-addr', this.leaderAddr);
     return { code: STATUS[this.code], details: this.message, metadata };
   }
+}
+
+/** A store refusal as the error the control API returns. */
+export function fromStoreError(code: string, message: string): ManagerError {
+  const mapped: Record<string, ManagerErrorCode> = {
+    INVALID_COMMAND: 'INVALID_ARGUMENT',
+    CORRUPT_SNAPSHOT: 'INTERNAL',
+  };
+  const c = mapped[code] ?? (code in STATUS ? (code as ManagerErrorCode) : 'INTERNAL');
+  return new ManagerError(c, message);
 }
 
 /** Turns anything thrown inside a handler into a ManagerError. */

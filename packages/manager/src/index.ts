@@ -4,6 +4,6 @@ export { Manager, type ManagerHandle, type InitOptions, type JoinOptions, type S
 export { ManagerError, type ManagerErrorCode } from './errors.js';
 export * from './security.js';
 export { DEFAULT_TIMINGS, RaftHost, type RaftTimings } from './raft-host.js';
-export { readNodeConfig, dataPaths, type NodeConfig } from './data-dir.js';
+export { readNodeConfig, dataPaths, readTlsFiles, writeTlsFiles, type NodeConfig, type TlsFiles } from './data-dir.js';
 export { splitHostPort } from './metrics.js';
 export { joinCluster } from './join-client.js';

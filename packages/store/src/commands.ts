@@ -9,6 +9,7 @@ import {
   NODE_AVAILABILITIES,
   NODE_ROLES,
   RAFT_ROLES,
+  HOSTNAME_RULE,
   checkAddr,
   checkId,
   checkLabelKeys,
@@ -16,17 +17,23 @@ import {
   checkName,
   checkNewNode,
   checkNodeStatus,
+  checkResources,
+  checkRuntime,
   checkSettings,
   checkTimestamp,
   checkTokenSecret,
   type ClusterSettings,
   type NewNode,
   type NodeAvailability,
+  type NodeResources,
   type NodeRole,
   type NodeStatus,
   type RaftRole,
+  type Runtime,
 } from './objects.js';
+import { checkNewService, checkServiceSpec, type NewService, type ServiceSpec } from './services.js';
 import { Checker } from './shape.js';
+import { checkNewTask, checkTaskUpdate, type NewTask, type TaskUpdate } from './tasks.js';
 
 export interface NodeAddCommand {
   readonly type: 'node.add';
@@ -44,6 +51,10 @@ export interface NodePatch {
   readonly removeLabels?: readonly string[];
   /** null takes the node out of the Raft membership view (e.g. after removal as a voter). */
   readonly raftRole?: RaftRole | null;
+  /** What the agent reports about its host when its session starts. */
+  readonly hostname?: string;
+  readonly resources?: NodeResources;
+  readonly runtime?: Runtime;
 }
 
 export interface NodeUpdateCommand {
@@ -75,6 +86,48 @@ export interface ClusterUpdateSettingsCommand {
   readonly patch: Partial<ClusterSettings>;
 }
 
+export interface ServiceCreateCommand {
+  readonly type: 'service.create';
+  readonly at: string;
+  /** A complete spec: the control API completes partial ones with normalizeServiceSpec. */
+  readonly service: NewService;
+}
+
+export interface ServiceUpdateCommand {
+  readonly type: 'service.update';
+  readonly at: string;
+  readonly id: string;
+  readonly expectedVersion?: number;
+  /** The complete new spec; a rollback is an update to the service's previousSpec. */
+  readonly spec: ServiceSpec;
+  /**
+   * true: leave previousSpec as it is, for changes that are not a version to roll back from
+   * (scaling). Otherwise previousSpec becomes the replaced spec (unless the spec is unchanged).
+   */
+  readonly keepPrevious?: boolean;
+}
+
+/** Removes the service and, in the same change, sets desiredState "shutdown" on its tasks. */
+export interface ServiceRemoveCommand {
+  readonly type: 'service.remove';
+  readonly at: string;
+  readonly id: string;
+}
+
+/**
+ * A batch of task changes in one entry (the scheduler and dispatcher make hundreds at a time).
+ * Items apply one after another, creates then updates then removes, each seeing the ones
+ * before it; an item that cannot apply is skipped and listed in the result's `failed`.
+ */
+export interface TasksApplyCommand {
+  readonly type: 'tasks.apply';
+  readonly at: string;
+  readonly creates: readonly NewTask[];
+  readonly updates: readonly TaskUpdate[];
+  /** Ids of tasks that have stopped (a final state) or were never assigned. */
+  readonly removes: readonly string[];
+}
+
 /** Changes nothing but the applied index: a write for tests, benchmarks and barriers. */
 export interface NoopCommand {
   readonly type: 'noop';
@@ -87,6 +140,10 @@ export type Command =
   | NodeRemoveCommand
   | ClusterRotateTokenCommand
   | ClusterUpdateSettingsCommand
+  | ServiceCreateCommand
+  | ServiceUpdateCommand
+  | ServiceRemoveCommand
+  | TasksApplyCommand
   | NoopCommand;
 
 export type CommandType = Command['type'];
@@ -97,8 +154,15 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'node.remove',
   'cluster.rotateToken',
   'cluster.updateSettings',
+  'service.create',
+  'service.update',
+  'service.remove',
+  'tasks.apply',
   'noop',
 ];
+
+/** Items one tasks.apply may carry, per list. */
+export const MAX_TASK_BATCH = 10_000;
 
 /** Validates (throws StoreError INVALID_COMMAND) and serializes; call it when proposing. */
 export function encodeCommand(cmd: Command): Uint8Array {
@@ -120,7 +184,7 @@ export function decodeCommand(data: Uint8Array): Command {
 /** Checks an already-parsed value and returns a fresh, validated copy. */
 export function parseCommand(value: unknown): Command {
   const top = new Checker('INVALID_COMMAND', 'invalid command');
-  const head = top.object(value, '', ['type'], ['at', 'node', 'id', 'expectedVersion', 'patch', 'role', 'secret']);
+  const head = top.object(value, '', ['type'], ['at', 'node', 'id', 'expectedVersion', 'patch', 'role', 'secret', 'service', 'spec', 'keepPrevious', 'creates', 'updates', 'removes']);
   const type = top.oneOf(head.type, 'type', COMMAND_TYPES);
   const c = top.about(`invalid ${type} command`);
   const at = (v: Record<string, unknown>): string => checkTimestamp(c, v.at, 'at');
@@ -151,6 +215,37 @@ export function parseCommand(value: unknown): Command {
       const v = c.object(value, '', ['type', 'at', 'patch'], ['expectedVersion']);
       return { type, at: at(v), ...expectedVersion(c, v), patch: checkSettings(c, v.patch, 'patch', true) };
     }
+    case 'service.create': {
+      const v = c.object(value, '', ['type', 'at', 'service']);
+      return { type, at: at(v), service: checkNewService(c, v.service, 'service') };
+    }
+    case 'service.update': {
+      const v = c.object(value, '', ['type', 'at', 'id', 'spec'], ['expectedVersion', 'keepPrevious']);
+      return {
+        type,
+        at: at(v),
+        id: checkId(c, v.id, 'id'),
+        ...expectedVersion(c, v),
+        spec: checkServiceSpec(c, v.spec, 'spec'),
+        ...(v.keepPrevious === undefined ? {} : { keepPrevious: c.boolean(v.keepPrevious, 'keepPrevious') }),
+      };
+    }
+    case 'service.remove': {
+      const v = c.object(value, '', ['type', 'at', 'id']);
+      return { type, at: at(v), id: checkId(c, v.id, 'id') };
+    }
+    case 'tasks.apply': {
+      const v = c.object(value, '', ['type', 'at', 'creates', 'updates', 'removes']);
+      const cmd: TasksApplyCommand = {
+        type,
+        at: at(v),
+        creates: c.array(v.creates, 'creates', (t, path) => checkNewTask(c, t, path), MAX_TASK_BATCH),
+        updates: c.array(v.updates, 'updates', (u, path) => checkTaskUpdate(c, u, path), MAX_TASK_BATCH),
+        removes: c.array(v.removes, 'removes', (id, path) => checkId(c, id, path), MAX_TASK_BATCH),
+      };
+      if (cmd.creates.length + cmd.updates.length + cmd.removes.length === 0) c.fail('', 'has no creates, updates or removes; propose nothing instead');
+      return cmd;
+    }
     case 'noop': {
       const v = c.object(value, '', ['type', 'at']);
       return { type, at: at(v) };
@@ -162,7 +257,7 @@ function expectedVersion(c: Checker, v: Record<string, unknown>): { expectedVers
   return v.expectedVersion === undefined ? {} : { expectedVersion: c.integer(v.expectedVersion, 'expectedVersion', 1) };
 }
 
-const PATCH_FIELDS = ['name', 'availability', 'role', 'status', 'addr', 'addLabels', 'removeLabels', 'raftRole'] as const;
+const PATCH_FIELDS = ['name', 'availability', 'role', 'status', 'addr', 'addLabels', 'removeLabels', 'raftRole', 'hostname', 'resources', 'runtime'] as const;
 
 function checkNodePatch(c: Checker, value: unknown, path: string): NodePatch {
   const v = c.object(value, path, [], PATCH_FIELDS);
@@ -175,6 +270,9 @@ function checkNodePatch(c: Checker, value: unknown, path: string): NodePatch {
   if (v.addLabels !== undefined) patch.addLabels = checkLabels(c, v.addLabels, `${path}.addLabels`);
   if (v.removeLabels !== undefined) patch.removeLabels = checkLabelKeys(c, v.removeLabels, `${path}.removeLabels`);
   if (v.raftRole !== undefined) patch.raftRole = v.raftRole === null ? null : c.oneOf(v.raftRole, `${path}.raftRole`, RAFT_ROLES);
+  if (v.hostname !== undefined) patch.hostname = c.string(v.hostname, `${path}.hostname`, HOSTNAME_RULE);
+  if (v.resources !== undefined) patch.resources = checkResources(c, v.resources, `${path}.resources`);
+  if (v.runtime !== undefined) patch.runtime = checkRuntime(c, v.runtime, `${path}.runtime`);
   if (Object.keys(patch).length === 0) c.fail(path, `is empty; set at least one of ${PATCH_FIELDS.join(', ')}`);
   // Both adding and removing a key has no obvious meaning; make the proposer choose.
   const both = (patch.removeLabels ?? []).filter((k) => patch.addLabels && Object.hasOwn(patch.addLabels, k));

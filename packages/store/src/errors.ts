@@ -6,7 +6,8 @@ export type StoreErrorCode =
   | 'NOT_FOUND' // no object with that id / reference
   | 'ALREADY_EXISTS' // an object with that id exists
   | 'NAME_TAKEN' // another object of the same kind has that name
-  | 'UPDATE_OUT_OF_SEQUENCE' // expectedVersion is not the object's current version
+  | 'UPDATE_OUT_OF_SEQUENCE' // expectedVersion is not the object's current version, or a task report older than what is stored
+  | 'PORT_IN_USE' // a published port another service publishes, or a node port another task holds
   | 'INVALID_COMMAND' // the command is malformed (shape, types, unknown fields)
   | 'INVALID_ARGUMENT' // well-formed, but the values make no sense for the current state
   | 'CORRUPT_SNAPSHOT'; // snapshot bytes failed validation

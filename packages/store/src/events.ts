@@ -3,6 +3,8 @@
 // event carries the whole new object and, for updates, the previous one to diff against.
 
 import type { ClusterObject, NodeObject } from './objects.js';
+import type { ServiceObject } from './services.js';
+import type { TaskObject } from './tasks.js';
 
 export type ChangeEvent<K extends string, T> =
   | { readonly kind: K; readonly action: 'create'; readonly object: T; readonly previous?: undefined; readonly index: number }
@@ -12,6 +14,9 @@ export type ChangeEvent<K extends string, T> =
 
 export type NodeEvent = ChangeEvent<'node', NodeObject>;
 export type ClusterEvent = ChangeEvent<'cluster', ClusterObject>;
+export type ServiceEvent = ChangeEvent<'service', ServiceObject>;
+/** A tasks.apply emits one per task it changed, in the order the items applied. */
+export type TaskEvent = ChangeEvent<'task', TaskObject>;
 
 /**
  * The whole state was replaced (a Raft snapshot was installed): drop what you derived and
@@ -22,7 +27,7 @@ export interface RestoreEvent {
   readonly index: number;
 }
 
-export type StoreEvent = NodeEvent | ClusterEvent | RestoreEvent;
+export type StoreEvent = NodeEvent | ClusterEvent | ServiceEvent | TaskEvent | RestoreEvent;
 export type StoreListener = (event: StoreEvent) => void;
 
 export class Watchers {

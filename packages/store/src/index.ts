@@ -1,8 +1,9 @@
 // @shoal/store: the cluster state machine every manager applies committed Raft entries to.
 
-export { ClusterStore, type ApplyResult, type StoreView } from './store.js';
+export { ClusterStore, type ApplyResult, type StoreView, type TasksApplyResult } from './store.js';
 export {
   COMMAND_TYPES,
+  MAX_TASK_BATCH,
   decodeCommand,
   encodeCommand,
   parseCommand,
@@ -15,6 +16,10 @@ export {
   type NodeRemoveCommand,
   type NodeUpdateCommand,
   type NoopCommand,
+  type ServiceCreateCommand,
+  type ServiceRemoveCommand,
+  type ServiceUpdateCommand,
+  type TasksApplyCommand,
 } from './commands.js';
 export {
   DEFAULT_CLUSTER_SETTINGS,
@@ -22,6 +27,7 @@ export {
   NODE_ROLES,
   NODE_STATES,
   RAFT_ROLES,
+  RUNTIMES,
   type ClusterObject,
   type ClusterSettings,
   type NewNode,
@@ -32,9 +38,70 @@ export {
   type NodeState,
   type NodeStatus,
   type RaftRole,
+  type Runtime,
   type StoredObject,
 } from './objects.js';
+export {
+  DEFAULT_HEALTH_CHECK_TIMING,
+  DEFAULT_RESTART_POLICY,
+  DEFAULT_ROLLBACK_CONFIG,
+  DEFAULT_TASK_SPEC,
+  DEFAULT_UPDATE_CONFIG,
+  FAILURE_ACTIONS,
+  MAX_REPLICAS,
+  RESTART_CONDITIONS,
+  SERVICE_MODES,
+  UPDATE_ORDERS,
+  normalizeServiceSpec,
+  type FailureAction,
+  type HealthCheck,
+  type HealthTest,
+  type NewService,
+  type Placement,
+  type PortSpec,
+  type Resources,
+  type RestartCondition,
+  type RestartPolicy,
+  type ServiceMode,
+  type ServiceObject,
+  type ServiceSpec,
+  type ServiceSpecInput,
+  type TaskSpec,
+  type UpdateConfig,
+  type UpdateOrder,
+} from './services.js';
+export {
+  DESIRED_TASK_STATES,
+  FINAL_TASK_STATES,
+  MAX_TASK_ERROR,
+  MAX_TASK_MESSAGE,
+  TASK_STATES,
+  holdsPort,
+  isFinalState,
+  nextTaskStatus,
+  taskName,
+  taskSpecIsCurrent,
+  type DesiredTaskState,
+  type NewTask,
+  type TaskObject,
+  type TaskPatch,
+  type TaskState,
+  type TaskStatus,
+  type TaskStatusReport,
+  type TaskUpdate,
+} from './tasks.js';
+export { matchesConstraint, matchesConstraints, parseConstraint, type Constraint, type ConstraintOperator } from './constraints.js';
+export type { TaskItemFailure } from './transitions.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
-export type { ChangeEvent, ClusterEvent, NodeEvent, RestoreEvent, StoreEvent, StoreListener } from './events.js';
+export type {
+  ChangeEvent,
+  ClusterEvent,
+  NodeEvent,
+  RestoreEvent,
+  ServiceEvent,
+  StoreEvent,
+  StoreListener,
+  TaskEvent,
+} from './events.js';
 export { ID_LENGTH, isValidId, newId } from './ids.js';
 export { SNAPSHOT_FORMAT_VERSION } from './snapshot.js';

@@ -1,6 +1,7 @@
 // The replicated objects and what makes one valid. Every kind has an id, a unique name and a
 // version (the Raft index of its last change), so a generic Table can hold it; adding a kind
-// (services, tasks) is a type here, a Table in the store and its commands.
+// is a type here (services.ts and tasks.ts hold the bigger ones), a Table in the store and its
+// commands.
 
 import { ID_PATTERN } from './ids.js';
 import type { Checker, StringRule } from './shape.js';
@@ -9,11 +10,14 @@ export const NODE_ROLES = ['manager', 'worker'] as const;
 export const NODE_AVAILABILITIES = ['active', 'pause', 'drain'] as const;
 export const NODE_STATES = ['ready', 'down', 'unknown'] as const;
 export const RAFT_ROLES = ['voter', 'learner'] as const;
+/** What runs tasks: a node's agent reports its runtime; a task spec may ask for one ('' = any). */
+export const RUNTIMES = ['', 'process', 'docker', 'simulated'] as const;
 
 export type NodeRole = (typeof NODE_ROLES)[number];
 export type NodeAvailability = (typeof NODE_AVAILABILITIES)[number];
 export type NodeState = (typeof NODE_STATES)[number];
 export type RaftRole = (typeof RAFT_ROLES)[number];
+export type Runtime = (typeof RUNTIMES)[number];
 
 /** What every stored object carries; `version` is the Raft index of its last change. */
 export interface StoredObject {
@@ -43,12 +47,17 @@ export interface NodeObject extends StoredObject {
   readonly resources: NodeResources;
   /** Managers only: where this manager is in the Raft membership. */
   readonly raftRole?: RaftRole;
+  /**
+   * What this node's agent runs ('' = not reported yet). Stored nodes always carry it; it is
+   * optional in the type only so node literals written before it existed still compile.
+   */
+  readonly runtime?: Runtime;
   /** ISO timestamps chosen by the proposer (the command's `at`), never by apply. */
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
-/** A node as `node.add` carries it: the store sets version and timestamps. */
+/** A node as `node.add` carries it: the store sets version and timestamps (and runtime '' if absent). */
 export type NewNode = Omit<NodeObject, 'version' | 'createdAt' | 'updatedAt'>;
 
 export interface ClusterSettings {
@@ -58,7 +67,7 @@ export interface ClusterSettings {
   readonly electionTicks: number;
   /** Take a Raft snapshot after this many applied entries. */
   readonly snapshotEvery: number;
-  /** How often workers heartbeat; a node silent for a few periods is marked down. */
+  /** How often workers heartbeat; a node silent for a few periods is marked down (its tasks move). */
   readonly nodeHeartbeatMs: number;
 }
 
@@ -73,14 +82,15 @@ export interface ClusterObject extends StoredObject {
 
 /**
  * Defaults for a new cluster: 50 ms heartbeats and a 300 ms base election timeout (Raft
- * randomizes it within [300, 600) ms), against Swarm's 1 s tick × 10.
+ * randomizes it within [300, 600) ms), against Swarm's 1 s tick × 10. Workers heartbeat every
+ * 500 ms (Swarm: 5 s), so a dead node's tasks are replaced within a couple of seconds.
  */
 export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = Object.freeze({
   tickMs: 50,
   heartbeatTicks: 1,
   electionTicks: 6,
   snapshotEvery: 10_000,
-  nodeHeartbeatMs: 5_000,
+  nodeHeartbeatMs: 500,
 });
 
 // ---- rules -------------------------------------------------------------------------------
@@ -112,9 +122,10 @@ const TIMESTAMP_RULE: StringRule = {
   patternHint: 'must be an ISO-8601 UTC timestamp like 2025-01-31T12:00:00.000Z (new Date().toISOString())',
 };
 
-const LABEL_KEY_RULE: StringRule = { min: 1, max: 256, pattern: /^[^\s\u0000-\u001f]+$/, patternHint: 'must not contain spaces or control characters' };
-const LABEL_VALUE_RULE: StringRule = { max: 4096 };
-const TEXT_RULE: StringRule = { max: 1024 };
+export const LABEL_KEY_RULE: StringRule = { min: 1, max: 256, pattern: /^[^\s\u0000-\u001f]+$/, patternHint: 'must not contain spaces or control characters' };
+export const LABEL_VALUE_RULE: StringRule = { max: 4096 };
+export const TEXT_RULE: StringRule = { max: 1024 };
+export const HOSTNAME_RULE: StringRule = { min: 1, max: 255 };
 const PEM_RULE: StringRule = { min: 1, max: 65_536 };
 
 export function checkId(c: Checker, value: unknown, path: string): string {
@@ -149,6 +160,15 @@ export function checkNodeStatus(c: Checker, value: unknown, path: string): NodeS
   return { state: c.oneOf(v.state, `${path}.state`, NODE_STATES), message: c.string(v.message, `${path}.message`, TEXT_RULE) };
 }
 
+export function checkRuntime(c: Checker, value: unknown, path: string): Runtime {
+  return c.oneOf(value, path, RUNTIMES);
+}
+
+export function checkResources(c: Checker, value: unknown, path: string): NodeResources {
+  const v = c.object(value, path, ['nanoCpus', 'memoryBytes']);
+  return { nanoCpus: c.integer(v.nanoCpus, `${path}.nanoCpus`, 0), memoryBytes: c.integer(v.memoryBytes, `${path}.memoryBytes`, 0) };
+}
+
 export function checkAddr(c: Checker, value: unknown, path: string): string {
   return c.string(value, path, { max: 512 });
 }
@@ -161,13 +181,15 @@ const NEW_NODE_FIELDS = ['id', 'name', 'hostname', 'role', 'availability', 'stat
 const META_FIELDS = ['version', 'createdAt', 'updatedAt'] as const;
 
 export function checkNewNode(c: Checker, value: unknown, path: string): NewNode {
-  const v = c.object(value, path, NEW_NODE_FIELDS, ['raftRole']);
+  const v = c.object(value, path, NEW_NODE_FIELDS, ['raftRole', 'runtime']);
   return newNodeFrom(c, v, path);
 }
 
 export function checkNode(c: Checker, value: unknown, path: string): NodeObject {
-  const v = c.object(value, path, [...NEW_NODE_FIELDS, ...META_FIELDS], ['raftRole']);
+  // runtime is optional: snapshots of format 1 predate it.
+  const v = c.object(value, path, [...NEW_NODE_FIELDS, ...META_FIELDS], ['raftRole', 'runtime']);
   return {
+    runtime: '',
     ...newNodeFrom(c, v, path),
     version: c.integer(v.version, `${path}.version`, 1),
     createdAt: checkTimestamp(c, v.createdAt, `${path}.createdAt`),
@@ -177,20 +199,18 @@ export function checkNode(c: Checker, value: unknown, path: string): NodeObject 
 
 function newNodeFrom(c: Checker, v: Record<string, unknown>, path: string): NewNode {
   const role = c.oneOf(v.role, `${path}.role`, NODE_ROLES);
-  const resources = c.object(v.resources, `${path}.resources`, ['nanoCpus', 'memoryBytes']);
   const node: NewNode = {
     id: checkId(c, v.id, `${path}.id`),
     name: checkName(c, v.name, `${path}.name`),
-    hostname: c.string(v.hostname, `${path}.hostname`, { min: 1, max: 255 }),
+    hostname: c.string(v.hostname, `${path}.hostname`, HOSTNAME_RULE),
     role,
     availability: c.oneOf(v.availability, `${path}.availability`, NODE_AVAILABILITIES),
     status: checkNodeStatus(c, v.status, `${path}.status`),
     addr: checkAddr(c, v.addr, `${path}.addr`),
     labels: checkLabels(c, v.labels, `${path}.labels`),
-    resources: {
-      nanoCpus: c.integer(resources.nanoCpus, `${path}.resources.nanoCpus`, 0),
-      memoryBytes: c.integer(resources.memoryBytes, `${path}.resources.memoryBytes`, 0),
-    },
+    resources: checkResources(c, v.resources, `${path}.resources`),
+    // Left out when absent, so a decoded node.add equals what was encoded; the store fills ''.
+    ...(v.runtime === undefined ? {} : { runtime: checkRuntime(c, v.runtime, `${path}.runtime`) }),
   };
   if (v.raftRole === undefined) return node;
   if (role !== 'manager') c.fail(`${path}.raftRole`, 'applies to managers only; leave it out for a worker');

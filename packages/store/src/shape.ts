@@ -69,6 +69,18 @@ export class Checker {
     return value === 0 ? 0 : value; // no -0 in replicated state
   }
 
+  /** A finite number (fractions allowed), e.g. a ratio. */
+  number(value: unknown, path: string, min: number, max: number): number {
+    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(path, `must be a number (got ${describe(value)})`);
+    if (value < min || value > max) this.fail(path, `must be between ${min} and ${max} (got ${value})`);
+    return value === 0 ? 0 : value;
+  }
+
+  boolean(value: unknown, path: string): boolean {
+    if (typeof value !== 'boolean') this.fail(path, `must be true or false (got ${describe(value)})`);
+    return value;
+  }
+
   oneOf<const T extends string>(value: unknown, path: string, choices: readonly T[]): T {
     if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
       this.fail(path, `must be one of ${choices.map((c) => `"${c}"`).join(', ')} (got ${describe(value)})`);

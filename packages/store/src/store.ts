@@ -2,19 +2,26 @@
 // order and must reach the same state, so apply is deterministic (no clock, no randomness:
 // `at` and ids come inside the command) and a refused command is a result, not an exception.
 
-import { seal } from './canonical.js';
-import { decodeCommand, parseCommand, type Command } from './commands.js';
+import { canonicalJson, seal } from './canonical.js';
+import { decodeCommand, parseCommand, type Command, type TasksApplyCommand } from './commands.js';
 import { StoreError, type StoreErrorCode } from './errors.js';
-import { Watchers, type StoreListener } from './events.js';
-import { checkCluster, checkNode, type ClusterObject, type NodeObject } from './objects.js';
+import { Watchers, type ChangeEvent, type StoreListener } from './events.js';
+import { checkCluster, checkNode, type ClusterObject, type NodeObject, type StoredObject } from './objects.js';
+import type { ServiceObject, TaskSpec } from './services.js';
 import { Checker } from './shape.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 import { Table } from './table.js';
-import { decide, type Change } from './transitions.js';
+import { TASK_INDEX_KEYS, type TaskIndex, type TaskObject } from './tasks.js';
+import { decide, decideTaskBatch, type Change, type State, type TaskItemFailure } from './transitions.js';
 
 export type ApplyResult =
   | { readonly ok: true; readonly value?: unknown }
   | { readonly ok: false; readonly error: { readonly code: StoreErrorCode; readonly message: string } };
+
+/** The value of an applied tasks.apply: the items that were skipped, in item order. */
+export interface TasksApplyResult {
+  readonly failed: readonly TaskItemFailure[];
+}
 
 /** Everything a reader may do; objects handed out are frozen. */
 export interface StoreView {
@@ -27,10 +34,24 @@ export interface StoreView {
   nodes(): readonly NodeObject[];
   /** Exact id, else exact name (case-insensitive), else a unique id prefix. */
   findNode(ref: string): NodeObject;
+  /** Sorted by name. */
+  services(): readonly ServiceObject[];
+  getService(id: string): ServiceObject | undefined;
+  /** Exact id, else exact name (case-insensitive), else a unique id prefix. */
+  findService(ref: string): ServiceObject;
+  /** Sorted by name. */
+  tasks(): readonly TaskObject[];
+  getTask(id: string): TaskObject | undefined;
+  /** The service's tasks (also after it was removed, until they are), sorted by name; costs what it returns. */
+  tasksOfService(serviceId: string): readonly TaskObject[];
+  /** The tasks assigned to the node, sorted by name; costs what it returns. */
+  tasksOfNode(nodeId: string): readonly TaskObject[];
 }
 
 export class ClusterStore implements StoreView {
   private nodeTable = new Table<NodeObject>('node');
+  private serviceTable = new Table<ServiceObject>('service');
+  private taskTable = new Table<TaskObject, TaskIndex>('task', TASK_INDEX_KEYS);
   private clusterObject: ClusterObject | undefined;
   private applied = 0;
   private readonly watchers = new Watchers();
@@ -47,7 +68,7 @@ export class ClusterStore implements StoreView {
     c.integer(index, 'index', 1);
     const node = checkNode(c, { ...firstNode, version: index }, 'firstNode');
     if (node.role !== 'manager') c.fail('firstNode.role', 'must be "manager": the node that creates a cluster is its first manager');
-    return encodeSnapshot({ appliedIndex: index, cluster: checkCluster(c, { ...cluster, version: index }, 'cluster'), nodes: [node] });
+    return encodeSnapshot({ appliedIndex: index, cluster: checkCluster(c, { ...cluster, version: index }, 'cluster'), nodes: [node], services: [], tasks: [] });
   }
 
   /** Validates snapshot bytes (throws StoreError CORRUPT_SNAPSHOT) and builds a store from them. */
@@ -57,6 +78,17 @@ export class ClusterStore implements StoreView {
     store.applied = content.appliedIndex;
     store.clusterObject = content.cluster ? seal(content.cluster) : undefined;
     for (const node of content.nodes) store.nodeTable.put(seal(node));
+    for (const service of content.services) store.serviceTable.put(seal(service));
+    // Tasks made from the same spec share one object again, as they did where they were
+    // created: less memory, and taskSpecIsCurrent stays one comparison.
+    const specs = new Map<string, TaskSpec>();
+    for (const service of store.serviceTable.all()) specs.set(canonicalJson(service.spec.task), service.spec.task);
+    for (const task of content.tasks) {
+      const key = canonicalJson(task.spec);
+      const spec = specs.get(key) ?? seal(task.spec);
+      specs.set(key, spec);
+      store.taskTable.put(seal({ ...task, spec }));
+    }
     return store;
   }
 
@@ -102,13 +134,20 @@ export class ClusterStore implements StoreView {
   replaceWith(other: ClusterStore): void {
     this.checkNotEmitting('replaceWith');
     this.nodeTable = other.nodeTable.clone();
+    this.serviceTable = other.serviceTable.clone();
+    this.taskTable = other.taskTable.clone();
     this.clusterObject = other.clusterObject;
     this.applied = other.applied;
     this.watchers.emit([{ kind: 'restore', index: this.applied }]);
   }
 
+  private state(): State {
+    return { nodes: this.nodeTable, services: this.serviceTable, tasks: this.taskTable, cluster: this.clusterObject };
+  }
+
   private applyValid(cmd: Command, index: number): ApplyResult {
-    const decision = decide({ nodes: this.nodeTable, cluster: this.clusterObject }, cmd, index);
+    if (cmd.type === 'tasks.apply') return this.applyTaskBatch(cmd, index);
+    const decision = decide(this.state(), cmd, index);
     if (decision instanceof StoreError) return this.refuse(decision, index);
     const changes = decision.map((c) => this.commit(c));
     this.applied = index;
@@ -117,20 +156,38 @@ export class ClusterStore implements StoreView {
     return first ? { ok: true, value: first.object } : { ok: true };
   }
 
+  /** Items apply one by one, each seeing the ones before; the command itself always applies. */
+  private applyTaskBatch(cmd: TasksApplyCommand, index: number): ApplyResult {
+    const changes: Change[] = [];
+    const failed: TaskItemFailure[] = [];
+    for (const outcome of decideTaskBatch(this.state(), cmd, index)) {
+      if (Array.isArray(outcome)) {
+        for (const change of outcome as readonly Change[]) changes.push(this.commit(change));
+      } else {
+        failed.push(Object.freeze(outcome as TaskItemFailure));
+      }
+    }
+    this.applied = index;
+    this.watchers.emit(changes);
+    const value: TasksApplyResult = Object.freeze({ failed: Object.freeze(failed) });
+    return { ok: true, value };
+  }
+
   /** Stores the change's object in canonical form and returns the event announcing it. */
   private commit(change: Change): Change {
-    if (change.kind === 'cluster') {
-      const object = seal(change.object);
-      this.clusterObject = object;
-      return Object.freeze({ ...change, object });
+    switch (change.kind) {
+      case 'cluster': {
+        const object = seal(change.object);
+        this.clusterObject = object;
+        return Object.freeze({ ...change, object });
+      }
+      case 'node':
+        return commitTo(this.nodeTable, change);
+      case 'service':
+        return commitTo(this.serviceTable, change);
+      case 'task':
+        return commitTo(this.taskTable, change);
     }
-    if (change.action === 'remove') {
-      this.nodeTable.delete(change.object.id);
-      return Object.freeze(change); // its object is the one that was stored: already sealed
-    }
-    const object = seal(change.object);
-    this.nodeTable.put(object);
-    return Object.freeze({ ...change, object });
   }
 
   private refuse(e: unknown, index: number): ApplyResult {
@@ -176,8 +233,42 @@ export class ClusterStore implements StoreView {
     return this.nodeTable.find(ref);
   }
 
+  services(): readonly ServiceObject[] {
+    return this.serviceTable.all();
+  }
+
+  getService(id: string): ServiceObject | undefined {
+    return this.serviceTable.get(id);
+  }
+
+  findService(ref: string): ServiceObject {
+    return this.serviceTable.find(ref);
+  }
+
+  tasks(): readonly TaskObject[] {
+    return this.taskTable.all();
+  }
+
+  getTask(id: string): TaskObject | undefined {
+    return this.taskTable.get(id);
+  }
+
+  tasksOfService(serviceId: string): readonly TaskObject[] {
+    return this.taskTable.lookup('service', serviceId);
+  }
+
+  tasksOfNode(nodeId: string): readonly TaskObject[] {
+    return this.taskTable.lookup('node', nodeId);
+  }
+
   snapshot(): Uint8Array {
-    return encodeSnapshot({ appliedIndex: this.applied, cluster: this.clusterObject ?? null, nodes: this.nodeTable.all() });
+    return encodeSnapshot({
+      appliedIndex: this.applied,
+      cluster: this.clusterObject ?? null,
+      nodes: this.nodeTable.all(),
+      services: this.serviceTable.all(),
+      tasks: this.taskTable.all(),
+    });
   }
 
   /** A short text view for logs and failing tests. */
@@ -186,6 +277,12 @@ export class ClusterStore implements StoreView {
     for (const n of this.nodeTable.all()) {
       const raft = n.raftRole ? `/${n.raftRole}` : '';
       lines.push(`  ${n.name.padEnd(16)} ${n.id} ${n.role}${raft} ${n.availability} ${n.status.state} v${n.version}`);
+    }
+    for (const s of this.serviceTable.all()) {
+      const tasks = this.tasksOfService(s.id);
+      const running = tasks.filter((t) => t.desiredState === 'running' && t.status.state === 'running').length;
+      const want = s.spec.mode === 'replicated' ? `${s.spec.replicas} replicas` : 'global';
+      lines.push(`  service ${s.name.padEnd(8)} ${s.id} ${want}, ${running}/${tasks.length} tasks running v${s.version}`);
     }
     return lines.join('\n');
   }
@@ -213,4 +310,14 @@ export class ClusterStore implements StoreView {
       throw e;
     }
   }
+}
+
+function commitTo<K extends string, T extends StoredObject, I extends string>(table: Table<T, I>, change: ChangeEvent<K, T>): ChangeEvent<K, T> {
+  if (change.action === 'remove') {
+    table.delete(change.object.id);
+    return Object.freeze(change); // its object is the one that was stored: already sealed
+  }
+  const object = seal(change.object);
+  table.put(object);
+  return Object.freeze({ ...change, object });
 }

@@ -2,7 +2,7 @@
 // commands change nothing and never throw, versions are Raft indexes, names are unique.
 
 import { describe, expect, it } from 'vitest';
-import { ClusterStore, type Command, type NodeObject } from '@shoal/store';
+import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, type Command, type NodeObject } from '@shoal/store';
 import { CLUSTER_ID, FIRST_ID, T0, at, expectOk, idOf, newNode, newStore, text } from './fixtures.js';
 
 /** State without the applied index: what a refused command must leave untouched. */
@@ -35,6 +35,15 @@ describe('node.add', () => {
         message: `node name "MGR1" is already used by node ${FIRST_ID} ("mgr1"); choose another name or remove that node first`,
       },
     });
+  });
+
+  it('runtime defaults to "" (not reported yet) and may be given', () => {
+    const s = newStore();
+    const { runtime: _, ...withoutRuntime } = newNode('w1');
+    expectOk(s.apply({ type: 'node.add', at: at(1), node: withoutRuntime }, 2));
+    expect(s.getNode(idOf('w1'))?.runtime).toBe('');
+    expectOk(s.apply({ type: 'node.add', at: at(1), node: newNode('w2', { runtime: 'docker' }) }, 3));
+    expect(s.getNode(idOf('w2'))?.runtime).toBe('docker');
   });
 
   it('refuses raftRole on a worker', () => {
@@ -84,6 +93,12 @@ describe('node.update', () => {
       createdAt: at(1),
       updatedAt: at(9),
     });
+  });
+
+  it('takes what an agent reports about its host: hostname, resources, runtime', () => {
+    const s = withWorker();
+    expectOk(s.apply({ type: 'node.update', at: at(9), id: W1, patch: { hostname: 'box-9', resources: { nanoCpus: 4e9, memoryBytes: 8 << 20 }, runtime: 'process' } }, 7));
+    expect(s.getNode(W1)).toMatchObject({ hostname: 'box-9', resources: { nanoCpus: 4e9, memoryBytes: 8 << 20 }, runtime: 'process', labels: { zone: 'a', disk: 'ssd' }, version: 7 });
   });
 
   it('refuses a stale expectedVersion with "update out of sequence: re-read and retry"', () => {
@@ -189,6 +204,12 @@ describe('cluster commands', () => {
     const s = new ClusterStore();
     expect(s.apply({ type: 'cluster.rotateToken', at: at(1), role: 'manager', secret: 'abcdefghijklmnopqrstu' }, 1)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(() => s.cluster()).toThrow(/no cluster yet/);
+  });
+});
+
+describe('cluster settings defaults', () => {
+  it('workers heartbeat every 500 ms (fast failure detection; Swarm uses 5 s)', () => {
+    expect(DEFAULT_CLUSTER_SETTINGS.nodeHeartbeatMs).toBe(500);
   });
 });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClusterStore, StoreError, decodeCommand, encodeCommand, parseCommand, type Command } from '@shoal/store';
-import { FIRST_ID, at, bytes, idOf, newNode, newStore, text } from './fixtures.js';
+import { FIRST_ID, at, bytes, idOf, newNode, newStore, serviceSpec, text } from './fixtures.js';
 
 const EVERY_COMMAND: Command[] = [
   { type: 'node.add', at: at(1), node: newNode('w1', { labels: { b: '2', a: '1' } }) },
@@ -15,6 +15,32 @@ const EVERY_COMMAND: Command[] = [
   { type: 'cluster.rotateToken', at: at(4), role: 'manager', secret: 'A1b2C3d4E5f6G7h8' },
   { type: 'cluster.updateSettings', at: at(5), patch: { snapshotEvery: 500 } },
   { type: 'noop', at: at(6) },
+  { type: 'node.update', at: at(2), id: FIRST_ID, patch: { hostname: 'box', resources: { nanoCpus: 1, memoryBytes: 2 }, runtime: 'docker' } },
+  {
+    type: 'service.create',
+    at: at(7),
+    service: {
+      id: idOf('web'),
+      spec: serviceSpec('web', {
+        ports: [{ published: 8080, target: 0, protocol: 'tcp' }],
+        task: {
+          ...serviceSpec('web').task,
+          env: { A: '1' },
+          placement: { constraints: ['node.role==worker'], preferences: [{ spread: 'node.labels.zone' }], maxReplicasPerNode: 1 },
+          healthCheck: { test: { kind: 'http', path: '/', port: 0 }, intervalMs: 1000, timeoutMs: 500, retries: 2, startPeriodMs: 0 },
+        },
+      }),
+    },
+  },
+  { type: 'service.update', at: at(8), id: idOf('web'), expectedVersion: 2, spec: serviceSpec('web', { replicas: 5 }), keepPrevious: true },
+  { type: 'service.remove', at: at(9), id: idOf('web') },
+  {
+    type: 'tasks.apply',
+    at: at(10),
+    creates: [{ id: idOf('t1'), serviceId: idOf('web'), slot: 1, nodeId: FIRST_ID, port: 30000 }],
+    updates: [{ id: idOf('t1'), expectedVersion: 2, patch: { desiredState: 'shutdown', status: { state: 'failed', exitCode: 1, error: 'boom', healthy: false } } }],
+    removes: [idOf('t2')],
+  },
 ];
 
 /** The message decodeCommand throws for this JSON text. */
@@ -53,7 +79,7 @@ describe('decodeCommand refuses malformed input with a message naming the field'
     ['empty entry', '', 'invalid command: the entry is not UTF-8 JSON'],
     ['not an object', '[]', 'invalid command: must be an object (got an array)'],
     ['no type', '{}', 'invalid command: type is required'],
-    ['unknown type', '{"type":"node.destroy"}', 'invalid command: type must be one of "node.add", "node.update", "node.remove", "cluster.rotateToken", "cluster.updateSettings", "noop" (got "node.destroy")'],
+    ['unknown type', '{"type":"node.destroy"}', 'invalid command: type must be one of "node.add", "node.update", "node.remove", "cluster.rotateToken", "cluster.updateSettings", "service.create", "service.update", "service.remove", "tasks.apply", "noop" (got "node.destroy")'],
     ['no timestamp', '{"type":"noop"}', 'invalid noop command: at is required'],
     ['date without time', '{"type":"noop","at":"2025-01-01"}', 'invalid noop command: at must be an ISO-8601 UTC timestamp like 2025-01-31T12:00:00.000Z (new Date().toISOString()) (got "2025-01-01")'],
     ['impossible date', '{"type":"noop","at":"2025-02-30T00:00:00Z"}', 'invalid noop command: at is not a real date (got "2025-02-30T00:00:00Z")'],
@@ -67,7 +93,8 @@ describe('decodeCommand refuses malformed input with a message naming the field'
     ['non-string label', `{"type":"node.add","at":"${at(1)}","node":${n.replace('"labels":{}', '"labels":{"a":1}')}}`, 'invalid node.add command: node.labels.a must be a string (got 1)'],
     ['version set by the proposer', `{"type":"node.add","at":"${at(1)}","node":${n.replace('{', '{"version":3,')}}`, 'invalid node.add command: node.version is not a known field'],
     ['empty patch', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{}}`, 'invalid node.update command: patch is empty; set at least one of name, availability, role, status, addr, addLabels, removeLabels, raftRole'],
-    ['unknown patch field', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"hostname":"x"}}`, 'invalid node.update command: patch.hostname is not a known field (allowed: name, availability'],
+    ['unknown patch field', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"cpus":"x"}}`, 'invalid node.update command: patch.cpus is not a known field (allowed: name, availability'],
+    ['bad runtime', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"runtime":"podman"}}`, 'invalid node.update command: patch.runtime must be one of "", "process", "docker", "simulated" (got "podman")'],
     ['string version', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","expectedVersion":"3","patch":{"role":"worker"}}`, 'invalid node.update command: expectedVersion must be an integer (got "3")'],
     ['label added and removed', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"addLabels":{"a":"1"},"removeLabels":["a"]}}`, 'invalid node.update command: patch both adds and removes label "a"; do one or the other'],
     ['secret with dashes', `{"type":"cluster.rotateToken","at":"${at(1)}","role":"worker","secret":"has-dashes-in-it-x"}`, 'invalid cluster.rotateToken command: secret must contain only letters and digits (got "has-dashes-in-it-x")'],

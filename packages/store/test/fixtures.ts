@@ -1,7 +1,18 @@
 // Small builders shared by the store tests: valid objects with readable overrides, and a
 // store initialized the way a new cluster's Raft group is (from ClusterStore.initial).
 
-import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, type ApplyResult, type ClusterObject, type NewNode, type NodeObject } from '@shoal/store';
+import {
+  ClusterStore,
+  DEFAULT_CLUSTER_SETTINGS,
+  normalizeServiceSpec,
+  type ApplyResult,
+  type ClusterObject,
+  type NewNode,
+  type NodeObject,
+  type ServiceSpec,
+  type TasksApplyCommand,
+  type TasksApplyResult,
+} from '@shoal/store';
 
 /** Deterministic, valid ids that read well in failures: "node1aaaaaaaaaaaaaaaaaaaa". */
 export const idOf = (label: string): string => label.toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(25, 'a').slice(0, 25);
@@ -24,6 +35,7 @@ export function newNode(name: string, overrides: Partial<NewNode> = {}): NewNode
     addr: '127.0.0.1:0',
     labels: {},
     resources: { nanoCpus: 2_000_000_000, memoryBytes: 1 << 30 },
+    runtime: '',
     ...overrides,
   };
 }
@@ -62,3 +74,26 @@ export function expectOk(r: ApplyResult): unknown {
 
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** A complete, valid replicated spec (process runtime) with readable overrides. */
+export function serviceSpec(name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
+  return normalizeServiceSpec({ name, replicas: 2, task: { runtime: 'process', command: ['node', 'server.js'] }, ...overrides });
+}
+
+/** A store with the first manager, workers w1 and w2, and the given services created (index 2, 3, ...). */
+export function storeWithServices(...specs: ServiceSpec[]): ClusterStore {
+  const s = newStore();
+  let index = 1;
+  for (const name of ['w1', 'w2']) expectOk(s.apply({ type: 'node.add', at: at(1), node: newNode(name) }, ++index));
+  for (const spec of specs) expectOk(s.apply({ type: 'service.create', at: at(2), service: { id: idOf(`svc${spec.name}`), spec } }, ++index));
+  return s;
+}
+
+/** The service id storeWithServices gives a spec named `name`. */
+export const serviceId = (name: string): string => idOf(`svc${name}`);
+
+/** Applies a tasks.apply and returns its `failed` list (the command itself must apply). */
+export function applyTasks(s: ClusterStore, index: number, batch: Partial<Omit<TasksApplyCommand, 'type'>>): TasksApplyResult['failed'] {
+  const value = expectOk(s.apply({ type: 'tasks.apply', at: batch.at ?? at(index), creates: batch.creates ?? [], updates: batch.updates ?? [], removes: batch.removes ?? [] }, index));
+  return (value as TasksApplyResult).failed;
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClusterStore, SNAPSHOT_FORMAT_VERSION, StoreError, encodeCommand, type Command } from '@shoal/store';
 import { entriesArb } from './arbitraries.js';
-import { FIRST_ID, T0, at, bytes, clusterObject, expectOk, firstManager, idOf, newNode, newStore, text } from './fixtures.js';
+import { FIRST_ID, T0, applyTasks, at, bytes, clusterObject, expectOk, firstManager, idOf, newNode, newStore, serviceId, serviceSpec, storeWithServices, text } from './fixtures.js';
 
 function applyAll(store: ClusterStore, entries: readonly [Command, number][], index0 = 0): string[] {
   return entries.map(([cmd, index]) => JSON.stringify(store.apply(cmd, index + index0)));
@@ -135,6 +135,20 @@ describe('snapshot / restore', () => {
   });
 });
 
+describe('format 1 (before services and tasks)', () => {
+  it('still restores: no services or tasks, nodes get runtime ""; it is written back as format 2', () => {
+    const v2 = JSON.parse(text(newStore().snapshot())) as Record<string, unknown>;
+    const { services: _s, tasks: _t, ...rest } = v2;
+    const nodes = (v2.nodes as Record<string, unknown>[]).map(({ runtime: _r, ...n }) => n);
+    const v1 = ClusterStore.restore(bytes(JSON.stringify({ ...rest, formatVersion: 1, nodes })));
+    expect(v1.nodes()).toEqual(newStore().nodes());
+    expect(v1.services()).toEqual([]);
+    expect(v1.tasks()).toEqual([]);
+    expect(text(v1.snapshot())).toBe(text(newStore().snapshot()));
+    expect(corrupt(JSON.stringify({ ...rest, formatVersion: 1, nodes, services: [] }))).toContain('services is not a known field');
+  });
+});
+
 describe('restore refuses corrupt snapshots with a clear message', () => {
   const good = (): Record<string, unknown> => JSON.parse(text(newStore().snapshot())) as Record<string, unknown>;
   const firstNode = (snap: Record<string, unknown>): Record<string, unknown> => (snap.nodes as Record<string, unknown>[])[0]!;
@@ -142,7 +156,7 @@ describe('restore refuses corrupt snapshots with a clear message', () => {
   it('not JSON, wrong format, newer format', () => {
     expect(corrupt('garbage')).toMatch(/^corrupt store snapshot: is not UTF-8 JSON .*; the snapshot is damaged or was not written by a shoal store — rejoin this manager to get a fresh copy$/);
     expect(corrupt('{"format":"other","formatVersion":1}')).toContain('corrupt store snapshot: format must be "shoal-store-snapshot" (got "other")');
-    expect(corrupt(JSON.stringify({ ...good(), formatVersion: 2, services: [] }))).toBe('store snapshot format 2 is newer than this manager understands (1); upgrade this manager');
+    expect(corrupt(JSON.stringify({ ...good(), formatVersion: 3, volumes: [] }))).toBe('store snapshot format 3 is newer than this manager understands (2); upgrade this manager');
   });
 
   it('invalid objects, duplicates and versions past the applied index', () => {
@@ -158,9 +172,57 @@ describe('restore refuses corrupt snapshots with a clear message', () => {
     firstNode(future).version = 9;
     expect(corrupt(JSON.stringify(future))).toContain('nodes[0].version (9) is past appliedIndex (1)');
 
+    const noTasks = good();
+    delete noTasks.tasks;
+    expect(corrupt(JSON.stringify(noTasks))).toContain('corrupt store snapshot: tasks is required');
+
     const extra = good();
-    extra.services = [];
-    expect(corrupt(JSON.stringify(extra))).toContain('services is not a known field');
+    extra.volumes = [];
+    expect(corrupt(JSON.stringify(extra))).toContain('volumes is not a known field');
+  });
+});
+
+describe('services and tasks in snapshots', () => {
+  const withTasks = (): ClusterStore => {
+    const s = storeWithServices(serviceSpec('web', { ports: [{ published: 8080, target: 0, protocol: 'tcp' }] }), serviceSpec('api'));
+    applyTasks(s, 10, { creates: [{ id: idOf('t1'), serviceId: serviceId('web'), slot: 1, nodeId: idOf('w1'), port: 30000 }, { id: idOf('t2'), serviceId: serviceId('api'), slot: 1 }] });
+    return s;
+  };
+  type Snap = { services: Record<string, unknown>[]; tasks: Record<string, unknown>[] };
+  const snap = (): Snap & Record<string, unknown> => JSON.parse(text(withTasks().snapshot())) as Snap & Record<string, unknown>;
+
+  it('round-trip byte for byte; restored tasks share their service\'s spec object again', () => {
+    const s = withTasks();
+    const r = ClusterStore.restore(s.snapshot());
+    expect(text(r.snapshot())).toBe(text(s.snapshot()));
+    expect(r.tasksOfNode(idOf('w1')).map((t) => t.id)).toEqual([idOf('t1')]);
+    expect(r.getTask(idOf('t1'))!.spec).toBe(r.getService(serviceId('web'))!.spec.task);
+  });
+
+  it('refuses what no sequence of commands could produce', () => {
+    const clash = snap();
+    (clash.services[0]!.spec as { ports: unknown[] }).ports = [{ published: 8080, target: 0, protocol: 'tcp' }];
+    expect(corrupt(JSON.stringify(clash))).toContain('services[1].spec.ports publish port 8080, which service api publishes too');
+
+    const renamed = snap();
+    renamed.tasks[0]!.name = 'web.9.t1aaaa';
+    expect(corrupt(JSON.stringify(renamed))).toMatch(/tasks\[\d\]\.name \("web\.9\.t1aaaa"\) is not the name its service, slot and id give/);
+
+    const twice = snap();
+    const held = twice.tasks.find((t) => t.port === 30000)!;
+    twice.tasks.push({ ...held, id: idOf('t3'), name: `web.1.${idOf('t3').slice(0, 6)}` });
+    expect(corrupt(JSON.stringify(twice))).toContain('port 30000 on node');
+
+    const badState = snap();
+    (badState.tasks.find((t) => t.nodeId === '')!.status as { state: string }).state = 'running';
+    expect(corrupt(JSON.stringify(badState))).toContain('.status.state is "running", but the task has no node');
+  });
+
+  it('describe() lists services with their tasks', () => {
+    expect(withTasks().describe().split('\n').slice(-2)).toEqual([
+      `  service api      ${serviceId('api')} 2 replicas, 0/1 tasks running v5`,
+      `  service web      ${serviceId('web')} 2 replicas, 0/1 tasks running v4`,
+    ]);
   });
 });
 

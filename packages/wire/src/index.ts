@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as ControlProto } from './gen/control.js';
+import type { ProtoGrpcType as DispatcherProto } from './gen/dispatcher.js';
 import type { ProtoGrpcType as RaftProto } from './gen/raft.js';
 
 /** proto/ at the repository root; the same relative path from src/ and dist/. */
@@ -27,6 +28,7 @@ function load<T>(file: string): T {
 
 let raft: RaftProto | undefined;
 let control: ControlProto | undefined;
+let dispatcher: DispatcherProto | undefined;
 
 export function raftProto(): RaftProto['shoal']['raft']['v1'] {
   raft ??= load<RaftProto>('raft.proto');
@@ -36,6 +38,11 @@ export function raftProto(): RaftProto['shoal']['raft']['v1'] {
 export function controlProto(): ControlProto['shoal']['control']['v1'] {
   control ??= load<ControlProto>('control.proto');
   return control.shoal.control.v1;
+}
+
+export function dispatcherProto(): DispatcherProto['shoal']['dispatcher']['v1'] {
+  dispatcher ??= load<DispatcherProto>('dispatcher.proto');
+  return dispatcher.shoal.dispatcher.v1;
 }
 
 /** Largest gRPC message either side accepts; snapshots are chunked well below it. */
@@ -88,3 +95,19 @@ export type { JoinResponse, JoinResponse__Output } from './gen/shoal/control/v1/
 export type { ClusterInfoRequest, ClusterInfoRequest__Output } from './gen/shoal/control/v1/ClusterInfoRequest.js';
 export type { ListNodesRequest, ListNodesRequest__Output } from './gen/shoal/control/v1/ListNodesRequest.js';
 export type { ManagerStatus, ManagerStatus__Output } from './gen/shoal/control/v1/ManagerStatus.js';
+
+export type { DispatcherClient, DispatcherHandlers } from './gen/shoal/dispatcher/v1/Dispatcher.js';
+export type { WorkerMessage, WorkerMessage__Output } from './gen/shoal/dispatcher/v1/WorkerMessage.js';
+export type { ManagerMessage, ManagerMessage__Output } from './gen/shoal/dispatcher/v1/ManagerMessage.js';
+export type { TaskReport, TaskReport__Output } from './gen/shoal/dispatcher/v1/TaskReport.js';
+export type { Assignment, Assignment__Output } from './gen/shoal/dispatcher/v1/Assignment.js';
+export type { Assignments, Assignments__Output } from './gen/shoal/dispatcher/v1/Assignments.js';
+export type { Hello, Hello__Output } from './gen/shoal/dispatcher/v1/Hello.js';
+export type { LogChunk, LogChunk__Output } from './gen/shoal/dispatcher/v1/LogChunk.js';
+export type { LogsRequest, LogsRequest__Output } from './gen/shoal/dispatcher/v1/LogsRequest.js';
+export type { Service as WireService, Service__Output as WireService__Output } from './gen/shoal/control/v1/Service.js';
+export type { Task as WireTask, Task__Output as WireTask__Output } from './gen/shoal/control/v1/Task.js';
+export type { ListTasksResponse, ListTasksResponse__Output } from './gen/shoal/control/v1/ListTasksResponse.js';
+export type { ListServicesResponse, ListServicesResponse__Output } from './gen/shoal/control/v1/ListServicesResponse.js';
+export type { ServiceLogLine, ServiceLogLine__Output } from './gen/shoal/control/v1/ServiceLogLine.js';
+export type { RoutingTable, RoutingTable__Output } from './gen/shoal/dispatcher/v1/RoutingTable.js';

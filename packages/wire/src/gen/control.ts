@@ -4,6 +4,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { ClusterInfoRequest as _shoal_control_v1_ClusterInfoRequest, ClusterInfoRequest__Output as _shoal_control_v1_ClusterInfoRequest__Output } from './shoal/control/v1/ClusterInfoRequest.js';
 import type { ClusterInfoResponse as _shoal_control_v1_ClusterInfoResponse, ClusterInfoResponse__Output as _shoal_control_v1_ClusterInfoResponse__Output } from './shoal/control/v1/ClusterInfoResponse.js';
 import type { ControlClient as _shoal_control_v1_ControlClient, ControlDefinition as _shoal_control_v1_ControlDefinition } from './shoal/control/v1/Control.js';
+import type { CreateServiceRequest as _shoal_control_v1_CreateServiceRequest, CreateServiceRequest__Output as _shoal_control_v1_CreateServiceRequest__Output } from './shoal/control/v1/CreateServiceRequest.js';
 import type { JoinClient as _shoal_control_v1_JoinClient, JoinDefinition as _shoal_control_v1_JoinDefinition } from './shoal/control/v1/Join.js';
 import type { JoinRequest as _shoal_control_v1_JoinRequest, JoinRequest__Output as _shoal_control_v1_JoinRequest__Output } from './shoal/control/v1/JoinRequest.js';
 import type { JoinResponse as _shoal_control_v1_JoinResponse, JoinResponse__Output as _shoal_control_v1_JoinResponse__Output } from './shoal/control/v1/JoinResponse.js';
@@ -11,6 +12,10 @@ import type { JoinTokenRequest as _shoal_control_v1_JoinTokenRequest, JoinTokenR
 import type { JoinTokenResponse as _shoal_control_v1_JoinTokenResponse, JoinTokenResponse__Output as _shoal_control_v1_JoinTokenResponse__Output } from './shoal/control/v1/JoinTokenResponse.js';
 import type { ListNodesRequest as _shoal_control_v1_ListNodesRequest, ListNodesRequest__Output as _shoal_control_v1_ListNodesRequest__Output } from './shoal/control/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _shoal_control_v1_ListNodesResponse, ListNodesResponse__Output as _shoal_control_v1_ListNodesResponse__Output } from './shoal/control/v1/ListNodesResponse.js';
+import type { ListServicesRequest as _shoal_control_v1_ListServicesRequest, ListServicesRequest__Output as _shoal_control_v1_ListServicesRequest__Output } from './shoal/control/v1/ListServicesRequest.js';
+import type { ListServicesResponse as _shoal_control_v1_ListServicesResponse, ListServicesResponse__Output as _shoal_control_v1_ListServicesResponse__Output } from './shoal/control/v1/ListServicesResponse.js';
+import type { ListTasksRequest as _shoal_control_v1_ListTasksRequest, ListTasksRequest__Output as _shoal_control_v1_ListTasksRequest__Output } from './shoal/control/v1/ListTasksRequest.js';
+import type { ListTasksResponse as _shoal_control_v1_ListTasksResponse, ListTasksResponse__Output as _shoal_control_v1_ListTasksResponse__Output } from './shoal/control/v1/ListTasksResponse.js';
 import type { ManagerInfo as _shoal_control_v1_ManagerInfo, ManagerInfo__Output as _shoal_control_v1_ManagerInfo__Output } from './shoal/control/v1/ManagerInfo.js';
 import type { ManagerStatus as _shoal_control_v1_ManagerStatus, ManagerStatus__Output as _shoal_control_v1_ManagerStatus__Output } from './shoal/control/v1/ManagerStatus.js';
 import type { Node as _shoal_control_v1_Node, Node__Output as _shoal_control_v1_Node__Output } from './shoal/control/v1/Node.js';
@@ -20,8 +25,15 @@ import type { RaftSettings as _shoal_control_v1_RaftSettings, RaftSettings__Outp
 import type { ReadOptions as _shoal_control_v1_ReadOptions, ReadOptions__Output as _shoal_control_v1_ReadOptions__Output } from './shoal/control/v1/ReadOptions.js';
 import type { RemoveNodeRequest as _shoal_control_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _shoal_control_v1_RemoveNodeRequest__Output } from './shoal/control/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _shoal_control_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _shoal_control_v1_RemoveNodeResponse__Output } from './shoal/control/v1/RemoveNodeResponse.js';
+import type { RemoveServiceResponse as _shoal_control_v1_RemoveServiceResponse, RemoveServiceResponse__Output as _shoal_control_v1_RemoveServiceResponse__Output } from './shoal/control/v1/RemoveServiceResponse.js';
 import type { Resources as _shoal_control_v1_Resources, Resources__Output as _shoal_control_v1_Resources__Output } from './shoal/control/v1/Resources.js';
+import type { Service as _shoal_control_v1_Service, Service__Output as _shoal_control_v1_Service__Output } from './shoal/control/v1/Service.js';
+import type { ServiceLogLine as _shoal_control_v1_ServiceLogLine, ServiceLogLine__Output as _shoal_control_v1_ServiceLogLine__Output } from './shoal/control/v1/ServiceLogLine.js';
+import type { ServiceLogsRequest as _shoal_control_v1_ServiceLogsRequest, ServiceLogsRequest__Output as _shoal_control_v1_ServiceLogsRequest__Output } from './shoal/control/v1/ServiceLogsRequest.js';
+import type { ServiceRef as _shoal_control_v1_ServiceRef, ServiceRef__Output as _shoal_control_v1_ServiceRef__Output } from './shoal/control/v1/ServiceRef.js';
+import type { Task as _shoal_control_v1_Task, Task__Output as _shoal_control_v1_Task__Output } from './shoal/control/v1/Task.js';
 import type { UpdateNodeRequest as _shoal_control_v1_UpdateNodeRequest, UpdateNodeRequest__Output as _shoal_control_v1_UpdateNodeRequest__Output } from './shoal/control/v1/UpdateNodeRequest.js';
+import type { UpdateServiceRequest as _shoal_control_v1_UpdateServiceRequest, UpdateServiceRequest__Output as _shoal_control_v1_UpdateServiceRequest__Output } from './shoal/control/v1/UpdateServiceRequest.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -34,6 +46,7 @@ export interface ProtoGrpcType {
         ClusterInfoRequest: MessageTypeDefinition<_shoal_control_v1_ClusterInfoRequest, _shoal_control_v1_ClusterInfoRequest__Output>
         ClusterInfoResponse: MessageTypeDefinition<_shoal_control_v1_ClusterInfoResponse, _shoal_control_v1_ClusterInfoResponse__Output>
         Control: SubtypeConstructor<typeof grpc.Client, _shoal_control_v1_ControlClient> & { service: _shoal_control_v1_ControlDefinition }
+        CreateServiceRequest: MessageTypeDefinition<_shoal_control_v1_CreateServiceRequest, _shoal_control_v1_CreateServiceRequest__Output>
         Join: SubtypeConstructor<typeof grpc.Client, _shoal_control_v1_JoinClient> & { service: _shoal_control_v1_JoinDefinition }
         JoinRequest: MessageTypeDefinition<_shoal_control_v1_JoinRequest, _shoal_control_v1_JoinRequest__Output>
         JoinResponse: MessageTypeDefinition<_shoal_control_v1_JoinResponse, _shoal_control_v1_JoinResponse__Output>
@@ -41,6 +54,10 @@ export interface ProtoGrpcType {
         JoinTokenResponse: MessageTypeDefinition<_shoal_control_v1_JoinTokenResponse, _shoal_control_v1_JoinTokenResponse__Output>
         ListNodesRequest: MessageTypeDefinition<_shoal_control_v1_ListNodesRequest, _shoal_control_v1_ListNodesRequest__Output>
         ListNodesResponse: MessageTypeDefinition<_shoal_control_v1_ListNodesResponse, _shoal_control_v1_ListNodesResponse__Output>
+        ListServicesRequest: MessageTypeDefinition<_shoal_control_v1_ListServicesRequest, _shoal_control_v1_ListServicesRequest__Output>
+        ListServicesResponse: MessageTypeDefinition<_shoal_control_v1_ListServicesResponse, _shoal_control_v1_ListServicesResponse__Output>
+        ListTasksRequest: MessageTypeDefinition<_shoal_control_v1_ListTasksRequest, _shoal_control_v1_ListTasksRequest__Output>
+        ListTasksResponse: MessageTypeDefinition<_shoal_control_v1_ListTasksResponse, _shoal_control_v1_ListTasksResponse__Output>
         ManagerInfo: MessageTypeDefinition<_shoal_control_v1_ManagerInfo, _shoal_control_v1_ManagerInfo__Output>
         ManagerStatus: MessageTypeDefinition<_shoal_control_v1_ManagerStatus, _shoal_control_v1_ManagerStatus__Output>
         Node: MessageTypeDefinition<_shoal_control_v1_Node, _shoal_control_v1_Node__Output>
@@ -50,8 +67,15 @@ export interface ProtoGrpcType {
         ReadOptions: MessageTypeDefinition<_shoal_control_v1_ReadOptions, _shoal_control_v1_ReadOptions__Output>
         RemoveNodeRequest: MessageTypeDefinition<_shoal_control_v1_RemoveNodeRequest, _shoal_control_v1_RemoveNodeRequest__Output>
         RemoveNodeResponse: MessageTypeDefinition<_shoal_control_v1_RemoveNodeResponse, _shoal_control_v1_RemoveNodeResponse__Output>
+        RemoveServiceResponse: MessageTypeDefinition<_shoal_control_v1_RemoveServiceResponse, _shoal_control_v1_RemoveServiceResponse__Output>
         Resources: MessageTypeDefinition<_shoal_control_v1_Resources, _shoal_control_v1_Resources__Output>
+        Service: MessageTypeDefinition<_shoal_control_v1_Service, _shoal_control_v1_Service__Output>
+        ServiceLogLine: MessageTypeDefinition<_shoal_control_v1_ServiceLogLine, _shoal_control_v1_ServiceLogLine__Output>
+        ServiceLogsRequest: MessageTypeDefinition<_shoal_control_v1_ServiceLogsRequest, _shoal_control_v1_ServiceLogsRequest__Output>
+        ServiceRef: MessageTypeDefinition<_shoal_control_v1_ServiceRef, _shoal_control_v1_ServiceRef__Output>
+        Task: MessageTypeDefinition<_shoal_control_v1_Task, _shoal_control_v1_Task__Output>
         UpdateNodeRequest: MessageTypeDefinition<_shoal_control_v1_UpdateNodeRequest, _shoal_control_v1_UpdateNodeRequest__Output>
+        UpdateServiceRequest: MessageTypeDefinition<_shoal_control_v1_UpdateServiceRequest, _shoal_control_v1_UpdateServiceRequest__Output>
       }
     }
   }

@@ -1,0 +1,235 @@
+// A worker agent: joins with a token, then keeps a session with the leader's dispatcher and
+// runs what it is assigned through its runtime.
+//
+// Lifecycles: `join` enters a cluster (a worker token, a fresh data directory), `start`
+// resumes from the data directory — adopting the tasks still running from before.
+
+import { hostname as osHostname } from 'node:os';
+import { ManagerError, joinCluster, readTlsFiles, splitHostPort, writeTlsFiles, type TlsMaterial } from '@shoal/manager';
+import type { LogsRequest__Output, TaskReport } from '@shoal/wire';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import {
+  ensureFreshWorkerDir,
+  lockWorkerDir,
+  readWorkerConfig,
+  workerPaths,
+  writeWorkerConfig,
+  type WorkerConfig,
+} from './data-dir.js';
+import { Executor } from './executor.js';
+import { createRuntime } from './runtime/index.js';
+import type { Runtime, RuntimeName } from './runtime/runtime.js';
+import { DispatcherSession } from './session.js';
+import { RoutingMesh } from '@shoal/ingress';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface JoinWorkerOptions {
+  readonly data: string;
+  readonly remote: string;
+  readonly token: string;
+  readonly name?: string;
+  readonly runtime?: RuntimeName;
+  readonly labels?: Record<string, string>;
+  /** Where this node's tasks are reachable; default 127.0.0.1:0 (host part only matters). */
+  readonly listen?: string;
+  readonly logger?: Logger;
+}
+
+export interface StartWorkerOptions {
+  readonly data: string;
+  readonly logger?: Logger;
+}
+
+function defaultLogger(nodeId: string): Logger {
+  return pino({ level: process.env.SHOAL_LOG_LEVEL ?? 'info', base: { node: nodeId, role: 'worker' } }, pino.destination(2));
+}
+
+export class Agent {
+  readonly nodeId: string;
+  readonly clusterId: string;
+  readonly stopped: Promise<string | undefined>;
+  private resolveStopped!: (reason: string | undefined) => void;
+  private readonly session: DispatcherSession;
+  private readonly executor: Executor;
+  /** Reports waiting for a session (latest per task). */
+  private readonly outbox = new Map<string, TaskReport>();
+  private readonly logStreams = new Map<string, AbortController>();
+  private stopping: Promise<void> | undefined;
+  /** Publishes services' ports on this node's address (the routing mesh). */
+  private readonly mesh: RoutingMesh;
+
+  private constructor(
+    private cfg: WorkerConfig,
+    private readonly dir: string,
+    tls: TlsMaterial,
+    private readonly runtime: Runtime,
+    private readonly logger: Logger,
+    private readonly unlock: () => void,
+  ) {
+    this.nodeId = cfg.nodeId;
+    this.clusterId = cfg.clusterId;
+    this.stopped = new Promise((r) => (this.resolveStopped = r));
+    this.executor = new Executor(runtime, (r) => this.queueReport(r), logger, splitHostPort(cfg.addr).host);
+    this.mesh = new RoutingMesh(splitHostPort(cfg.addr).host, logger);
+    this.session = new DispatcherSession(tls, cfg.managers, {
+      hello: () => {
+        const cap = runtime.capacity();
+        return {
+          runtime: runtime.name,
+          resources: { nanoCpus: String(cap.nanoCpus), memoryBytes: String(cap.memoryBytes) },
+          hostname: osHostname(),
+          addr: cfg.addr,
+          tasks: this.executor.reports(),
+          agentVersion: AGENT_VERSION,
+        };
+      },
+      onConfig: (c) => {
+        // Remember the managers the leader lists, to find the cluster again after a restart.
+        if (c.managers.length > 0 && c.managers.join(',') !== this.cfg.managers.join(',')) {
+          this.cfg = { ...this.cfg, managers: c.managers };
+          writeWorkerConfig(this.dir, this.cfg);
+        }
+      },
+      onAssignments: (a) => this.executor.apply(a),
+      onLogsRequest: (r) => void this.serveLogs(r),
+      onLogsCancel: (id) => this.logStreams.get(id)?.abort(),
+      onRoutes: (t) =>
+        this.mesh.update(t.routes.map((r) => ({ published: r.published, serviceName: r.serviceName, backends: r.backends.map((b) => ({ host: b.host, port: b.port, taskId: b.taskId })) }))),
+      onConnected: (addr) => {
+        this.logger.info({ manager: addr }, 'session open with the leader');
+        // The Hello carried every task's state; what changed since goes now.
+        const queued = [...this.outbox.values()];
+        this.outbox.clear();
+        if (queued.length > 0) this.session.send({ statuses: { reports: queued } });
+      },
+      onDisconnected: (reason) => this.logger.warn({ reason }, 'lost the session with the leader; tasks keep running'),
+    }, logger);
+  }
+
+  private queueReport(r: TaskReport): void {
+    if (!this.session.send({ statuses: { reports: [r] } })) this.outbox.set(r.taskId ?? '', r);
+  }
+
+  private async serveLogs(r: LogsRequest__Output): Promise<void> {
+    const abort = new AbortController();
+    this.logStreams.set(r.requestId, abort);
+    try {
+      await Promise.all(
+        r.taskIds.map(async (taskId) => {
+          try {
+            let batch: string[] = [];
+            let stream: 'stdout' | 'stderr' = 'stdout';
+            for await (const line of this.runtime.logs(taskId, { follow: r.follow, ...(r.tail > 0 ? { tail: r.tail } : {}), signal: abort.signal })) {
+              if (line.stream !== stream && batch.length > 0) {
+                this.session.send({ logs: { requestId: r.requestId, taskId, stream, lines: batch } });
+                batch = [];
+              }
+              stream = line.stream;
+              batch.push(line.line);
+              if (batch.length >= 100) {
+                this.session.send({ logs: { requestId: r.requestId, taskId, stream, lines: batch } });
+                batch = [];
+              }
+            }
+            if (batch.length > 0) this.session.send({ logs: { requestId: r.requestId, taskId, stream, lines: batch } });
+          } catch (e) {
+            if (!abort.signal.aborted) this.session.send({ logs: { requestId: r.requestId, taskId, error: (e as Error).message } });
+          }
+        }),
+      );
+    } finally {
+      this.logStreams.delete(r.requestId);
+      this.session.send({ logs: { requestId: r.requestId, end: true } });
+    }
+  }
+
+  private async run(): Promise<void> {
+    await this.executor.adopt();
+    this.session.start();
+    this.logger.info({ runtime: this.runtime.name, managers: this.cfg.managers }, 'worker agent running');
+  }
+
+  /** Stops the agent. Its tasks keep running; `shoal worker start` adopts them again. */
+  stop(reason?: string): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const a of this.logStreams.values()) a.abort();
+      await this.session.stop();
+      this.mesh.close();
+      await this.runtime.close();
+      this.unlock();
+      this.logger.info({ reason: reason ?? 'asked to stop' }, 'worker agent stopped');
+      this.logger.flush();
+      this.resolveStopped(reason);
+    })();
+    return this.stopping;
+  }
+
+  // ------------------------------------------------------------------ lifecycles
+
+  static async join(o: JoinWorkerOptions): Promise<Agent> {
+    const listen = o.listen ?? '127.0.0.1:0';
+    splitHostPort(listen);
+    ensureFreshWorkerDir(o.data);
+    const unlock = lockWorkerDir(o.data);
+    try {
+      const runtimeName: RuntimeName = o.runtime ?? 'process';
+      const name = o.name ?? osHostname();
+      const preLogger = o.logger ?? pino({ level: 'warn' }, pino.destination(2));
+      const runtime = await createRuntime(runtimeName, { nodeId: 'pending', dataDir: o.data, logger: preLogger });
+      const cap = runtime.capacity();
+      await runtime.close();
+      const { response, caPem, keyPem } = await joinCluster({
+        remote: o.remote,
+        token: o.token,
+        name,
+        hostname: osHostname(),
+        addr: listen,
+        role: 'worker',
+        labels: o.labels ?? {},
+        resources: cap,
+      });
+      if (response.role !== 'worker') {
+        throw new ManagerError('TOKEN_REJECTED', 'that is a manager token: a worker joins with the worker token (`shoal join-token worker`)');
+      }
+      const tls = { caPem, certPem: response.certificate, keyPem };
+      writeTlsFiles(workerPaths(o.data).tls, tls);
+      const cfg: WorkerConfig = {
+        format: 1,
+        nodeId: response.nodeId,
+        clusterId: response.clusterId,
+        name,
+        runtime: runtimeName,
+        addr: listen,
+        managers: response.managers.map((m) => m.addr),
+        createdAt: new Date().toISOString(),
+      };
+      writeWorkerConfig(o.data, cfg);
+      return await Agent.launch(cfg, o.data, tls, o.logger, unlock);
+    } catch (e) {
+      unlock();
+      throw e;
+    }
+  }
+
+  static async start(o: StartWorkerOptions): Promise<Agent> {
+    const cfg = readWorkerConfig(o.data);
+    const unlock = lockWorkerDir(o.data);
+    try {
+      const tls = readTlsFiles(workerPaths(o.data).tls);
+      return await Agent.launch(cfg, o.data, tls, o.logger, unlock);
+    } catch (e) {
+      unlock();
+      throw e;
+    }
+  }
+
+  private static async launch(cfg: WorkerConfig, dir: string, tls: TlsMaterial, logger: Logger | undefined, unlock: () => void): Promise<Agent> {
+    const log = logger ?? defaultLogger(cfg.nodeId);
+    const runtime = await createRuntime(cfg.runtime, { nodeId: cfg.nodeId, dataDir: dir, logger: log });
+    const agent = new Agent(cfg, dir, tls, runtime, log, unlock);
+    await agent.run();
+    return agent;
+  }
+}

@@ -1,0 +1,4 @@
+// @shoal/agent: the worker agent and its runtimes.
+export { Agent, AGENT_VERSION, type JoinWorkerOptions, type StartWorkerOptions } from './agent.js';
+export type { Runtime, RuntimeName, RuntimeEvent, TaskLaunch, FoundTask, LogLine } from './runtime/runtime.js';
+export { readWorkerConfig, workerPaths, type WorkerConfig } from './data-dir.js';

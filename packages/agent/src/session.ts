@@ -1,0 +1,173 @@
+// The worker's session with the leader's dispatcher (proto/dispatcher.proto).
+//
+// It dials the managers it knows in turn; a follower answers NOT_LEADER with the leader's
+// address and the session redials there at once. While connected it heartbeats at the period
+// the leader sets. When the stream breaks — the manager died, the leader changed — it
+// reconnects with capped backoff, and every reconnect starts with a Hello carrying what the
+// agent runs now, so nothing reported while disconnected is lost. Tasks keep running meanwhile.
+
+import * as grpc from '@grpc/grpc-js';
+import { TLS_CHANNEL_OPTIONS, channelCredentials, type TlsMaterial } from '@shoal/manager';
+import {
+  CLIENT_OPTIONS,
+  dispatcherProto,
+  type Assignments__Output,
+  type DispatcherClient,
+  type Hello,
+  type LogsRequest__Output,
+  type ManagerMessage__Output,
+  type RoutingTable__Output,
+  type WorkerMessage,
+} from '@shoal/wire';
+import type { Logger } from 'pino';
+
+export interface SessionEvents {
+  /** The Hello to open each session with (built fresh: it reports the tasks as they are now). */
+  hello(): Hello;
+  onConfig(c: { nodeId: string; heartbeatMs: number; managers: string[] }): void;
+  onAssignments(a: Assignments__Output): void;
+  onLogsRequest(r: LogsRequest__Output): void;
+  onLogsCancel(requestId: string): void;
+  onRoutes(t: RoutingTable__Output): void;
+  onConnected(addr: string): void;
+  onDisconnected(reason: string): void;
+}
+
+const BACKOFF_MIN_MS = 50;
+const BACKOFF_MAX_MS = 2000;
+const DEFAULT_HEARTBEAT_MS = 500;
+
+export class DispatcherSession {
+  private managers: string[];
+  private preferred: string | undefined;
+  private call: grpc.ClientDuplexStream<WorkerMessage, ManagerMessage__Output> | undefined;
+  private client: DispatcherClient | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  connectedTo: string | undefined;
+
+  constructor(
+    private readonly tls: TlsMaterial,
+    managers: readonly string[],
+    private readonly events: SessionEvents,
+    private readonly logger: Logger,
+  ) {
+    if (managers.length === 0) throw new Error('a worker needs at least one manager address to dial');
+    this.managers = [...managers];
+  }
+
+  get connected(): boolean {
+    return this.connectedTo !== undefined;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    this.call?.end();
+    this.call?.cancel();
+    await this.loop;
+    this.client?.close();
+  }
+
+  /** Sends a message if a session is up; otherwise drops it (the next Hello carries the state). */
+  send(msg: WorkerMessage): boolean {
+    if (!this.call || !this.connectedTo) return false;
+    this.call.write(msg);
+    return true;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = BACKOFF_MIN_MS;
+    let next = 0;
+    while (!this.stopped) {
+      const addr = this.preferred ?? this.managers[next++ % this.managers.length]!;
+      this.preferred = undefined;
+      const outcome = await this.connectOnce(addr);
+      if (this.stopped) break;
+      if (outcome.leader) {
+        this.preferred = outcome.leader; // a follower told us where the leader is
+        continue;
+      }
+      if (outcome.wasConnected) backoff = BACKOFF_MIN_MS;
+      this.logger.info({ manager: addr, reason: outcome.reason, retryInMs: backoff }, 'dispatcher session ended');
+      await this.sleep(backoff);
+      backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  private connectOnce(addr: string): Promise<{ leader?: string; reason: string; wasConnected: boolean }> {
+    return new Promise((resolve) => {
+      this.client?.close();
+      const Dispatcher = dispatcherProto().Dispatcher;
+      const client = new Dispatcher(addr, channelCredentials(this.tls, 'manager'), {
+        ...CLIENT_OPTIONS,
+        ...TLS_CHANNEL_OPTIONS,
+        'grpc.keepalive_time_ms': 1000,
+        'grpc.keepalive_timeout_ms': 1000,
+      }) as unknown as DispatcherClient;
+      this.client = client;
+      const call = client.Session();
+      this.call = call;
+      let wasConnected = false;
+      let settled = false;
+      const finish = (r: { leader?: string; reason: string }): void => {
+        if (settled) return;
+        settled = true;
+        clearInterval(this.heartbeatTimer);
+        if (this.connectedTo) this.events.onDisconnected(r.reason);
+        this.connectedTo = undefined;
+        this.call = undefined;
+        resolve({ ...r, wasConnected });
+      };
+      call.on('data', (m: ManagerMessage__Output) => {
+        if (m.config) {
+          wasConnected = true;
+          this.connectedTo = addr;
+          this.heartbeatMs = m.config.heartbeatMs || DEFAULT_HEARTBEAT_MS;
+          if (m.config.managers.length > 0) this.managers = [...m.config.managers];
+          this.startHeartbeats();
+          this.events.onConfig({ nodeId: m.config.nodeId, heartbeatMs: this.heartbeatMs, managers: [...m.config.managers] });
+          this.events.onConnected(addr);
+        } else if (m.assignments) {
+          this.events.onAssignments(m.assignments);
+        } else if (m.logs) {
+          this.events.onLogsRequest(m.logs);
+        } else if (m.cancelLogs) {
+          this.events.onLogsCancel(m.cancelLogs.requestId);
+        } else if (m.routes) {
+          this.events.onRoutes(m.routes);
+        }
+      });
+      call.on('error', (e: grpc.ServiceError) => {
+        const code = e.metadata?.get('shoal-error-code')[0]?.toString();
+        const leader = e.metadata?.get('shoal-leader-addr')[0]?.toString();
+        if (code === 'NOT_LEADER' && leader && leader !== addr) finish({ leader, reason: `not the leader; redirected to ${leader}` });
+        else finish({ reason: e.details || e.message });
+      });
+      call.on('end', () => finish({ reason: 'the manager ended the session' }));
+      call.write({ hello: this.events.hello() });
+    });
+  }
+
+  private startHeartbeats(): void {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(() => this.send({ heartbeat: {} }), this.heartbeatMs);
+  }
+}

@@ -1,0 +1,84 @@
+// Live progress for `service create` / `service scale` without --detach, like
+// `docker service create`: "overall progress: 3 out of 5 tasks" and a line per slot, until the
+// service converges — or, if it cannot, why not (pending reasons, failures).
+
+import { Listr } from 'listr2';
+import type { ListTasksResponse__Output, WireService__Output, WireTask__Output } from '@shoal/wire';
+import { CliError, type ControlConnection } from '../client.js';
+
+const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
+
+export interface Convergence {
+  readonly converged: boolean;
+  readonly running: number;
+  readonly desired: number;
+  /** Why it is not converged: pending reasons and recent failures, one per line. */
+  readonly problems: string[];
+  readonly lines: string[];
+}
+
+/** Reads the service and its tasks and judges where it stands. */
+export async function convergence(conn: ControlConnection, serviceId: string): Promise<Convergence> {
+  const svc = await conn.call<WireService__Output>('GetService', { service: serviceId, read: { stale: true } });
+  const { tasks } = await conn.call<ListTasksResponse__Output>('ListTasks', { service: serviceId, read: { stale: true } });
+  const spec = JSON.parse(svc.specJson) as { mode: string; replicas: number };
+  const live = tasks.filter((t) => t.desiredState === 'running' && !TERMINAL.has(t.state));
+  const running = live.filter((t) => t.state === 'running');
+  const desired = spec.mode === 'global' ? Math.max(svc.desired, live.length) : spec.replicas;
+  // One line per slot (replicated) or per node (global), newest task first.
+  const bySlot = new Map<string, WireTask__Output>();
+  for (const t of [...tasks].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
+    const key = spec.mode === 'global' ? t.nodeId || t.id : String(t.slot);
+    if (!bySlot.has(key)) bySlot.set(key, t);
+  }
+  const lines: string[] = [];
+  const problems: string[] = [];
+  const keys = [...bySlot.keys()].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  for (const k of keys) {
+    const t = bySlot.get(k)!;
+    if (spec.mode !== 'global' && t.slot > desired) continue;
+    const label = spec.mode === 'global' ? (t.nodeName || t.nodeId || '?') : `${t.slot}/${desired}`;
+    const detail = t.error || t.message;
+    lines.push(`${label}: ${t.state}${detail ? ` (${detail})` : ''}`);
+    if (t.state === 'pending' && t.message) problems.push(`${t.name}: pending: ${t.message}`);
+    if ((t.state === 'failed' || t.state === 'rejected') && t.error) problems.push(`${t.name}: ${t.state}: ${t.error}`);
+  }
+  return { converged: running.length === desired && live.length === desired, running: running.length, desired, problems, lines };
+}
+
+/** Shows progress until the service converges; throws a CliError saying why if it does not. */
+export async function waitForConvergence(conn: ControlConnection, serviceId: string, o: { timeoutMs: number }): Promise<void> {
+  const deadline = Date.now() + o.timeoutMs;
+  let last: Convergence | undefined;
+  const tty = Boolean(process.stdout.isTTY);
+  await new Listr(
+    [
+      {
+        title: 'overall progress: starting',
+        task: async (_ctx, task) => {
+          for (;;) {
+            last = await convergence(conn, serviceId);
+            task.title = `overall progress: ${last.running} out of ${last.desired} tasks`;
+            task.output = last.lines.join('\n');
+            if (last.converged) return;
+            if (Date.now() > deadline) throw new Error('not converged');
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        },
+        rendererOptions: { persistentOutput: true, outputBar: Infinity },
+      },
+    ],
+    { renderer: tty ? 'default' : 'silent', exitOnError: true },
+  )
+    .run()
+    .catch(() => undefined);
+  if (!last?.converged) {
+    const why = last?.problems.length ? `:\n  ${[...new Set(last.problems)].join('\n  ')}` : '';
+    throw new CliError(
+      `the service did not converge within ${Math.round(o.timeoutMs / 1000)} s: ${last?.running ?? 0} of ${last?.desired ?? '?'} tasks running${why}\n` +
+        'it keeps trying in the background; watch it with `shoal service ps`',
+    );
+  }
+  if (!tty) process.stdout.write(`overall progress: ${last.running} out of ${last.desired} tasks\n`);
+  process.stdout.write('verify: service converged\n');
+}

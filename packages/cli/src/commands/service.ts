@@ -1,0 +1,167 @@
+// `shoal service create|ls|ps|inspect|scale|rm|logs|rebalance`, like `docker service ...`.
+
+import * as grpc from '@grpc/grpc-js';
+import type { ListServicesResponse__Output, ListTasksResponse__Output, ServiceLogLine__Output, WireService__Output, WireTask__Output } from '@shoal/wire';
+import { CliError, type ControlConnection } from '../client.js';
+import { printJson, printTable } from '../output.js';
+import { specFromFlags, type CreateFlags } from '../spec-flags.js';
+import { waitForConvergence } from './progress.js';
+
+interface SpecView {
+  mode: string;
+  replicas: number;
+  task: { runtime: string; image: string; command: string[] };
+  ports: { published: number; target: number }[];
+}
+
+function specOf(s: WireService__Output): SpecView {
+  return JSON.parse(s.specJson) as SpecView;
+}
+
+/** The JSON shape of `service ls` rows. */
+export function serviceRow(s: WireService__Output) {
+  const spec = specOf(s);
+  return {
+    id: s.id,
+    name: s.name,
+    mode: spec.mode,
+    replicas: `${s.running}/${s.desired}`,
+    running: s.running,
+    desired: s.desired,
+    image: spec.task.image || spec.task.command.join(' '),
+    runtime: spec.task.runtime,
+    ports: spec.ports.map((p) => `*:${p.published}->${p.target}/tcp`),
+    version: Number(s.version),
+  };
+}
+
+/** The JSON shape of `service ps` rows (stable: scripts and tests read it). */
+export function taskRow(t: WireTask__Output) {
+  return {
+    id: t.id,
+    name: t.name,
+    slot: t.slot,
+    node: t.nodeId,
+    nodeName: t.nodeName,
+    desiredState: t.desiredState,
+    state: t.state,
+    message: t.message,
+    error: t.error,
+    exitCode: t.hasExitCode ? t.exitCode : null,
+    port: t.port,
+    health: t.health,
+    updatedAt: t.updatedAt,
+  };
+}
+
+export async function serviceCreate(conn: ControlConnection, f: CreateFlags, o: { json: boolean; detach: boolean; timeoutMs: number }): Promise<void> {
+  const spec = specFromFlags(f);
+  const s = await conn.call<WireService__Output>('CreateService', { specJson: JSON.stringify(spec) }, { write: true });
+  if (o.json) printJson(serviceRow(s));
+  else process.stdout.write(`${s.id}\n`);
+  if (!o.detach) await waitForConvergence(conn, s.id, { timeoutMs: o.timeoutMs });
+}
+
+export async function serviceLs(conn: ControlConnection, o: { json: boolean; stale: boolean }): Promise<void> {
+  const { services } = await conn.call<ListServicesResponse__Output>('ListServices', { read: { stale: o.stale } });
+  const rows = services.map(serviceRow);
+  if (o.json) return printJson(rows);
+  printTable(
+    ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE / COMMAND', 'PORTS'],
+    rows.map((r) => [r.id, r.name, r.mode, r.replicas, r.image.length > 40 ? `${r.image.slice(0, 37)}...` : r.image, r.ports.join(',')]),
+  );
+}
+
+export async function servicePs(conn: ControlConnection, refs: readonly string[], o: { json: boolean; stale: boolean; all: boolean }): Promise<void> {
+  const rows = [];
+  for (const ref of refs) {
+    const { tasks } = await conn.call<ListTasksResponse__Output>('ListTasks', { service: ref, read: { stale: o.stale } });
+    rows.push(...tasks.filter((t) => o.all || t.desiredState === 'running' || !['complete', 'failed', 'shutdown', 'rejected', 'orphaned'].includes(t.state) || isRecent(t)).map(taskRow));
+  }
+  if (o.json) return printJson(rows);
+  printTable(
+    ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORT'],
+    rows.map((r) => [r.id.slice(0, 12), r.name, r.nodeName || r.node.slice(0, 12), r.desiredState, `${r.state}${r.health ? ` (${r.health})` : ''}`, r.error || (r.state === 'pending' ? r.message : ''), r.port || '']),
+  );
+}
+
+/** Ended tasks of the last minute still show in `service ps`, as history (docker shows them too). */
+function isRecent(t: WireTask__Output): boolean {
+  return Date.now() - Date.parse(t.updatedAt) < 60_000;
+}
+
+export async function serviceInspect(conn: ControlConnection, refs: readonly string[], o: { stale: boolean }): Promise<void> {
+  const out = [];
+  for (const ref of refs) {
+    const s = await conn.call<WireService__Output>('GetService', { service: ref, read: { stale: o.stale } });
+    out.push({
+      id: s.id,
+      name: s.name,
+      version: Number(s.version),
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+      spec: JSON.parse(s.specJson) as unknown,
+      previousSpec: s.previousSpecJson ? (JSON.parse(s.previousSpecJson) as unknown) : null,
+      tasks: { running: s.running, desired: s.desired },
+    });
+  }
+  printJson(out);
+}
+
+export async function serviceScale(conn: ControlConnection, pairs: readonly string[], o: { json: boolean; detach: boolean; timeoutMs: number }): Promise<void> {
+  for (const pair of pairs) {
+    const m = /^(.+)=(\d+)$/.exec(pair);
+    if (!m) throw new CliError(`scale wants SERVICE=REPLICAS like web=5 (got "${pair}")`);
+    const [, ref, n] = m;
+    for (let attempt = 0; ; attempt++) {
+      const s = await conn.call<WireService__Output>('GetService', { service: ref });
+      const spec = JSON.parse(s.specJson) as Record<string, unknown> & { mode: string };
+      if (spec.mode === 'global') throw new CliError(`${s.name} is a global service: it runs one task per node and cannot be scaled`);
+      try {
+        const updated = await conn.call<WireService__Output>('UpdateService', { service: s.id, version: s.version, specJson: JSON.stringify({ ...spec, replicas: Number(n) }) }, { write: true });
+        if (o.json) printJson(serviceRow(updated));
+        else process.stdout.write(`${updated.name} scaled to ${n}\n`);
+        if (!o.detach) await waitForConvergence(conn, s.id, { timeoutMs: o.timeoutMs });
+        break;
+      } catch (e) {
+        // Someone else changed the service meanwhile: re-read and retry a few times.
+        if (e instanceof CliError && e.code === 'UPDATE_OUT_OF_SEQUENCE' && attempt < 3) continue;
+        throw e;
+      }
+    }
+  }
+}
+
+export async function serviceRm(conn: ControlConnection, refs: readonly string[]): Promise<void> {
+  for (const ref of refs) {
+    await conn.call('RemoveService', { service: ref }, { write: true });
+    process.stdout.write(`${ref}\n`);
+  }
+}
+
+export async function serviceRebalance(conn: ControlConnection, ref: string, o: { json: boolean; detach: boolean; timeoutMs: number }): Promise<void> {
+  const s = await conn.call<WireService__Output>('RebalanceService', { service: ref }, { write: true });
+  if (o.json) printJson(serviceRow(s));
+  else process.stdout.write(`${s.name}: rebalancing\n`);
+  if (!o.detach) await waitForConvergence(conn, s.id, { timeoutMs: o.timeoutMs });
+}
+
+export async function serviceLogs(conn: ControlConnection, ref: string, o: { follow: boolean; tail: number; json: boolean }): Promise<void> {
+  // Workers hold their sessions with the leader, so the leader gathers the logs.
+  const stream = conn.stream<ServiceLogLine__Output>(await conn.leaderAddr(), 'ServiceLogs', { service: ref, follow: o.follow, tail: o.tail });
+  const stop = (): void => stream.cancel();
+  process.once('SIGINT', stop);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (l: ServiceLogLine__Output) => {
+        if (o.json) process.stdout.write(`${JSON.stringify(l)}\n`);
+        else if (l.stream === 'error') process.stderr.write(`${l.taskName ? `${l.taskName}: ` : ''}${l.line}\n`);
+        else (l.stream === 'stderr' ? process.stderr : process.stdout).write(`${l.taskName} | ${l.line}\n`);
+      });
+      stream.on('end', resolve);
+      stream.on('error', (e: grpc.ServiceError) => (e.code === grpc.status.CANCELLED ? resolve() : reject(new CliError(e.details || e.message))));
+    });
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}

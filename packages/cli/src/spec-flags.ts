@@ -1,0 +1,178 @@
+// Turns `shoal service create` flags into a (partial) service spec. Only parsing lives here:
+// the leader completes the spec with defaults and validates it, naming any bad field.
+
+import { CliError } from './client.js';
+
+/** "0.5" CPUs → nano-CPUs. */
+export function parseCpus(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new CliError(`${flag} wants a number of CPUs like 0.5 or 2 (got "${v}")`);
+  return Math.round(n * 1e9);
+}
+
+/** "64M", "1G", "512k", "1048576" → bytes. */
+export function parseBytes(v: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)[iI]?[bB]?$/.exec(v.trim());
+  if (!m) throw new CliError(`${flag} wants a size like 64M, 1G or 1048576 (got "${v}")`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.round(Number(m[1]) * mult);
+}
+
+/** "200ms", "5s", "1m", "1h", "250" (ms) → milliseconds. */
+export function parseDuration(v: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new CliError(`${flag} wants a duration like 500ms, 5s or 1m (got "${v}")`);
+  const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * mult);
+}
+
+/** "8080:80" → published 8080, target 80; "8080" → both 8080. */
+export function parsePort(v: string): { published: number; target: number; protocol: 'tcp' } {
+  const m = /^(\d{1,5})(?::(\d{1,5}))?(?:\/tcp)?$/.exec(v.trim());
+  if (!m) throw new CliError(`-p/--publish wants PUBLISHED:TARGET like 8080:80 (got "${v}")`);
+  const published = Number(m[1]);
+  const target = Number(m[2] ?? m[1]);
+  return { published, target, protocol: 'tcp' };
+}
+
+/** "K=V" pairs → a record (repeated keys: last wins). */
+export function parsePairs(values: readonly string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of values) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new CliError(`${flag} wants KEY=VALUE (got "${kv}")`);
+    out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Splits a command line like a POSIX shell would for words and quotes (no expansions). */
+export function splitCommand(line: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new CliError(`unbalanced ${quote} in the command: ${line}`);
+  if (inWord) words.push(cur);
+  return words;
+}
+
+export interface CreateFlags {
+  readonly name?: string | undefined;
+  readonly replicas?: number | undefined;
+  readonly mode?: string | undefined;
+  readonly publish: readonly string[];
+  readonly env: readonly string[];
+  readonly label: readonly string[];
+  readonly constraint: readonly string[];
+  readonly placementPref: readonly string[];
+  readonly replicasMaxPerNode?: number | undefined;
+  readonly reserveCpu?: string | undefined;
+  readonly reserveMemory?: string | undefined;
+  readonly limitCpu?: string | undefined;
+  readonly limitMemory?: string | undefined;
+  readonly healthCmd?: string | undefined;
+  readonly healthHttp?: string | undefined;
+  readonly healthInterval?: string | undefined;
+  readonly healthTimeout?: string | undefined;
+  readonly healthRetries?: number | undefined;
+  readonly healthStartPeriod?: string | undefined;
+  readonly restartCondition?: string | undefined;
+  readonly restartDelay?: string | undefined;
+  readonly restartMaxAttempts?: number | undefined;
+  readonly restartWindow?: string | undefined;
+  readonly stopGracePeriod?: string | undefined;
+  readonly runtime?: string | undefined;
+  readonly workdir?: string | undefined;
+  readonly command?: string | undefined;
+  /** IMAGE [ARGS...] */
+  readonly image: readonly string[];
+}
+
+/** The partial spec `service create` sends. */
+export function specFromFlags(f: CreateFlags): Record<string, unknown> {
+  const image = f.image[0];
+  if (!image && !f.command) {
+    throw new CliError('what should the service run? give an IMAGE [ARGS...] (docker runtime) or --command "CMD ARGS" (process runtime)');
+  }
+  if (image && f.command) throw new CliError('give either an IMAGE or --command, not both');
+  if (f.mode && f.mode !== 'replicated' && f.mode !== 'global') throw new CliError(`--mode is replicated or global (got "${f.mode}")`);
+  if (f.mode === 'global' && f.replicas !== undefined) throw new CliError('--replicas does not apply to a global service (one task per node)');
+  const name = f.name ?? (image ? image.replace(/[:/@].*$/, '').replace(/[^A-Za-z0-9_.-]/g, '-') : undefined);
+  if (!name) throw new CliError('give the service a --name');
+  const runtime = f.runtime ?? (image ? 'docker' : 'process');
+  const task: Record<string, unknown> = {
+    runtime,
+    image: image ?? '',
+    command: image ? f.image.slice(1) : splitCommand(f.command!),
+    env: parsePairs(f.env, '--env'),
+    ...(f.workdir ? { workdir: f.workdir } : {}),
+    resources: {
+      reservations: {
+        nanoCpus: f.reserveCpu ? parseCpus(f.reserveCpu, '--reserve-cpu') : 0,
+        memoryBytes: f.reserveMemory ? parseBytes(f.reserveMemory, '--reserve-memory') : 0,
+      },
+      limits: {
+        nanoCpus: f.limitCpu ? parseCpus(f.limitCpu, '--limit-cpu') : 0,
+        memoryBytes: f.limitMemory ? parseBytes(f.limitMemory, '--limit-memory') : 0,
+      },
+    },
+    placement: {
+      constraints: [...f.constraint],
+      preferences: f.placementPref.map((p) => {
+        const m = /^spread=(.+)$/.exec(p);
+        if (!m) throw new CliError(`--placement-pref wants spread=node.labels.KEY (got "${p}")`);
+        return { spread: m[1]! };
+      }),
+      maxReplicasPerNode: f.replicasMaxPerNode ?? 0,
+    },
+  };
+  if (f.restartCondition || f.restartDelay || f.restartMaxAttempts !== undefined || f.restartWindow) {
+    task.restartPolicy = {
+      ...(f.restartCondition ? { condition: f.restartCondition } : {}),
+      ...(f.restartDelay ? { delayMs: parseDuration(f.restartDelay, '--restart-delay') } : {}),
+      ...(f.restartMaxAttempts !== undefined ? { maxAttempts: f.restartMaxAttempts } : {}),
+      ...(f.restartWindow ? { windowMs: parseDuration(f.restartWindow, '--restart-window') } : {}),
+    };
+  }
+  if (f.healthCmd && f.healthHttp) throw new CliError('give either --health-cmd or --health-http, not both');
+  if (f.healthCmd || f.healthHttp) {
+    task.healthCheck = {
+      test: f.healthCmd ? { kind: 'cmd', cmd: ['sh', '-c', f.healthCmd] } : { kind: 'http', path: f.healthHttp, port: 0 },
+      ...(f.healthInterval ? { intervalMs: parseDuration(f.healthInterval, '--health-interval') } : {}),
+      ...(f.healthTimeout ? { timeoutMs: parseDuration(f.healthTimeout, '--health-timeout') } : {}),
+      ...(f.healthRetries !== undefined ? { retries: f.healthRetries } : {}),
+      ...(f.healthStartPeriod ? { startPeriodMs: parseDuration(f.healthStartPeriod, '--health-start-period') } : {}),
+    };
+  }
+  if (f.stopGracePeriod) task.stopGracePeriodMs = parseDuration(f.stopGracePeriod, '--stop-grace-period');
+  return {
+    name,
+    mode: f.mode ?? 'replicated',
+    ...(f.mode === 'global' ? {} : { replicas: f.replicas ?? 1 }),
+    task,
+    ports: f.publish.map(parsePort),
+    labels: parsePairs(f.label, '--label'),
+  };
+}

@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RoutingMesh } from '@shoal/ingress';
+
+const quiet = { info() {}, warn() {} };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createTcpServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** An HTTP server answering with its name. */
+async function backend(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((_req, res) => res.end(name));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+async function get(port: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } });
+  return res.text();
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('routing mesh', () => {
+  const cleanup: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanup.splice(0)) c();
+  });
+
+  it('balances connections on a published port over every backend, round robin', async () => {
+    const a = await backend('a');
+    const b = await backend('b');
+    cleanup.push(() => a.server.close(), () => b.server.close());
+    const published = await freePort();
+    const mesh = new RoutingMesh('127.0.0.1', quiet);
+    cleanup.push(() => mesh.close());
+    mesh.update([{ published, serviceName: 'web', backends: [{ host: '127.0.0.1', port: a.port, taskId: 'ta' }, { host: '127.0.0.1', port: b.port, taskId: 'tb' }] }]);
+    await until(() => get(published));
+    const seen = [];
+    for (let i = 0; i < 6; i++) seen.push(await get(published));
+    expect(new Set(seen)).toEqual(new Set(['a', 'b']));
+    expect(seen.filter((s) => s === 'a').length).toBe(3);
+  });
+
+  it('skips a backend that refuses connections, and follows table updates', async () => {
+    const a = await backend('a');
+    cleanup.push(() => a.server.close());
+    const dead = await freePort(); // nothing listens there
+    const published = await freePort();
+    const mesh = new RoutingMesh('127.0.0.1', quiet);
+    cleanup.push(() => mesh.close());
+    mesh.update([{ published, serviceName: 'web', backends: [{ host: '127.0.0.1', port: dead, taskId: 'gone' }, { host: '127.0.0.1', port: a.port, taskId: 'ta' }] }]);
+    await until(() => get(published));
+    for (let i = 0; i < 4; i++) expect(await get(published)).toBe('a');
+    // The port is unpublished: connections are refused.
+    mesh.update([]);
+    await until(async () => ((await get(published).then(() => false, () => true)) ? true : undefined));
+    expect(mesh.routes()).toEqual([]);
+  });
+
+  it('a port already in use on the node is reported, not fatal', async () => {
+    const busy = createTcpServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    cleanup.push(() => busy.close());
+    const port = (busy.address() as { port: number }).port;
+    const warnings: string[] = [];
+    const mesh = new RoutingMesh('127.0.0.1', { info() {}, warn: (_f, m) => warnings.push(m) });
+    cleanup.push(() => mesh.close());
+    mesh.update([{ published: port, serviceName: 'web', backends: [] }]);
+    await until(async () => (warnings.length > 0 ? true : undefined));
+    expect(warnings[0]).toMatch(/port is in use/);
+  });
+});

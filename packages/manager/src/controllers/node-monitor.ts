@@ -1,0 +1,72 @@
+// Leader-only: marks workers down when their heartbeats stop and ready when they resume
+// (orchestration/node-monitor.ts decides). Heartbeats are not in the store — the dispatcher
+// holds them — so besides node changes the monitor plans on a timer: when the next node would
+// cross its threshold, and at least every heartbeat period (to notice a node that is back).
+
+import type { StoreEvent, StoreView } from '@shoal/store';
+import type { ManagerContext } from '../context.js';
+import { monitored, planNodeHealth } from '../orchestration/node-monitor.js';
+import { ControlLoop } from './control-loop.js';
+
+/** What the monitor needs from the dispatcher, which holds the worker sessions. */
+export interface HeartbeatSource {
+  /** When the node last heartbeat (Date.now() ms), undefined if not since this manager led. */
+  lastSeen(nodeId: string): number | undefined;
+  /** Whether the node's session with this manager is open. */
+  connected(nodeId: string): boolean;
+  /** The heartbeat period workers are told to keep. */
+  heartbeatMs(): number;
+}
+
+export class NodeMonitor {
+  private readonly loop: ControlLoop;
+
+  constructor(ctx: ManagerContext, heartbeats: HeartbeatSource, o: { clock?: () => number } = {}) {
+    const clock = o.clock ?? Date.now;
+    // The grace period after an election counts from when this term's controllers started.
+    const leaderSinceMs = clock();
+    this.loop = new ControlLoop(ctx, {
+      name: 'node-monitor',
+      wants: nodeMonitorWants,
+      plan: (view, nowMs) => planNodeHealth(view, { ...heartbeatFacts(view, heartbeats), nowMs, heartbeatMs: heartbeats.heartbeatMs(), leaderSinceMs }),
+      pollMs: () => heartbeats.heartbeatMs(),
+      clock,
+    });
+  }
+
+  run(): void {
+    this.loop.run();
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  /** A heartbeat or a session change: check now rather than at the next poll. */
+  poke(): void {
+    this.loop.poke();
+  }
+
+  get idle(): boolean {
+    return this.loop.idle;
+  }
+}
+
+function heartbeatFacts(view: StoreView, hb: HeartbeatSource): { lastSeen: Map<string, number>; connected: Set<string> } {
+  const lastSeen = new Map<string, number>();
+  const connected = new Set<string>();
+  for (const n of view.nodes()) {
+    if (!monitored(n)) continue;
+    const seen = hb.lastSeen(n.id);
+    if (seen !== undefined) lastSeen.set(n.id, seen);
+    if (hb.connected(n.id)) connected.add(n.id);
+  }
+  return { lastSeen, connected };
+}
+
+export function nodeMonitorWants(e: StoreEvent): boolean {
+  return (
+    e.kind === 'restore' ||
+    (e.kind === 'node' && (e.action !== 'update' || e.object.status.state !== e.previous.status.state || e.object.role !== e.previous.role || e.object.runtime !== e.previous.runtime))
+  );
+}

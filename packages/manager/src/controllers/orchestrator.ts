@@ -1,0 +1,55 @@
+// Leader-only: keeps every service's tasks as its spec asks (orchestration/orchestrator.ts
+// decides; this runs it). Plans again on service changes, task state changes, node changes
+// that affect where tasks may run, and when a delayed restart falls due.
+
+import type { StoreEvent } from '@shoal/store';
+import type { ManagerContext } from '../context.js';
+import { planOrchestration, type OrchestratorSettings } from '../orchestration/orchestrator.js';
+import { ControlLoop } from './control-loop.js';
+
+export class Orchestrator {
+  private readonly loop: ControlLoop;
+
+  constructor(ctx: ManagerContext, settings: OrchestratorSettings = {}) {
+    this.loop = new ControlLoop(ctx, {
+      name: 'orchestrator',
+      wants: orchestratorWants,
+      plan: (view, now) => planOrchestration(view, now, settings),
+    });
+  }
+
+  run(): void {
+    this.loop.run();
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  get idle(): boolean {
+    return this.loop.idle;
+  }
+}
+
+export function orchestratorWants(e: StoreEvent): boolean {
+  switch (e.kind) {
+    case 'service':
+    case 'restore':
+      return true;
+    case 'node':
+      return (
+        e.action !== 'update' ||
+        e.object.status.state !== e.previous.status.state ||
+        e.object.availability !== e.previous.availability ||
+        e.object.labels !== e.previous.labels ||
+        e.object.runtime !== e.previous.runtime ||
+        e.object.resources !== e.previous.resources ||
+        e.object.role !== e.previous.role ||
+        e.object.hostname !== e.previous.hostname
+      );
+    case 'task':
+      return e.action !== 'update' || e.object.status.state !== e.previous.status.state || e.object.desiredState !== e.previous.desiredState;
+    case 'cluster':
+      return false;
+  }
+}

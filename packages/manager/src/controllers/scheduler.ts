@@ -1,0 +1,45 @@
+// Leader-only: gives pending tasks a node and a port (orchestration/scheduler.ts decides).
+// Plans again when tasks are created or stop (room frees up) and when nodes change.
+
+import type { StoreEvent } from '@shoal/store';
+import type { ManagerContext } from '../context.js';
+import { planScheduling, type SchedulerSettings } from '../orchestration/scheduler.js';
+import { ControlLoop } from './control-loop.js';
+
+export class Scheduler {
+  private readonly loop: ControlLoop;
+
+  constructor(ctx: ManagerContext, settings: SchedulerSettings = {}) {
+    this.loop = new ControlLoop(ctx, {
+      name: 'scheduler',
+      wants: schedulerWants,
+      plan: (view, now) => planScheduling(view, now, settings),
+    });
+  }
+
+  run(): void {
+    this.loop.run();
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  get idle(): boolean {
+    return this.loop.idle;
+  }
+}
+
+export function schedulerWants(e: StoreEvent): boolean {
+  switch (e.kind) {
+    case 'node':
+    case 'restore':
+      return true;
+    case 'task':
+      // New work, or work that stopped (its resources and port are free again).
+      return e.action !== 'update' || e.object.status.state !== e.previous.status.state || e.object.desiredState !== e.previous.desiredState;
+    case 'service':
+    case 'cluster':
+      return false;
+  }
+}

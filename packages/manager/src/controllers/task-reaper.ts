@@ -1,0 +1,48 @@
+// Leader-only: removes old finished tasks (orchestration/reaper.ts decides). In no hurry: it
+// plans at most once a second, so a burst of stopping tasks becomes one removal entry.
+
+import type { StoreEvent } from '@shoal/store';
+import type { ManagerContext } from '../context.js';
+import { planReaping, type ReaperSettings } from '../orchestration/reaper.js';
+import { ControlLoop } from './control-loop.js';
+
+export const REAP_INTERVAL_MS = 1_000;
+
+export class TaskReaper {
+  private readonly loop: ControlLoop;
+
+  constructor(ctx: ManagerContext, settings: ReaperSettings & { intervalMs?: number } = {}) {
+    this.loop = new ControlLoop(ctx, {
+      name: 'task-reaper',
+      wants: reaperWants,
+      plan: (view, now) => planReaping(view, now, settings),
+      minIntervalMs: settings.intervalMs ?? REAP_INTERVAL_MS,
+    });
+  }
+
+  run(): void {
+    this.loop.run();
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  get idle(): boolean {
+    return this.loop.idle;
+  }
+}
+
+export function reaperWants(e: StoreEvent): boolean {
+  switch (e.kind) {
+    case 'restore':
+      return true;
+    case 'service':
+      return e.action === 'remove';
+    case 'task':
+      return e.action === 'update' && e.object.desiredState === 'shutdown' && (e.object.status.state !== e.previous.status.state || e.previous.desiredState !== 'shutdown');
+    case 'node':
+    case 'cluster':
+      return false;
+  }
+}

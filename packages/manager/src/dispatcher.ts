@@ -1,0 +1,431 @@
+// The dispatcher (proto/dispatcher.proto): the leader's side of every worker's session.
+//
+// - Sessions: only the leader serves them; a follower answers NOT_LEADER with the leader's
+//   address. The worker's certificate names its node; it may only report on its own tasks.
+// - Heartbeats stay in memory (as in Swarm), not in Raft: the NodeMonitor reads them here.
+// - Assignments: on connect the worker gets the full set of tasks assigned to it; after that,
+//   every change to one of its tasks in the store is pushed to it.
+// - Reports: observed task states from all workers are batched into one `tasks.apply`
+//   proposal per turn, skipping what the store already says.
+// - Logs: `service logs` asks the workers holding the tasks over their sessions and relays.
+// Tasks go to agents as the store's JSON (objects are kept with sorted keys), so an agent runs
+// exactly what the leader committed.
+
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { NodeId } from '@shoal/raft';
+import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
+import type { DispatcherHandlers, LogChunk__Output, ManagerMessage, TaskReport__Output, WorkerMessage__Output } from '@shoal/wire';
+import { nowIso, proposeCommand, type ManagerContext } from './context.js';
+import { ManagerError, asManagerError } from './errors.js';
+import { requireRole } from './identity.js';
+
+type Call = grpc.ServerDuplexStream<WorkerMessage__Output, ManagerMessage>;
+
+interface Session {
+  readonly id: string;
+  readonly nodeId: NodeId;
+  readonly call: Call;
+  /** Task ids this worker was told about (so removals can be pushed). */
+  readonly known: Set<string>;
+  /** Tasks changed in the store since the last push. */
+  readonly dirty: Set<string>;
+  pushQueued: boolean;
+}
+
+export interface LogSink {
+  line(taskId: string, stream: string, lines: readonly string[]): void;
+  error(taskId: string, message: string): void;
+  end(): void;
+}
+
+const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
+const REPORTABLE = new Set(['preparing', 'starting', 'running', 'complete', 'failed', 'shutdown', 'rejected']);
+
+export class Dispatcher {
+  private readonly sessions = new Map<NodeId, Session>();
+  private readonly seen = new Map<NodeId, number>();
+  /** Latest unreported status per task, with the node that reported it. */
+  private readonly pending = new Map<string, { nodeId: NodeId; report: TaskReport__Output }>();
+  private flushQueued = false;
+  private flushing = false;
+  private unwatch: (() => void) | undefined;
+  private readonly logRequests = new Map<string, { sink: LogSink; nodes: Set<NodeId> }>();
+  /** The routing table last pushed (JSON), to push only changes. */
+  private routesJson = '';
+  private routesQueued = false;
+
+  constructor(
+    private readonly ctx: ManagerContext,
+    private readonly o: { heartbeatMs: () => number; managers: () => string[] },
+  ) {}
+
+  // ------------------------------------------------------------------ heartbeat facts (NodeMonitor)
+
+  lastSeen(nodeId: NodeId): number | undefined {
+    return this.seen.get(nodeId);
+  }
+
+  connected(nodeId: NodeId): boolean {
+    return this.sessions.has(nodeId);
+  }
+
+  heartbeatMs(): number {
+    return this.o.heartbeatMs();
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  start(): void {
+    this.unwatch = this.ctx.store.watch((e) => this.onStoreEvent(e));
+  }
+
+  /** Ends every session (on step-down or shutdown): workers redial the new leader. */
+  stop(): void {
+    this.unwatch?.();
+    for (const s of this.sessions.values()) this.endSession(s, new ManagerError('NOT_LEADER', 'this manager stopped leading', this.leaderAddr()));
+    this.sessions.clear();
+    this.pending.clear();
+  }
+
+  /** Ends sessions when leadership moves away, so workers find the new leader at once. */
+  leadershipChanged(isLeader: boolean): void {
+    if (isLeader) {
+      // A fresh grace period: nobody is "down" before they had time to reconnect to us.
+      this.seen.clear();
+      return;
+    }
+    for (const s of [...this.sessions.values()]) this.endSession(s, new ManagerError('NOT_LEADER', 'leadership moved to another manager', this.leaderAddr()));
+    this.sessions.clear();
+  }
+
+  private leaderAddr(): string | undefined {
+    const l = this.ctx.host.leaderId;
+    return l ? this.ctx.addressOf(l) : undefined;
+  }
+
+  private endSession(s: Session, err: ManagerError): void {
+    try {
+      s.call.emit('error', err.toServiceError());
+    } catch {
+      /* already gone */
+    }
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  handlers(): DispatcherHandlers {
+    return { Session: (call) => this.onSession(call as Call) };
+  }
+
+  private onSession(call: Call): void {
+    let nodeId: NodeId;
+    try {
+      nodeId = requireRole(call, ['worker']).nodeId;
+      if (!this.ctx.host.isLeader) {
+        const addr = this.leaderAddr();
+        throw addr
+          ? new ManagerError('NOT_LEADER', `worker sessions are served by the leader at ${addr}`, addr)
+          : new ManagerError('NO_QUORUM', 'no leader is elected right now; retry shortly');
+      }
+      if (!this.ctx.store.getNode(nodeId)) throw new ManagerError('PERMISSION_DENIED', `node ${nodeId} is not (or no longer) part of this cluster; join it again`);
+    } catch (e) {
+      call.emit('error', asManagerError(e).toServiceError());
+      return;
+    }
+    const session: Session = { id: randomBytes(6).toString('hex'), nodeId, call, known: new Set(), dirty: new Set(), pushQueued: false };
+    let opened = false;
+    call.on('data', (m: WorkerMessage__Output) => {
+      this.seen.set(nodeId, Date.now());
+      if (m.hello) {
+        if (opened) return;
+        opened = true;
+        void this.open(session, m.hello);
+      } else if (m.statuses) {
+        for (const r of m.statuses.reports) this.queueReport(nodeId, r);
+      } else if (m.logs) {
+        this.onLogChunk(nodeId, m.logs);
+      }
+    });
+    const close = (): void => {
+      if (this.sessions.get(nodeId) === session) {
+        this.sessions.delete(nodeId);
+        this.ctx.logger.info({ nodeId, session: session.id }, 'worker session closed');
+      }
+      for (const [id, r] of this.logRequests) {
+        if (r.nodes.delete(nodeId)) {
+          r.sink.error('', `node ${nodeId} went away`);
+          if (r.nodes.size === 0) this.finishLogs(id);
+        }
+      }
+    };
+    call.on('end', () => {
+      close();
+      call.end();
+    });
+    call.on('error', close);
+    call.on('cancelled', close);
+  }
+
+  private async open(s: Session, hello: NonNullable<WorkerMessage__Output['hello']>): Promise<void> {
+    const previous = this.sessions.get(s.nodeId);
+    if (previous && previous !== s) this.endSession(previous, new ManagerError('FAILED_PRECONDITION', 'a newer session of this node replaced this one'));
+    this.sessions.set(s.nodeId, s);
+    this.ctx.logger.info({ nodeId: s.nodeId, session: s.id, runtime: hello.runtime, tasks: hello.tasks.length }, 'worker session opened');
+    s.call.write({ config: { nodeId: s.nodeId, heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers() } });
+    this.pushAll(s);
+    s.call.write({ routes: this.routingTable() });
+    for (const r of hello.tasks) this.queueReport(s.nodeId, r);
+    // Record what the agent says about the node (resources, runtime) and that it is up.
+    const node = this.ctx.store.getNode(s.nodeId);
+    if (!node) return;
+    const resources = { nanoCpus: Number(hello.resources?.nanoCpus ?? 0), memoryBytes: Number(hello.resources?.memoryBytes ?? 0) };
+    const runtime = (['process', 'docker', 'simulated'].includes(hello.runtime) ? hello.runtime : '') as NodeObject['runtime'];
+    const changed =
+      node.status.state !== 'ready' ||
+      node.resources.nanoCpus !== resources.nanoCpus ||
+      node.resources.memoryBytes !== resources.memoryBytes ||
+      node.runtime !== runtime ||
+      (hello.hostname && node.hostname !== hello.hostname) ||
+      (hello.addr && node.addr !== hello.addr);
+    if (!changed) return;
+    try {
+      await proposeCommand(this.ctx, {
+        type: 'node.update',
+        at: nowIso(),
+        id: s.nodeId,
+        patch: {
+          status: { state: 'ready', message: '' },
+          resources,
+          runtime,
+          ...(hello.hostname ? { hostname: hello.hostname } : {}),
+          ...(hello.addr ? { addr: hello.addr } : {}),
+        },
+      });
+    } catch (e) {
+      this.ctx.logger.warn({ nodeId: s.nodeId, err: (e as Error).message }, 'could not record the node as ready');
+    }
+  }
+
+  // ------------------------------------------------------------------ assignments
+
+  /**
+   * What a node must know about: every task the store still holds for it — those to run, those
+   * to stop, and ended ones, whose output the agent keeps for `service logs` until the reaper
+   * removes them. (An ended task still desired "running" waits for the orchestrator's restart
+   * decision; the agent never runs a task whose status is final.)
+   */
+  private relevant(t: TaskObject): boolean {
+    return t.nodeId !== '';
+  }
+
+  private pushAll(s: Session): void {
+    const tasks = this.ctx.store.tasksOfNode(s.nodeId).filter((t) => this.relevant(t));
+    s.known.clear();
+    for (const t of tasks) s.known.add(t.id);
+    s.call.write({
+      assignments: {
+        full: true,
+        assigned: tasks.map((t) => ({ taskId: t.id, desiredState: t.desiredState, taskJson: JSON.stringify(t) })),
+        removed: [],
+      },
+    });
+  }
+
+  private onStoreEvent(e: StoreEvent): void {
+    if (e.kind === 'restore') {
+      for (const s of this.sessions.values()) this.pushAll(s);
+      this.queueRoutes();
+      return;
+    }
+    if (e.kind === 'service' || e.kind === 'node') this.queueRoutes();
+    if (e.kind !== 'task') return;
+    this.queueRoutes();
+    const nodes = new Set<string>();
+    if (e.object?.nodeId) nodes.add(e.object.nodeId);
+    if (e.previous?.nodeId) nodes.add(e.previous.nodeId);
+    for (const n of nodes) {
+      const s = this.sessions.get(n);
+      if (!s) continue;
+      s.dirty.add((e.object ?? e.previous)!.id);
+      if (!s.pushQueued) {
+        s.pushQueued = true;
+        setImmediate(() => this.pushDirty(s));
+      }
+    }
+  }
+
+  private pushDirty(s: Session): void {
+    s.pushQueued = false;
+    if (this.sessions.get(s.nodeId) !== s) return;
+    const assigned = [];
+    const removed = [];
+    for (const id of s.dirty) {
+      const t = this.ctx.store.getTask(id);
+      if (t && t.nodeId === s.nodeId && this.relevant(t)) {
+        // Only desired-state changes and new tasks matter to the agent; its own status
+        // reports coming back need no echo.
+        assigned.push({ taskId: t.id, desiredState: t.desiredState, taskJson: JSON.stringify(t) });
+        s.known.add(id);
+      } else if (s.known.delete(id) || !t) {
+        removed.push(id);
+      }
+    }
+    s.dirty.clear();
+    if (assigned.length > 0 || removed.length > 0) s.call.write({ assignments: { full: false, assigned, removed } });
+  }
+
+  // ------------------------------------------------------------------ routing mesh
+
+  /** Every published port with the service's running, not unhealthy tasks as backends. */
+  private routingTable(): { routes: { published: number; serviceName: string; backends: { host: string; port: number; taskId: string }[] }[] } {
+    const routes = [];
+    for (const svc of this.ctx.store.services()) {
+      if (svc.spec.ports.length === 0) continue;
+      const backends = [];
+      for (const t of this.ctx.store.tasksOfService(svc.id)) {
+        if (t.desiredState !== 'running' || t.status.state !== 'running' || t.status.healthy === false || !t.port || !t.nodeId) continue;
+        const host = hostOf(this.ctx.store.getNode(t.nodeId)?.addr ?? '');
+        if (host) backends.push({ host, port: t.port, taskId: t.id });
+      }
+      backends.sort((a, b) => a.taskId.localeCompare(b.taskId));
+      for (const p of svc.spec.ports) routes.push({ published: p.published, serviceName: svc.spec.name, backends });
+    }
+    return { routes };
+  }
+
+  private queueRoutes(): void {
+    if (this.routesQueued || this.sessions.size === 0) return;
+    this.routesQueued = true;
+    setImmediate(() => {
+      this.routesQueued = false;
+      const table = this.routingTable();
+      const json = JSON.stringify(table);
+      if (json === this.routesJson) return;
+      this.routesJson = json;
+      for (const s of this.sessions.values()) s.call.write({ routes: table });
+    });
+  }
+
+  // ------------------------------------------------------------------ reports
+
+  private queueReport(nodeId: NodeId, r: TaskReport__Output): void {
+    if (!r.taskId || !REPORTABLE.has(r.state)) return;
+    this.pending.set(r.taskId, { nodeId, report: r });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued || this.flushing) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      void this.flush();
+    });
+  }
+
+  /** One proposal for every report gathered since the last one. */
+  private async flush(): Promise<void> {
+    if (this.pending.size === 0 || !this.ctx.host.isLeader) {
+      this.pending.clear();
+      return;
+    }
+    this.flushing = true;
+    const at = nowIso();
+    const updates = [];
+    for (const [taskId, { nodeId, report }] of this.pending) {
+      const t = this.ctx.store.getTask(taskId);
+      if (!t || t.nodeId !== nodeId) continue; // not this worker's task (or gone)
+      if (t.status.state === 'orphaned' || (isFinal(t.status.state) && t.status.state !== report.state)) continue; // settled already
+      const status = statusOf(report, at);
+      if (sameStatus(t.status, status)) continue;
+      updates.push({ id: taskId, patch: { status } });
+    }
+    this.pending.clear();
+    try {
+      if (updates.length > 0) await proposeCommand(this.ctx, { type: 'tasks.apply', at, creates: [], updates, removes: [] });
+    } catch (e) {
+      const err = asManagerError(e);
+      if (!['NOT_LEADER', 'NO_QUORUM', 'STOPPED'].includes(err.code)) this.ctx.logger.warn({ err: err.message }, 'could not record task reports');
+    } finally {
+      this.flushing = false;
+      if (this.pending.size > 0) this.scheduleFlush();
+    }
+  }
+
+  // ------------------------------------------------------------------ logs
+
+  /** Asks the workers holding `tasks` for their output; returns a cancel function. */
+  requestLogs(tasks: readonly TaskObject[], o: { follow: boolean; tail: number }, sink: LogSink): () => void {
+    const requestId = randomBytes(8).toString('hex');
+    const byNode = new Map<NodeId, string[]>();
+    for (const t of tasks) {
+      if (!t.nodeId) continue;
+      const list = byNode.get(t.nodeId) ?? [];
+      list.push(t.id);
+      byNode.set(t.nodeId, list);
+    }
+    const nodes = new Set<NodeId>();
+    for (const [nodeId, ids] of byNode) {
+      const s = this.sessions.get(nodeId);
+      if (!s) {
+        sink.error('', `node ${this.ctx.store.getNode(nodeId)?.name ?? nodeId} is not connected; its tasks' logs are unavailable`);
+        continue;
+      }
+      nodes.add(nodeId);
+      s.call.write({ logs: { requestId, taskIds: ids, follow: o.follow, tail: o.tail } });
+    }
+    this.logRequests.set(requestId, { sink, nodes });
+    if (nodes.size === 0) this.finishLogs(requestId);
+    return () => {
+      const r = this.logRequests.get(requestId);
+      if (!r) return;
+      for (const n of r.nodes) this.sessions.get(n)?.call.write({ cancelLogs: { requestId } });
+      this.logRequests.delete(requestId);
+    };
+  }
+
+  private onLogChunk(nodeId: NodeId, c: LogChunk__Output): void {
+    const r = this.logRequests.get(c.requestId);
+    if (!r) return;
+    if (c.error) r.sink.error(c.taskId, c.error);
+    if (c.lines.length > 0) r.sink.line(c.taskId, c.stream, c.lines);
+    if (c.end) {
+      r.nodes.delete(nodeId);
+      if (r.nodes.size === 0) this.finishLogs(c.requestId);
+    }
+  }
+
+  private finishLogs(requestId: string): void {
+    const r = this.logRequests.get(requestId);
+    this.logRequests.delete(requestId);
+    r?.sink.end();
+  }
+}
+
+function isFinal(state: string): boolean {
+  return TERMINAL.has(state);
+}
+
+/** The host part of "host:port" ("" if none). */
+function hostOf(addr: string): string {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):\d+$/.exec(addr);
+  return m ? (m[1] ?? m[2] ?? '') : '';
+}
+
+function statusOf(r: TaskReport__Output, at: string): TaskStatus {
+  return {
+    state: r.state as TaskStatus['state'],
+    // A worker's words are bounded in the store; clip rather than lose the whole batch.
+    message: r.message.slice(0, MAX_TASK_MESSAGE),
+    error: r.error.slice(0, MAX_TASK_ERROR),
+    exitCode: r.hasExitCode ? r.exitCode : null,
+    at,
+    runtimeId: r.runtimeId,
+    healthy: r.health === 'healthy' ? true : r.health === 'unhealthy' ? false : null,
+  };
+}
+
+function sameStatus(a: TaskStatus, b: TaskStatus): boolean {
+  return a.state === b.state && a.message === b.message && a.error === b.error && a.exitCode === b.exitCode && a.runtimeId === b.runtimeId && a.healthy === b.healthy;
+}

@@ -1,0 +1,54 @@
+// The task reaper: finished tasks are history (`shoal service ps` shows why a slot restarted),
+// but history must not grow without bound. Per slot (per node for a global service) the last
+// few finished tasks stay — more when the restart policy counts attempts within a window and
+// needs them (restart.ts) — and older ones are removed. Tasks of a service that no longer
+// exists are removed once they have stopped. A task that stopped while still meant to run is
+// never removed: it is waiting for its restart decision.
+
+import type { StoreView, TaskObject, TasksApplyCommand } from '@shoal/store';
+import { TaskBatch } from './batch.js';
+import { isRemovable, newestFirst } from './lifecycle.js';
+import { historyToKeep } from './restart.js';
+
+export const DEFAULT_HISTORY_PER_SLOT = 5;
+
+export interface ReaperSettings {
+  /** Finished tasks kept per slot; default 5 (Swarm's task history retention limit). */
+  readonly keepPerSlot?: number;
+  /** Removes at most this many per plan, keeping Raft entries small; default 1000. */
+  readonly maxRemoves?: number;
+}
+
+export interface ReapingPlan {
+  readonly commands: TasksApplyCommand[];
+  readonly removed: string[];
+}
+
+export function planReaping(view: StoreView, nowMs: number, settings: ReaperSettings = {}): ReapingPlan {
+  const keep = settings.keepPerSlot ?? DEFAULT_HISTORY_PER_SLOT;
+  const limit = settings.maxRemoves ?? 1_000;
+  const slots = new Map<string, TaskObject[]>();
+  const removed: string[] = [];
+  for (const t of view.tasks()) {
+    if (!isRemovable(t)) continue;
+    if (!view.getService(t.serviceId)) {
+      removed.push(t.id);
+      continue;
+    }
+    const key = `${t.serviceId}/${t.slot === 0 ? t.nodeId : t.slot}`;
+    const list = slots.get(key);
+    if (list) list.push(t);
+    else slots.set(key, [t]);
+  }
+  for (const list of slots.values()) {
+    const first = list[0];
+    const n = historyToKeep(first ? view.getService(first.serviceId) : undefined, keep);
+    if (list.length <= n) continue;
+    list.sort(newestFirst);
+    for (const t of list.slice(n)) removed.push(t.id);
+  }
+  const batch = new TaskBatch();
+  const chosen = removed.slice(0, limit);
+  for (const id of chosen) batch.remove(id);
+  return { commands: batch.toCommands(new Date(nowMs).toISOString()), removed: chosen };
+}

@@ -1,0 +1,219 @@
+// The control API's services and tasks (proto/control.proto): create, update, scale, remove,
+// list, `service ps`, rebalance and logs. Specs arrive as JSON, are completed with defaults and
+// validated by the store's rules, and go through Raft like every other change.
+
+import * as grpc from '@grpc/grpc-js';
+import {
+  encodeCommand,
+  newId,
+  normalizeServiceSpec,
+  type ServiceObject,
+  type ServiceSpec,
+  type TaskObject,
+} from '@shoal/store';
+import type { ControlHandlers, WireService, WireTask } from '@shoal/wire';
+import { nowIso, prepareWrite, proposeCommand, readView, type ManagerContext } from './context.js';
+import type { Dispatcher } from './dispatcher.js';
+import { ManagerError, asManagerError } from './errors.js';
+import { requireRole } from './identity.js';
+import { planRebalance } from './orchestration/rebalance.js';
+
+type ServiceHandlers = Pick<
+  ControlHandlers,
+  'CreateService' | 'UpdateService' | 'RemoveService' | 'GetService' | 'ListServices' | 'ListTasks' | 'RebalanceService' | 'ServiceLogs'
+>;
+
+const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
+
+function unary<Req, Res>(ctx: ManagerContext, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    try {
+      requireRole(call, ['admin', 'manager']);
+    } catch (e) {
+      callback(asManagerError(e).toServiceError());
+      return;
+    }
+    fn(call.request).then(
+      (res) => callback(null, res),
+      (e: unknown) => {
+        const err = asManagerError(e);
+        if (err.code === 'INTERNAL') ctx.logger.error({ err: err.message }, 'control API call failed');
+        callback(err.toServiceError());
+      },
+    );
+  };
+}
+
+/** A (partial) spec from the wire, completed from `base` (an update) or the defaults. */
+function parseSpec(json: string, base?: ServiceSpec): ServiceSpec {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (e) {
+    throw new ManagerError('INVALID_ARGUMENT', `the service spec is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return normalizeServiceSpec(raw, base);
+  } catch (e) {
+    throw asManagerError(e);
+  }
+}
+
+/** Whether two specs differ only in the replica count (scaling keeps the rollback target). */
+function onlyReplicasChanged(a: ServiceSpec, b: ServiceSpec): boolean {
+  return JSON.stringify({ ...a, replicas: 0 }) === JSON.stringify({ ...b, replicas: 0 });
+}
+
+function findService(ctx: ManagerContext, ref: string): ServiceObject {
+  if (!ref) throw new ManagerError('INVALID_ARGUMENT', 'which service? give an id, a unique id prefix or a name');
+  try {
+    return ctx.store.findService(ref);
+  } catch (e) {
+    throw asManagerError(e);
+  }
+}
+
+/** Live tasks: desired running and not ended. */
+function live(t: TaskObject): boolean {
+  return t.desiredState === 'running' && !TERMINAL.has(t.status.state);
+}
+
+export function toWireService(ctx: ManagerContext, s: ServiceObject): WireService {
+  const tasks = ctx.store.tasksOfService(s.id);
+  const running = tasks.filter((t) => live(t) && t.status.state === 'running').length;
+  const desired =
+    s.spec.mode === 'global'
+      ? ctx.store.nodes().filter((n) => n.status.state === 'ready' && n.availability === 'active').length
+      : s.spec.replicas;
+  return {
+    id: s.id,
+    name: s.spec.name,
+    version: String(s.version),
+    specJson: JSON.stringify(s.spec),
+    previousSpecJson: s.previousSpec ? JSON.stringify(s.previousSpec) : '',
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    running,
+    desired,
+  };
+}
+
+export function toWireTask(ctx: ManagerContext, t: TaskObject): WireTask {
+  return {
+    id: t.id,
+    name: t.name,
+    serviceId: t.serviceId,
+    serviceName: t.serviceName,
+    slot: t.slot,
+    nodeId: t.nodeId,
+    nodeName: t.nodeId ? (ctx.store.getNode(t.nodeId)?.name ?? '') : '',
+    desiredState: t.desiredState,
+    state: t.status.state,
+    message: t.status.message,
+    error: t.status.error,
+    hasExitCode: t.status.exitCode !== null,
+    exitCode: t.status.exitCode ?? 0,
+    port: t.port,
+    updatedAt: t.updatedAt,
+    createdAt: t.createdAt,
+    serviceVersion: String(t.serviceVersion),
+    health: t.status.healthy === null ? '' : t.status.healthy ? 'healthy' : 'unhealthy',
+  };
+}
+
+export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): ServiceHandlers {
+  return {
+    CreateService: unary(ctx, async (req) => {
+      await prepareWrite(ctx);
+      const spec = parseSpec(req.specJson);
+      const id = newId();
+      await proposeCommand(ctx, { type: 'service.create', at: nowIso(), service: { id, spec } });
+      return toWireService(ctx, ctx.store.getService(id)!);
+    }),
+
+    UpdateService: unary(ctx, async (req) => {
+      await prepareWrite(ctx);
+      const s = findService(ctx, req.service);
+      const spec = parseSpec(req.specJson, s.spec);
+      const version = Number(req.version);
+      await proposeCommand(ctx, {
+        type: 'service.update',
+        at: nowIso(),
+        id: s.id,
+        ...(version > 0 ? { expectedVersion: version } : {}),
+        spec,
+        ...(onlyReplicasChanged(s.spec, spec) ? { keepPrevious: true } : {}),
+      });
+      return toWireService(ctx, ctx.store.getService(s.id)!);
+    }),
+
+    RemoveService: unary(ctx, async (req) => {
+      await prepareWrite(ctx);
+      const s = findService(ctx, req.service);
+      await proposeCommand(ctx, { type: 'service.remove', at: nowIso(), id: s.id });
+      return {};
+    }),
+
+    GetService: unary(ctx, async (req) => {
+      await readView(ctx, req.read?.stale);
+      return toWireService(ctx, findService(ctx, req.service));
+    }),
+
+    ListServices: unary(ctx, async (req) => {
+      await readView(ctx, req.read?.stale);
+      return { services: ctx.store.services().map((s) => toWireService(ctx, s)) };
+    }),
+
+    ListTasks: unary(ctx, async (req) => {
+      await readView(ctx, req.read?.stale);
+      let tasks: readonly TaskObject[];
+      if (req.service) tasks = ctx.store.tasksOfService(findService(ctx, req.service).id);
+      else if (req.node) tasks = ctx.store.tasksOfNode(ctx.store.findNode(req.node).id);
+      else tasks = ctx.store.tasks();
+      if (req.service && req.node) {
+        const nodeId = ctx.store.findNode(req.node).id;
+        tasks = tasks.filter((t) => t.nodeId === nodeId);
+      }
+      return { tasks: [...tasks].sort(byServiceSlot).map((t) => toWireTask(ctx, t)) };
+    }),
+
+    RebalanceService: unary(ctx, async (req) => {
+      await prepareWrite(ctx);
+      const s = findService(ctx, req.service);
+      if (s.spec.mode !== 'replicated') throw new ManagerError('FAILED_PRECONDITION', `${s.spec.name} is a global service: it already runs one task per node`);
+      const cmd = planRebalance(ctx.store, s.id, nowIso());
+      if (cmd) await proposeCommand(ctx, cmd);
+      return toWireService(ctx, ctx.store.getService(s.id)!);
+    }),
+
+    ServiceLogs: (call) => {
+      try {
+        requireRole(call, ['admin', 'manager']);
+        if (!ctx.host.isLeader) {
+          const l = ctx.host.leaderId;
+          throw new ManagerError('NOT_LEADER', 'logs are served by the leader', l ? ctx.addressOf(l) : undefined);
+        }
+        const s = findService(ctx, call.request.service);
+        const tasks = ctx.store.tasksOfService(s.id).filter((t) => t.nodeId);
+        const names = new Map(tasks.map((t) => [t.id, t]));
+        const cancel = dispatcher.requestLogs(tasks, { follow: call.request.follow, tail: call.request.tail }, {
+          line: (taskId, stream, lines) => {
+            const t = names.get(taskId);
+            for (const line of lines) call.write({ taskId, taskName: t?.name ?? taskId, nodeId: t?.nodeId ?? '', stream, line });
+          },
+          error: (taskId, message) => call.write({ taskId, taskName: names.get(taskId)?.name ?? '', nodeId: '', stream: 'error', line: message }),
+          end: () => call.end(),
+        });
+        call.on('cancelled', cancel);
+      } catch (e) {
+        call.emit('error', asManagerError(e).toServiceError());
+      }
+    },
+  };
+}
+
+function byServiceSlot(a: TaskObject, b: TaskObject): number {
+  return a.serviceName.localeCompare(b.serviceName) || a.slot - b.slot || a.createdAt.localeCompare(b.createdAt);
+}
+
+export { encodeCommand };

@@ -1,0 +1,14 @@
+// Original file: proto/dispatcher.proto
+
+
+export interface SessionConfig {
+  'nodeId'?: (string);
+  'heartbeatMs'?: (number);
+  'managers'?: (string)[];
+}
+
+export interface SessionConfig__Output {
+  'nodeId': (string);
+  'heartbeatMs': (number);
+  'managers': (string)[];
+}
