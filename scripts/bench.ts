@@ -16,6 +16,14 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     describe: '5 manager processes: SIGKILL the leader, time to the first committed write through the control API (30 trials)',
     load: async () => (await import('./bench/failover.js')).run,
   },
+  reschedule: {
+    describe: '3 managers, 3 workers: SIGKILL a worker running 10 tasks, time until all replicas run again (10 trials)',
+    load: async () => (await import('./bench/reschedule.js')).run,
+  },
+  schedule: {
+    describe: '3 managers, 50 workers on the simulated runtime: 2,000 replicas created, scaled to 0 and back',
+    load: async () => (await import('./bench/schedule.js')).run,
+  },
   commit: {
     describe: '3 manager processes over gRPC + synced LevelDB: committed writes/s and latency with 1 and 64 clients',
     load: async () => (await import('./bench/commit.js')).run,
@@ -25,7 +33,7 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
   const { assertBuilt } = await import('./lib/cluster.js');
-  if (name === 'failover' || name === 'commit') assertBuilt();
+  if (name !== 'raft') assertBuilt();
   const bench = name ? BENCHES[name] : undefined;
   if (!bench) {
     console.error(name ? `unknown benchmark "${name}".` : 'which benchmark?');

@@ -9,14 +9,22 @@ import { LocalCluster, REPO_ROOT, SHOAL_BIN } from './lib/cluster.js';
 const dir = join(REPO_ROOT, '.shoal', 'local');
 const rel = (p: string): string => relative(process.cwd(), p) || '.';
 
-console.log('Starting 3 managers (one process each) ...');
+console.log('Starting 3 managers and 2 workers (one process each) ...');
 const cluster = await LocalCluster.create({ dir, managers: 3 });
+await cluster.addWorker('w1');
+await cluster.addWorker('w2');
 
 let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log('\nStopping the managers ...');
+  console.log('\nStopping the demo service, the workers and the managers ...');
+  try {
+    await cluster.client().call('RemoveService', { service: 'web' }, { write: true, timeoutMs: 3000 });
+  } catch {
+    /* the cluster may have lost its quorum in the demo */
+  }
+  for (const w of cluster.workers) cluster.killWorkerTasks(w.name);
   await cluster.stopAll('SIGTERM');
   console.log(`Stopped. Data and logs stay in ${rel(dir)} until the next npm start.`);
   process.exit(0);
@@ -25,9 +33,19 @@ process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 
 const env = { ...process.env, SHOAL_HOST: cluster.hosts.join(','), SHOAL_CERTS: cluster.adminDir };
+const demo = join(REPO_ROOT, 'scripts', 'demo-web.mjs');
+console.log('\nDeploying the demo web service: 3 replicas, published on port 8080 of every worker ...');
+console.log(
+  execFileSync(process.execPath, [SHOAL_BIN, 'service', 'create', '--name', 'web', '--replicas', '3', '-p', '8080:8080', '--health-http', '/health', '--command', `${process.execPath} ${demo}`], {
+    env,
+    encoding: 'utf8',
+  }),
+);
 console.log('');
 console.log(execFileSync(process.execPath, [SHOAL_BIN, 'cluster-info'], { env, encoding: 'utf8' }));
 console.log(execFileSync(process.execPath, [SHOAL_BIN, 'node', 'ls'], { env, encoding: 'utf8' }));
+console.log(execFileSync(process.execPath, [SHOAL_BIN, 'service', 'ps', 'web'], { env, encoding: 'utf8' }));
+const workerHosts = cluster.workers.map((w) => w.addr.split(':')[0]);
 
 const leader = await cluster.waitForLeader();
 console.log(`In another terminal, point the CLI at this cluster:
@@ -37,9 +55,18 @@ console.log(`In another terminal, point the CLI at this cluster:
     npx shoal cluster-info
     npx shoal node ls
 
+The web service answers on port 8080 of every worker, balanced over its tasks:
+
+    curl http://${workerHosts[0]}:8080/   # repeat: the task answering changes
+    curl http://${workerHosts[1]}:8080/
+
 Failover demo: kill the leader (${leader.name}, pid ${leader.proc?.pid}) the hard way and watch below:
 
     kill -9 ${leader.proc?.pid}
+
+Lost worker demo: kill worker w1 (agent pid ${cluster.workers[0]?.proc?.pid}) and its tasks move to w2 within seconds:
+
+    kill -9 ${cluster.workers[0]?.proc?.pid}; npx shoal service ps web
 
 Bring a killed manager back with: npx shoal manager start --data ${rel(join(dir, '<name>'))}
 Logs: ${rel(join(dir, 'logs'))}/<name>.log.  Ctrl-C stops everything.

@@ -2,8 +2,8 @@
 // tests and the benchmarks. Each manager is `node packages/cli/dist/main.js manager ...` with
 // its own data directory and log file; everything is stopped by PID, never by name.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,12 +49,72 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/**
+ * Kills every process task a worker started: they carry SHOAL_NODE_ID=<node id> in their
+ * environment (the process runtime runs each in its own process group, which survives the
+ * agent). Reading /proc catches them even if the agent died before recording their pid.
+ */
+export function killProcessTasksOf(nodeId: string): number {
+  let killed = 0;
+  const marker = `SHOAL_NODE_ID=${nodeId}\0`;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, 'latin1');
+      if (!`${env}\0`.includes(marker)) continue;
+      const pid = Number(entry);
+      try {
+        process.kill(-pid, 'SIGKILL'); // its whole process group
+      } catch {
+        process.kill(pid, 'SIGKILL');
+      }
+      killed++;
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return killed;
+}
+
+/**
+ * Stops what an earlier run in `dir` left running (its launcher killed without cleaning up):
+ * the processes it recorded — only if they still run from that directory — and its workers'
+ * tasks.
+ */
+function cleanLeftovers(dir: string): void {
+  let run: { pids?: number[]; workerNodeIds?: string[] };
+  try {
+    run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as typeof run;
+  } catch {
+    return;
+  }
+  for (const pid of run.pids ?? []) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(dir)) process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  for (const id of run.workerNodeIds ?? []) killProcessTasksOf(id);
+}
+
 export interface ManagerProcess {
   readonly name: string;
   readonly addr: string;
   readonly metrics: string;
   readonly dataDir: string;
   readonly logFile: string;
+  proc: ChildProcess | undefined;
+  nodeId: string;
+}
+
+export interface WorkerProcess {
+  readonly name: string;
+  /** This node's address: its own 127.0.0.x, where the routing mesh publishes ports. */
+  readonly addr: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly runtime: 'process' | 'docker' | 'simulated';
   proc: ChildProcess | undefined;
   nodeId: string;
 }
@@ -72,6 +132,7 @@ export interface LocalClusterOptions {
 
 export class LocalCluster {
   readonly managers: ManagerProcess[] = [];
+  readonly workers: WorkerProcess[] = [];
   private creds: Credentials | undefined;
   private conn: ControlConnection | undefined;
   private connKey = '';
@@ -91,9 +152,21 @@ export class LocalCluster {
     return join(this.managers[0]!.dataDir, 'admin');
   }
 
+  /** Notes which processes this cluster started, so a later run can stop what a crash left. */
+  private recordRun(): void {
+    const procs = [...this.managers, ...this.workers].map((p) => p.proc?.pid).filter((pid): pid is number => pid !== undefined);
+    const workers = this.workers.map((w) => w.nodeId).filter(Boolean);
+    try {
+      writeFileSync(join(this.dir, 'run.json'), JSON.stringify({ pids: procs, workerNodeIds: workers }));
+    } catch {
+      /* the directory is being removed */
+    }
+  }
+
   /** Starts `o.managers` managers: the first founds the cluster, the others join it one by one. */
   static async create(o: LocalClusterOptions): Promise<LocalCluster> {
     assertBuilt();
+    cleanLeftovers(o.dir);
     rmSync(o.dir, { recursive: true, force: true });
     mkdirSync(join(o.dir, 'logs'), { recursive: true });
     const c = new LocalCluster(o.dir, o.env ?? {}, o.nodeArgs ?? []);
@@ -124,6 +197,64 @@ export class LocalCluster {
     return m;
   }
 
+  /**
+   * Starts a worker agent that joins with the worker token. Each worker gets its own
+   * 127.0.0.x address (from .11 up), so services' published ports do not collide.
+   */
+  async addWorker(name: string, o: { runtime?: 'process' | 'docker' | 'simulated'; labels?: Record<string, string>; host?: string } = {}): Promise<WorkerProcess> {
+    const token = await this.joinToken('worker');
+    const host = o.host ?? `127.0.0.${11 + this.workers.length}`;
+    const w: WorkerProcess = {
+      name,
+      addr: `${host}:0`,
+      dataDir: join(this.dir, name),
+      logFile: join(this.dir, 'logs', `${name}.log`),
+      runtime: o.runtime ?? 'process',
+      proc: undefined,
+      nodeId: '',
+    };
+    this.workers.push(w);
+    const labels = Object.entries(o.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+    await this.spawnManager(w as unknown as ManagerProcess, [
+      'worker', 'join', this.managers[0]!.addr, '--token', token, '--data', w.dataDir, '--name', name,
+      '--runtime', w.runtime, '--listen', w.addr, '--json', ...labels,
+    ]);
+    await this.waitForWorkerReady(w);
+    return w;
+  }
+
+  worker(name: string): WorkerProcess {
+    const w = this.workers.find((x) => x.name === name || x.nodeId === name);
+    if (!w) throw new Error(`no worker ${name}`);
+    return w;
+  }
+
+  /** Waits until the leader lists the worker as ready. */
+  async waitForWorkerReady(w: WorkerProcess, timeoutMs = 20_000): Promise<void> {
+    await waitFor(`${w.name} to be ready`, async () => {
+      const { nodes } = await this.client().call<{ nodes: { id: string; status: string }[] }>('ListNodes', { read: { stale: true } });
+      return nodes.some((n) => n.id === w.nodeId && n.status === 'ready') ? true : undefined;
+    }, timeoutMs);
+  }
+
+  /** Kills a worker's agent (SIGKILL by default). Its process tasks keep running, as on a real machine crash they would not: see killWorkerTasks. */
+  async killWorker(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const w = this.worker(name);
+    const proc = w.proc;
+    if (!proc || proc.exitCode !== null) return;
+    proc.kill(signal);
+    await this.exits.get(proc);
+    w.proc = undefined;
+  }
+
+  /** Restarts a stopped worker from its data directory (`shoal worker start`). */
+  async startWorker(name: string): Promise<void> {
+    const w = this.worker(name);
+    if (w.proc) throw new Error(`${name} is running`);
+    await this.spawnManager(w as unknown as ManagerProcess, ['worker', 'start', '--data', w.dataDir, '--json']);
+    await this.waitForWorkerReady(w);
+  }
+
   private spawnManager(m: ManagerProcess, args: string[]): Promise<void> {
     const log = createWriteStream(m.logFile, { flags: 'a' });
     const proc = spawn(process.execPath, [...this.nodeArgs, SHOAL_BIN, ...args], {
@@ -132,6 +263,7 @@ export class LocalCluster {
     });
     m.proc = proc;
     this.exits.set(proc, new Promise((r) => proc.once('exit', (code) => r(code))));
+    this.recordRun();
     proc.stderr!.pipe(log);
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
@@ -145,6 +277,7 @@ export class LocalCluster {
         if (end < 0) return;
         try {
           m.nodeId = (JSON.parse(out.slice(0, end + 2)) as { nodeId: string }).nodeId;
+          this.recordRun();
           proc.stdout!.off('data', onData);
           resolveStart();
         } catch {
@@ -247,7 +380,7 @@ export class LocalCluster {
   /** Stops every manager (SIGTERM, then SIGKILL after a grace period). */
   async stopAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await Promise.all(
-      this.managers.map(async (m) => {
+      [...this.workers, ...this.managers].map(async (m) => {
         const proc = m.proc;
         if (!proc || proc.exitCode !== null) return;
         proc.kill(signal);
@@ -260,10 +393,25 @@ export class LocalCluster {
     );
   }
 
-  /** Stops everything and removes the cluster's directory. */
+  /**
+   * Kills what a worker's runtime left running: process tasks (by the pids their task.json
+   * records, whole process groups) and docker containers labelled with the worker's node id.
+   * Agents do not stop their tasks when they exit, as a real agent would not.
+   */
+  killWorkerTasks(name: string): void {
+    const w = this.worker(name);
+    if (w.nodeId) killProcessTasksOf(w.nodeId);
+    if (w.runtime === 'docker' && w.nodeId) {
+      const ids = spawnSync('/usr/bin/docker', ['ps', '-aq', '--filter', `label=shoal.node.id=${w.nodeId}`], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
+      if (ids.length > 0) spawnSync('/usr/bin/docker', ['rm', '-f', ...ids]);
+    }
+  }
+
+  /** Stops everything (agents, managers, the tasks workers left) and removes the cluster's directory. */
   async destroy(): Promise<void> {
     this.conn?.close();
     await this.stopAll('SIGKILL');
+    for (const w of this.workers) this.killWorkerTasks(w.name);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -45,13 +45,16 @@ export class Lab {
   }
 
   /**
-   * SIGKILLs, synchronously, every process still running: the safety net for a worker that
-   * exits without the hooks having run (cleanup() is the normal path).
+   * SIGKILLs, synchronously, every process still running — managers, worker agents and the
+   * tasks and containers the workers run: the safety net for a vitest worker that exits
+   * without the hooks having run (cleanup() is the normal path).
    */
   killNow(): void {
     for (const p of this.procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     for (const c of this.clusters) {
-      for (const m of c.managers) if (m.proc && m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill('SIGKILL');
+      for (const m of [...c.managers, ...c.workers]) if (m.proc && m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill('SIGKILL');
+      // Agents leave their tasks running (as they should): those go by the pids they recorded.
+      for (const w of c.workers) c.killWorkerTasks(w.name);
     }
   }
 

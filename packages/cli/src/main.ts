@@ -40,7 +40,9 @@ function managerRunOptions(y: Argv) {
 export function buildCli(args: string[]) {
   return yargs(args)
     .scriptName('shoal')
-    .parserConfiguration({ 'greedy-arrays': false })
+    // populate--: words after `--` are kept apart (argv['--']), not parsed as options: how a
+    // container command with flags is given (`service create IMAGE -- sh -c '...'`).
+    .parserConfiguration({ 'greedy-arrays': false, 'populate--': true })
     .usage('$0 <command>\n\nA Swarm-style container orchestrator.')
     .option('host', {
       type: 'string',
@@ -122,7 +124,7 @@ export function buildCli(args: string[]) {
               .option('token', { type: 'string', demandOption: true, describe: 'worker join token (`shoal join-token worker`)' })
               .option('data', { type: 'string', demandOption: true, describe: 'data directory (identity, task state)' })
               .option('name', { type: 'string', describe: 'node name (default: the hostname)' })
-              .option('runtime', { type: 'string', choices: ['process', 'docker'], default: 'process', describe: 'how tasks run here' })
+              .option('runtime', { type: 'string', choices: ['process', 'docker', 'simulated'], default: 'process', describe: 'how tasks run here (simulated: starts nothing, for load tests only)' })
               .option('label', { type: 'string', array: true, default: [] as string[], describe: 'node label KEY=VALUE (repeatable)' })
               .option('listen', { type: 'string', describe: "this node's address HOST:PORT (its host is where tasks are reached)" }),
           (a) =>
@@ -149,7 +151,7 @@ export function buildCli(args: string[]) {
       y
         .command(
           'create [image] [args..]',
-          'create a service (IMAGE [ARGS...] for docker, --command for the process runtime)',
+          'create a service (IMAGE [ARGS...] for docker, --command for the process runtime); ARGS with options go after --: IMAGE -- sh -c "..."',
           (y) =>
             y
               .positional('image', { type: 'string', describe: 'container image (docker runtime)' })
@@ -215,7 +217,7 @@ export function buildCli(args: string[]) {
                   runtime: a.runtime,
                   workdir: a.workdir,
                   command: a.command,
-                  image: a.image ? [a.image, ...a.args] : [],
+                  image: [...(a.image ? [a.image, ...a.args] : []), ...((a['--'] as unknown[] | undefined) ?? []).map(String)],
                 },
                 { json: Boolean(a.json), detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') },
               ),

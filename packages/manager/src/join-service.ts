@@ -67,7 +67,9 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
       hostname: req.hostname || name,
       role,
       availability: 'active',
-      status: { state: 'ready', message: '' },
+      // A worker is ready once its agent's session is up (the dispatcher records that, with
+      // the runtime it runs); until then nothing is scheduled on it.
+      status: role === 'worker' ? { state: 'unknown', message: 'joined; waiting for its agent to connect' } : { state: 'ready', message: '' },
       addr: req.addr,
       labels: { ...req.labels },
       resources: { nanoCpus: Number(req.resources?.nanoCpus ?? 0), memoryBytes: Number(req.resources?.memoryBytes ?? 0) },

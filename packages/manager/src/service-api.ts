@@ -16,6 +16,7 @@ import { nowIso, prepareWrite, proposeCommand, readView, type ManagerContext } f
 import type { Dispatcher } from './dispatcher.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { requireRole } from './identity.js';
+import { mismatch, takesNewWork } from './orchestration/placement.js';
 import { planRebalance } from './orchestration/rebalance.js';
 
 type ServiceHandlers = Pick<
@@ -81,9 +82,11 @@ function live(t: TaskObject): boolean {
 export function toWireService(ctx: ManagerContext, s: ServiceObject): WireService {
   const tasks = ctx.store.tasksOfService(s.id);
   const running = tasks.filter((t) => live(t) && t.status.state === 'running').length;
+  // Global: the nodes the orchestrator gives a task (ready, active, running an agent with the
+  // right runtime, meeting the constraints) — not managers without an agent, nor the rest.
   const desired =
     s.spec.mode === 'global'
-      ? ctx.store.nodes().filter((n) => n.status.state === 'ready' && n.availability === 'active').length
+      ? ctx.store.nodes().filter((n) => takesNewWork(n) && mismatch(n, s.spec.task) === undefined).length
       : s.spec.replicas;
   return {
     id: s.id,

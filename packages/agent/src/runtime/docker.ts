@@ -230,7 +230,7 @@ export class DockerRuntime extends EventEmitter implements Runtime {
     if (t.earlyHealth !== undefined) this.health(t, t.earlyHealth);
     const check = t.launch?.spec.healthCheck;
     if (check?.test.kind === 'http') {
-      t.probe = new HealthProbe({ taskId: t.taskId, check, port: t.launch?.port ?? 0, report: (e) => this.emitEvent(e) }).start();
+      t.probe = new HealthProbe({ taskId: t.taskId, check, port: t.launch?.port ?? 0, ...(t.launch?.host ? { host: t.launch.host } : {}), report: (e) => this.emitEvent(e) }).start();
     }
   }
 

@@ -33,6 +33,8 @@ export interface HealthProbeOptions {
   readonly check: HealthCheck;
   /** The task's PORT: where an http check goes when the check names no port. */
   readonly port: number;
+  /** The task's HOST (its node's address): where an http check connects. Default 127.0.0.1. */
+  readonly host?: string;
   /** Environment and directory of a cmd check: the task's own, so it sees PORT too. */
   readonly env?: Record<string, string>;
   readonly cwd?: string;
@@ -107,7 +109,7 @@ export class HealthProbe {
 
 /** One probe of a check, as the agent runs it. */
 export function runCheck(
-  o: Pick<HealthProbeOptions, 'check' | 'port' | 'env' | 'cwd'>,
+  o: Pick<HealthProbeOptions, 'check' | 'port' | 'host' | 'env' | 'cwd'>,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
@@ -121,7 +123,8 @@ export function runCheck(
       });
     }
     const path = test.path.startsWith('/') ? test.path : `/${test.path}`;
-    return httpCheck(`http://127.0.0.1:${port}${path}`, timeoutMs, signal);
+    const host = o.host && o.host.includes(':') ? `[${o.host}]` : (o.host ?? '127.0.0.1');
+    return httpCheck(`http://${host}:${port}${path}`, timeoutMs, signal);
   }
   return cmdCheck(test.cmd, { env: o.env ?? {}, cwd: o.cwd, timeoutMs, signal });
 }

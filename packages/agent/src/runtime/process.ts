@@ -257,6 +257,7 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
       taskId: t.launch.taskId,
       check,
       port: t.launch.port,
+      ...(t.launch.host ? { host: t.launch.host } : {}),
       env: taskEnv(t.launch, agentBaseEnv()),
       cwd: t.launch.spec.workdir || this.taskDir(t.launch.taskId),
       report: (e) => this.emitEvent(e),
