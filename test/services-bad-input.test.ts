@@ -20,7 +20,7 @@ async function refusal(p: Promise<unknown>): Promise<CliError> {
 }
 
 // Validation does not depend on how many managers there are: one manager and one worker (at
-// 127.0.0.31; process workers of other files use .11 up, docker ones .21 up); ports 33xxx.
+// 127.0.0.31; process workers of other files use .11 up, docker ones .51 up); ports 33xxx.
 describe.sequential('bad service input', () => {
   const clusters = new Lab();
   const lab = new Lab();

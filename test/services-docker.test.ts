@@ -55,7 +55,8 @@ function containersOf(nodeId: string, o: { all?: boolean } = {}): string[] {
     .sort();
 }
 
-// Docker workers get 127.0.0.21..23 (process workers of other files use .11 up); ports 32xxx.
+// Docker workers get 127.0.0.51..53 (process workers of other files use .11 up, the compose
+// journey 127.0.0.21..27 and .41 up); ports 32xxx.
 describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, sharing one cluster)', () => {
   const clusters = new Lab();
   const lab = new Lab();
@@ -64,7 +65,7 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
 
   beforeAll(async () => {
     cluster = await clusters.cluster('services-docker', 3);
-    for (let i = 1; i <= 3; i++) await cluster.addWorker(`d${i}`, { runtime: 'docker', host: `127.0.0.${20 + i}` });
+    for (let i = 1; i <= 3; i++) await cluster.addWorker(`d${i}`, { runtime: 'docker', host: `127.0.0.${50 + i}` });
   }, 120_000);
 
   afterEach(async ({ task }) => {

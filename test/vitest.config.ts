@@ -19,6 +19,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // With SHOAL_REQUIRE_DOCKER=1 (CI), fail at once if Docker is missing rather than skip.
+    globalSetup: ['test/support/require-docker.ts'],
     reporters: ['default'],
   },
 });

@@ -98,25 +98,24 @@ function cleanLeftovers(dir: string): void {
   for (const id of run.workerNodeIds ?? []) killProcessTasksOf(id);
 }
 
-export interface ManagerProcess {
+/** A node process this launcher runs: a manager or a worker agent. */
+interface NodeProcess {
   readonly name: string;
   readonly addr: string;
-  readonly metrics: string;
   readonly dataDir: string;
   readonly logFile: string;
   proc: ChildProcess | undefined;
   nodeId: string;
 }
 
-export interface WorkerProcess {
-  readonly name: string;
+export interface ManagerProcess extends NodeProcess {
+  readonly metrics: string;
+}
+
+export interface WorkerProcess extends NodeProcess {
   /** This node's address: its own 127.0.0.x, where the routing mesh publishes ports. */
   readonly addr: string;
-  readonly dataDir: string;
-  readonly logFile: string;
   readonly runtime: 'process' | 'docker' | 'simulated';
-  proc: ChildProcess | undefined;
-  nodeId: string;
 }
 
 export interface LocalClusterOptions {
@@ -126,8 +125,10 @@ export interface LocalClusterOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra arguments for `shoal manager init` (e.g. ['--snapshot-every', '50']). */
   readonly initArgs?: readonly string[];
-  /** Extra arguments for node itself (e.g. ['--cpu-prof']). */
+  /** Extra arguments for node itself in the manager processes (e.g. ['--cpu-prof']). */
   readonly nodeArgs?: readonly string[];
+  /** The same for worker agents. */
+  readonly workerNodeArgs?: readonly string[];
 }
 
 export class LocalCluster {
@@ -142,6 +143,7 @@ export class LocalCluster {
     readonly dir: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly nodeArgs: readonly string[] = [],
+    private readonly workerNodeArgs: readonly string[] = [],
   ) {}
 
   get hosts(): string[] {
@@ -169,7 +171,7 @@ export class LocalCluster {
     cleanLeftovers(o.dir);
     rmSync(o.dir, { recursive: true, force: true });
     mkdirSync(join(o.dir, 'logs'), { recursive: true });
-    const c = new LocalCluster(o.dir, o.env ?? {}, o.nodeArgs ?? []);
+    const c = new LocalCluster(o.dir, o.env ?? {}, o.nodeArgs ?? [], o.workerNodeArgs ?? []);
     try {
       const first = await c.addSlot('m1');
       await c.spawnManager(first, ['manager', 'init', '--listen', first.addr, '--data', first.dataDir, '--name', first.name, '--metrics', first.metrics, '--json', ...(o.initArgs ?? [])]);
@@ -215,10 +217,10 @@ export class LocalCluster {
     };
     this.workers.push(w);
     const labels = Object.entries(o.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-    await this.spawnManager(w as unknown as ManagerProcess, [
+    await this.spawnNode(w, [
       'worker', 'join', this.managers[0]!.addr, '--token', token, '--data', w.dataDir, '--name', name,
       '--runtime', w.runtime, '--listen', w.addr, '--json', ...labels,
-    ]);
+    ], this.workerNodeArgs);
     await this.waitForWorkerReady(w);
     return w;
   }
@@ -251,13 +253,17 @@ export class LocalCluster {
   async startWorker(name: string): Promise<void> {
     const w = this.worker(name);
     if (w.proc) throw new Error(`${name} is running`);
-    await this.spawnManager(w as unknown as ManagerProcess, ['worker', 'start', '--data', w.dataDir, '--json']);
+    await this.spawnNode(w, ['worker', 'start', '--data', w.dataDir, '--json'], this.workerNodeArgs);
     await this.waitForWorkerReady(w);
   }
 
   private spawnManager(m: ManagerProcess, args: string[]): Promise<void> {
+    return this.spawnNode(m, args, this.nodeArgs);
+  }
+
+  private spawnNode(m: NodeProcess, args: string[], nodeArgs: readonly string[] = []): Promise<void> {
     const log = createWriteStream(m.logFile, { flags: 'a' });
-    const proc = spawn(process.execPath, [...this.nodeArgs, SHOAL_BIN, ...args], {
+    const proc = spawn(process.execPath, [...nodeArgs, SHOAL_BIN, ...args], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -285,8 +291,8 @@ export class LocalCluster {
         }
       };
       proc.stdout!.on('data', onData);
-      proc.once('exit', (code) => reject(new Error(`manager ${m.name} exited with code ${code} while starting; see ${m.logFile}`)));
-      setTimeout(() => reject(new Error(`manager ${m.name} did not report its node id within 30 s; see ${m.logFile}`)), 30_000).unref();
+      proc.once('exit', (code) => reject(new Error(`${m.name} exited with code ${code} while starting; see ${m.logFile}`)));
+      setTimeout(() => reject(new Error(`${m.name} did not report its node id within 30 s; see ${m.logFile}`)), 30_000).unref();
     });
   }
 

@@ -119,8 +119,12 @@ export class DispatcherSession {
       const client = new Dispatcher(addr, channelCredentials(this.tls, 'manager'), {
         ...CLIENT_OPTIONS,
         ...TLS_CHANNEL_OPTIONS,
-        'grpc.keepalive_time_ms': 1000,
-        'grpc.keepalive_timeout_ms': 1000,
+        // A manager that dies closes the connection, which is noticed at once; pings are for one
+        // that is cut off. Their timeout is generous because a leader busy applying a large
+        // deployment may answer a ping late, and a session dropped for that would make its
+        // node look down (2 silent periods) and move healthy work.
+        'grpc.keepalive_time_ms': 2000,
+        'grpc.keepalive_timeout_ms': 4000,
       }) as unknown as DispatcherClient;
       this.client = client;
       const call = client.Session();

@@ -342,8 +342,12 @@ export class Dispatcher {
       updates.push({ id: taskId, patch: { status } });
     }
     this.pending.clear();
+    const started = performance.now();
     try {
-      if (updates.length > 0) await proposeCommand(this.ctx, { type: 'tasks.apply', at, creates: [], updates, removes: [] });
+      if (updates.length > 0) {
+        await proposeCommand(this.ctx, { type: 'tasks.apply', at, creates: [], updates, removes: [] });
+        this.ctx.logger.debug({ reports: updates.length, commitMs: Math.round(performance.now() - started) }, 'recorded task reports');
+      }
     } catch (e) {
       const err = asManagerError(e);
       if (!['NOT_LEADER', 'NO_QUORUM', 'STOPPED'].includes(err.code)) this.ctx.logger.warn({ err: err.message }, 'could not record task reports');

@@ -17,7 +17,7 @@ import {
   type NodeId,
 } from '@shoal/raft';
 import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject } from '@shoal/store';
-import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto } from '@shoal/wire';
+import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { createClusterCA, issueCredentials } from './ca.js';
 import type { ManagerContext } from './context.js';
@@ -234,6 +234,7 @@ export class Manager implements ManagerHandle {
   }
 
   private async run(o: { campaign: boolean }): Promise<void> {
+    warmWireCodecs();
     const raft = raftProto();
     const control = controlProto();
     this.server.addService(raft.RaftTransport.service, this.transport.handlers());

@@ -135,6 +135,7 @@ export class ControlLoop {
     const now = this.clock();
     this.lastPlanMs = now;
     let plan: LoopPlan;
+    const planStarted = performance.now();
     try {
       plan = this.o.plan(this.ctx.store, now);
     } catch (e) {
@@ -148,8 +149,13 @@ export class ControlLoop {
     if (!cmd) return;
     this.inFlight = true;
     this.stats.proposals++;
+    const proposed = performance.now();
     proposeCommand(this.ctx, cmd)
       .then((value) => {
+        this.ctx.logger.debug(
+          { controller: this.o.name, command: cmd.type, items: itemsOf(cmd), planMs: round(proposed - planStarted), commitMs: round(performance.now() - proposed) },
+          'applied a plan',
+        );
         const failed = (value as { failed?: readonly { id: string; code: string; message: string }[] } | undefined)?.failed ?? [];
         if (failed.length > 0) {
           // Someone changed those tasks meanwhile (their events mark us dirty), or the plan
@@ -182,4 +188,13 @@ export class ControlLoop {
   get idle(): boolean {
     return !this.scheduled && !this.inFlight && !this.dirty;
   }
+}
+
+/** How many objects a command touches, for the debug log. */
+function itemsOf(cmd: Command): number {
+  return cmd.type === 'tasks.apply' ? cmd.creates.length + cmd.updates.length + cmd.removes.length : 1;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
