@@ -7,7 +7,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ControlConnection, loadCredentials, type Credentials } from '@shoal/cli';
+import { ControlConnection, loadCredentials, type ConnectionOptions, type Credentials } from '@shoal/cli';
 import type { ClusterInfoResponse__Output, JoinTokenResponse__Output } from '@shoal/wire';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -309,9 +309,9 @@ export class LocalCluster {
   }
 
   /** A connection to all managers (kept and reused), or to the given ones (the caller closes it). */
-  client(hosts?: string[]): ControlConnection {
+  client(hosts?: string[], options?: ConnectionOptions): ControlConnection {
     this.creds ??= loadCredentials(this.adminDir);
-    if (hosts) return new ControlConnection(hosts, this.creds);
+    if (hosts) return new ControlConnection(hosts, this.creds, options);
     const key = this.hosts.join(',');
     if (!this.conn || this.connKey !== key) {
       this.conn?.close();

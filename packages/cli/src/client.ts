@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager';
 import { CLIENT_OPTIONS, controlProto, type ControlClient } from '@shoal/wire';
+import { ControlPipeline } from './pipeline-client.js';
 
 export class CliError extends Error {
   constructor(
@@ -77,8 +78,19 @@ function describeUnavailable(addr: string, e: grpc.ServiceError): string {
   return `${addr}: ${d}`;
 }
 
+export interface ConnectionOptions {
+  /**
+   * Send unary calls over one Control.Pipeline stream per manager instead of a call each: for
+   * programs making many calls at once. A manager without Pipeline gets unary calls.
+   */
+  readonly pipeline?: boolean;
+}
+
 export class ControlConnection {
   private readonly clients = new Map<string, ControlClient>();
+  private readonly pipelines = new Map<string, ControlPipeline>();
+  /** Managers that answered Pipeline with UNIMPLEMENTED (an older version): unary for them. */
+  private readonly noPipeline = new Set<string>();
   private readonly hosts: string[];
   /** The manager that answered last; tried first next time. */
   private preferred: string | undefined;
@@ -86,6 +98,7 @@ export class ControlConnection {
   constructor(
     hosts: readonly string[],
     private readonly creds: Credentials,
+    private readonly options: ConnectionOptions = {},
   ) {
     this.hosts = [...hosts];
   }
@@ -104,7 +117,29 @@ export class ControlConnection {
     return c;
   }
 
-  private invoke<Res>(addr: string, method: Method, req: object, timeoutMs: number): Promise<Res> {
+  private async invoke<Res>(addr: string, method: Method, req: object, timeoutMs: number): Promise<Res> {
+    if (this.options.pipeline && !this.noPipeline.has(addr)) {
+      try {
+        return await this.pipeline(addr).call<Res>(method, req, timeoutMs);
+      } catch (e) {
+        const err = e as grpc.ServiceError;
+        if (err.code !== grpc.status.UNIMPLEMENTED || err.metadata?.get('shoal-error-code').length) throw e;
+        this.noPipeline.add(addr);
+      }
+    }
+    return this.invokeUnary<Res>(addr, method, req, timeoutMs);
+  }
+
+  private pipeline(addr: string): ControlPipeline {
+    let p = this.pipelines.get(addr);
+    if (!p) {
+      p = new ControlPipeline(this.client(addr), controlProto().Control.service);
+      this.pipelines.set(addr, p);
+    }
+    return p;
+  }
+
+  private invokeUnary<Res>(addr: string, method: Method, req: object, timeoutMs: number): Promise<Res> {
     const client = this.client(addr) as unknown as Record<string, (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>;
     return new Promise((resolve, reject) => {
       client[method]!.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r)));
@@ -164,6 +199,8 @@ export class ControlConnection {
   }
 
   close(): void {
+    for (const p of this.pipelines.values()) p.close();
+    this.pipelines.clear();
     for (const c of this.clients.values()) (c as unknown as grpc.Client).close();
     this.clients.clear();
   }

@@ -37,6 +37,13 @@ function managerRunOptions(y: Argv) {
     .option('metrics', { type: 'string', describe: 'serve /metrics on HOST:PORT ("" for none; default: listen port + 1000)' });
 }
 
+/** --dispatcher-heartbeat, within what the cluster settings accept. */
+function heartbeatMs(v: string): number {
+  const ms = parseDuration(v, '--dispatcher-heartbeat');
+  if (ms < 100 || ms > 3_600_000) throw new CliError(`--dispatcher-heartbeat must be between 100ms and 1h (got ${v})`, 'USAGE');
+  return ms;
+}
+
 export function buildCli(args: string[]) {
   return yargs(args)
     .scriptName('shoal')
@@ -70,6 +77,10 @@ export function buildCli(args: string[]) {
               .option('heartbeat-ticks', { type: 'number', describe: 'ticks between leader heartbeats (default 5 = 50 ms)' })
               .option('election-ticks', { type: 'number', describe: 'base election timeout in ticks, randomized up to twice that (default 30 = 300–600 ms)' })
               .option('snapshot-every', { type: 'number', describe: 'snapshot the state and compact the log every N entries (default 10000)' })
+              .option('dispatcher-heartbeat', {
+                type: 'string',
+                describe: 'how often workers heartbeat, e.g. 500ms or 2s (default 500ms); a worker silent for 3 periods (2 if its session broke) is down and its tasks move',
+              })
               .option('force-new-cluster', {
                 type: 'boolean',
                 default: false,
@@ -87,6 +98,7 @@ export function buildCli(args: string[]) {
               metrics: a.metrics,
               json: Boolean(a.json),
               forceNewCluster: a['force-new-cluster'],
+              ...(a['dispatcher-heartbeat'] !== undefined ? { nodeHeartbeatMs: heartbeatMs(a['dispatcher-heartbeat']) } : {}),
               timings: {
                 ...(a['tick-ms'] !== undefined ? { tickMs: a['tick-ms'] } : {}),
                 ...(a['heartbeat-ticks'] !== undefined ? { heartbeatTicks: a['heartbeat-ticks'] } : {}),

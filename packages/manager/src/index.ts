@@ -2,6 +2,7 @@
 // clients, errors).
 export { Manager, type ManagerHandle, type InitOptions, type JoinOptions, type StartOptions } from './manager.js';
 export { ManagerError, type ManagerErrorCode } from './errors.js';
+export { MAX_PIPELINED_IN_FLIGHT, pipelineHandler } from './pipeline.js';
 export * from './security.js';
 export { DEFAULT_TIMINGS, RaftHost, type RaftTimings } from './raft-host.js';
 export { readNodeConfig, dataPaths, readTlsFiles, writeTlsFiles, type NodeConfig, type TlsFiles } from './data-dir.js';

@@ -25,6 +25,7 @@ import { controlHandlers } from './control-api.js';
 import { startLeaderControllers } from './controllers/index.js';
 import { LearnerPromoter } from './controllers/learner-promoter.js';
 import { Dispatcher } from './dispatcher.js';
+import { pipelineHandler } from './pipeline.js';
 import { serviceHandlers } from './service-api.js';
 import {
   ADMIN_FILES,
@@ -58,6 +59,8 @@ export interface CommonOptions {
 export interface InitOptions extends CommonOptions {
   readonly listen: string;
   readonly name?: string;
+  /** How often workers heartbeat (default 500 ms); a few missed periods make a node down. */
+  readonly nodeHeartbeatMs?: number;
 }
 
 export interface JoinOptions extends CommonOptions {
@@ -238,7 +241,8 @@ export class Manager implements ManagerHandle {
     const raft = raftProto();
     const control = controlProto();
     this.server.addService(raft.RaftTransport.service, this.transport.handlers());
-    this.server.addService(control.Control.service, { ...controlHandlers(this.ctx), ...serviceHandlers(this.ctx, this.dispatcher) });
+    const controlCalls = { ...controlHandlers(this.ctx), ...serviceHandlers(this.ctx, this.dispatcher) };
+    this.server.addService(control.Control.service, { ...controlCalls, Pipeline: pipelineHandler(control.Control.service, controlCalls, this.logger) });
     this.server.addService(dispatcherProto().Dispatcher.service, this.dispatcher.handlers());
     this.server.addService(
       control.Join.service,
@@ -363,6 +367,7 @@ export class Manager implements ManagerHandle {
         heartbeatTicks: timings.heartbeatTicks,
         electionTicks: timings.electionTicks,
         snapshotEvery: timings.snapshotEvery,
+        ...(o.nodeHeartbeatMs !== undefined ? { nodeHeartbeatMs: o.nodeHeartbeatMs } : {}),
       },
     };
     const name = o.name ?? osHostname();
@@ -381,11 +386,13 @@ export class Manager implements ManagerHandle {
       createdAt: at,
       updatedAt: at,
     };
+    // Checked before anything is written: bad settings leave the directory as it was.
+    const initial = ClusterStore.initial(cluster, node);
     const tls = { caPem: ca.certPem, certPem: nodeCreds.certPem, keyPem: nodeCreds.keyPem };
     writeTlsFiles(paths.tls, tls);
     writeTlsFiles(paths.admin, { caPem: ca.certPem, certPem: adminCreds.certPem, keyPem: adminCreds.keyPem }, ADMIN_FILES);
     const storage = await LevelStorage.open(paths.raft);
-    await bootstrap(storage, [nodeId], ClusterStore.initial(cluster, node));
+    await bootstrap(storage, [nodeId], initial);
     const cfg: NodeConfig = {
       format: 1,
       nodeId,

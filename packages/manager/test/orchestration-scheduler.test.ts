@@ -133,37 +133,21 @@ describe('scheduler: spread', () => {
   });
 });
 
-describe('scheduler: speed', () => {
-  it('places 2,000 pending tasks onto 50 nodes in well under 100 ms, evenly', () => {
+describe('scheduler: a large deployment', () => {
+  // How long this takes is measured by `npm run bench -- schedule`, not asserted here.
+  it('places 2,000 pending tasks onto 50 nodes in one pass, evenly; a converged cluster plans nothing', () => {
     const c = new TestCluster();
     for (let i = 0; i < 50; i++) c.addNode(`n${String(i).padStart(2, '0')}`, { labels: { zone: `z${i % 5}` } });
     c.createService('a', { replicas: 1_000, task: { resources: { reservations: { nanoCpus: CPU / 100, memoryBytes: 1 << 20 } } } });
     c.createService('b', { replicas: 1_000, task: { placement: { preferences: [{ spread: 'node.labels.zone' }] } } });
-    const orchestration: number[] = [];
-    for (let i = 0; i < 5; i++) orchestration.push(timed(() => planOrchestration(c.store, c.now, { newId: c.newId })).ms);
     c.orchestrate();
-    const runs: number[] = [];
-    let plan = planScheduling(c.store, c.now);
-    for (let i = 0; i < 5; i++) runs.push(timed(() => (plan = planScheduling(c.store, c.now))).ms);
-    const best = Math.min(...runs);
-    const show = (xs: number[]): string => xs.map((x) => x.toFixed(1)).join(', ');
-    console.log(`planOrchestration creating 2,000 tasks: ${show(orchestration)} ms; planScheduling 2,000 tasks on 50 nodes: ${show(runs)} ms`);
+    const plan = planScheduling(c.store, c.now);
     expect(plan.placed).toHaveLength(2_000);
-    expect(best).toBeLessThan(100);
     for (const cmd of plan.commands) c.apply(cmd);
     const counts = Object.values(c.spread());
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-    // A converged cluster costs the orchestrator little to re-check.
     c.runAgents();
-    const steady: number[] = [];
-    for (let i = 0; i < 5; i++) steady.push(timed(() => planOrchestration(c.store, c.now)).ms);
-    console.log(`planOrchestration, 2,000 running tasks, nothing to do: ${show(steady)} ms`);
     expect(planOrchestration(c.store, c.now).commands).toEqual([]);
+    expect(planScheduling(c.store, c.now).commands).toEqual([]);
   });
 });
-
-function timed<T>(f: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = f();
-  return { value, ms: performance.now() - start };
-}

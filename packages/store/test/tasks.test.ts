@@ -423,33 +423,22 @@ describe('taskSpecIsCurrent', () => {
 // ---- size: the scheduler and dispatcher batch thousands of changes ------------------------
 
 describe('batches of 2,000 items', () => {
-  it('apply in well under 100 ms each (bound 2 s here, to catch only O(n²) regressions)', () => {
+  // Their cost is measured by `npm run bench -- schedule`, not asserted here.
+  it('apply whole: creates, assignments, status updates (also from entry bytes) and removes', () => {
     const N = 2000;
     const s = storeWithServices(serviceSpec('web', { replicas: N }));
     const svc = serviceId('web');
     const taskIds = Array.from({ length: N }, (_, i) => `task${String(i).padStart(6, '0')}${'x'.repeat(15)}`);
-    // Warm up the code paths once (JIT), on another store.
-    const warm = storeWithServices(serviceSpec('web', { replicas: N }));
-    applyTasks(warm, 10, { creates: taskIds.slice(0, 200).map((id, i) => ({ id, serviceId: svc, slot: i + 1 })) });
-
-    const time = (f: () => void): number => {
-      const t0 = performance.now();
-      f();
-      return performance.now() - t0;
-    };
-    const creates = time(() => expect(applyTasks(s, 10, { creates: taskIds.map((id, i) => ({ id, serviceId: svc, slot: i + 1 })) })).toEqual([]));
-    const assigns = time(() =>
-      expect(applyTasks(s, 11, { updates: taskIds.map((id, i) => ({ id, patch: { nodeId: i % 2 ? idOf('w1') : idOf('w2'), port: 20000 + i } })) })).toEqual([]),
-    );
-    const statuses = time(() => expect(applyTasks(s, 12, { updates: taskIds.map((id) => ({ id, patch: { status: { state: 'running' as const, runtimeId: id } } })) })).toEqual([]));
+    expect(applyTasks(s, 10, { creates: taskIds.map((id, i) => ({ id, serviceId: svc, slot: i + 1 })) })).toEqual([]);
+    expect(s.tasksOfService(svc)).toHaveLength(N);
+    expect(applyTasks(s, 11, { updates: taskIds.map((id, i) => ({ id, patch: { nodeId: i % 2 ? idOf('w1') : idOf('w2'), port: 20000 + i } })) })).toEqual([]);
+    expect(s.tasksOfNode(idOf('w1'))).toHaveLength(N / 2);
+    expect(applyTasks(s, 12, { updates: taskIds.map((id) => ({ id, patch: { status: { state: 'running' as const, runtimeId: id } } })) })).toEqual([]);
+    expect(s.tasks().every((t) => t.status.state === 'running')).toBe(true);
     const encoded = encodeCommand({ type: 'tasks.apply', at: at(13), creates: [], updates: taskIds.map((id) => ({ id, patch: { status: { state: 'complete' as const, exitCode: 0 } } })), removes: [] });
-    const fromEntry = time(() => expect(s.applyEntry(encoded, 13)).toMatchObject({ ok: true, value: { failed: [] } }));
-    const removes = time(() => expect(applyTasks(s, 14, { removes: taskIds })).toEqual([]));
-    console.log(
-      `tasks.apply with ${N} items: creates ${creates.toFixed(1)} ms, assignments ${assigns.toFixed(1)} ms, status updates ${statuses.toFixed(1)} ms, ` +
-        `status updates from entry bytes (${(encoded.length / 1024).toFixed(0)} KiB) ${fromEntry.toFixed(1)} ms, removes ${removes.toFixed(1)} ms`,
-    );
-    for (const ms of [creates, assigns, statuses, fromEntry, removes]) expect(ms).toBeLessThan(2000);
+    expect(s.applyEntry(encoded, 13)).toMatchObject({ ok: true, value: { failed: [] } });
+    expect(s.tasks().every((t) => t.status.state === 'complete')).toBe(true);
+    expect(applyTasks(s, 14, { removes: taskIds })).toEqual([]);
     expect(s.tasks()).toEqual([]);
   });
 });

@@ -101,6 +101,8 @@ export type { SnapshotMeta as WireSnapshotMeta, SnapshotMeta__Output as WireSnap
 export type { MessageType as WireMessageType, MessageType__Output as WireMessageType__Output } from './gen/shoal/raft/v1/MessageType.js';
 
 export type { ControlClient, ControlHandlers } from './gen/shoal/control/v1/Control.js';
+export type { PipelinedCall, PipelinedCall__Output } from './gen/shoal/control/v1/PipelinedCall.js';
+export type { PipelinedReply, PipelinedReply__Output } from './gen/shoal/control/v1/PipelinedReply.js';
 export type { JoinClient, JoinHandlers } from './gen/shoal/control/v1/Join.js';
 export type { Node as WireNode, Node__Output as WireNode__Output } from './gen/shoal/control/v1/Node.js';
 export type { ClusterInfoResponse, ClusterInfoResponse__Output } from './gen/shoal/control/v1/ClusterInfoResponse.js';

@@ -28,7 +28,7 @@ async function runUntilStopped(m: ManagerHandle): Promise<void> {
   if (reason) process.stderr.write(`${reason}\n`);
 }
 
-export async function managerInit(o: RunOptions & { forceNewCluster: boolean; timings?: Partial<RaftTimings> }): Promise<void> {
+export async function managerInit(o: RunOptions & { forceNewCluster: boolean; timings?: Partial<RaftTimings>; nodeHeartbeatMs?: number }): Promise<void> {
   if (o.forceNewCluster) {
     const m = await Manager.forceNewCluster({ data: o.data, ...(o.listen ? { listen: o.listen } : {}), ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) });
     process.stdout.write(
@@ -43,6 +43,7 @@ export async function managerInit(o: RunOptions & { forceNewCluster: boolean; ti
     name: o.name ?? hostname(),
     ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
     ...(o.timings ? { timings: o.timings } : {}),
+    ...(o.nodeHeartbeatMs !== undefined ? { nodeHeartbeatMs: o.nodeHeartbeatMs } : {}),
   });
   if (o.json) {
     printJson({ nodeId: m.nodeId, clusterId: m.clusterId, listen: m.listen, tokens, certs: adminDir });

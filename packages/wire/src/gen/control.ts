@@ -21,6 +21,8 @@ import type { ManagerStatus as _shoal_control_v1_ManagerStatus, ManagerStatus__O
 import type { Node as _shoal_control_v1_Node, Node__Output as _shoal_control_v1_Node__Output } from './shoal/control/v1/Node.js';
 import type { NodeRef as _shoal_control_v1_NodeRef, NodeRef__Output as _shoal_control_v1_NodeRef__Output } from './shoal/control/v1/NodeRef.js';
 import type { PeerManager as _shoal_control_v1_PeerManager, PeerManager__Output as _shoal_control_v1_PeerManager__Output } from './shoal/control/v1/PeerManager.js';
+import type { PipelinedCall as _shoal_control_v1_PipelinedCall, PipelinedCall__Output as _shoal_control_v1_PipelinedCall__Output } from './shoal/control/v1/PipelinedCall.js';
+import type { PipelinedReply as _shoal_control_v1_PipelinedReply, PipelinedReply__Output as _shoal_control_v1_PipelinedReply__Output } from './shoal/control/v1/PipelinedReply.js';
 import type { RaftSettings as _shoal_control_v1_RaftSettings, RaftSettings__Output as _shoal_control_v1_RaftSettings__Output } from './shoal/control/v1/RaftSettings.js';
 import type { ReadOptions as _shoal_control_v1_ReadOptions, ReadOptions__Output as _shoal_control_v1_ReadOptions__Output } from './shoal/control/v1/ReadOptions.js';
 import type { RemoveNodeRequest as _shoal_control_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _shoal_control_v1_RemoveNodeRequest__Output } from './shoal/control/v1/RemoveNodeRequest.js';
@@ -63,6 +65,8 @@ export interface ProtoGrpcType {
         Node: MessageTypeDefinition<_shoal_control_v1_Node, _shoal_control_v1_Node__Output>
         NodeRef: MessageTypeDefinition<_shoal_control_v1_NodeRef, _shoal_control_v1_NodeRef__Output>
         PeerManager: MessageTypeDefinition<_shoal_control_v1_PeerManager, _shoal_control_v1_PeerManager__Output>
+        PipelinedCall: MessageTypeDefinition<_shoal_control_v1_PipelinedCall, _shoal_control_v1_PipelinedCall__Output>
+        PipelinedReply: MessageTypeDefinition<_shoal_control_v1_PipelinedReply, _shoal_control_v1_PipelinedReply__Output>
         RaftSettings: MessageTypeDefinition<_shoal_control_v1_RaftSettings, _shoal_control_v1_RaftSettings__Output>
         ReadOptions: MessageTypeDefinition<_shoal_control_v1_ReadOptions, _shoal_control_v1_ReadOptions__Output>
         RemoveNodeRequest: MessageTypeDefinition<_shoal_control_v1_RemoveNodeRequest, _shoal_control_v1_RemoveNodeRequest__Output>

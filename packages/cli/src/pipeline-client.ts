@@ -1,0 +1,100 @@
+// The client half of Control.Pipeline (see packages/manager/src/pipeline.ts): unary Control
+// calls sent as messages on one long-lived stream per manager. A call resolves or fails exactly
+// as the unary call would — same response, same gRPC code, details and shoal error metadata — so
+// ControlConnection's failover and leader following work unchanged on top of it.
+
+import * as grpc from '@grpc/grpc-js';
+import type { ControlClient, PipelinedReply__Output } from '@shoal/wire';
+
+interface Pending {
+  readonly definition: grpc.MethodDefinition<object, unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (e: grpc.ServiceError) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** An error shaped like the one a unary call reports, so callers cannot tell them apart. */
+export function serviceError(code: grpc.status, details: string, errorCode = '', leaderAddr = ''): grpc.ServiceError {
+  const metadata = new grpc.Metadata();
+  if (errorCode) metadata.set('shoal-error-code', errorCode);
+  if (leaderAddr) metadata.set('shoal-leader-addr', leaderAddr);
+  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata });
+}
+
+export class ControlPipeline {
+  private stream: grpc.ClientDuplexStream<object, PipelinedReply__Output> | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 1;
+
+  constructor(
+    private readonly client: ControlClient,
+    private readonly service: grpc.ServiceDefinition,
+  ) {}
+
+  call<Res>(method: string, req: object, timeoutMs: number): Promise<Res> {
+    const definition = this.service[method] as grpc.MethodDefinition<object, unknown> | undefined;
+    if (!definition || definition.requestStream || definition.responseStream) {
+      return Promise.reject(serviceError(grpc.status.UNIMPLEMENTED, `${method} cannot be pipelined`));
+    }
+    const id = String(this.nextId++);
+    const stream = this.open();
+    return new Promise<Res>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(serviceError(grpc.status.DEADLINE_EXCEEDED, `no answer to ${method} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { definition, resolve: resolve as (v: unknown) => void, reject, timer });
+      stream.write({ id, method, request: definition.requestSerialize(req) });
+    });
+  }
+
+  private open(): grpc.ClientDuplexStream<object, PipelinedReply__Output> {
+    if (this.stream) return this.stream;
+    const stream = this.client.Pipeline() as unknown as grpc.ClientDuplexStream<object, PipelinedReply__Output>;
+    this.stream = stream;
+    stream.on('data', (r: PipelinedReply__Output) => this.onReply(r));
+    // However the stream ends, the calls on it fail as their unary calls would have with a
+    // broken connection: UNAVAILABLE (or the stream's own status), and the next call reopens.
+    const fail = (e: grpc.ServiceError | undefined): void => {
+      if (this.stream === stream) this.stream = undefined;
+      const err = e ?? serviceError(grpc.status.UNAVAILABLE, 'the manager closed the pipeline');
+      const errorCode = err.metadata?.get('shoal-error-code')[0]?.toString() ?? '';
+      const leaderAddr = err.metadata?.get('shoal-leader-addr')[0]?.toString() ?? '';
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.reject(serviceError(err.code ?? grpc.status.UNAVAILABLE, err.details || err.message, errorCode, leaderAddr));
+        this.pending.delete(id);
+      }
+    };
+    stream.on('error', (e: grpc.ServiceError) => fail(e));
+    stream.on('end', () => fail(undefined));
+    return stream;
+  }
+
+  private onReply(r: PipelinedReply__Output): void {
+    const p = this.pending.get(r.id);
+    if (!p) return; // timed out meanwhile
+    this.pending.delete(r.id);
+    clearTimeout(p.timer);
+    if (r.status !== grpc.status.OK) {
+      p.reject(serviceError(r.status, r.details, r.errorCode, r.leaderAddr));
+      return;
+    }
+    try {
+      p.resolve(p.definition.responseDeserialize(r.response));
+    } catch (e) {
+      p.reject(serviceError(grpc.status.INTERNAL, `the manager's reply could not be read: ${(e as Error).message}`));
+    }
+  }
+
+  close(): void {
+    const stream = this.stream;
+    this.stream = undefined;
+    stream?.cancel();
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(serviceError(grpc.status.CANCELLED, 'the connection was closed'));
+    }
+    this.pending.clear();
+  }
+}
