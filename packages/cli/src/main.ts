@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `shoal` command. Parsing and printing only: every rule lives in the managers.
 
+import { pathToFileURL } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CliError, ControlConnection, loadCredentials, parseHosts } from './client.js';
@@ -393,7 +394,7 @@ export async function main(args = hideBin(process.argv)): Promise<number> {
   }
 }
 
-// Run when executed directly (not when imported by tests).
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/shoal')) {
+// Run when executed directly (`node dist/main.js`); bin/shoal.js imports it and calls main().
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await main();
 }
