@@ -13,6 +13,7 @@ import {
   docker,
   dockerEngineUp,
   hostOf,
+  isFinal,
   isLive,
   isRunning,
   nodeOf,
@@ -20,6 +21,9 @@ import {
   removeAllServices,
   restoreWorkers,
   servicePs,
+  setAvailability,
+  tasksOf,
+  updateService,
   waitConverged,
   waitFor,
   waitForTasks,
@@ -44,6 +48,18 @@ function httpdSpec(name: string, replicas: number, published: number): Record<st
     task: { runtime: 'docker', image: IMAGE, command: ['sh', '-c', HTTPD], stopGracePeriodMs: 2000 },
     ports: [{ published }],
   };
+}
+
+/** Container id and start time of each running container of `service`, by task id. */
+function containerStarts(service: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const ids = docker(['ps', '-q', '--filter', `label=shoal.service.name=${service}`]).split(/\s+/).filter(Boolean);
+  if (ids.length === 0) return out;
+  for (const line of docker(['inspect', '--format', '{{index .Config.Labels "shoal.task.id"}} {{.Id}} {{.State.StartedAt}}', ...ids]).trim().split('\n')) {
+    const [task, id, started] = line.split(' ');
+    out.set(task!, `${id} ${started}`);
+  }
+  return out;
 }
 
 /** The shoal.task.id labels of the containers Docker runs (or has) for `nodeId`. */
@@ -72,6 +88,7 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     const failed = task.result?.state === 'fail';
     anyFailed ||= failed;
     await lab.cleanup({ failed });
+    for (const m of cluster.managers) if (!m.proc) await cluster.start(m.name);
     await waitHealthy(cluster, 3);
     await restoreWorkers(cluster);
     await removeAllServices(cluster);
@@ -118,6 +135,84 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     const replacement = running.find((t) => t.slot === lost.slot)!;
     expect(containersOf(replacement.nodeId)).toContain(replacement.id);
     await answeringTasks(hostOf(cluster.worker('d1')), 32081, 3, (body) => /^ok-(\S+)/.exec(body)?.[1]);
+  });
+
+  it('kill -9 of the leader manager restarts no container, and the new leader keeps reconciling', async () => {
+    await createService(cluster, httpdSpec('dweb', 3, 32082));
+    await waitConverged(cluster, 'dweb', 3, 60_000);
+    const before = containerStarts('dweb');
+    expect(before.size).toBe(3);
+
+    const old = await cluster.waitForLeader();
+    await cluster.kill(old.name, 'SIGKILL');
+    await cluster.waitForLeader(old.nodeId);
+    await waitFor('the scale-up to be accepted', () => updateService(cluster, 'dweb', { replicas: 6 }));
+    const after = await waitConverged(cluster, 'dweb', 6, 60_000);
+    expect(perNode(after)).toEqual({ d1: 2, d2: 2, d3: 2 });
+    // The same containers, started once: the failover touched none of them.
+    const now = containerStarts('dweb');
+    for (const [task, container] of before) expect(now.get(task)).toBe(container);
+    expect((await tasksOf(cluster, 'dweb')).filter(isFinal)).toEqual([]);
+  });
+
+  it('drain moves the containers off a worker; its containers stop', async () => {
+    await createService(cluster, httpdSpec('dweb', 3, 32083));
+    await waitConverged(cluster, 'dweb', 3, 60_000);
+    const d2 = cluster.worker('d2');
+    await setAvailability(cluster, d2.nodeId, 'drain');
+    const moved = await waitForTasks(cluster, 'dweb', 'd2 to be drained', (ts) => {
+      const running = ts.filter(isRunning);
+      return running.length === 3 && ts.filter(isLive).length === 3 && running.every((t) => t.nodeId !== d2.nodeId);
+    }, 60_000);
+    expect(Object.keys(perNode(moved.filter(isRunning))).sort()).toEqual(['d1', 'd3']);
+    // Its container stopped; it stays (exited) for `service logs` until the task is reaped, as
+    // Swarm keeps a task's history.
+    await waitFor('the drained container to stop', async () => (containersOf(d2.nodeId).length === 0 ? true : undefined), 30_000);
+    expect(containersOf(d2.nodeId, { all: true })).toHaveLength(1);
+    await setAvailability(cluster, d2.nodeId, 'active');
+  });
+
+  it('a container that exits 3 is restarted per policy: on-failure, 2 attempts, then it stays failed', async () => {
+    await createService(cluster, {
+      name: 'crash',
+      replicas: 1,
+      task: { runtime: 'docker', image: IMAGE, command: ['sh', '-c', 'sleep 0.2; exit 3'], restartPolicy: { condition: 'on-failure', maxAttempts: 2, delayMs: 0 } },
+    });
+    const ended = await waitForTasks(cluster, 'crash', '3 runs that failed with code 3', (ts) => ts.length === 3 && ts.every((t) => t.state === 'failed'), 60_000);
+    for (const t of ended) {
+      expect(t.exitCode).toBe(3);
+      expect(t.desiredState).toBe('shutdown');
+    }
+    expect(ended.map((t) => t.slot)).toEqual([1, 1, 1]);
+    // No fourth run comes: the orchestrator gave up, and the service says why.
+    const rows = await servicePs(lab, cluster, 'crash');
+    expect(rows.filter((r) => r.state === 'failed')).toHaveLength(3);
+    expect(rows.every((r) => r.error.includes('3'))).toBe(true);
+    // Removing the service removes its containers too: no orphans left on the engine.
+    expect(docker(['ps', '-aq', '--filter', 'label=shoal.service.name=crash']).trim()).not.toBe('');
+    await removeAllServices(cluster);
+    await waitFor('the crashed containers to be removed', async () => (docker(['ps', '-aq', '--filter', 'label=shoal.service.name=crash']).trim() === '' ? true : undefined), 30_000);
+  });
+
+  it('an agent restart (SIGTERM, then `worker start`) adopts its containers: same containers, no second copy', async () => {
+    await createService(cluster, httpdSpec('dweb', 3, 32084));
+    const tasks = await waitConverged(cluster, 'dweb', 3, 60_000);
+    const before = containerStarts('dweb');
+    const d1 = cluster.worker('d1');
+    const mine = tasks.filter((t) => t.nodeId === d1.nodeId).map((t) => t.id);
+    expect(mine).toHaveLength(1);
+
+    await cluster.killWorker('d1', 'SIGTERM');
+    expect(containersOf(d1.nodeId)).toEqual(mine); // its container runs on without its agent
+    await cluster.startWorker('d1');
+    await waitFor('d1 to report its task running again', async () => {
+      const ts = await tasksOf(cluster, 'dweb');
+      return ts.filter(isRunning).length === 3 && ts.filter(isLive).length === 3 ? true : undefined;
+    }, 30_000);
+    expect(containerStarts('dweb')).toEqual(before);
+    const onD1 = docker(['ps', '-a', '--filter', `label=shoal.node.id=${d1.nodeId}`, '--filter', 'label=shoal.service.name=dweb', '--format', '{{.Label "shoal.task.id"}}']).trim().split('\n');
+    expect(onD1).toEqual(mine);
+    expect((await tasksOf(cluster, 'dweb')).filter(isFinal)).toEqual([]);
   });
 
   it('an image the engine does not have fails the task with an error naming the image', async () => {

@@ -42,6 +42,9 @@ export interface StartWorkerOptions {
   readonly logger?: Logger;
 }
 
+/** How long the leader keeps a stopped agent's node up, waiting for it to restart. */
+export const PLANNED_RESTART_GRACE_MS = 15_000;
+
 function defaultLogger(nodeId: string): Logger {
   return pino({ level: process.env.SHOAL_LOG_LEVEL ?? 'info', base: { node: nodeId, role: 'worker' } }, pino.destination(2));
 }
@@ -165,11 +168,15 @@ export class Agent {
     this.logger.info({ runtime: this.runtime.name, managers: this.cfg.managers }, 'worker agent running');
   }
 
-  /** Stops the agent. Its tasks keep running; `shoal worker start` adopts them again. */
+  /**
+   * Stops the agent. Its tasks keep running; `shoal worker start` adopts them again. The leader
+   * is told (a Goodbye), so it waits PLANNED_RESTART_GRACE_MS for this node to come back before
+   * moving its tasks.
+   */
   stop(reason?: string): Promise<void> {
     this.stopping ??= (async () => {
       for (const a of this.logStreams.values()) a.abort();
-      await this.session.stop();
+      await this.session.stop({ reason: reason ?? 'asked to stop', backWithinMs: PLANNED_RESTART_GRACE_MS });
       this.mesh.close();
       await this.runtime.close();
       this.unlock();

@@ -67,9 +67,20 @@ export class DispatcherSession {
     this.loop ??= this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Ends the session. With `goodbye` (a planned stop) the leader is told first, and the session
+   * is closed from our side cleanly, so the goodbye arrives before the stream ends.
+   */
+  async stop(goodbye?: { reason: string; backWithinMs: number }): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    const call = this.call;
+    if (call && goodbye && this.connectedTo) {
+      call.write({ goodbye });
+      call.end();
+      // The leader closes its side once it has read ours; do not wait long for a busy one.
+      await Promise.race([this.loop, new Promise((r) => setTimeout(r, 1000).unref())]);
+    }
     this.call?.end();
     this.call?.cancel();
     await this.loop;

@@ -40,11 +40,15 @@ export interface LogSink {
 }
 
 const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
+/** However long an agent asks for, its node is marked down after this long away. */
+const MAX_RETURN_GRACE_MS = 60_000;
 const REPORTABLE = new Set(['preparing', 'starting', 'running', 'complete', 'failed', 'shutdown', 'rejected']);
 
 export class Dispatcher {
   private readonly sessions = new Map<NodeId, Session>();
   private readonly seen = new Map<NodeId, number>();
+  /** Nodes whose agent said goodbye (a planned restart): until when they may stay away. */
+  private readonly returning = new Map<NodeId, number>();
   /** Latest unreported status per task, with the node that reported it. */
   private readonly pending = new Map<string, { nodeId: NodeId; report: TaskReport__Output }>();
   private flushQueued = false;
@@ -70,6 +74,11 @@ export class Dispatcher {
     return this.sessions.has(nodeId);
   }
 
+  /** Until when a node whose agent stopped on purpose may be away (Date.now() ms), if it did. */
+  returningBy(nodeId: NodeId): number | undefined {
+    return this.returning.get(nodeId);
+  }
+
   heartbeatMs(): number {
     return this.o.heartbeatMs();
   }
@@ -93,6 +102,7 @@ export class Dispatcher {
     if (isLeader) {
       // A fresh grace period: nobody is "down" before they had time to reconnect to us.
       this.seen.clear();
+      this.returning.clear();
       return;
     }
     for (const s of [...this.sessions.values()]) this.endSession(s, new ManagerError('NOT_LEADER', 'leadership moved to another manager', this.leaderAddr()));
@@ -145,6 +155,10 @@ export class Dispatcher {
         for (const r of m.statuses.reports) this.queueReport(nodeId, r);
       } else if (m.logs) {
         this.onLogChunk(nodeId, m.logs);
+      } else if (m.goodbye) {
+        const awayMs = Math.min(m.goodbye.backWithinMs, MAX_RETURN_GRACE_MS);
+        this.returning.set(nodeId, Date.now() + awayMs);
+        this.ctx.logger.info({ nodeId, reason: m.goodbye.reason, awayMs }, 'worker agent is stopping; its tasks keep running while it restarts');
       }
     });
     const close = (): void => {
@@ -171,6 +185,7 @@ export class Dispatcher {
     const previous = this.sessions.get(s.nodeId);
     if (previous && previous !== s) this.endSession(previous, new ManagerError('FAILED_PRECONDITION', 'a newer session of this node replaced this one'));
     this.sessions.set(s.nodeId, s);
+    this.returning.delete(s.nodeId);
     this.ctx.logger.info({ nodeId: s.nodeId, session: s.id, runtime: hello.runtime, tasks: hello.tasks.length }, 'worker session opened');
     s.call.write({ config: { nodeId: s.nodeId, heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers() } });
     this.pushAll(s);

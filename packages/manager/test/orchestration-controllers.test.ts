@@ -69,6 +69,10 @@ class FakeWorkers implements HeartbeatSource {
     return this.silent.has(nodeId) ? undefined : Date.now();
   }
 
+  returningBy(): number | undefined {
+    return undefined;
+  }
+
   connected(nodeId: string): boolean {
     return !this.silent.has(nodeId);
   }
@@ -148,7 +152,7 @@ describe('leader controllers', () => {
     const before = c.store.tasks().map((t) => `${t.id}@${t.version}`);
 
     // The new leader has heard no heartbeats yet (the sessions were with the old one).
-    const quiet: HeartbeatSource = { lastSeen: () => undefined, connected: () => false, heartbeatMs: () => HEARTBEAT_MS };
+    const quiet: HeartbeatSource = { lastSeen: () => undefined, connected: () => false, returningBy: () => undefined, heartbeatMs: () => HEARTBEAT_MS };
     const second = start(c, { ...quiet });
     await new Promise((r) => setTimeout(r, 500));
     expect(c.store.nodes().filter((n) => n.status.state === 'down')).toEqual([]);

@@ -53,6 +53,25 @@ describe('planNodeHealth', () => {
     expect(plan.commands[0]?.patch.status?.message).toBe('disconnected; no heartbeat for 1.1 s (heartbeat every 500 ms)');
   });
 
+  it('a node whose agent said goodbye (a planned restart) may stay away until the time it asked for', () => {
+    const c = setup();
+    c.advance(5_000);
+    const returningBy = new Map([[c.node('w1').id, T0 + 15_000]]);
+    const away = planNodeHealth(c.store, { ...facts(c, { seen: { w1: T0, w2: c.now } , up: ['w2'] }), returningBy });
+    expect(away.commands).toEqual([]);
+    c.advance(9_999);
+    expect(planNodeHealth(c.store, { ...facts(c, { seen: { w1: T0, w2: c.now }, up: ['w2'] }), returningBy }).commands).toEqual([]);
+    // Not back in time: down, saying so.
+    c.advance(2);
+    const late = planNodeHealth(c.store, { ...facts(c, { seen: { w1: T0, w2: c.now }, up: ['w2'] }), returningBy });
+    expect(late.down).toEqual([c.node('w1').id]);
+    expect(late.commands[0]?.patch.status?.message).toBe('its agent stopped to restart and did not come back within 15.0 s');
+    // The promise covers a closed session only: connected but silent is the usual rule.
+    c.advance(-10_001);
+    const silent = planNodeHealth(c.store, { ...facts(c, { seen: { w1: T0, w2: c.now }, up: ['w1', 'w2'] }), returningBy });
+    expect(silent.down).toEqual([c.node('w1').id]);
+  });
+
   it('nobody is marked down within max(3 periods, 2 s) of the election', () => {
     const c = setup();
     const elected = c.now;

@@ -5,7 +5,7 @@
 
 import type { StoreEvent, StoreView } from '@shoal/store';
 import type { ManagerContext } from '../context.js';
-import { monitored, planNodeHealth } from '../orchestration/node-monitor.js';
+import { monitored, planNodeHealth, type HeartbeatFacts } from '../orchestration/node-monitor.js';
 import { ControlLoop } from './control-loop.js';
 
 /** What the monitor needs from the dispatcher, which holds the worker sessions. */
@@ -14,6 +14,8 @@ export interface HeartbeatSource {
   lastSeen(nodeId: string): number | undefined;
   /** Whether the node's session with this manager is open. */
   connected(nodeId: string): boolean;
+  /** Until when a node whose agent said goodbye (a planned restart) may stay away, if it did. */
+  returningBy(nodeId: string): number | undefined;
   /** The heartbeat period workers are told to keep. */
   heartbeatMs(): number;
 }
@@ -52,16 +54,19 @@ export class NodeMonitor {
   }
 }
 
-function heartbeatFacts(view: StoreView, hb: HeartbeatSource): { lastSeen: Map<string, number>; connected: Set<string> } {
+function heartbeatFacts(view: StoreView, hb: HeartbeatSource): Pick<HeartbeatFacts, 'lastSeen' | 'connected' | 'returningBy'> {
   const lastSeen = new Map<string, number>();
   const connected = new Set<string>();
+  const returningBy = new Map<string, number>();
   for (const n of view.nodes()) {
     if (!monitored(n)) continue;
     const seen = hb.lastSeen(n.id);
     if (seen !== undefined) lastSeen.set(n.id, seen);
     if (hb.connected(n.id)) connected.add(n.id);
+    const by = hb.returningBy(n.id);
+    if (by !== undefined) returningBy.set(n.id, by);
   }
-  return { lastSeen, connected };
+  return { lastSeen, connected, returningBy };
 }
 
 export function nodeMonitorWants(e: StoreEvent): boolean {

@@ -4,7 +4,8 @@
 // one-line test.
 //
 // A worker is down when it has been silent for 3 heartbeat periods, or for 2 periods with its
-// session gone (a closed stream is evidence, so we need less waiting). Marking a node down
+// session gone (a closed stream is evidence, so we need less waiting) — unless its agent said
+// goodbye before closing it (a planned restart): then it has until the time it asked for. Marking a node down
 // moves its tasks, so a freshly elected leader first waits out a grace period: it has heard
 // nothing yet from workers that were heartbeating to the previous leader a moment ago, and a
 // control-plane failover must not reschedule healthy work.
@@ -23,6 +24,11 @@ export interface HeartbeatFacts {
   readonly lastSeen: ReadonlyMap<string, number>;
   /** Nodes whose session with this manager is open. */
   readonly connected: ReadonlySet<string>;
+  /**
+   * Nodes whose agent stopped on purpose and said so (a planned restart): until when (ms) they
+   * may be away before being marked down. Their tasks keep running meanwhile.
+   */
+  readonly returningBy?: ReadonlyMap<string, number>;
   readonly nowMs: number;
   readonly heartbeatMs: number;
   /** When this manager became leader (ms). */
@@ -65,14 +71,18 @@ export function planNodeHealth(view: StoreView, facts: HeartbeatFacts): NodeHeal
     const silentMs = Math.max(0, nowMs - silentSince);
     const limitMs = (connected ? SILENT_PERIODS : DISCONNECTED_PERIODS) * heartbeatMs;
 
+    const returningBy = connected ? undefined : facts.returningBy?.get(node.id);
     if (node.status.state !== 'down') {
       if (silentMs < limitMs) {
         wakeAt(silentSince + limitMs);
       } else if (nowMs < graceEnds) {
         wakeAt(graceEnds);
+      } else if (returningBy !== undefined && nowMs < returningBy) {
+        wakeAt(returningBy);
       } else {
         down.push(node.id);
-        commands.push(statusUpdate(node, at, { state: 'down', message: downMessage(connected, silentMs, heartbeatMs, seen === undefined) }));
+        const message = returningBy !== undefined ? `its agent stopped to restart and did not come back within ${formatDuration(silentMs)}` : downMessage(connected, silentMs, heartbeatMs, seen === undefined);
+        commands.push(statusUpdate(node, at, { state: 'down', message }));
         continue;
       }
     }

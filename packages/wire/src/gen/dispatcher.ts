@@ -5,6 +5,7 @@ import type { Assignment as _shoal_dispatcher_v1_Assignment, Assignment__Output 
 import type { Assignments as _shoal_dispatcher_v1_Assignments, Assignments__Output as _shoal_dispatcher_v1_Assignments__Output } from './shoal/dispatcher/v1/Assignments.js';
 import type { Backend as _shoal_dispatcher_v1_Backend, Backend__Output as _shoal_dispatcher_v1_Backend__Output } from './shoal/dispatcher/v1/Backend.js';
 import type { DispatcherClient as _shoal_dispatcher_v1_DispatcherClient, DispatcherDefinition as _shoal_dispatcher_v1_DispatcherDefinition } from './shoal/dispatcher/v1/Dispatcher.js';
+import type { Goodbye as _shoal_dispatcher_v1_Goodbye, Goodbye__Output as _shoal_dispatcher_v1_Goodbye__Output } from './shoal/dispatcher/v1/Goodbye.js';
 import type { Heartbeat as _shoal_dispatcher_v1_Heartbeat, Heartbeat__Output as _shoal_dispatcher_v1_Heartbeat__Output } from './shoal/dispatcher/v1/Heartbeat.js';
 import type { Hello as _shoal_dispatcher_v1_Hello, Hello__Output as _shoal_dispatcher_v1_Hello__Output } from './shoal/dispatcher/v1/Hello.js';
 import type { LogChunk as _shoal_dispatcher_v1_LogChunk, LogChunk__Output as _shoal_dispatcher_v1_LogChunk__Output } from './shoal/dispatcher/v1/LogChunk.js';
@@ -31,6 +32,7 @@ export interface ProtoGrpcType {
         Assignments: MessageTypeDefinition<_shoal_dispatcher_v1_Assignments, _shoal_dispatcher_v1_Assignments__Output>
         Backend: MessageTypeDefinition<_shoal_dispatcher_v1_Backend, _shoal_dispatcher_v1_Backend__Output>
         Dispatcher: SubtypeConstructor<typeof grpc.Client, _shoal_dispatcher_v1_DispatcherClient> & { service: _shoal_dispatcher_v1_DispatcherDefinition }
+        Goodbye: MessageTypeDefinition<_shoal_dispatcher_v1_Goodbye, _shoal_dispatcher_v1_Goodbye__Output>
         Heartbeat: MessageTypeDefinition<_shoal_dispatcher_v1_Heartbeat, _shoal_dispatcher_v1_Heartbeat__Output>
         Hello: MessageTypeDefinition<_shoal_dispatcher_v1_Hello, _shoal_dispatcher_v1_Hello__Output>
         LogChunk: MessageTypeDefinition<_shoal_dispatcher_v1_LogChunk, _shoal_dispatcher_v1_LogChunk__Output>

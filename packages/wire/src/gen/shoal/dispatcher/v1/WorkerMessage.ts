@@ -4,13 +4,15 @@ import type { Hello as _shoal_dispatcher_v1_Hello, Hello__Output as _shoal_dispa
 import type { Heartbeat as _shoal_dispatcher_v1_Heartbeat, Heartbeat__Output as _shoal_dispatcher_v1_Heartbeat__Output } from '../../../shoal/dispatcher/v1/Heartbeat.js';
 import type { StatusBatch as _shoal_dispatcher_v1_StatusBatch, StatusBatch__Output as _shoal_dispatcher_v1_StatusBatch__Output } from '../../../shoal/dispatcher/v1/StatusBatch.js';
 import type { LogChunk as _shoal_dispatcher_v1_LogChunk, LogChunk__Output as _shoal_dispatcher_v1_LogChunk__Output } from '../../../shoal/dispatcher/v1/LogChunk.js';
+import type { Goodbye as _shoal_dispatcher_v1_Goodbye, Goodbye__Output as _shoal_dispatcher_v1_Goodbye__Output } from '../../../shoal/dispatcher/v1/Goodbye.js';
 
 export interface WorkerMessage {
   'hello'?: (_shoal_dispatcher_v1_Hello | null);
   'heartbeat'?: (_shoal_dispatcher_v1_Heartbeat | null);
   'statuses'?: (_shoal_dispatcher_v1_StatusBatch | null);
   'logs'?: (_shoal_dispatcher_v1_LogChunk | null);
-  'body'?: "hello"|"heartbeat"|"statuses"|"logs";
+  'goodbye'?: (_shoal_dispatcher_v1_Goodbye | null);
+  'body'?: "hello"|"heartbeat"|"statuses"|"logs"|"goodbye";
 }
 
 export interface WorkerMessage__Output {
@@ -18,5 +20,6 @@ export interface WorkerMessage__Output {
   'heartbeat'?: (_shoal_dispatcher_v1_Heartbeat__Output | null);
   'statuses'?: (_shoal_dispatcher_v1_StatusBatch__Output | null);
   'logs'?: (_shoal_dispatcher_v1_LogChunk__Output | null);
-  'body'?: "hello"|"heartbeat"|"statuses"|"logs";
+  'goodbye'?: (_shoal_dispatcher_v1_Goodbye__Output | null);
+  'body'?: "hello"|"heartbeat"|"statuses"|"logs"|"goodbye";
 }
