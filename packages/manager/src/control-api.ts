@@ -4,37 +4,14 @@
 // ReadIndex barrier unless the caller asked for a stale read; writes are proposed to Raft and
 // answered once applied, or fail with NOT_LEADER (and the leader's address) / NO_QUORUM.
 
-import * as grpc from '@grpc/grpc-js';
 import { ConfChangeType, quorumSize, type NodeId } from '@shoal/raft';
 import type { NodeObject } from '@shoal/store';
 import type { ClusterInfoResponse, ControlHandlers, JoinTokenRequest__Output, ManagerInfo, WireNode } from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, toWireNode, type ManagerContext } from './context.js';
+import { controlCall } from './control-call.js';
 import { ManagerError, asManagerError } from './errors.js';
-import { requireRole } from './identity.js';
 import { caDigest } from './ca.js';
 import { formatJoinToken, newTokenSecret } from './tokens.js';
-
-type Unary<Req, Res> = (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>;
-
-/** Authenticates, runs, and maps errors for one unary handler. */
-function unary<Req, Res>(ctx: ManagerContext, fn: Unary<Req, Res>): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    try {
-      requireRole(call, ['admin', 'manager']);
-    } catch (e) {
-      callback(asManagerError(e).toServiceError());
-      return;
-    }
-    fn(call.request, call).then(
-      (res) => callback(null, res),
-      (e: unknown) => {
-        const err = asManagerError(e);
-        if (err.code === 'INTERNAL') ctx.logger.error({ err: err.message }, 'control API call failed');
-        callback(err.toServiceError());
-      },
-    );
-  };
-}
 
 function findNode(ctx: ManagerContext, ref: string): NodeObject {
   if (!ref) throw new ManagerError('INVALID_ARGUMENT', 'which node? give an id, a unique id prefix or a name');
@@ -88,7 +65,7 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
   };
 
   return {
-    ClusterInfo: unary(ctx, async (req) => {
+    ClusterInfo: controlCall(ctx, async (req) => {
       await readView(ctx, req.read?.stale);
       const status = ctx.host.status();
       const managers = managerInfos();
@@ -114,17 +91,17 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       } satisfies ClusterInfoResponse;
     }),
 
-    ListNodes: unary(ctx, async (req) => {
+    ListNodes: controlCall(ctx, async (req) => {
       await readView(ctx, req.read?.stale);
       return { nodes: ctx.store.nodes().map((n) => toWireNode(ctx, n)) };
     }),
 
-    GetNode: unary(ctx, async (req) => {
+    GetNode: controlCall(ctx, async (req) => {
       await readView(ctx, req.read?.stale);
       return toWireNode(ctx, findNode(ctx, req.node));
     }),
 
-    UpdateNode: unary(ctx, async (req) => {
+    UpdateNode: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       const version = Number(req.version);
@@ -142,7 +119,7 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       return toWireNode(ctx, ctx.store.getNode(n.id)!);
     }),
 
-    PromoteNode: unary(ctx, async (req) => {
+    PromoteNode: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       if (n.role === 'manager') throw new ManagerError('FAILED_PRECONDITION', `${n.name} is already a manager`);
@@ -151,7 +128,7 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       return toWireNode(ctx, ctx.store.getNode(n.id)!);
     }),
 
-    DemoteNode: unary(ctx, async (req) => {
+    DemoteNode: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       if (n.role !== 'manager') throw new ManagerError('FAILED_PRECONDITION', `${n.name} is not a manager`);
@@ -192,7 +169,7 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       return toWireNode(ctx, ctx.store.getNode(n.id)!);
     }),
 
-    RemoveNode: unary(ctx, async (req) => {
+    RemoveNode: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       if (n.role === 'manager') {
@@ -205,7 +182,7 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       return {};
     }),
 
-    JoinToken: unary(ctx, async (req: JoinTokenRequest__Output) => {
+    JoinToken: controlCall(ctx, async (req: JoinTokenRequest__Output) => {
       const role = req.role;
       if (role !== 'worker' && role !== 'manager') {
         throw new ManagerError('INVALID_ARGUMENT', `role must be "worker" or "manager", not "${role}"`);

@@ -2,7 +2,6 @@
 // list, `service ps`, rebalance and logs. Specs arrive as JSON, are completed with defaults and
 // validated by the store's rules, and go through Raft like every other change.
 
-import * as grpc from '@grpc/grpc-js';
 import {
   encodeCommand,
   newId,
@@ -14,6 +13,7 @@ import {
 import type { ControlHandlers, WireService, WireTask } from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, type ManagerContext } from './context.js';
 import type { Dispatcher } from './dispatcher.js';
+import { controlCall } from './control-call.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { requireRole } from './identity.js';
 import { mismatch, takesNewWork } from './orchestration/placement.js';
@@ -25,25 +25,6 @@ type ServiceHandlers = Pick<
 >;
 
 const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
-
-function unary<Req, Res>(ctx: ManagerContext, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    try {
-      requireRole(call, ['admin', 'manager']);
-    } catch (e) {
-      callback(asManagerError(e).toServiceError());
-      return;
-    }
-    fn(call.request).then(
-      (res) => callback(null, res),
-      (e: unknown) => {
-        const err = asManagerError(e);
-        if (err.code === 'INTERNAL') ctx.logger.error({ err: err.message }, 'control API call failed');
-        callback(err.toServiceError());
-      },
-    );
-  };
-}
 
 /** A (partial) spec from the wire, completed from `base` (an update) or the defaults. */
 function parseSpec(json: string, base?: ServiceSpec): ServiceSpec {
@@ -126,7 +107,7 @@ export function toWireTask(ctx: ManagerContext, t: TaskObject): WireTask {
 
 export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): ServiceHandlers {
   return {
-    CreateService: unary(ctx, async (req) => {
+    CreateService: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const spec = parseSpec(req.specJson);
       const id = newId();
@@ -134,7 +115,7 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
       return toWireService(ctx, ctx.store.getService(id)!);
     }),
 
-    UpdateService: unary(ctx, async (req) => {
+    UpdateService: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const s = findService(ctx, req.service);
       const spec = parseSpec(req.specJson, s.spec);
@@ -150,24 +131,24 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
       return toWireService(ctx, ctx.store.getService(s.id)!);
     }),
 
-    RemoveService: unary(ctx, async (req) => {
+    RemoveService: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const s = findService(ctx, req.service);
       await proposeCommand(ctx, { type: 'service.remove', at: nowIso(), id: s.id });
       return {};
     }),
 
-    GetService: unary(ctx, async (req) => {
+    GetService: controlCall(ctx, async (req) => {
       await readView(ctx, req.read?.stale);
       return toWireService(ctx, findService(ctx, req.service));
     }),
 
-    ListServices: unary(ctx, async (req) => {
+    ListServices: controlCall(ctx, async (req) => {
       await readView(ctx, req.read?.stale);
       return { services: ctx.store.services().map((s) => toWireService(ctx, s)) };
     }),
 
-    ListTasks: unary(ctx, async (req) => {
+    ListTasks: controlCall(ctx, async (req) => {
       await readView(ctx, req.read?.stale);
       let tasks: readonly TaskObject[];
       if (req.service) tasks = ctx.store.tasksOfService(findService(ctx, req.service).id);
@@ -180,7 +161,7 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
       return { tasks: [...tasks].sort(byServiceSlot).map((t) => toWireTask(ctx, t)) };
     }),
 
-    RebalanceService: unary(ctx, async (req) => {
+    RebalanceService: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const s = findService(ctx, req.service);
       if (s.spec.mode !== 'replicated') throw new ManagerError('FAILED_PRECONDITION', `${s.spec.name} is a global service: it already runs one task per node`);

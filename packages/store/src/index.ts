@@ -79,6 +79,7 @@ export {
   holdsPort,
   isFinalState,
   nextTaskStatus,
+  taskStateRank,
   taskName,
   taskSpecIsCurrent,
   type DesiredTaskState,

@@ -135,6 +135,11 @@ const RANK: Readonly<Record<TaskState, number>> = {
   orphaned: 7,
 };
 
+/** How far along the lifecycle a state is (all final states share the last rank). */
+export function taskStateRank(state: TaskState): number {
+  return RANK[state];
+}
+
 export function isFinalState(state: TaskState): boolean {
   return RANK[state] === 7;
 }

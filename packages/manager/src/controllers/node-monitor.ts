@@ -20,37 +20,19 @@ export interface HeartbeatSource {
   heartbeatMs(): number;
 }
 
-export class NodeMonitor {
-  private readonly loop: ControlLoop;
-
+/** Also poked by the dispatcher on a heartbeat or a session change, to check now. */
+export class NodeMonitor extends ControlLoop {
   constructor(ctx: ManagerContext, heartbeats: HeartbeatSource, o: { clock?: () => number } = {}) {
     const clock = o.clock ?? Date.now;
     // The grace period after an election counts from when this term's controllers started.
     const leaderSinceMs = clock();
-    this.loop = new ControlLoop(ctx, {
+    super(ctx, {
       name: 'node-monitor',
       wants: nodeMonitorWants,
       plan: (view, nowMs) => planNodeHealth(view, { ...heartbeatFacts(view, heartbeats), nowMs, heartbeatMs: heartbeats.heartbeatMs(), leaderSinceMs }),
       pollMs: () => heartbeats.heartbeatMs(),
       clock,
     });
-  }
-
-  run(): void {
-    this.loop.run();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  /** A heartbeat or a session change: check now rather than at the next poll. */
-  poke(): void {
-    this.loop.poke();
-  }
-
-  get idle(): boolean {
-    return this.loop.idle;
   }
 }
 

@@ -7,27 +7,13 @@ import type { ManagerContext } from '../context.js';
 import { planOrchestration, type OrchestratorSettings } from '../orchestration/orchestrator.js';
 import { ControlLoop } from './control-loop.js';
 
-export class Orchestrator {
-  private readonly loop: ControlLoop;
-
+export class Orchestrator extends ControlLoop {
   constructor(ctx: ManagerContext, settings: OrchestratorSettings = {}) {
-    this.loop = new ControlLoop(ctx, {
+    super(ctx, {
       name: 'orchestrator',
       wants: orchestratorWants,
       plan: (view, now) => planOrchestration(view, now, settings),
     });
-  }
-
-  run(): void {
-    this.loop.run();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  get idle(): boolean {
-    return this.loop.idle;
   }
 }
 

@@ -6,27 +6,13 @@ import type { ManagerContext } from '../context.js';
 import { planScheduling, type SchedulerSettings } from '../orchestration/scheduler.js';
 import { ControlLoop } from './control-loop.js';
 
-export class Scheduler {
-  private readonly loop: ControlLoop;
-
+export class Scheduler extends ControlLoop {
   constructor(ctx: ManagerContext, settings: SchedulerSettings = {}) {
-    this.loop = new ControlLoop(ctx, {
+    super(ctx, {
       name: 'scheduler',
       wants: schedulerWants,
       plan: (view, now) => planScheduling(view, now, settings),
     });
-  }
-
-  run(): void {
-    this.loop.run();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  get idle(): boolean {
-    return this.loop.idle;
   }
 }
 

@@ -8,28 +8,14 @@ import { ControlLoop } from './control-loop.js';
 
 export const REAP_INTERVAL_MS = 1_000;
 
-export class TaskReaper {
-  private readonly loop: ControlLoop;
-
+export class TaskReaper extends ControlLoop {
   constructor(ctx: ManagerContext, settings: ReaperSettings & { intervalMs?: number } = {}) {
-    this.loop = new ControlLoop(ctx, {
+    super(ctx, {
       name: 'task-reaper',
       wants: reaperWants,
       plan: (view, now) => planReaping(view, now, settings),
       minIntervalMs: settings.intervalMs ?? REAP_INTERVAL_MS,
     });
-  }
-
-  run(): void {
-    this.loop.run();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  get idle(): boolean {
-    return this.loop.idle;
   }
 }
 

@@ -5,7 +5,7 @@
 // (a replacement, or giving up), so a delayed restart is remembered by the store itself and
 // survives a leader change.
 
-import { isFinalState, type TaskObject, type TaskState } from '@shoal/store';
+import { isFinalState, taskStateRank, type TaskObject } from '@shoal/store';
 
 /** Meant to run and not stopped: the one task a slot (or a global service's node) should have. */
 export function isLive(t: TaskObject): boolean {
@@ -37,24 +37,8 @@ export function isRemovable(t: TaskObject): boolean {
   return t.desiredState === 'shutdown' && (isFinalState(s) || ((s === 'new' || s === 'pending') && t.nodeId === ''));
 }
 
-const RANK: Readonly<Record<TaskState, number>> = {
-  new: 0,
-  pending: 1,
-  assigned: 2,
-  accepted: 3,
-  preparing: 4,
-  starting: 5,
-  running: 6,
-  complete: 7,
-  failed: 7,
-  shutdown: 7,
-  rejected: 7,
-  orphaned: 7,
-};
-
-export function stateRank(s: TaskState): number {
-  return RANK[s];
-}
+/** How far along the lifecycle a state is: the store's order. */
+export const stateRank = taskStateRank;
 
 /** Milliseconds of an ISO timestamp from the store; `fallback` if it does not parse. */
 export function ms(iso: string, fallback: number): number {
