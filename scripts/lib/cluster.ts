@@ -240,13 +240,8 @@ export class LocalCluster {
   }
 
   /** Kills a worker's agent (SIGKILL by default). Its process tasks keep running, as on a real machine crash they would not: see killWorkerTasks. */
-  async killWorker(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const w = this.worker(name);
-    const proc = w.proc;
-    if (!proc || proc.exitCode !== null) return;
-    proc.kill(signal);
-    await this.exits.get(proc);
-    w.proc = undefined;
+  killWorker(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    return this.stopProcess(this.worker(name), signal);
   }
 
   /** Restarts a stopped worker from its data directory (`shoal worker start`). */
@@ -366,13 +361,17 @@ export class LocalCluster {
   }
 
   /** Kills a manager's process (SIGKILL by default) and waits for it to be gone. */
-  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const m = this.manager(name);
-    const proc = m.proc;
+  kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    return this.stopProcess(this.manager(name), signal);
+  }
+
+  /** Signals a node's process and waits for it to be gone. */
+  private async stopProcess(p: NodeProcess, signal: NodeJS.Signals): Promise<void> {
+    const proc = p.proc;
     if (!proc || proc.exitCode !== null) return;
     proc.kill(signal);
     await this.exits.get(proc);
-    m.proc = undefined;
+    p.proc = undefined;
   }
 
   /** Restarts a stopped manager from its data directory (`shoal manager start`). */
