@@ -5,7 +5,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
-import { waitHealthy } from './support/managers.js';
 import {
   DOCKER_SOCKET,
   answeringTasks,
@@ -19,7 +18,7 @@ import {
   nodeOf,
   perNode,
   removeAllServices,
-  restoreWorkers,
+  resetCluster,
   servicePs,
   setAvailability,
   tasksOf,
@@ -88,10 +87,7 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     const failed = task.result?.state === 'fail';
     anyFailed ||= failed;
     await lab.cleanup({ failed });
-    for (const m of cluster.managers) if (!m.proc) await cluster.start(m.name);
-    await waitHealthy(cluster, 3);
-    await restoreWorkers(cluster);
-    await removeAllServices(cluster);
+    await resetCluster(cluster);
   });
 
   afterAll(() => clusters.cleanup({ failed: anyFailed }));

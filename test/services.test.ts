@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCluster, WorkerProcess } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
-import { logLines, waitHealthy } from './support/managers.js';
+import { logLines } from './support/managers.js';
 import {
   DEMO_WEB,
   NODE,
@@ -28,9 +28,8 @@ import {
   nodeOf,
   perNode,
   pidsOfTask,
-  removeAllServices,
   removeWorker,
-  restoreWorkers,
+  resetCluster,
   scriptSpec,
   servicePs,
   setAvailability,
@@ -68,15 +67,12 @@ describe.sequential('services on 3 managers and 3 workers', () => {
     const failed = task.result?.state === 'fail';
     anyFailed ||= failed;
     await lab.cleanup({ failed });
-    for (const m of cluster.managers) if (!m.proc) await cluster.start(m.name);
-    await waitHealthy(cluster, 3);
     for (const name of extraWorkers) {
       if (removedWorkers.has(name)) continue;
       await removeWorker(cluster, name);
       removedWorkers.add(name);
     }
-    await restoreWorkers(cluster, extraWorkers);
-    await removeAllServices(cluster);
+    await resetCluster(cluster, extraWorkers);
   });
 
   afterAll(() => clusters.cleanup({ failed: anyFailed }));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ListNodesResponse__Output, ListServicesResponse__Output, ListTasksResponse__Output, WireNode__Output, WireService__Output, WireTask__Output } from '@shoal/wire';
 import { REPO_ROOT, waitFor, type LocalCluster, type WorkerProcess } from '../../scripts/lib/cluster.js';
 import type { Lab } from './lab.js';
+import { waitHealthy } from './managers.js';
 
 export { waitFor };
 
@@ -344,4 +345,15 @@ export function docker(args: readonly string[]): string {
   const r = spawnSync('/usr/bin/docker', args, { encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.status}): ${r.stderr || r.error?.message}`);
   return r.stdout;
+}
+
+/**
+ * Puts a shared cluster back as the next test expects it: stopped managers started again and
+ * all 3 voting, stopped workers (but `skipWorkers`) started again, and no service left.
+ */
+export async function resetCluster(cluster: LocalCluster, skipWorkers: ReadonlySet<string> = new Set()): Promise<void> {
+  for (const m of cluster.managers) if (!m.proc) await cluster.start(m.name);
+  await waitHealthy(cluster, 3);
+  await restoreWorkers(cluster, skipWorkers);
+  await removeAllServices(cluster);
 }
