@@ -21,7 +21,7 @@ import {
   describeTasks,
   getService,
   hostOf,
-  httpGet,
+  httpGetWhenListening,
   isFinal,
   isLive,
   isRunning,
@@ -87,7 +87,7 @@ describe.sequential('services on 3 managers and 3 workers', () => {
     // Each task got a port on its node and says who it is on HOST:PORT.
     for (const t of running) {
       const w = worker(t.nodeName);
-      const r = await httpGet(hostOf(w), t.port);
+      const r = await httpGetWhenListening(hostOf(w), t.port);
       expect(r.body).toContain(`hello from task ${t.name} (${t.id}) on ${hostOf(w)}:${t.port}`);
     }
     // The published port answers on every worker's address, balanced over tasks on all nodes.

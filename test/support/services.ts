@@ -216,6 +216,14 @@ export function httpGet(host: string, port: number, path = '/', timeoutMs = 3000
   });
 }
 
+/**
+ * GET that waits for the server to be up: a task is "running" once its process has started,
+ * which can be a moment before it listens (as in Swarm without a health check).
+ */
+export function httpGetWhenListening(host: string, port: number, path = '/', timeoutMs = 20_000): Promise<HttpAnswer> {
+  return waitFor(`an HTTP answer on ${host}:${port}${path}`, () => httpGet(host, port, path), timeoutMs);
+}
+
 /** The host part of a worker's address: where the routing mesh publishes ports. */
 export function hostOf(w: WorkerProcess): string {
   return w.addr.split(':')[0]!;
