@@ -2,9 +2,12 @@
 // calls sent as messages on one long-lived stream per manager. A call resolves or fails exactly
 // as the unary call would — same response, same gRPC code, details and shoal error metadata — so
 // ControlConnection's failover and leader following work unchanged on top of it.
+//
+// The calls made in one turn of the event loop leave as one stream message (PipelinedCalls),
+// as the manager's replies come back batched: see the server half for why.
 
 import * as grpc from '@grpc/grpc-js';
-import type { ControlClient, PipelinedReply__Output } from '@shoal/wire';
+import { PIPELINE_BATCH_BYTES, type ControlClient, type PipelinedCall, type PipelinedReplies__Output, type PipelinedReply__Output } from '@shoal/wire';
 
 interface Pending {
   readonly definition: grpc.MethodDefinition<object, unknown>;
@@ -22,9 +25,12 @@ export function serviceError(code: grpc.status, details: string, errorCode = '',
 }
 
 export class ControlPipeline {
-  private stream: grpc.ClientDuplexStream<object, PipelinedReply__Output> | undefined;
+  private stream: grpc.ClientDuplexStream<object, PipelinedReplies__Output> | undefined;
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
+  /** Calls made in this turn of the event loop, sent together at its end. */
+  private outbox: PipelinedCall[] = [];
+  private outboxBytes = 0;
 
   constructor(
     private readonly client: ControlClient,
@@ -44,19 +50,48 @@ export class ControlPipeline {
         reject(serviceError(grpc.status.DEADLINE_EXCEEDED, `no answer to ${method} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { definition, resolve: resolve as (v: unknown) => void, reject, timer });
-      stream.write({ id, method, request: definition.requestSerialize(req) });
+      this.send({ id, method, request: definition.requestSerialize(req) });
     });
   }
 
-  private open(): grpc.ClientDuplexStream<object, PipelinedReply__Output> {
+  /**
+   * Queues a call for the current stream (the outbox always belongs to it, see fail); the
+   * only call in flight has nothing to wait for and leaves at once.
+   */
+  private send(call: PipelinedCall & { request: Buffer }): void {
+    if (this.outbox.length > 0 && this.outboxBytes + call.request.byteLength > PIPELINE_BATCH_BYTES) this.flush();
+    const alone = this.outbox.length === 0 && this.pending.size === 1;
+    if (this.outbox.length === 0 && !alone) setImmediate(() => this.flush());
+    this.outbox.push(call);
+    this.outboxBytes += call.request.byteLength;
+    if (alone) this.flush();
+  }
+
+  private flush(): void {
+    if (this.outbox.length === 0) return;
+    const calls = this.outbox;
+    this.dropOutbox();
+    this.stream?.write({ calls });
+  }
+
+  private dropOutbox(): void {
+    this.outbox = [];
+    this.outboxBytes = 0;
+  }
+
+  private open(): grpc.ClientDuplexStream<object, PipelinedReplies__Output> {
     if (this.stream) return this.stream;
-    const stream = this.client.Pipeline() as unknown as grpc.ClientDuplexStream<object, PipelinedReply__Output>;
+    const stream = this.client.Pipeline() as unknown as grpc.ClientDuplexStream<object, PipelinedReplies__Output>;
     this.stream = stream;
-    stream.on('data', (r: PipelinedReply__Output) => this.onReply(r));
+    stream.on('data', (batch: PipelinedReplies__Output) => {
+      for (const r of batch.replies) this.onReply(r);
+    });
     // However the stream ends, the calls on it fail as their unary calls would have with a
     // broken connection: UNAVAILABLE (or the stream's own status), and the next call reopens.
     const fail = (e: grpc.ServiceError | undefined): void => {
-      if (this.stream === stream) this.stream = undefined;
+      if (this.stream !== stream) return; // closed by us: close() failed the calls
+      this.stream = undefined;
+      this.dropOutbox(); // their calls are in `pending` and fail below
       const err = e ?? serviceError(grpc.status.UNAVAILABLE, 'the manager closed the pipeline');
       const errorCode = err.metadata?.get('shoal-error-code')[0]?.toString() ?? '';
       const leaderAddr = err.metadata?.get('shoal-leader-addr')[0]?.toString() ?? '';
@@ -90,6 +125,7 @@ export class ControlPipeline {
   close(): void {
     const stream = this.stream;
     this.stream = undefined;
+    this.dropOutbox();
     stream?.cancel();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);

@@ -16,7 +16,7 @@ import {
   type ClusterCA,
   type IssuedCredentials,
 } from '@shoal/manager';
-import { controlProto, type ControlClient, type PipelinedReply__Output, type WireNode } from '@shoal/wire';
+import { controlProto, type ControlClient, type PipelinedReplies__Output, type PipelinedReply__Output, type WireNode } from '@shoal/wire';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, ControlConnection, type Credentials } from '../src/client.js';
 
@@ -160,16 +160,20 @@ describe('Control.Pipeline', () => {
       const stream = client.Pipeline();
       const replies: PipelinedReply__Output[] = [];
       const done = new Promise<void>((resolve, reject) => {
-        stream.on('data', (r: PipelinedReply__Output) => {
-          replies.push(r);
+        stream.on('data', (batch: PipelinedReplies__Output) => {
+          replies.push(...batch.replies);
           if (replies.length === 3) stream.end();
         });
         stream.on('end', resolve);
         stream.on('error', reject);
       });
-      stream.write({ id: '1', method: 'Nope', request: Buffer.alloc(0) });
-      stream.write({ id: '2', method: 'ServiceLogs', request: Buffer.alloc(0) });
-      stream.write({ id: '3', method: 'GetNode', request: Buffer.from([0xff, 0xff, 0xff]) });
+      stream.write({ calls: [{ id: '1', method: 'Nope', request: Buffer.alloc(0) }] });
+      stream.write({
+        calls: [
+          { id: '2', method: 'ServiceLogs', request: Buffer.alloc(0) },
+          { id: '3', method: 'GetNode', request: Buffer.from([0xff, 0xff, 0xff]) },
+        ],
+      });
       await done;
       const byId = Object.fromEntries(replies.map((r) => [r.id, r]));
       expect(byId['1']).toMatchObject({ status: grpc.status.UNIMPLEMENTED, details: '"Nope" is not a unary Control method that can be pipelined' });
@@ -180,6 +184,52 @@ describe('Control.Pipeline', () => {
     } finally {
       (client as unknown as grpc.Client).close();
     }
+  });
+
+  it('batches: the calls of one message are answered in one message, split where a batch passes 1 MiB', async () => {
+    const { addr } = await serve();
+    const client = new (controlProto().Control)(addr, channelCredentials(admin, 'manager'), TLS_CHANNEL_OPTIONS) as unknown as ControlClient;
+    const definitions = CONTROL();
+    const request = (method: string, req: object): Buffer => definitions[method]!.requestSerialize(req);
+    try {
+      const stream = client.Pipeline();
+      const batches: PipelinedReply__Output[][] = [];
+      let wanted = 0;
+      let arrived: () => void = () => undefined;
+      stream.on('data', (batch: PipelinedReplies__Output) => {
+        batches.push(batch.replies);
+        if (batches.flat().length >= wanted) arrived();
+      });
+      const exchange = (calls: { id: string; method: string; request: Buffer }[]): Promise<PipelinedReply__Output[][]> => {
+        const from = batches.length;
+        wanted = batches.flat().length + calls.length;
+        const done = new Promise<void>((resolve) => (arrived = resolve));
+        stream.write({ calls });
+        return done.then(() => batches.slice(from));
+      };
+      // 50 small calls in one message: 50 replies in one message.
+      const small = await exchange(Array.from({ length: 50 }, (_, i) => ({ id: String(i + 1), method: 'GetNode', request: request('GetNode', { node: 'm1' }) })));
+      expect(small.map((b) => b.length)).toEqual([50]);
+      expect(small[0]!.map((r) => r.status)).toEqual(Array(50).fill(grpc.status.OK));
+      // Replies of ~600 KB each: no batch carries two of them.
+      const big = 'x'.repeat(600_000);
+      await exchange([{ id: '100', method: 'UpdateNode', request: request('UpdateNode', { node: 'm1', addLabels: { big }, removeLabels: [] }) }]);
+      const large = await exchange(['101', '102', '103'].map((id) => ({ id, method: 'GetNode', request: request('GetNode', { node: 'm1' }) })));
+      expect(large.map((b) => b.map((r) => r.id))).toEqual([['101'], ['102'], ['103']]);
+      stream.end();
+    } finally {
+      (client as unknown as grpc.Client).close();
+    }
+  });
+
+  it('splits calls made together whose sum passes the 16 MiB message limit, and each gets its answer', async () => {
+    const { addr } = await serve();
+    const c = connect([addr]);
+    // 25 × 700 kB = 17.5 MB: as one message the manager would refuse it whole.
+    const values = Array.from({ length: 25 }, (_, i) => String.fromCharCode(97 + i).repeat(700_000));
+    const nodes = await Promise.all(values.map((v) => c.call<WireNode>('UpdateNode', { node: 'm1', addLabels: { k: v }, removeLabels: [] }, { write: true })));
+    expect(nodes.map((n) => n.labels?.k?.length)).toEqual(Array(25).fill(700_000));
+    expect(new Set(nodes.map((n) => n.labels?.k?.[0])).size).toBe(25);
   });
 
   it('uses unary calls with a manager that has no Pipeline', async () => {

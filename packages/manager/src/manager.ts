@@ -16,7 +16,7 @@ import {
   type ConfChange,
   type NodeId,
 } from '@shoal/raft';
-import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject } from '@shoal/store';
+import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject, type StoreEvent } from '@shoal/store';
 import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { createClusterCA, issueCredentials } from './ca.js';
@@ -284,10 +284,10 @@ export class Manager implements ManagerHandle {
       this.onApplied(); // a removed leader that just stepped down now stops
     });
     this.host.on('fatal', (e: Error) => void this.shutdown(`stopped: ${e.message}`));
-    // Peers change only with node objects (or a restore); coalesce bursts of changes.
+    // Peers change only with a manager's node object (or a restore); coalesce bursts of changes.
     let refreshQueued = false;
     this.store.watch((e) => {
-      if ((e.kind !== 'node' && e.kind !== 'restore') || refreshQueued) return;
+      if (refreshQueued || !movesPeerLinks(e)) return;
       refreshQueued = true;
       setImmediate(() => {
         refreshQueued = false;
@@ -523,4 +523,20 @@ export class Manager implements ManagerHandle {
     }
     return m;
   }
+}
+
+/**
+ * Whether a store change can change the manager links (see Manager.peers): a restore, or a
+ * manager's node appearing, going, or changing its address or Raft role. Label and status
+ * updates, the bulk of node writes, cannot.
+ */
+function movesPeerLinks(e: StoreEvent): boolean {
+  if (e.kind === 'restore') return true;
+  if (e.kind !== 'node') return false;
+  const isManager = (n: NodeObject | undefined): boolean => n?.role === 'manager';
+  if (e.action !== 'update') return isManager(e.object);
+  return (
+    (isManager(e.object) || isManager(e.previous)) &&
+    (e.object.role !== e.previous.role || e.object.addr !== e.previous.addr || e.object.raftRole !== e.previous.raftRole)
+  );
 }

@@ -7,13 +7,18 @@
 // the call's id, the serialized response or the status and shoal error metadata the unary call
 // would have ended with. The caller's certificate is checked once, when the stream opens, and
 // each handler sees that verdict.
+//
+// Calls and replies travel in batches: one stream message holds the calls a client made in one
+// turn of its event loop, and one holds the replies that completed in one turn of ours (a Raft
+// apply answers dozens at once). Each stream message is a DATA frame, a TLS record and a socket
+// write; batching them is what lets one stream carry thousands of calls a second cheaply.
 
 import * as grpc from '@grpc/grpc-js';
-import type { PipelinedCall__Output, PipelinedReply } from '@shoal/wire';
+import { PIPELINE_BATCH_BYTES, type PipelinedCall__Output, type PipelinedCalls__Output, type PipelinedReplies, type PipelinedReply } from '@shoal/wire';
 import { asManagerError } from './errors.js';
 import { requireRole, type AuthenticatedCall } from './identity.js';
 
-type Stream = grpc.ServerDuplexStream<PipelinedCall__Output, PipelinedReply>;
+type Stream = grpc.ServerDuplexStream<PipelinedCalls__Output, PipelinedReplies>;
 /** Where the handler notes streams opening (a pino logger will do). */
 interface DebugLog {
   debug(fields: object, msg: string): void;
@@ -31,7 +36,7 @@ export function pipelineHandler(
   service: grpc.ServiceDefinition,
   handlers: Readonly<Record<string, unknown>>,
   logger: DebugLog,
-): grpc.handleBidiStreamingCall<PipelinedCall__Output, PipelinedReply> {
+): grpc.handleBidiStreamingCall<PipelinedCalls__Output, PipelinedReplies> {
   const methods = new Map<string, { handler: UnaryHandler; definition: grpc.MethodDefinition<unknown, unknown> }>();
   for (const [name, definition] of Object.entries(service)) {
     const handler = handlers[name];
@@ -61,13 +66,35 @@ export function pipelineHandler(
       endWhenDrained();
     });
 
-    const reply = (r: PipelinedReply): void => {
-      inFlight--;
-      if (!stream.writableEnded && !stream.cancelled) stream.write(r);
+    // Replies wait for the end of this turn of the event loop and leave together (a batch
+    // that grows past PIPELINE_BATCH_BYTES leaves at once, keeping messages well under the limit).
+    // The reply to the only call in flight cannot be joined by others: it leaves at once.
+    let outbox: PipelinedReply[] = [];
+    let outboxBytes = 0;
+    const flush = (): void => {
+      if (outbox.length === 0) return;
+      const replies = outbox;
+      outbox = [];
+      outboxBytes = 0;
+      inFlight -= replies.length;
+      if (!stream.writableEnded && !stream.cancelled) stream.write({ replies });
       endWhenDrained();
     };
+    const reply = (r: PipelinedReply): void => {
+      const bytes = (r.response as Buffer | undefined)?.byteLength ?? 0;
+      if (outbox.length > 0 && outboxBytes + bytes > PIPELINE_BATCH_BYTES) flush();
+      const alone = outbox.length === 0 && inFlight === 1;
+      if (outbox.length === 0 && !alone) setImmediate(flush);
+      outbox.push(r);
+      outboxBytes += bytes;
+      if (alone) flush();
+    };
 
-    stream.on('data', (call: PipelinedCall__Output) => {
+    stream.on('data', (batch: PipelinedCalls__Output) => {
+      for (const call of batch.calls) runCall(call);
+    });
+
+    const runCall = (call: PipelinedCall__Output): void => {
       const id = call.id;
       inFlight++;
       const method = methods.get(call.method);
@@ -101,7 +128,7 @@ export function pipelineHandler(
           leaderAddr: md?.get('shoal-leader-addr')[0]?.toString() ?? '',
         });
       });
-    });
+    };
     logger.debug({ peer: stream.getPeer() }, 'control pipeline opened');
   };
 }

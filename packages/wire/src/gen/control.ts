@@ -22,6 +22,8 @@ import type { Node as _shoal_control_v1_Node, Node__Output as _shoal_control_v1_
 import type { NodeRef as _shoal_control_v1_NodeRef, NodeRef__Output as _shoal_control_v1_NodeRef__Output } from './shoal/control/v1/NodeRef.js';
 import type { PeerManager as _shoal_control_v1_PeerManager, PeerManager__Output as _shoal_control_v1_PeerManager__Output } from './shoal/control/v1/PeerManager.js';
 import type { PipelinedCall as _shoal_control_v1_PipelinedCall, PipelinedCall__Output as _shoal_control_v1_PipelinedCall__Output } from './shoal/control/v1/PipelinedCall.js';
+import type { PipelinedCalls as _shoal_control_v1_PipelinedCalls, PipelinedCalls__Output as _shoal_control_v1_PipelinedCalls__Output } from './shoal/control/v1/PipelinedCalls.js';
+import type { PipelinedReplies as _shoal_control_v1_PipelinedReplies, PipelinedReplies__Output as _shoal_control_v1_PipelinedReplies__Output } from './shoal/control/v1/PipelinedReplies.js';
 import type { PipelinedReply as _shoal_control_v1_PipelinedReply, PipelinedReply__Output as _shoal_control_v1_PipelinedReply__Output } from './shoal/control/v1/PipelinedReply.js';
 import type { RaftSettings as _shoal_control_v1_RaftSettings, RaftSettings__Output as _shoal_control_v1_RaftSettings__Output } from './shoal/control/v1/RaftSettings.js';
 import type { ReadOptions as _shoal_control_v1_ReadOptions, ReadOptions__Output as _shoal_control_v1_ReadOptions__Output } from './shoal/control/v1/ReadOptions.js';
@@ -66,6 +68,8 @@ export interface ProtoGrpcType {
         NodeRef: MessageTypeDefinition<_shoal_control_v1_NodeRef, _shoal_control_v1_NodeRef__Output>
         PeerManager: MessageTypeDefinition<_shoal_control_v1_PeerManager, _shoal_control_v1_PeerManager__Output>
         PipelinedCall: MessageTypeDefinition<_shoal_control_v1_PipelinedCall, _shoal_control_v1_PipelinedCall__Output>
+        PipelinedCalls: MessageTypeDefinition<_shoal_control_v1_PipelinedCalls, _shoal_control_v1_PipelinedCalls__Output>
+        PipelinedReplies: MessageTypeDefinition<_shoal_control_v1_PipelinedReplies, _shoal_control_v1_PipelinedReplies__Output>
         PipelinedReply: MessageTypeDefinition<_shoal_control_v1_PipelinedReply, _shoal_control_v1_PipelinedReply__Output>
         RaftSettings: MessageTypeDefinition<_shoal_control_v1_RaftSettings, _shoal_control_v1_RaftSettings__Output>
         ReadOptions: MessageTypeDefinition<_shoal_control_v1_ReadOptions, _shoal_control_v1_ReadOptions__Output>

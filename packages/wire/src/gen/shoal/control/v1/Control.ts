@@ -15,8 +15,8 @@ import type { ListTasksRequest as _shoal_control_v1_ListTasksRequest, ListTasksR
 import type { ListTasksResponse as _shoal_control_v1_ListTasksResponse, ListTasksResponse__Output as _shoal_control_v1_ListTasksResponse__Output } from '../../../shoal/control/v1/ListTasksResponse.js';
 import type { Node as _shoal_control_v1_Node, Node__Output as _shoal_control_v1_Node__Output } from '../../../shoal/control/v1/Node.js';
 import type { NodeRef as _shoal_control_v1_NodeRef, NodeRef__Output as _shoal_control_v1_NodeRef__Output } from '../../../shoal/control/v1/NodeRef.js';
-import type { PipelinedCall as _shoal_control_v1_PipelinedCall, PipelinedCall__Output as _shoal_control_v1_PipelinedCall__Output } from '../../../shoal/control/v1/PipelinedCall.js';
-import type { PipelinedReply as _shoal_control_v1_PipelinedReply, PipelinedReply__Output as _shoal_control_v1_PipelinedReply__Output } from '../../../shoal/control/v1/PipelinedReply.js';
+import type { PipelinedCalls as _shoal_control_v1_PipelinedCalls, PipelinedCalls__Output as _shoal_control_v1_PipelinedCalls__Output } from '../../../shoal/control/v1/PipelinedCalls.js';
+import type { PipelinedReplies as _shoal_control_v1_PipelinedReplies, PipelinedReplies__Output as _shoal_control_v1_PipelinedReplies__Output } from '../../../shoal/control/v1/PipelinedReplies.js';
 import type { RemoveNodeRequest as _shoal_control_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _shoal_control_v1_RemoveNodeRequest__Output } from '../../../shoal/control/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _shoal_control_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _shoal_control_v1_RemoveNodeResponse__Output } from '../../../shoal/control/v1/RemoveNodeResponse.js';
 import type { RemoveServiceResponse as _shoal_control_v1_RemoveServiceResponse, RemoveServiceResponse__Output as _shoal_control_v1_RemoveServiceResponse__Output } from '../../../shoal/control/v1/RemoveServiceResponse.js';
@@ -109,10 +109,10 @@ export interface ControlClient extends grpc.Client {
   listTasks(argument: _shoal_control_v1_ListTasksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
   listTasks(argument: _shoal_control_v1_ListTasksRequest, callback: grpc.requestCallback<_shoal_control_v1_ListTasksResponse__Output>): grpc.ClientUnaryCall;
   
-  Pipeline(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_shoal_control_v1_PipelinedCall, _shoal_control_v1_PipelinedReply__Output>;
-  Pipeline(options?: grpc.CallOptions): grpc.ClientDuplexStream<_shoal_control_v1_PipelinedCall, _shoal_control_v1_PipelinedReply__Output>;
-  pipeline(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_shoal_control_v1_PipelinedCall, _shoal_control_v1_PipelinedReply__Output>;
-  pipeline(options?: grpc.CallOptions): grpc.ClientDuplexStream<_shoal_control_v1_PipelinedCall, _shoal_control_v1_PipelinedReply__Output>;
+  Pipeline(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_shoal_control_v1_PipelinedCalls, _shoal_control_v1_PipelinedReplies__Output>;
+  Pipeline(options?: grpc.CallOptions): grpc.ClientDuplexStream<_shoal_control_v1_PipelinedCalls, _shoal_control_v1_PipelinedReplies__Output>;
+  pipeline(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_shoal_control_v1_PipelinedCalls, _shoal_control_v1_PipelinedReplies__Output>;
+  pipeline(options?: grpc.CallOptions): grpc.ClientDuplexStream<_shoal_control_v1_PipelinedCalls, _shoal_control_v1_PipelinedReplies__Output>;
   
   PromoteNode(argument: _shoal_control_v1_NodeRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Node__Output>): grpc.ClientUnaryCall;
   PromoteNode(argument: _shoal_control_v1_NodeRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_Node__Output>): grpc.ClientUnaryCall;
@@ -194,7 +194,7 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   ListTasks: grpc.handleUnaryCall<_shoal_control_v1_ListTasksRequest__Output, _shoal_control_v1_ListTasksResponse>;
   
-  Pipeline: grpc.handleBidiStreamingCall<_shoal_control_v1_PipelinedCall__Output, _shoal_control_v1_PipelinedReply>;
+  Pipeline: grpc.handleBidiStreamingCall<_shoal_control_v1_PipelinedCalls__Output, _shoal_control_v1_PipelinedReplies>;
   
   PromoteNode: grpc.handleUnaryCall<_shoal_control_v1_NodeRef__Output, _shoal_control_v1_Node>;
   
@@ -222,7 +222,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   ListNodes: MethodDefinition<_shoal_control_v1_ListNodesRequest, _shoal_control_v1_ListNodesResponse, _shoal_control_v1_ListNodesRequest__Output, _shoal_control_v1_ListNodesResponse__Output>
   ListServices: MethodDefinition<_shoal_control_v1_ListServicesRequest, _shoal_control_v1_ListServicesResponse, _shoal_control_v1_ListServicesRequest__Output, _shoal_control_v1_ListServicesResponse__Output>
   ListTasks: MethodDefinition<_shoal_control_v1_ListTasksRequest, _shoal_control_v1_ListTasksResponse, _shoal_control_v1_ListTasksRequest__Output, _shoal_control_v1_ListTasksResponse__Output>
-  Pipeline: MethodDefinition<_shoal_control_v1_PipelinedCall, _shoal_control_v1_PipelinedReply, _shoal_control_v1_PipelinedCall__Output, _shoal_control_v1_PipelinedReply__Output>
+  Pipeline: MethodDefinition<_shoal_control_v1_PipelinedCalls, _shoal_control_v1_PipelinedReplies, _shoal_control_v1_PipelinedCalls__Output, _shoal_control_v1_PipelinedReplies__Output>
   PromoteNode: MethodDefinition<_shoal_control_v1_NodeRef, _shoal_control_v1_Node, _shoal_control_v1_NodeRef__Output, _shoal_control_v1_Node__Output>
   RebalanceService: MethodDefinition<_shoal_control_v1_ServiceRef, _shoal_control_v1_Service, _shoal_control_v1_ServiceRef__Output, _shoal_control_v1_Service__Output>
   RemoveNode: MethodDefinition<_shoal_control_v1_RemoveNodeRequest, _shoal_control_v1_RemoveNodeResponse, _shoal_control_v1_RemoveNodeRequest__Output, _shoal_control_v1_RemoveNodeResponse__Output>
