@@ -174,7 +174,9 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
       replicas: 1,
       task: { runtime: 'docker', image: IMAGE, command: ['sh', '-c', 'sleep 0.2; exit 3'], restartPolicy: { condition: 'on-failure', maxAttempts: 2, delayMs: 0 } },
     });
-    const ended = await waitForTasks(cluster, 'crash', '3 runs that failed with code 3', (ts) => ts.length === 3 && ts.every((t) => t.state === 'failed'), 60_000);
+    // A task's failure and the orchestrator's answer to it (desired shutdown: replaced, or
+    // given up on) are two writes; wait for both.
+    const ended = await waitForTasks(cluster, 'crash', '3 runs that failed with code 3, each given up on', (ts) => ts.length === 3 && ts.every((t) => t.state === 'failed' && t.desiredState === 'shutdown'), 60_000);
     for (const t of ended) {
       expect(t.exitCode).toBe(3);
       expect(t.desiredState).toBe('shutdown');
