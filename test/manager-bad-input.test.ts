@@ -4,6 +4,7 @@
 // what went wrong, and the cluster must carry on unchanged.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { join, relative } from 'node:path';
@@ -11,7 +12,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, ControlConnection, loadCredentials } from '@shoal/cli';
 import type { ClusterInfoResponse__Output, ListNodesResponse__Output, WireNode__Output } from '@shoal/wire';
-import { freePort, type LocalCluster } from '../scripts/lib/cluster.js';
+import { SHOAL_BIN, freePort, type LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
 import { leaderCommit, others, waitCaughtUp, waitFor, withManager, writeLabel } from './support/managers.js';
 
@@ -157,6 +158,20 @@ describe.sequential('bad input', () => {
       const m1 = await conn.call<WireNode__Output>('GetNode', { node: 'm1', read: { stale: false } });
       expect(m1.labels).toMatchObject({ 'after-garbage': 'v', 'after-garbage-direct': 'v' });
     });
+  });
+
+  it('a reader that quits early (`shoal node ls | head -1`) ends the CLI quietly, with status 0', async () => {
+    const proc = spawn(process.execPath, [SHOAL_BIN, '--host', cluster.hosts.join(','), 'node', 'ls'], {
+      env: { ...process.env, SHOAL_CERTS: cluster.adminDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Our end is closed long before the table is printed: that write meets a closed pipe.
+    proc.stdout.destroy();
+    let stderr = '';
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('an address where no manager runs is named as "connection refused"; with a good one after it the CLI fails over', async () => {

@@ -383,7 +383,19 @@ export function buildCli(args: string[]) {
     });
 }
 
+/**
+ * A reader that stops early (`shoal node ls | head -3`) closes our stdout: end quietly, as Unix
+ * tools do, instead of crashing with an unhandled EPIPE.
+ */
+function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export async function main(args = hideBin(process.argv)): Promise<number> {
+  exitQuietlyOnClosedStdout();
   try {
     await buildCli(args).parseAsync();
     return 0;
