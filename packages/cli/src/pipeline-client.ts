@@ -7,7 +7,7 @@
 // as the manager's replies come back batched: see the server half for why.
 
 import * as grpc from '@grpc/grpc-js';
-import { PIPELINE_BATCH_BYTES, type ControlClient, type PipelinedCall, type PipelinedReplies__Output, type PipelinedReply__Output } from '@shoal/wire';
+import { PIPELINE_BATCH_BYTES, TurnBatcher, type ControlClient, type PipelinedCall, type PipelinedReplies__Output, type PipelinedReply__Output } from '@shoal/wire';
 
 interface Pending {
   readonly definition: grpc.MethodDefinition<object, unknown>;
@@ -28,9 +28,8 @@ export class ControlPipeline {
   private stream: grpc.ClientDuplexStream<object, PipelinedReplies__Output> | undefined;
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
-  /** Calls made in this turn of the event loop, sent together at its end. */
-  private outbox: PipelinedCall[] = [];
-  private outboxBytes = 0;
+  /** Calls made in this turn of the event loop, sent together at its end; they belong to `stream`. */
+  private readonly outbox = new TurnBatcher<PipelinedCall>(PIPELINE_BATCH_BYTES, (calls) => this.stream?.write({ calls }));
 
   constructor(
     private readonly client: ControlClient,
@@ -50,33 +49,10 @@ export class ControlPipeline {
         reject(serviceError(grpc.status.DEADLINE_EXCEEDED, `no answer to ${method} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { definition, resolve: resolve as (v: unknown) => void, reject, timer });
-      this.send({ id, method, request: definition.requestSerialize(req) });
+      const request = definition.requestSerialize(req);
+      // The only call in flight has nothing to wait for.
+      this.outbox.add({ id, method, request }, request.byteLength, this.pending.size === 1);
     });
-  }
-
-  /**
-   * Queues a call for the current stream (the outbox always belongs to it, see fail); the
-   * only call in flight has nothing to wait for and leaves at once.
-   */
-  private send(call: PipelinedCall & { request: Buffer }): void {
-    if (this.outbox.length > 0 && this.outboxBytes + call.request.byteLength > PIPELINE_BATCH_BYTES) this.flush();
-    const alone = this.outbox.length === 0 && this.pending.size === 1;
-    if (this.outbox.length === 0 && !alone) setImmediate(() => this.flush());
-    this.outbox.push(call);
-    this.outboxBytes += call.request.byteLength;
-    if (alone) this.flush();
-  }
-
-  private flush(): void {
-    if (this.outbox.length === 0) return;
-    const calls = this.outbox;
-    this.dropOutbox();
-    this.stream?.write({ calls });
-  }
-
-  private dropOutbox(): void {
-    this.outbox = [];
-    this.outboxBytes = 0;
   }
 
   private open(): grpc.ClientDuplexStream<object, PipelinedReplies__Output> {
@@ -91,7 +67,7 @@ export class ControlPipeline {
     const fail = (e: grpc.ServiceError | undefined): void => {
       if (this.stream !== stream) return; // closed by us: close() failed the calls
       this.stream = undefined;
-      this.dropOutbox(); // their calls are in `pending` and fail below
+      this.outbox.drop(); // their calls are in `pending` and fail below
       const err = e ?? serviceError(grpc.status.UNAVAILABLE, 'the manager closed the pipeline');
       const errorCode = err.metadata?.get('shoal-error-code')[0]?.toString() ?? '';
       const leaderAddr = err.metadata?.get('shoal-leader-addr')[0]?.toString() ?? '';
@@ -125,7 +101,7 @@ export class ControlPipeline {
   close(): void {
     const stream = this.stream;
     this.stream = undefined;
-    this.dropOutbox();
+    this.outbox.drop();
     stream?.cancel();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);

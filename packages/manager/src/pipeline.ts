@@ -8,13 +8,12 @@
 // would have ended with. The caller's certificate is checked once, when the stream opens, and
 // each handler sees that verdict.
 //
-// Calls and replies travel in batches: one stream message holds the calls a client made in one
-// turn of its event loop, and one holds the replies that completed in one turn of ours (a Raft
-// apply answers dozens at once). Each stream message is a DATA frame, a TLS record and a socket
-// write; batching them is what lets one stream carry thousands of calls a second cheaply.
+// Calls and replies travel in batches (TurnBatcher): one stream message holds the calls a client
+// made in one turn of its event loop, and one holds the replies that completed in one turn of
+// ours (a Raft apply answers dozens at once).
 
 import * as grpc from '@grpc/grpc-js';
-import { PIPELINE_BATCH_BYTES, type PipelinedCall__Output, type PipelinedCalls__Output, type PipelinedReplies, type PipelinedReply } from '@shoal/wire';
+import { PIPELINE_BATCH_BYTES, TurnBatcher, type PipelinedCall__Output, type PipelinedCalls__Output, type PipelinedReplies, type PipelinedReply } from '@shoal/wire';
 import { asManagerError } from './errors.js';
 import { requireRole, type AuthenticatedCall } from './identity.js';
 
@@ -66,29 +65,14 @@ export function pipelineHandler(
       endWhenDrained();
     });
 
-    // Replies wait for the end of this turn of the event loop and leave together (a batch
-    // that grows past PIPELINE_BATCH_BYTES leaves at once, keeping messages well under the limit).
-    // The reply to the only call in flight cannot be joined by others: it leaves at once.
-    let outbox: PipelinedReply[] = [];
-    let outboxBytes = 0;
-    const flush = (): void => {
-      if (outbox.length === 0) return;
-      const replies = outbox;
-      outbox = [];
-      outboxBytes = 0;
+    // The replies of one turn leave together (see TurnBatcher); the reply to the only call in
+    // flight leaves at once.
+    const outbox = new TurnBatcher<PipelinedReply>(PIPELINE_BATCH_BYTES, (replies) => {
       inFlight -= replies.length;
       if (!stream.writableEnded && !stream.cancelled) stream.write({ replies });
       endWhenDrained();
-    };
-    const reply = (r: PipelinedReply): void => {
-      const bytes = (r.response as Buffer | undefined)?.byteLength ?? 0;
-      if (outbox.length > 0 && outboxBytes + bytes > PIPELINE_BATCH_BYTES) flush();
-      const alone = outbox.length === 0 && inFlight === 1;
-      if (outbox.length === 0 && !alone) setImmediate(flush);
-      outbox.push(r);
-      outboxBytes += bytes;
-      if (alone) flush();
-    };
+    });
+    const reply = (r: PipelinedReply): void => outbox.add(r, (r.response as Buffer | undefined)?.byteLength ?? 0, inFlight === 1);
 
     stream.on('data', (batch: PipelinedCalls__Output) => {
       for (const call of batch.calls) runCall(call);

@@ -74,6 +74,7 @@ export const MAX_MESSAGE_BYTES = 16 << 20;
  * batch whose payload passes this many bytes leaves at once, well under MAX_MESSAGE_BYTES.
  */
 export const PIPELINE_BATCH_BYTES = 1 << 20;
+export { TurnBatcher } from './turn-batcher.js';
 
 /**
  * Options for every shoal gRPC client. Channelz bookkeeping and transparent retries cost
