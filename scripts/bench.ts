@@ -28,6 +28,14 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     describe: '3 manager processes over gRPC + synced LevelDB: committed writes/s and latency with 1 and 64 clients',
     load: async () => (await import('./bench/commit.js')).run,
   },
+  'scale-process': {
+    describe: '3 managers, 2 process-runtime workers: 1,000 replicas of a tiny process, time until all run, tasks per slot, worker-down events, agents\' event-loop delay and RSS',
+    load: async () => (await import('./bench/scale-process.js')).run,
+  },
+  cli: {
+    describe: 'the shoal CLI as new processes against 3 managers: wall time of reads and a write vs `node -e 0`, and a write during a leader kill',
+    load: async () => (await import('./bench/cli.js')).run,
+  },
 };
 
 async function main(): Promise<number> {

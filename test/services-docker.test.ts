@@ -32,9 +32,9 @@ const IMAGE = 'busybox:local';
 const engineUp = await dockerEngineUp();
 const imageHere = engineUp && docker(['images', '-q', IMAGE]).trim() !== '';
 if (!engineUp) {
-  console.warn(`Docker service tests skipped: no Docker engine answers at ${DOCKER_SOCKET}; start one (see shared/notes/docker-on-this-machine.md) — CI runs them`);
+  console.warn(`Docker service tests skipped: no Docker engine answers at ${DOCKER_SOCKET}; start one as docs/docker.md shows — CI runs them`);
 } else if (!imageHere) {
-  console.warn(`Docker service tests skipped: the engine has no ${IMAGE} image; make it as shared/notes/docker-on-this-machine.md shows — CI does`);
+  console.warn(`Docker service tests skipped: the engine has no ${IMAGE} image; make it with scripts/docker/make-busybox-image.sh (docs/docker.md) — CI does`);
 }
 
 /** busybox httpd on the task's HOST:PORT (host networking), answering "ok-<task name>". */

@@ -9,6 +9,7 @@ import { ManagerError, joinCluster, readTlsFiles, splitHostPort, writeTlsFiles, 
 import { warmWireCodecs, type LogsRequest__Output, type TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
+import { AgentStatsWriter } from './agent-stats.js';
 import {
   ensureFreshWorkerDir,
   lockWorkerDir,
@@ -63,6 +64,8 @@ export class Agent {
   private stopping: Promise<void> | undefined;
   /** Publishes services' ports on this node's address (the routing mesh). */
   private readonly mesh: RoutingMesh;
+  /** DATA/agent-stats.json: event-loop delay and memory, for benchmarks (agent-stats.ts). */
+  private readonly stats: AgentStatsWriter;
 
   private constructor(
     private cfg: WorkerConfig,
@@ -75,6 +78,7 @@ export class Agent {
     this.nodeId = cfg.nodeId;
     this.clusterId = cfg.clusterId;
     this.stopped = new Promise((r) => (this.resolveStopped = r));
+    this.stats = new AgentStatsWriter(dir, undefined, (e) => logger.debug({ err: e.message }, 'could not write agent-stats.json'));
     this.executor = new Executor(runtime, (r) => this.queueReport(r), logger, splitHostPort(cfg.addr).host);
     this.mesh = new RoutingMesh(splitHostPort(cfg.addr).host, logger);
     this.session = new DispatcherSession(tls, cfg.managers, {
@@ -163,6 +167,7 @@ export class Agent {
 
   private async run(): Promise<void> {
     warmWireCodecs();
+    this.stats.start();
     await this.executor.adopt();
     this.session.start();
     this.logger.info({ runtime: this.runtime.name, managers: this.cfg.managers }, 'worker agent running');
@@ -179,6 +184,7 @@ export class Agent {
       await this.session.stop({ reason: reason ?? 'asked to stop', backWithinMs: PLANNED_RESTART_GRACE_MS });
       this.mesh.close();
       await this.runtime.close();
+      await this.stats.stop();
       this.unlock();
       this.logger.info({ reason: reason ?? 'asked to stop' }, 'worker agent stopped');
       this.logger.flush();

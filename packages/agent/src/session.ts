@@ -1,10 +1,13 @@
 // The worker's session with the leader's dispatcher (proto/dispatcher.proto).
 //
 // It dials the managers it knows in turn; a follower answers NOT_LEADER with the leader's
-// address and the session redials there at once. While connected it heartbeats at the period
+// address and the session redials there at once. The leader tells it every manager when the
+// session opens and again whenever the list changes; a manager that does not answer within
+// CONNECT_TIMEOUT_MS is skipped for the next one. While connected it heartbeats at the period
 // the leader sets. When the stream breaks — the manager died, the leader changed — it
 // reconnects with capped backoff, and every reconnect starts with a Hello carrying what the
 // agent runs now, so nothing reported while disconnected is lost. Tasks keep running meanwhile.
+// An agent that cannot reach any manager it knows says so in its log, and in its next Hello.
 
 import * as grpc from '@grpc/grpc-js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials, type TlsMaterial } from '@shoal/manager';
@@ -24,6 +27,7 @@ import type { Logger } from 'pino';
 export interface SessionEvents {
   /** The Hello to open each session with (built fresh: it reports the tasks as they are now). */
   hello(): Hello;
+  /** The leader's config: when the session opens, and again whenever the manager list changes. */
   onConfig(c: { nodeId: string; heartbeatMs: number; managers: string[] }): void;
   onAssignments(a: Assignments__Output): void;
   onLogsRequest(r: LogsRequest__Output): void;
@@ -36,6 +40,12 @@ export interface SessionEvents {
 const BACKOFF_MIN_MS = 50;
 const BACKOFF_MAX_MS = 2000;
 const DEFAULT_HEARTBEAT_MS = 500;
+/** A manager that has not opened the session by then (blackholed, overloaded) is skipped. */
+const CONNECT_TIMEOUT_MS = 3000;
+/** Without a session this long, and no known manager answering, the agent says so loudly. */
+const LOST_AFTER_MS = 10_000;
+/** ...and again this often while it lasts. */
+const LOST_REPEAT_MS = 60_000;
 
 export class DispatcherSession {
   private managers: string[];
@@ -48,6 +58,11 @@ export class DispatcherSession {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   connectedTo: string | undefined;
+  /** Since when no session is open (Date.now() ms); undefined while connected. */
+  private offlineSince: number | undefined = Date.now();
+  /** The last error from each manager dialled since the last session (for the lost-cluster note). */
+  private readonly failures = new Map<string, string>();
+  private lostLoggedAt = 0;
 
   constructor(
     private readonly tls: TlsMaterial,
@@ -106,11 +121,49 @@ export class DispatcherSession {
         this.preferred = outcome.leader; // a follower told us where the leader is
         continue;
       }
-      if (outcome.wasConnected) backoff = BACKOFF_MIN_MS;
+      if (outcome.wasConnected) {
+        backoff = BACKOFF_MIN_MS;
+        this.failures.clear();
+      } else {
+        this.failures.set(addr, outcome.reason);
+        this.noteIfLost();
+      }
       this.logger.info({ manager: addr, reason: outcome.reason, retryInMs: backoff }, 'dispatcher session ended');
       await this.sleep(backoff);
       backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
     }
+  }
+
+  /**
+   * Whether every manager this agent knows failed since the last session, for long: then the
+   * cluster may have moved (its managers replaced) and only an operator can help.
+   */
+  private lostFor(): number | undefined {
+    if (this.offlineSince === undefined) return undefined;
+    const away = Date.now() - this.offlineSince;
+    if (away < LOST_AFTER_MS || !this.managers.every((m) => this.failures.has(m))) return undefined;
+    return away;
+  }
+
+  private noteIfLost(): void {
+    const away = this.lostFor();
+    if (away === undefined || Date.now() - this.lostLoggedAt < LOST_REPEAT_MS) return;
+    this.lostLoggedAt = Date.now();
+    this.logger.error(
+      { managers: this.managers, errors: Object.fromEntries(this.failures), offlineMs: away },
+      `cannot reach any of the ${this.managers.length} manager(s) this worker knows for ${Math.round(away / 1000)} s; its tasks keep running and it keeps trying. ` +
+        'If those managers are gone for good, join this worker to the cluster again with a fresh token (`shoal worker join`).',
+    );
+  }
+
+  /** For the next Hello: why this agent was away, when it was away for long. */
+  private offlineNote(): string {
+    if (this.offlineSince === undefined) return '';
+    const away = Date.now() - this.offlineSince;
+    if (away < LOST_AFTER_MS) return '';
+    const tried = [...this.failures.keys()];
+    const why = tried.length > 0 ? `could not reach ${tried.length === 1 ? 'the manager' : 'any of the managers'} it knew (${tried.map((m) => `${m}: ${this.failures.get(m)}`).join('; ')})` : 'no manager answered';
+    return `back after ${Math.round(away / 1000)} s without a session: ${why}`;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -145,21 +198,37 @@ export class DispatcherSession {
       const finish = (r: { leader?: string; reason: string }): void => {
         if (settled) return;
         settled = true;
+        clearTimeout(connectTimer);
         clearInterval(this.heartbeatTimer);
         if (this.connectedTo) this.events.onDisconnected(r.reason);
+        if (this.connectedTo) this.offlineSince = Date.now();
         this.connectedTo = undefined;
         this.call = undefined;
         resolve({ ...r, wasConnected });
       };
+      // A manager that neither answers nor refuses (cut off, or too busy) must not hold us.
+      const connectTimer = setTimeout(() => {
+        finish({ reason: `no answer within ${CONNECT_TIMEOUT_MS} ms` });
+        call.cancel();
+      }, CONNECT_TIMEOUT_MS);
       call.on('data', (m: ManagerMessage__Output) => {
         if (m.config) {
-          wasConnected = true;
-          this.connectedTo = addr;
-          this.heartbeatMs = m.config.heartbeatMs || DEFAULT_HEARTBEAT_MS;
+          const heartbeatMs = m.config.heartbeatMs || DEFAULT_HEARTBEAT_MS;
           if (m.config.managers.length > 0) this.managers = [...m.config.managers];
-          this.startHeartbeats();
+          const opening = !wasConnected;
+          if (opening || heartbeatMs !== this.heartbeatMs) {
+            this.heartbeatMs = heartbeatMs;
+            this.startHeartbeats();
+          }
+          if (opening) {
+            wasConnected = true;
+            clearTimeout(connectTimer);
+            this.connectedTo = addr;
+            this.offlineSince = undefined;
+            this.failures.clear();
+          }
           this.events.onConfig({ nodeId: m.config.nodeId, heartbeatMs: this.heartbeatMs, managers: [...m.config.managers] });
-          this.events.onConnected(addr);
+          if (opening) this.events.onConnected(addr);
         } else if (m.assignments) {
           this.events.onAssignments(m.assignments);
         } else if (m.logs) {
@@ -177,7 +246,7 @@ export class DispatcherSession {
         else finish({ reason: e.details || e.message });
       });
       call.on('end', () => finish({ reason: 'the manager ended the session' }));
-      call.write({ hello: this.events.hello() });
+      call.write({ hello: { ...this.events.hello(), offlineNote: this.offlineNote() } });
     });
   }
 

@@ -1,9 +1,11 @@
 // The docker runtime against a real Docker engine (busybox:local, host networking). Skipped,
 // with a message, on a machine without an engine; CI starts one.
 
+import { createServer, type AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DockerRuntime, DOCKER_LABELS, RuntimeError, containerName, type TaskLaunch } from '../src/runtime/index.js';
+import { containerSpec } from '../src/runtime/docker.js';
 import { EventRecorder, collect, eventually, freePort, launch } from './runtime-fixtures.js';
 
 const SOCKET = process.env['DOCKER_HOST']?.replace('unix://', '') ?? '/var/run/docker.sock';
@@ -18,9 +20,9 @@ const engineUp = await docker.ping().then(
 );
 const imageHere = engineUp && (await docker.getImage(IMAGE).inspect().then(() => true, () => false));
 if (!engineUp) {
-  console.warn(`Docker tests skipped: no Docker engine at ${SOCKET}; start one (see shared/notes/docker-on-this-machine.md) — CI runs them`);
+  console.warn(`Docker tests skipped: no Docker engine at ${SOCKET}; start one as docs/docker.md shows — CI runs them`);
 } else if (!imageHere) {
-  console.warn(`Docker tests skipped: the engine has no ${IMAGE} image; make it as shared/notes/docker-on-this-machine.md shows — CI does`);
+  console.warn(`Docker tests skipped: the engine has no ${IMAGE} image; make it with scripts/docker/make-busybox-image.sh (docs/docker.md) — CI does`);
 }
 
 async function removeTestContainers(): Promise<void> {
@@ -70,6 +72,7 @@ describe.skipIf(!engineUp || !imageHere)('DockerRuntime (real engine)', () => {
       'shoal.service.name': 'web',
       'shoal.node.id': NODE_ID,
       'shoal.slot': '1',
+      'shoal.task.port': '18123',
     });
     expect(info.Config.Env).toEqual(expect.arrayContaining(['GREETING=hello', 'PORT=18123', `SHOAL_TASK_ID=${t.taskId}`, 'SHOAL_SERVICE=web']));
 
@@ -187,6 +190,23 @@ describe.skipIf(!engineUp || !imageHere)('DockerRuntime (real engine)', () => {
     expect(await events.end(t.taskId)).toMatchObject({ state: 'failed', exitCode: 137 });
   });
 
+  it('does not start a container on a host port something listens on, and says so', async () => {
+    const { rt, events } = await newRuntime();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const t = { ...task({ command: ['sleep', '60'] }), port, host: '127.0.0.1' };
+      await rt.start(t);
+      const why = `port ${port} on 127.0.0.1 is in use: another process on this node listens on it (the task was not started)`;
+      expect(await events.end(t.taskId)).toMatchObject({ state: 'failed', error: why });
+      const containers = await docker.listContainers({ all: true, filters: { label: [`${DOCKER_LABELS.taskId}=${t.taskId}`] } });
+      expect(containers).toHaveLength(0);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
   it('reopens a broken events stream and still learns of an exit that happened meanwhile', async () => {
     const { rt, events } = await newRuntime();
     const t = task({ command: ['sleep', '60'] });
@@ -206,6 +226,12 @@ describe.skipIf(!engineUp || !imageHere)('DockerRuntime (real engine)', () => {
 });
 
 describe('DockerRuntime without an engine', () => {
+  it('labels a container with the host port its task holds, so a later agent knows it', () => {
+    const t = { ...launch(NODE_ID, { runtime: 'docker', image: IMAGE, command: ['true'] }), port: 20_000 };
+    expect(containerSpec(t).Labels).toMatchObject({ [DOCKER_LABELS.port]: '20000', [DOCKER_LABELS.taskId]: t.taskId });
+    expect(containerSpec({ ...t, port: 0 }).Labels).not.toHaveProperty(DOCKER_LABELS.port);
+  });
+
   it('says clearly that the engine cannot be reached', async () => {
     const rt = new DockerRuntime({ nodeId: NODE_ID, socketPath: '/tmp/shoal-no-such-docker.sock' });
     const events = new EventRecorder(rt);

@@ -2,6 +2,7 @@
 
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProcessRuntime, type LogLine, type TaskLaunch } from '../src/runtime/index.js';
@@ -149,6 +150,29 @@ describe('ProcessRuntime', () => {
     await rt.start(t);
     expect(await events.end(t.taskId)).toMatchObject({ state: 'failed', error: 'command not found: shoal-no-such-command-7f3a' });
     expect(events.states(t.taskId)).toEqual(['starting', 'failed']);
+  });
+
+  it('does not start a task whose port something on the node listens on, and says so', async () => {
+    const { rt, events } = newRuntime();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const t = nodeTask(FOREVER, {}, { port, host: '127.0.0.1' });
+      await rt.start(t);
+      const end = await events.end(t.taskId);
+      const why = `port ${port} on 127.0.0.1 is in use: another process on this node listens on it (the task was not started)`;
+      expect(end).toMatchObject({ state: 'failed', message: why, error: why, exitCode: null });
+      expect(events.states(t.taskId)).toEqual(['failed']);
+      expect(processesOfTask(t.taskId)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+    // Once the port is free, a task on it starts.
+    const next = nodeTask(FOREVER, {}, { port, host: '127.0.0.1' });
+    await rt.start(next);
+    await events.state(next.taskId, 'running');
+    await rt.stop(next.taskId, 1000);
   });
 
   it('stop() ends the whole process group and reports shutdown', async () => {

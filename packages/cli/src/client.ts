@@ -1,23 +1,20 @@
 // The CLI's connection to the managers: fails over between the addresses it is given (--host /
-// SHOAL_HOST), follows the leader when a manager answers NOT_LEADER, and turns every failure
-// into a sentence that says what went wrong and what to do.
+// SHOAL_HOST), follows the leader when a manager answers NOT_LEADER, rides out an election, and
+// turns every failure into a sentence that says what went wrong and what to do.
+//
+// It imports the managers' TLS helpers from @shoal/manager/tls, not the package's index: the
+// index loads the whole manager (LevelDB, pino, ...), which a CLI call would pay for on every
+// start.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager';
-import { CLIENT_OPTIONS, controlProto, type ControlClient } from '@shoal/wire';
+import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager/tls';
+import { CLIENT_OPTIONS, controlProto, type ClusterInfoResponse__Output, type ControlClient } from '@shoal/wire';
+import { CliError } from './errors.js';
 import { ControlPipeline } from './pipeline-client.js';
 
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly code = 'ERROR',
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { CliError };
 
 export interface Credentials {
   readonly caPem: string;
@@ -70,6 +67,30 @@ interface CallOptions {
   readonly preferAddr?: string;
 }
 
+/**
+ * How long a first connection to a manager may take before the next address is tried. An
+ * address that drops packets (no refusal) would otherwise hold the call until its deadline; a
+ * manager that is up connects in milliseconds. Its channel keeps connecting meanwhile, so a
+ * later round uses it if it was only slow.
+ */
+const CONNECT_TIMEOUT_MS = 1000;
+/**
+ * Pauses between rounds over the managers while they elect a leader (a manager answered, but
+ * none could take the call). Short: an election takes a few hundred ms, and a round costs
+ * each manager one small call.
+ */
+const ROUND_PAUSES_MS = [20, 50, 100] as const;
+/**
+ * A manager refuses at once, before proposing anything, a write it cannot take (no leader, no
+ * quorum): such a NO_QUORUM is safe to send again. A write it proposed and then could not
+ * commit is answered only after its request timeout (seconds): that one may still be applied,
+ * so it is never sent again.
+ */
+const QUICK_REFUSAL_MS = 1000;
+
+/** A connection that did not come up within its budget (see CONNECT_TIMEOUT_MS). */
+class ConnectTimeout extends Error {}
+
 function describeUnavailable(addr: string, e: grpc.ServiceError): string {
   const d = e.details || e.message;
   if (/ECONNREFUSED|Connection refused/i.test(d)) return `${addr}: connection refused (is a manager running there?)`;
@@ -101,6 +122,22 @@ export class ControlConnection {
     private readonly options: ConnectionOptions = {},
   ) {
     this.hosts = [...hosts];
+  }
+
+  /**
+   * Waits, at most until `deadline`, for the connection to `addr` to leave IDLE/CONNECTING.
+   * READY goes ahead; TRANSIENT_FAILURE too, since the call then fails at once with the reason
+   * (connection refused, TLS) that describeUnavailable() puts into words.
+   */
+  private async connected(addr: string, deadline: number): Promise<void> {
+    const channel = (this.client(addr) as unknown as grpc.Client).getChannel();
+    for (;;) {
+      const state = channel.getConnectivityState(true);
+      if (state !== grpc.connectivityState.IDLE && state !== grpc.connectivityState.CONNECTING) return;
+      if (Date.now() >= deadline) throw new ConnectTimeout();
+      const changed = await new Promise<boolean>((resolve) => channel.watchConnectivityState(state, deadline, (e) => resolve(!e)));
+      if (!changed) throw new ConnectTimeout();
+    }
   }
 
   private client(addr: string): ControlClient {
@@ -146,43 +183,103 @@ export class ControlConnection {
     });
   }
 
-  /** Calls `method`, failing over between managers and following the leader for writes. */
+  /**
+   * Calls `method`, failing over between managers and following the leader for writes.
+   *
+   * It goes over the managers in rounds: the leader (or the manager that answered last) first,
+   * then the others. An address that refuses the connection, or does not connect within
+   * CONNECT_TIMEOUT_MS, is passed over at once; a NOT_LEADER answer sends it to the leader
+   * named. When a round ends with no answer but "not the leader" / "no leader" (NO_QUORUM), a
+   * leader is being elected — if the managers that answered can still form a quorum, it tries
+   * again after a short pause until the deadline; otherwise it fails at once with their reason.
+   */
   async call<Res>(method: Method, req: object, o: CallOptions = {}): Promise<Res> {
-    const timeoutMs = o.timeoutMs ?? 8000;
-    const first = o.preferAddr ?? this.preferred;
-    const order = first ? [first, ...this.hosts.filter((h) => h !== first)] : [...this.hosts];
-    const failures: string[] = [];
-    const tried = new Set<string>();
-    let hops = 0;
-    while (order.length > 0) {
-      const addr = order.shift()!;
-      if (tried.has(addr)) continue;
-      tried.add(addr);
-      try {
-        const res = await this.invoke<Res>(addr, method, req, timeoutMs);
-        this.preferred = addr;
-        return res;
-      } catch (err) {
-        const e = err as grpc.ServiceError;
-        const code = e.metadata?.get('shoal-error-code')[0]?.toString();
-        const leader = e.metadata?.get('shoal-leader-addr')[0]?.toString();
-        if (code === 'NOT_LEADER' && leader && hops < 3) {
-          hops++;
-          tried.delete(leader);
-          order.unshift(leader);
-          continue;
+    const deadline = Date.now() + (o.timeoutMs ?? 8000);
+    /** The last word from each address, for the error if nothing works. */
+    const failures = new Map<string, string>();
+    /** Addresses that did not connect within their budget: later rounds do not wait for them. */
+    const slow = new Set<string>();
+    let leader = o.preferAddr ?? this.preferred;
+    for (let round = 0; ; round++) {
+      const order = [...new Set([...(leader ? [leader] : []), ...this.hosts])];
+      order.sort((a, b) => Number(slow.has(a)) - Number(slow.has(b)));
+      const tried = new Set<string>();
+      /** A manager that answered but could not take the call (NOT_LEADER, NO_QUORUM). */
+      let answered: string | undefined;
+      let noQuorum: string | undefined;
+      while (order.length > 0 && Date.now() < deadline) {
+        const addr = order.shift()!;
+        if (tried.has(addr)) continue;
+        tried.add(addr);
+        const started = Date.now();
+        try {
+          await this.connected(addr, Math.min(deadline, started + (slow.has(addr) ? 0 : CONNECT_TIMEOUT_MS)));
+          const res = await this.invoke<Res>(addr, method, req, deadline - Date.now());
+          this.preferred = addr;
+          return res;
+        } catch (err) {
+          if (err instanceof ConnectTimeout) {
+            // A later round's glance (no wait) keeps the first round's words.
+            if (!slow.has(addr)) failures.set(addr, `${addr}: no connection within ${Date.now() - started} ms (is the address right? is a firewall dropping the traffic?)`);
+            slow.add(addr);
+            continue;
+          }
+          const e = err as grpc.ServiceError;
+          const code = e.metadata?.get('shoal-error-code')[0]?.toString();
+          if (code === 'NOT_LEADER') {
+            const named = e.metadata?.get('shoal-leader-addr')[0]?.toString();
+            answered = addr;
+            failures.set(addr, `${addr}: not the leader${named ? ` (it names ${named})` : ''}`);
+            if (named) {
+              leader = named;
+              if (!tried.has(named)) order.unshift(named);
+            }
+            continue;
+          }
+          if (code === 'NO_QUORUM' && (!o.write || Date.now() - started < QUICK_REFUSAL_MS)) {
+            answered = addr;
+            noQuorum = e.details || e.message;
+            failures.set(addr, `${addr}: ${noQuorum}`);
+            continue;
+          }
+          if (code === 'STOPPED' || (!code && (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED))) {
+            failures.set(addr, describeUnavailable(addr, e));
+            continue;
+          }
+          throw new CliError(e.details || e.message, code ?? grpc.status[e.code]);
         }
-        if (code === 'STOPPED' || (!code && (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED))) {
-          failures.push(describeUnavailable(addr, e));
-          continue;
-        }
-        throw new CliError(e.details || e.message, code ?? grpc.status[e.code]);
       }
+      const pause = ROUND_PAUSES_MS[Math.min(round, ROUND_PAUSES_MS.length - 1)]!;
+      if (answered && Date.now() + pause < deadline) {
+        const electing = await this.electionUnderWay(answered, deadline);
+        if (electing) {
+          if (electing.leaderAddr) leader = electing.leaderAddr;
+          await new Promise((r) => setTimeout(r, pause));
+          continue;
+        }
+      }
+      const words = [...failures.values()].join('; ');
+      if (noQuorum) throw new CliError(failures.size > 1 ? `${noQuorum} (${words})` : noQuorum, 'NO_QUORUM');
+      throw new CliError(
+        answered
+          ? `no leader could be reached: ${words}. A leader is elected within a second when a quorum of managers is up: check that one is, and --host/SHOAL_HOST`
+          : `no manager could be reached: ${words}. Check --host/SHOAL_HOST${o.write ? ' and that a quorum of managers is up' : ''}`,
+        'UNAVAILABLE',
+      );
     }
-    throw new CliError(
-      `no manager could be reached: ${failures.join('; ')}. Check --host/SHOAL_HOST${o.write ? ' and that a quorum of managers is up' : ''}`,
-      'UNAVAILABLE',
-    );
+  }
+
+  /**
+   * Whether `addr`'s view allows a leader soon: it reaches a quorum of managers (counting
+   * itself). Then what it knows of the leader; undefined when it does not, or does not answer.
+   */
+  private async electionUnderWay(addr: string, deadline: number): Promise<{ leaderAddr: string } | undefined> {
+    try {
+      const info = await this.invoke<ClusterInfoResponse__Output>(addr, 'ClusterInfo', { read: { stale: true } }, Math.min(deadline - Date.now(), CONNECT_TIMEOUT_MS));
+      return info.reachableVoters >= info.quorum ? { leaderAddr: info.leaderAddr } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The leader's address, as any reachable manager sees it. */

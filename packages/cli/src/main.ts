@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // The `shoal` command. Parsing and printing only: every rule lives in the managers.
+//
+// Each command's module is imported by its handler, when it runs: a CLI call loads the gRPC
+// client and what its command prints with, and only `manager ...` / `worker ...` load the
+// manager or the agent (LevelDB, dockerode, x509, ...). `docker node ls` answers in a blink;
+// so should `shoal node ls`. `npm run bench -- cli` measures it.
 
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { CliError, ControlConnection, loadCredentials, parseHosts } from './client.js';
-import { clusterInfo } from './commands/cluster.js';
-import { joinToken } from './commands/join-token.js';
-import { managerInit, managerJoin, managerStart } from './commands/manager.js';
-import { nodeInspect, nodeLs, nodeRm, nodeRole, nodeUpdate } from './commands/node.js';
-import { serviceCreate, serviceInspect, serviceLogs, serviceLs, servicePs, serviceRebalance, serviceRm, serviceScale } from './commands/service.js';
-import { workerJoin, workerStart } from './commands/worker.js';
+import type { ControlConnection } from './client.js';
+import { CliError } from './errors.js';
 import { parseDuration } from './spec-flags.js';
+
+const nodeCommands = () => import('./commands/node.js');
+const serviceCommands = () => import('./commands/service.js');
 
 interface Globals {
   host?: string;
@@ -22,6 +26,7 @@ interface Globals {
 
 /** Runs `fn` with a connection to the managers named by --host/SHOAL_HOST. */
 async function withManagers<T>(argv: Globals, fn: (conn: ControlConnection, hosts: string[]) => Promise<T>): Promise<T> {
+  const { ControlConnection, loadCredentials, parseHosts } = await import('./client.js');
   const hosts = parseHosts(argv.host);
   const conn = new ControlConnection(hosts, loadCredentials(argv.certs));
   try {
@@ -43,6 +48,27 @@ function heartbeatMs(v: string): number {
   const ms = parseDuration(v, '--dispatcher-heartbeat');
   if (ms < 100 || ms > 3_600_000) throw new CliError(`--dispatcher-heartbeat must be between 100ms and 1h (got ${v})`, 'USAGE');
   return ms;
+}
+
+/** --task-history-limit: ended tasks kept per slot (Swarm's TaskHistoryRetentionLimit). */
+const MAX_TASK_HISTORY = 100;
+function taskHistoryLimit(v: string): number {
+  const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!(n >= 0 && n <= MAX_TASK_HISTORY)) {
+    throw new CliError(`--task-history-limit must be a whole number from 0 to ${MAX_TASK_HISTORY} (got ${v})`, 'USAGE');
+  }
+  return n;
+}
+
+/** This package's version, from its package.json (one small file read, at start). */
+function cliVersion(): string {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    /* unreadable: say so below */
+  }
+  return 'unknown (packages/cli/package.json is missing or has no version)';
 }
 
 export function buildCli(args: string[]) {
@@ -82,6 +108,11 @@ export function buildCli(args: string[]) {
                 type: 'string',
                 describe: 'how often workers heartbeat, e.g. 500ms or 2s (default 500ms); a worker silent for 3 periods (2 if its session broke) is down and its tasks move',
               })
+              .option('task-history-limit', {
+                type: 'string',
+                default: '5',
+                describe: `how many ended tasks to keep per slot, with their logs/containers; older ones are pruned (0–${MAX_TASK_HISTORY})`,
+              })
               .option('force-new-cluster', {
                 type: 'boolean',
                 default: false,
@@ -91,8 +122,9 @@ export function buildCli(args: string[]) {
                 if (!a['force-new-cluster'] && !a.listen) throw new Error('--listen HOST:PORT is required');
                 return true;
               }),
-          (a) =>
-            managerInit({
+          async (a) => {
+            // Checked before the manager's modules load, so a typo fails at once.
+            const options = {
               data: a.data,
               listen: a.listen,
               name: a.name,
@@ -100,13 +132,17 @@ export function buildCli(args: string[]) {
               json: Boolean(a.json),
               forceNewCluster: a['force-new-cluster'],
               ...(a['dispatcher-heartbeat'] !== undefined ? { nodeHeartbeatMs: heartbeatMs(a['dispatcher-heartbeat']) } : {}),
+              taskHistoryLimit: taskHistoryLimit(a['task-history-limit']),
               timings: {
                 ...(a['tick-ms'] !== undefined ? { tickMs: a['tick-ms'] } : {}),
                 ...(a['heartbeat-ticks'] !== undefined ? { heartbeatTicks: a['heartbeat-ticks'] } : {}),
                 ...(a['election-ticks'] !== undefined ? { electionTicks: a['election-ticks'] } : {}),
                 ...(a['snapshot-every'] !== undefined ? { snapshotEvery: a['snapshot-every'] } : {}),
               },
-            }),
+            };
+            const { managerInit } = await import('./commands/manager.js');
+            return managerInit(options);
+          },
         )
         .command(
           'join <remote>',
@@ -116,13 +152,13 @@ export function buildCli(args: string[]) {
               .positional('remote', { type: 'string', demandOption: true, describe: 'address of any manager, HOST:PORT' })
               .option('token', { type: 'string', demandOption: true, describe: 'manager join token (`shoal join-token manager`)' })
               .option('listen', { type: 'string', demandOption: true, describe: 'address to serve gRPC on, HOST:PORT' }),
-          (a) => managerJoin({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json), remote: a.remote, token: a.token }),
+          async (a) => (await import('./commands/manager.js')).managerJoin({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json), remote: a.remote, token: a.token }),
         )
         .command(
           'start',
           'resume a manager from its data directory after a stop or crash',
           (y) => managerRunOptions(y).option('listen', { type: 'string', describe: 'serve on another address than recorded' }),
-          (a) => managerStart({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json) }),
+          async (a) => (await import('./commands/manager.js')).managerStart({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json) }),
         )
         .demandCommand(1, 'which one: init, join or start?'),
     )
@@ -140,8 +176,8 @@ export function buildCli(args: string[]) {
               .option('runtime', { type: 'string', choices: ['process', 'docker', 'simulated'], default: 'process', describe: 'how tasks run here (simulated: starts nothing, for load tests only)' })
               .option('label', { type: 'string', array: true, default: [] as string[], describe: 'node label KEY=VALUE (repeatable)' })
               .option('listen', { type: 'string', describe: "this node's address HOST:PORT (its host is where tasks are reached)" }),
-          (a) =>
-            workerJoin({
+          async (a) =>
+            (await import('./commands/worker.js')).workerJoin({
               remote: a.remote,
               token: a.token,
               data: a.data,
@@ -156,7 +192,7 @@ export function buildCli(args: string[]) {
           'start',
           'resume a worker from its data directory (adopting the tasks it still runs)',
           (y) => y.option('data', { type: 'string', demandOption: true }),
-          (a) => workerStart({ data: a.data, json: Boolean(a.json) }),
+          async (a) => (await import('./commands/worker.js')).workerStart({ data: a.data, json: Boolean(a.json) }),
         )
         .demandCommand(1, 'which one: join or start?'),
     )
@@ -199,8 +235,8 @@ export function buildCli(args: string[]) {
               .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return at once instead of waiting for the service to converge' })
               .option('timeout', { type: 'string', default: '60s', describe: 'how long to wait for convergence' }),
           (a) =>
-            withManagers(a, (c) =>
-              serviceCreate(
+            withManagers(a, async (c) =>
+              (await serviceCommands()).serviceCreate(
                 c,
                 {
                   name: a.name,
@@ -240,7 +276,7 @@ export function buildCli(args: string[]) {
           ['ls', 'list'],
           'list services',
           (y) => y,
-          (a) => withManagers(a, (c) => serviceLs(c, { json: a.json, stale: a.stale })),
+          (a) => withManagers(a, async (c) => (await serviceCommands()).serviceLs(c, { json: a.json, stale: a.stale })),
         )
         .command(
           'ps <services..>',
@@ -249,13 +285,13 @@ export function buildCli(args: string[]) {
             y
               .positional('services', { type: 'string', array: true, demandOption: true })
               .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'include all finished tasks (history)' }),
-          (a) => withManagers(a, (c) => servicePs(c, a.services, { json: a.json, stale: a.stale, all: a.all })),
+          (a) => withManagers(a, async (c) => (await serviceCommands()).servicePs(c, a.services, { json: a.json, stale: a.stale, all: a.all })),
         )
         .command(
           'inspect <services..>',
           'show services in detail (JSON)',
           (y) => y.positional('services', { type: 'string', array: true, demandOption: true }),
-          (a) => withManagers(a, (c) => serviceInspect(c, a.services, { stale: a.stale })),
+          (a) => withManagers(a, async (c) => (await serviceCommands()).serviceInspect(c, a.services, { stale: a.stale })),
         )
         .command(
           'scale <pairs..>',
@@ -265,13 +301,13 @@ export function buildCli(args: string[]) {
               .positional('pairs', { type: 'string', array: true, demandOption: true })
               .option('detach', { alias: 'd', type: 'boolean', default: false })
               .option('timeout', { type: 'string', default: '60s' }),
-          (a) => withManagers(a, (c) => serviceScale(c, a.pairs, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') })),
+          (a) => withManagers(a, async (c) => (await serviceCommands()).serviceScale(c, a.pairs, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') })),
         )
         .command(
           ['rm <services..>', 'remove <services..>'],
           'remove services (their tasks stop)',
           (y) => y.positional('services', { type: 'string', array: true, demandOption: true }),
-          (a) => withManagers(a, (c) => serviceRm(c, a.services)),
+          (a) => withManagers(a, async (c) => (await serviceCommands()).serviceRm(c, a.services)),
         )
         .command(
           'logs <service>',
@@ -281,7 +317,7 @@ export function buildCli(args: string[]) {
               .positional('service', { type: 'string', demandOption: true })
               .option('follow', { alias: 'f', type: 'boolean', default: false })
               .option('tail', { type: 'number', default: 0, describe: 'lines from the end of each task (0 = all)' }),
-          (a) => withManagers(a, (c) => serviceLogs(c, a.service, { follow: a.follow, tail: a.tail, json: a.json })),
+          (a) => withManagers(a, async (c) => (await serviceCommands()).serviceLogs(c, a.service, { follow: a.follow, tail: a.tail, json: a.json })),
         )
         .command(
           'rebalance <service>',
@@ -291,7 +327,7 @@ export function buildCli(args: string[]) {
               .positional('service', { type: 'string', demandOption: true })
               .option('detach', { alias: 'd', type: 'boolean', default: false })
               .option('timeout', { type: 'string', default: '60s' }),
-          (a) => withManagers(a, (c) => serviceRebalance(c, a.service, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') })),
+          (a) => withManagers(a, async (c) => (await serviceCommands()).serviceRebalance(c, a.service, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') })),
         )
         .demandCommand(1, 'which one: create, ls, ps, inspect, scale, rm, logs or rebalance?'),
     )
@@ -299,7 +335,7 @@ export function buildCli(args: string[]) {
       'cluster-info',
       'leader, term, commit index and the managers',
       (y) => y,
-      (a) => withManagers(a, (c) => clusterInfo(c, { json: a.json, stale: a.stale })),
+      (a) => withManagers(a, async (c) => (await import('./commands/cluster.js')).clusterInfo(c, { json: a.json, stale: a.stale })),
     )
     .command('node', 'manage nodes', (y) =>
       y
@@ -307,13 +343,13 @@ export function buildCli(args: string[]) {
           ['ls', 'list'],
           'list nodes',
           (y) => y,
-          (a) => withManagers(a, (c) => nodeLs(c, { json: a.json, stale: a.stale })),
+          (a) => withManagers(a, async (c) => (await nodeCommands()).nodeLs(c, { json: a.json, stale: a.stale })),
         )
         .command(
           'inspect <nodes..>',
           'show nodes in detail (JSON)',
           (y) => y.positional('nodes', { type: 'string', array: true, demandOption: true }),
-          (a) => withManagers(a, (c) => nodeInspect(c, a.nodes, { stale: a.stale })),
+          (a) => withManagers(a, async (c) => (await nodeCommands()).nodeInspect(c, a.nodes, { stale: a.stale })),
         )
         .command(
           'update <node>',
@@ -326,8 +362,8 @@ export function buildCli(args: string[]) {
               .option('label-rm', { type: 'string', array: true, default: [] as string[], describe: 'KEY (repeatable)' })
               .option('version', { type: 'number', describe: 'refuse the update unless the node is still at this version' }),
           (a) =>
-            withManagers(a, (c) =>
-              nodeUpdate(c, a.node, {
+            withManagers(a, async (c) =>
+              (await nodeCommands()).nodeUpdate(c, a.node, {
                 json: a.json,
                 availability: a.availability,
                 labelAdd: a['label-add'],
@@ -340,13 +376,13 @@ export function buildCli(args: string[]) {
           'promote <nodes..>',
           'make workers managers',
           (y) => y.positional('nodes', { type: 'string', array: true, demandOption: true }),
-          (a) => withManagers(a, (c) => nodeRole(c, a.nodes, true, { json: a.json })),
+          (a) => withManagers(a, async (c) => (await nodeCommands()).nodeRole(c, a.nodes, true, { json: a.json })),
         )
         .command(
           'demote <nodes..>',
           'make managers workers (they leave the Raft group)',
           (y) => y.positional('nodes', { type: 'string', array: true, demandOption: true }),
-          (a) => withManagers(a, (c) => nodeRole(c, a.nodes, false, { json: a.json })),
+          (a) => withManagers(a, async (c) => (await nodeCommands()).nodeRole(c, a.nodes, false, { json: a.json })),
         )
         .command(
           ['rm <nodes..>', 'remove <nodes..>'],
@@ -355,7 +391,7 @@ export function buildCli(args: string[]) {
             y
               .positional('nodes', { type: 'string', array: true, demandOption: true })
               .option('force', { type: 'boolean', default: false, describe: 'remove even if the node is up' }),
-          (a) => withManagers(a, (c) => nodeRm(c, a.nodes, { force: a.force })),
+          (a) => withManagers(a, async (c) => (await nodeCommands()).nodeRm(c, a.nodes, { force: a.force })),
         )
         .demandCommand(1, 'which one: ls, inspect, update, promote, demote or rm?'),
     )
@@ -368,14 +404,14 @@ export function buildCli(args: string[]) {
           .option('rotate', { type: 'boolean', default: false, describe: 'replace the token; the old one is refused afterwards' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only the token' }),
       (a) =>
-        withManagers(a, (c, hosts) =>
-          joinToken(c, a.role as 'worker' | 'manager', { rotate: a.rotate, quiet: a.quiet, json: a.json, hosts }),
+        withManagers(a, async (c, hosts) =>
+          (await import('./commands/join-token.js')).joinToken(c, a.role as 'worker' | 'manager', { rotate: a.rotate, quiet: a.quiet, json: a.json, hosts }),
         ),
     )
     .demandCommand(1, 'which command? see --help')
     .strict()
     .help()
-    .version(false)
+    .version('version', 'show the version', cliVersion())
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`error: ${msg}\n(run with --help for usage)\n`);

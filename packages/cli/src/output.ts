@@ -1,13 +1,18 @@
 // How the CLI prints: tables for people (cli-table3), JSON for machines (--json).
+// cli-table3 is required when a table is printed: --json calls (scripts) never load it.
 
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type Table from 'cli-table3';
+
+const require = createRequire(import.meta.url);
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function printTable(head: readonly string[], rows: readonly (readonly (string | number)[])[]): void {
-  const table = new Table({
+  const TableClass = require('cli-table3') as typeof Table;
+  const table = new TableClass({
     head: [...head],
     style: { head: [], border: [], compact: true },
     chars: {

@@ -1,7 +1,7 @@
 // Turns `shoal service create` flags into a (partial) service spec. Only parsing lives here:
 // the leader completes the spec with defaults and validates it, naming any bad field.
 
-import { CliError } from './client.js';
+import { CliError } from './errors.js';
 
 /** "0.5" CPUs → nano-CPUs. */
 export function parseCpus(v: string, flag: string): number {

@@ -5,12 +5,24 @@
 //
 // Generation uses @peculiar/x509 over WebCrypto; reading certificates (identity, digest) uses
 // node:crypto's X509Certificate, which is synchronous and so usable inside gRPC handlers.
+// @peculiar/x509 is loaded on first use: it is ~200 modules, and clients that only read
+// certificates (the CLI, through identity.ts) should not pay for it on every start.
 
-import 'reflect-metadata'; // @peculiar/x509 needs it loaded before it is imported
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { X509Certificate, createHash, randomBytes, webcrypto } from 'node:crypto';
 
-x509.cryptoProvider.set(webcrypto);
+let x509Loaded: Promise<typeof X509> | undefined;
+
+/** @peculiar/x509, set up over WebCrypto; loaded once, on first use. */
+function loadX509(): Promise<typeof X509> {
+  x509Loaded ??= (async () => {
+    await import('reflect-metadata'); // @peculiar/x509 needs it loaded before it is imported
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto);
+    return x509;
+  })();
+  return x509Loaded;
+}
 
 export const CERT_ROLES = ['manager', 'worker', 'admin'] as const;
 export type CertRole = (typeof CERT_ROLES)[number];
@@ -60,6 +72,7 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export async function createClusterCA(clusterId: string): Promise<ClusterCA> {
   checkName(clusterId, 'cluster id');
+  const x509 = await loadX509();
   const keys = await generateKeys();
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -81,6 +94,7 @@ export async function createClusterCA(clusterId: string): Promise<ClusterCA> {
 
 /** A fresh key pair for a node and a CSR proving possession of it. The key stays with the node. */
 export async function generateKeyAndCsr(): Promise<{ keyPem: string; csrPem: string }> {
+  const x509 = await loadX509();
   const keys = await generateKeys();
   // The subject is a placeholder: the CA decides the identity, not the requester.
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: 'CN=shoal-node', keys, signingAlgorithm: ALG });
@@ -96,7 +110,8 @@ export async function signNodeCertificate(
   checkIdentity(identity);
   if (!Number.isFinite(validDays) || validDays <= 0) throw new CertificateError(`validDays must be a positive number, got ${validDays}`);
 
-  let csr: x509.Pkcs10CertificateRequest;
+  const x509 = await loadX509();
+  let csr: X509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);
   } catch (e) {
@@ -239,12 +254,12 @@ function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
 
 async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
+  return (await loadX509()).PemConverter.encode(pkcs8, 'PRIVATE KEY');
 }
 
 async function importCaKey(keyPem: string): Promise<webcrypto.CryptoKey> {
   try {
-    const der = x509.PemConverter.decodeFirst(keyPem);
+    const der = (await loadX509()).PemConverter.decodeFirst(keyPem);
     return await webcrypto.subtle.importKey('pkcs8', der, { name: ALG.name, namedCurve: ALG.namedCurve }, false, ['sign']);
   } catch (e) {
     throw new CertificateError(`the CA key is not a PKCS#8 ECDSA P-256 private key in PEM (${(e as Error).message})`);

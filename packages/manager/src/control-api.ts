@@ -8,6 +8,7 @@ import { ConfChangeType, quorumSize, type NodeId } from '@shoal/raft';
 import type { NodeObject } from '@shoal/store';
 import type { ClusterInfoResponse, ControlHandlers, JoinTokenRequest__Output, ManagerInfo, WireNode } from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, toWireNode, type ManagerContext } from './context.js';
+import { encodeConfChangeContext } from './conf-change-context.js';
 import { controlCall } from './control-call.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { caDigest } from './ca.js';
@@ -158,14 +159,18 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
         throw new ManagerError('NOT_LEADER', 'handed leadership over before demoting this manager; retry on the new leader', leader ? ctx.addressOf(leader) : undefined);
       }
       if (isVoter || conf.learners.includes(n.id)) {
-        await ctx.host.proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: n.id, context: JSON.stringify({ at: nowIso() }) });
+        // One entry leaves Raft and makes the node a worker (storeStateMachine applies both): two
+        // proposals would leave a manager outside Raft if the leader failed between them.
+        await ctx.host.proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: n.id, context: encodeConfChangeContext({ at: nowIso(), demote: true }) });
+      } else {
+        // Already outside Raft (e.g. left out by --force-new-cluster): only the role changes.
+        await proposeCommand(ctx, {
+          type: 'node.update',
+          at: nowIso(),
+          id: n.id,
+          patch: { role: 'worker', status: { state: 'down', message: 'demoted: its manager left the Raft group' } },
+        });
       }
-      await proposeCommand(ctx, {
-        type: 'node.update',
-        at: nowIso(),
-        id: n.id,
-        patch: { role: 'worker', status: { state: 'down', message: 'demoted: its manager left the Raft group' } },
-      });
       return toWireNode(ctx, ctx.store.getNode(n.id)!);
     }),
 

@@ -3,6 +3,10 @@
 // - Sessions: only the leader serves them; a follower answers NOT_LEADER with the leader's
 //   address. The worker's certificate names its node; it may only report on its own tasks.
 // - Heartbeats stay in memory (as in Swarm), not in Raft: the NodeMonitor reads them here.
+//   Any message from an agent is a sign of life, not only its heartbeats.
+// - Managers: every session is told the current manager list when it opens and again whenever
+//   it changes (a manager joins, is promoted, demoted, removed or moves), as SwarmKit's session
+//   messages do, so an agent that joined through the first manager can fail over to any.
 // - Assignments: on connect the worker gets the full set of tasks assigned to it; after that,
 //   every change to one of its tasks in the store is pushed to it.
 // - Reports: observed task states from all workers are batched into one `tasks.apply`
@@ -14,11 +18,12 @@
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { NodeId } from '@shoal/raft';
-import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
+import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, type NodeEvent, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
 import type { DispatcherHandlers, LogChunk__Output, ManagerMessage, TaskReport__Output, WorkerMessage__Output } from '@shoal/wire';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { requireRole } from './identity.js';
+import { readyStatus } from './orchestration/node-monitor.js';
 
 type Call = grpc.ServerDuplexStream<WorkerMessage__Output, ManagerMessage>;
 
@@ -42,11 +47,15 @@ export interface LogSink {
 const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
 /** However long an agent asks for, its node is marked down after this long away. */
 const MAX_RETURN_GRACE_MS = 60_000;
+/** An agent's note on its time away is clipped to this (it ends up in the node's status). */
+const MAX_OFFLINE_NOTE = 500;
 const REPORTABLE = new Set(['preparing', 'starting', 'running', 'complete', 'failed', 'shutdown', 'rejected']);
 
 export class Dispatcher {
   private readonly sessions = new Map<NodeId, Session>();
   private readonly seen = new Map<NodeId, number>();
+  /** When each node's current session opened (Date.now() ms). */
+  private readonly opened = new Map<NodeId, number>();
   /** Nodes whose agent said goodbye (a planned restart): until when they may stay away. */
   private readonly returning = new Map<NodeId, number>();
   /** Latest unreported status per task, with the node that reported it. */
@@ -58,6 +67,9 @@ export class Dispatcher {
   /** The routing table last pushed (JSON), to push only changes. */
   private routesJson = '';
   private routesQueued = false;
+  /** The manager list last pushed (joined), to push only changes. */
+  private managersKey = '';
+  private managersQueued = false;
 
   constructor(
     private readonly ctx: ManagerContext,
@@ -72,6 +84,11 @@ export class Dispatcher {
 
   connected(nodeId: NodeId): boolean {
     return this.sessions.has(nodeId);
+  }
+
+  /** When the node's open session started (Date.now() ms), if it has one. */
+  sessionOpenedAt(nodeId: NodeId): number | undefined {
+    return this.sessions.has(nodeId) ? this.opened.get(nodeId) : undefined;
   }
 
   /** Until when a node whose agent stopped on purpose may be away (Date.now() ms), if it did. */
@@ -102,6 +119,7 @@ export class Dispatcher {
     if (isLeader) {
       // A fresh grace period: nobody is "down" before they had time to reconnect to us.
       this.seen.clear();
+      this.opened.clear();
       this.returning.clear();
       return;
     }
@@ -185,9 +203,11 @@ export class Dispatcher {
     const previous = this.sessions.get(s.nodeId);
     if (previous && previous !== s) this.endSession(previous, new ManagerError('FAILED_PRECONDITION', 'a newer session of this node replaced this one'));
     this.sessions.set(s.nodeId, s);
+    this.opened.set(s.nodeId, Date.now());
     this.returning.delete(s.nodeId);
-    this.ctx.logger.info({ nodeId: s.nodeId, session: s.id, runtime: hello.runtime, tasks: hello.tasks.length }, 'worker session opened');
-    s.call.write({ config: { nodeId: s.nodeId, heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers() } });
+    const offlineNote = hello.offlineNote.slice(0, MAX_OFFLINE_NOTE);
+    this.ctx.logger.info({ nodeId: s.nodeId, session: s.id, runtime: hello.runtime, tasks: hello.tasks.length, ...(offlineNote ? { offlineNote } : {}) }, 'worker session opened');
+    s.call.write({ config: this.sessionConfig(s.nodeId) });
     this.pushAll(s);
     s.call.write({ routes: this.routingTable() });
     for (const r of hello.tasks) this.queueReport(s.nodeId, r);
@@ -198,6 +218,7 @@ export class Dispatcher {
     const runtime = (['process', 'docker', 'simulated'].includes(hello.runtime) ? hello.runtime : '') as NodeObject['runtime'];
     const changed =
       node.status.state !== 'ready' ||
+      node.status.message !== offlineNote ||
       node.resources.nanoCpus !== resources.nanoCpus ||
       node.resources.memoryBytes !== resources.memoryBytes ||
       node.runtime !== runtime ||
@@ -210,7 +231,10 @@ export class Dispatcher {
         at: nowIso(),
         id: s.nodeId,
         patch: {
-          status: { state: 'ready', message: '' },
+          // What the agent says about its time away (it could not find any manager) stays
+          // readable in `node inspect` until its next session; a node back from down gets the
+          // flap back-off.
+          status: readyStatus(node, Date.now(), this.o.heartbeatMs(), offlineNote),
           resources,
           runtime,
           ...(hello.hostname ? { hostname: hello.hostname } : {}),
@@ -220,6 +244,28 @@ export class Dispatcher {
     } catch (e) {
       this.ctx.logger.warn({ nodeId: s.nodeId, err: (e as Error).message }, 'could not record the node as ready');
     }
+  }
+
+  // ------------------------------------------------------------------ manager list
+
+  /** The config a session gets; remembers the list it carries, to push only changes. */
+  private sessionConfig(nodeId: NodeId): { nodeId: string; heartbeatMs: number; managers: string[] } {
+    const config = { nodeId, heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers() };
+    this.managersKey = configKey(config);
+    return config;
+  }
+
+  /** Pushes the manager list (and heartbeat period) to every session if either changed. */
+  private queueManagers(): void {
+    if (this.managersQueued || this.sessions.size === 0) return;
+    this.managersQueued = true;
+    setImmediate(() => {
+      this.managersQueued = false;
+      const probe = { heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers() };
+      if (configKey(probe) === this.managersKey) return;
+      this.ctx.logger.info({ managers: probe.managers, sessions: this.sessions.size }, 'telling workers the new manager list');
+      for (const s of this.sessions.values()) s.call.write({ config: this.sessionConfig(s.nodeId) });
+    });
   }
 
   // ------------------------------------------------------------------ assignments
@@ -251,8 +297,11 @@ export class Dispatcher {
     if (e.kind === 'restore') {
       for (const s of this.sessions.values()) this.pushAll(s);
       this.queueRoutes();
+      this.queueManagers();
       return;
     }
+    if (e.kind === 'node' && changesManagerList(e)) this.queueManagers();
+    if (e.kind === 'cluster') this.queueManagers(); // the heartbeat period may have changed
     if (e.kind === 'service' || e.kind === 'node') this.queueRoutes();
     if (e.kind !== 'task') return;
     this.queueRoutes();
@@ -420,6 +469,18 @@ export class Dispatcher {
     this.logRequests.delete(requestId);
     r?.sink.end();
   }
+}
+
+/** A manager node appearing, going, or changing its role, address or Raft role. */
+function changesManagerList(e: NodeEvent): boolean {
+  if (e.action !== 'update') return e.object.role === 'manager';
+  if (e.object.role !== 'manager' && e.previous.role !== 'manager') return false;
+  return e.object.role !== e.previous.role || e.object.addr !== e.previous.addr || e.object.raftRole !== e.previous.raftRole;
+}
+
+/** What a session config says about where and how often to talk (order of managers aside). */
+function configKey(c: { heartbeatMs: number; managers: readonly string[] }): string {
+  return `${c.heartbeatMs}|${[...c.managers].sort().join(',')}`;
 }
 
 function isFinal(state: string): boolean {

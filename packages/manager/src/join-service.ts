@@ -11,6 +11,7 @@ import { ConfChangeType, type NodeId } from '@shoal/raft';
 import { newId, type NodeObject } from '@shoal/store';
 import type { JoinHandlers, JoinRequest__Output, JoinResponse } from '@shoal/wire';
 import { caDigest, signNodeCertificate } from './ca.js';
+import { encodeConfChangeContext } from './conf-change-context.js';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import type { RaftTimings } from './raft-host.js';
@@ -20,6 +21,8 @@ export interface JoinServiceOptions {
   readonly timings: () => RaftTimings;
   /** Manager peers to tell a new manager about: id → address. */
   readonly managers: () => ReadonlyMap<NodeId, string>;
+  /** Our cluster incarnation, which a joining manager must take on ('' = the original). */
+  readonly incarnation: string;
 }
 
 function tokenRole(ctx: ManagerContext, token: string): 'worker' | 'manager' {
@@ -79,7 +82,7 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
       await ctx.host.proposeConfChange({
         type: ConfChangeType.AddLearner,
         nodeId,
-        context: JSON.stringify({ at: nowIso(), addr: req.addr }),
+        context: encodeConfChangeContext({ at: nowIso(), addr: req.addr }),
       });
     }
     ctx.logger.info({ nodeId, name, role, addr: req.addr }, 'node joined');
@@ -93,6 +96,7 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
       caCertificate: cluster.ca.certPem,
       managers,
       raft: { tickMs: t.tickMs, heartbeatTicks: t.heartbeatTicks, electionTicks: t.electionTicks, snapshotEvery: t.snapshotEvery },
+      incarnation: o.incarnation,
     };
   };
 

@@ -16,11 +16,12 @@ import {
   type ConfChange,
   type NodeId,
 } from '@shoal/raft';
-import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject, type StoreEvent } from '@shoal/store';
+import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject, type NodePatch, type StoreEvent } from '@shoal/store';
 import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { createClusterCA, issueCredentials } from './ca.js';
 import type { ManagerContext } from './context.js';
+import { decodeConfChangeContext } from './conf-change-context.js';
 import { controlHandlers } from './control-api.js';
 import { startLeaderControllers } from './controllers/index.js';
 import { LearnerPromoter } from './controllers/learner-promoter.js';
@@ -44,7 +45,7 @@ import { joinCluster } from './join-client.js';
 import { joinHandlers } from './join-service.js';
 import { createLogger } from './logger.js';
 import { ManagerMetrics, splitHostPort } from './metrics.js';
-import { DEFAULT_TIMINGS, RaftHost, type RaftTimings, type StateMachine } from './raft-host.js';
+import { DEFAULT_TIMINGS, RaftHost, type PeerStanding, type RaftTimings, type StateMachine } from './raft-host.js';
 import { newTokenSecret } from './tokens.js';
 import { PeerTransport } from './transport.js';
 
@@ -61,6 +62,8 @@ export interface InitOptions extends CommonOptions {
   readonly name?: string;
   /** How often workers heartbeat (default 500 ms); a few missed periods make a node down. */
   readonly nodeHeartbeatMs?: number;
+  /** Ended tasks kept per slot (default 5, 0..100); older ones are removed with their containers and logs. */
+  readonly taskHistoryLimit?: number;
 }
 
 export interface JoinOptions extends CommonOptions {
@@ -85,6 +88,9 @@ export interface ManagerHandle {
   stop(o?: { transferLeadership?: boolean }): Promise<void>;
 }
 
+/** How long each step of a manager's shutdown may take before it is abandoned. */
+const SHUTDOWN_STEP_MS = 2000;
+
 function defaultMetricsAddr(listen: string): string {
   const { host, port } = splitHostPort(listen);
   return port + 1000 <= 65535 ? `${host}:${port + 1000}` : '';
@@ -106,19 +112,19 @@ function timingsFrom(settings: ClusterObject['settings'] | undefined, override?:
 }
 
 /** The store as the Raft host's state machine; membership changes update managers' raftRole. */
-function storeStateMachine(store: ClusterStore): StateMachine {
+export function storeStateMachine(store: ClusterStore): StateMachine {
   return {
     applyEntry: (data, index) => store.applyEntry(data, index),
     applyConfChange: (cc: ConfChange, index: number) => {
       if (!store.getNode(cc.nodeId)) return;
-      let at = '1970-01-01T00:00:00.000Z';
-      try {
-        at = (JSON.parse(cc.context ?? '{}') as { at?: string }).at ?? at;
-      } catch {
-        /* keep the default: every manager decodes the same bytes the same way */
-      }
-      const raftRole = cc.type === ConfChangeType.AddVoter ? 'voter' : cc.type === ConfChangeType.AddLearner ? 'learner' : null;
-      store.apply({ type: 'node.update', at, id: cc.nodeId, patch: { raftRole } }, index);
+      const { at, demote } = decodeConfChangeContext(cc.context);
+      const raftRole: NodePatch['raftRole'] = cc.type === ConfChangeType.AddVoter ? 'voter' : cc.type === ConfChangeType.AddLearner ? 'learner' : null;
+      // A demotion leaves Raft and becomes a worker in this one entry (see ConfChangeContext.demote).
+      const patch: NodePatch =
+        cc.type === ConfChangeType.RemoveNode && demote
+          ? { raftRole: null, role: 'worker', status: { state: 'down', message: 'demoted: its manager left the Raft group' } }
+          : { raftRole };
+      store.apply({ type: 'node.update', at, id: cc.nodeId, patch }, index);
     },
     snapshot: () => store.snapshot(),
     restore: (data) => store.replaceWith(ClusterStore.restore(data)),
@@ -138,6 +144,11 @@ export class Manager implements ManagerHandle {
     ...SERVER_OPTIONS,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 500,
+    // The server pings too: a worker whose agent hangs with its connection open (stopped,
+    // swapped out) loses its session, which the node monitor counts as evidence; silence
+    // alone on an open session never takes most workers down (orchestration/node-monitor.ts).
+    'grpc.keepalive_time_ms': 10_000,
+    'grpc.keepalive_timeout_ms': 10_000,
   });
   private readonly metrics: ManagerMetrics;
   private metricsServer: HttpServer | undefined;
@@ -169,6 +180,7 @@ export class Manager implements ManagerHandle {
       selfId: cfg.nodeId,
       tls,
       logger: this.logger,
+      incarnation: storage.incarnation,
       events: {
         onMessage: (m) => this.host.step(m),
         onUnreachable: (p) => this.host.reportUnreachable(p),
@@ -184,6 +196,7 @@ export class Manager implements ManagerHandle {
       logger: this.logger,
       metrics: this.metrics,
       addressOf: (id) => this.addressOf(id),
+      standing: (id) => this.standingOf(id),
     });
     this.ctx = {
       nodeId: cfg.nodeId,
@@ -214,6 +227,18 @@ export class Manager implements ManagerHandle {
   private addressOf(id: NodeId): string | undefined {
     if (id === this.nodeId) return this.listen;
     return this.store.getNode(id)?.addr || this.initialPeers.get(id);
+  }
+
+  /**
+   * What the store says of a Raft message's sender outside the membership (RaftHost.admits): a
+   * manager whose node object exists is a member or joining, unless it was dropped from the
+   * Raft group (marked down without a Raft role: --force-new-cluster, LearnerPromoter).
+   */
+  private standingOf(id: NodeId): PeerStanding {
+    const n = this.store.getNode(id);
+    if (!n) return 'unknown';
+    if (n.role !== 'manager') return 'not-a-manager';
+    return n.raftRole === undefined && n.status.state === 'down' ? 'not-a-manager' : 'manager';
   }
 
   /** Managers to keep links to: the Raft membership, addressed through the store. */
@@ -253,6 +278,7 @@ export class Manager implements ManagerHandle {
           m.set(this.nodeId, this.listen);
           return m;
         },
+        incarnation: this.storage.incarnation,
       }),
     );
     await new Promise<void>((resolve, reject) => {
@@ -322,22 +348,47 @@ export class Manager implements ManagerHandle {
     await this.shutdown(undefined);
   }
 
+  /**
+   * Every step is bounded (SHUTDOWN_STEP_MS): a peer or client that never lets go, or a disk that
+   * never answers, must not keep a stopping manager up. A step that runs out is logged and left.
+   */
   private shutdown(reason: string | undefined): Promise<void> {
     this.stopping ??= (async () => {
       this.promoter.stop();
       this.leaderControllers?.stop();
       this.dispatcher.stop();
-      await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+      await this.boundedStep('finish the calls in progress', new Promise<void>((resolve) => this.server.tryShutdown(() => resolve())));
       this.server.forceShutdown();
       this.transport.close();
-      await this.host.stop();
-      await this.storage.close();
-      await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
+      await this.boundedStep('stop the Raft loop', this.host.stop());
+      await this.boundedStep('close the Raft database', this.storage.close());
+      const metrics = this.metricsServer;
+      if (metrics) {
+        metrics.closeAllConnections();
+        await this.boundedStep('close the metrics server', new Promise<void>((resolve) => metrics.close(() => resolve())));
+      }
       this.logger.info({ reason: reason ?? 'asked to stop' }, 'manager stopped');
       this.logger.flush();
       this.resolveStopped(reason);
     })();
     return this.stopping;
+  }
+
+  private async boundedStep(what: string, step: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      step.then(
+        () => 'done' as const,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      ),
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), SHUTDOWN_STEP_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn({ step: what, waitedMs: SHUTDOWN_STEP_MS }, 'a shutdown step did not finish in time; stopping without it');
+    else if (outcome !== 'done') this.logger.warn({ step: what, err: outcome }, 'a shutdown step failed; stopping anyway');
   }
 
   // ------------------------------------------------------------------ lifecycles
@@ -368,6 +419,7 @@ export class Manager implements ManagerHandle {
         electionTicks: timings.electionTicks,
         snapshotEvery: timings.snapshotEvery,
         ...(o.nodeHeartbeatMs !== undefined ? { nodeHeartbeatMs: o.nodeHeartbeatMs } : {}),
+        ...(o.taskHistoryLimit !== undefined ? { taskHistoryLimit: o.taskHistoryLimit } : {}),
       },
     };
     const name = o.name ?? osHostname();
@@ -438,6 +490,14 @@ export class Manager implements ManagerHandle {
       createdAt: new Date().toISOString(),
     };
     const storage = await LevelStorage.open(paths.raft);
+    try {
+      // The cluster may have been recovered with --force-new-cluster: take on its incarnation, or
+      // its managers drop our messages (docs/raft.md, "Who may send Raft messages").
+      if (response.incarnation) await storage.setIncarnation(response.incarnation);
+    } catch (e) {
+      await storage.close();
+      throw new ManagerError('INTERNAL', `the cluster answered the join with an unusable incarnation id: ${(e as Error).message}; ${o.remote} may run an incompatible shoal version`);
+    }
     writeNodeConfig(o.data, cfg);
     const r = response.raft;
     const timings = timingsFrom(undefined, {
@@ -480,10 +540,32 @@ export class Manager implements ManagerHandle {
         }
       }
       const hs = storage.initialState().hardState;
+      // The other managers are out of the group from here on; say so in their node objects now
+      // (LearnerPromoter would once we lead), so nothing takes their Raft messages for a joining
+      // manager's (RaftHost.admits).
+      let index = Math.max(last, snap.meta.index);
+      const at = new Date().toISOString();
+      const leftOut = store.nodes().filter((n) => n.role === 'manager' && n.id !== cfg.nodeId && n.raftRole !== undefined);
+      for (const n of leftOut) {
+        store.apply(
+          {
+            type: 'node.update',
+            at,
+            id: n.id,
+            patch: { raftRole: null, status: { state: 'down', message: 'left out of the Raft group by --force-new-cluster: remove its data directory and join it again' } },
+          },
+          ++index,
+        );
+      }
       // A fresh snapshot past everything, with us as the only voter. Nobody else shares this
       // history from here on, so its index and term need not match any old entry.
-      const index = Math.max(last, snap.meta.index) + 1;
+      index = Math.max(index, Math.max(last, snap.meta.index) + 1);
       const term = Math.max(hs.term, snap.meta.term) + 1;
+      // A new incarnation: managers left over from the old one (partitioned, not dead) can no
+      // longer reach this history, however high their term (the transport drops them). Written
+      // before the snapshot: a crash in between leaves a manager no old peer can disturb, and
+      // running --force-new-cluster again finishes the job.
+      await storage.setIncarnation(newId());
       await storage.save({
         snapshot: { meta: { index, term, conf: { voters: [cfg.nodeId], learners: [] } }, data: store.snapshot() },
         hardState: { term, vote: '', commit: index },

@@ -7,12 +7,16 @@
 // plus the timers (tick), proposals that resolve when their entry is applied, linearizable
 // read barriers (ReadIndex), snapshots of the state machine every `snapshotEvery` entries with
 // log compaction, and leadership transfer. No algorithm lives here: every decision is the core's.
+// What the host does decide is who may talk to the core: messages from outside the Raft
+// membership are dropped unless the sender may be a member we have not learned of yet (see
+// `admits`; the cluster-incarnation check is the transport's).
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   EntryType,
   LevelStorage,
+  MessageType,
   RawNode,
   Role,
   decodeConfChange,
@@ -27,6 +31,7 @@ import {
 } from '@shoal/raft';
 import type { Logger } from 'pino';
 import { ManagerError, quorumMessage } from './errors.js';
+import { ThrottledWarnings } from './throttled-warnings.js';
 
 /** What the host applies committed entries to (the manager adapts its ClusterStore). */
 export interface StateMachine {
@@ -70,6 +75,16 @@ export interface HostMetrics {
   update(status: { term: number; commit: number; applied: number; isLeader: boolean }): void;
 }
 
+/**
+ * What the cluster state says of a Raft message's sender (see RaftHost.admits): a manager that is
+ * (or is joining as) a member; a node known not to be one (a worker, a demoted manager, or one
+ * dropped from the Raft group, e.g. by --force-new-cluster); or a node the state does not know.
+ */
+export type PeerStanding = 'manager' | 'not-a-manager' | 'unknown';
+
+/** What only a leader sends: from a sender we do not know, it may be a leader that joined after our log ends. */
+const LEADER_TRAFFIC: ReadonlySet<MessageType> = new Set([MessageType.App, MessageType.Heartbeat, MessageType.Snap]);
+
 export interface RaftHostOptions {
   readonly id: NodeId;
   readonly storage: LevelStorage;
@@ -82,6 +97,8 @@ export interface RaftHostOptions {
   readonly requestTimeoutMs?: number;
   /** Where a peer serves, for NOT_LEADER errors. */
   readonly addressOf: (id: NodeId) => string | undefined;
+  /** What the cluster state says of a sender outside the membership (default: nothing). */
+  readonly standing?: (id: NodeId) => PeerStanding;
 }
 
 interface ProposalWaiter {
@@ -117,6 +134,8 @@ export class RaftHost extends EventEmitter {
   private readonly metrics: HostMetrics | undefined;
   private readonly requestTimeoutMs: number;
   private readonly addressOf: (id: NodeId) => string | undefined;
+  private readonly standing: (id: NodeId) => PeerStanding;
+  private readonly warnings: ThrottledWarnings;
 
   private ticker: NodeJS.Timeout | undefined;
   private busy: Promise<void> | undefined;
@@ -127,7 +146,12 @@ export class RaftHost extends EventEmitter {
   private role: Role = Role.Follower;
   /** While leading: the index of the first entry of our term (the no-op a new leader appends). */
   private termStartIndex = Infinity;
-  private readonly proposals = new Map<number, ProposalWaiter>();
+  /**
+   * Proposals waiting for their entry to be applied: index → term → waiter. Both identify a
+   * proposal: one lost in a leader change leaves its waiter at an index that a later proposal,
+   * of a newer term, can reuse.
+   */
+  private readonly proposals = new Map<number, Map<number, ProposalWaiter>>();
   private readonly reads = new Map<string, ReadWaiter>();
   /** Reads confirmed by ReadIndex, waiting for the state machine to reach their index. */
   private readonly readsAwaitingApply = new Set<ReadWaiter>();
@@ -143,6 +167,8 @@ export class RaftHost extends EventEmitter {
     this.metrics = o.metrics;
     this.requestTimeoutMs = o.requestTimeoutMs ?? 5000;
     this.addressOf = o.addressOf;
+    this.standing = o.standing ?? (() => 'unknown');
+    this.warnings = new ThrottledWarnings(o.logger);
     this.raw = this.newRawNode();
     // The state machine starts from the snapshot; the core re-delivers the committed log after it.
     const snap = o.storage.snapshot();
@@ -182,11 +208,13 @@ export class RaftHost extends EventEmitter {
     clearInterval(this.ticker);
     await this.busy;
     const err = new ManagerError('STOPPED', 'this manager is shutting down; retry against another manager');
-    for (const [i, w] of this.proposals) {
-      clearTimeout(w.timer);
-      w.reject(err);
-      this.proposals.delete(i);
+    for (const waiting of this.proposals.values()) {
+      for (const w of waiting.values()) {
+        clearTimeout(w.timer);
+        w.reject(err);
+      }
     }
+    this.proposals.clear();
     for (const [c, r] of this.reads) {
       clearTimeout(r.timer);
       r.reject(err);
@@ -198,7 +226,7 @@ export class RaftHost extends EventEmitter {
   // ------------------------------------------------------------------ inputs from the network
 
   step(m: Message): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.admits(m)) return;
     try {
       this.raw.step(m);
     } catch (e) {
@@ -206,6 +234,39 @@ export class RaftHost extends EventEmitter {
       return;
     }
     this.kick();
+  }
+
+  /**
+   * Whether a message from `m.from` may reach the core. Members may talk; so may a node still
+   * joining (named by a membership change we have not applied, or whose manager node object is
+   * already in the state) and, before we hold any membership, anyone (a joining manager hears
+   * first from the leader, then gets its snapshot). A sender the state knows nothing of may
+   * still send leader traffic: a manager that joined after our log ends and now leads (we lag
+   * behind its whole join) must be able to bring us up to date. Everyone else (a removed or
+   * demoted manager, one dropped by --force-new-cluster, an unknown node voting or answering)
+   * is dropped: such a node, partitioned while it was removed, would otherwise disturb the
+   * group with its higher term. (Managers of another incarnation never get this far; the
+   * transport drops them.)
+   */
+  private admits(m: Message): boolean {
+    const conf = this.raw.confState();
+    if (conf.voters.length === 0) return true;
+    if (conf.voters.includes(m.from) || conf.learners.includes(m.from)) return true;
+    if (this.raw.inPendingConfChange(m.from)) return true;
+    const standing = this.standing(m.from);
+    if (standing === 'manager') return true;
+    if (standing === 'unknown' && LEADER_TRAFFIC.has(m.type)) return true;
+    if (standing === 'not-a-manager') {
+      this.warnings.warn(
+        `non-member:${m.from}`,
+        { from: m.from, type: MessageType[m.type], term: m.term },
+        `dropping Raft messages from ${m.from}: it is no longer part of this cluster's Raft group (it was removed, demoted, ` +
+          'or left out by --force-new-cluster). Stop it; to make it a manager again, remove its data directory and join it again',
+      );
+    } else {
+      this.logger.debug({ from: m.from, type: MessageType[m.type] }, 'dropping a Raft message from a node outside the membership');
+    }
+    return false;
   }
 
   reportUnreachable(peer: NodeId): void {
@@ -329,7 +390,7 @@ export class RaftHost extends EventEmitter {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.proposals.delete(index);
+        this.forgetProposal(index, term);
         this.metrics?.observeProposal((performance.now() - started) / 1000, false);
         const { reachable, voters } = this.reachableVoters();
         reject(
@@ -340,8 +401,55 @@ export class RaftHost extends EventEmitter {
           ),
         );
       }, this.requestTimeoutMs);
-      this.proposals.set(index, { term, started, resolve, reject, timer });
+      let waiting = this.proposals.get(index);
+      if (!waiting) this.proposals.set(index, (waiting = new Map()));
+      waiting.set(term, { term, started, resolve, reject, timer });
     });
+  }
+
+  private forgetProposal(index: number, term: number): void {
+    const waiting = this.proposals.get(index);
+    if (!waiting) return;
+    waiting.delete(term);
+    if (waiting.size === 0) this.proposals.delete(index);
+  }
+
+  /**
+   * A proposal made at (index, term) whose index committed with an entry of another term: it
+   * never committed and never will (a log has one committed entry per index), so it is safe
+   * to retry — on the leader, whose address the error carries.
+   */
+  private supersededError(index: number, proposedTerm: number, committedTerm: number): ManagerError {
+    const addr = this.leader ? this.addressOf(this.leader) : undefined;
+    return new ManagerError(
+      'NOT_LEADER',
+      `superseded: leadership changed before the change committed (proposed at index ${index} in term ${proposedTerm}, ` +
+        `where an entry of term ${committedTerm} committed instead), so it was not applied; retry` +
+        (this.leader ? ` on the leader ${this.leader}${addr ? ` at ${addr}` : ''}` : ' once a leader is elected'),
+      addr,
+    );
+  }
+
+  /**
+   * A snapshot from the leader replaced our state past these proposals' indexes: whether they
+   * committed cannot be told from it, so their callers are told to look.
+   */
+  private failProposalsCoveredBy(snapIndex: number): void {
+    for (const [index, waiting] of this.proposals) {
+      if (index > snapIndex) continue;
+      this.proposals.delete(index);
+      for (const w of waiting.values()) {
+        clearTimeout(w.timer);
+        this.metrics?.observeProposal((performance.now() - w.started) / 1000, false);
+        w.reject(
+          new ManagerError(
+            'TIMEOUT',
+            'the leader changed while the change was in flight and this manager caught up from a snapshot, so whether it ' +
+              'committed is unknown; it may still have been applied: re-read before retrying',
+          ),
+        );
+      }
+    }
   }
 
   /**
@@ -433,6 +541,7 @@ export class RaftHost extends EventEmitter {
       if (rd.snapshot) {
         this.sm.restore(rd.snapshot.data);
         this.applied = rd.snapshot.meta.index;
+        this.failProposalsCoveredBy(rd.snapshot.meta.index);
         this.logger.info({ index: rd.snapshot.meta.index }, 'installed a snapshot from the leader');
       }
       for (let i = early; i < rd.committedEntries.length; i++) {
@@ -492,14 +601,16 @@ export class RaftHost extends EventEmitter {
       result = this.sm.applyEntry(data, index);
     }
     this.applied = index;
-    const w = this.proposals.get(index);
-    if (!w) return;
+    const waiting = this.proposals.get(index);
+    if (!waiting) return;
     this.proposals.delete(index);
-    clearTimeout(w.timer);
-    const ok = w.term === term;
-    this.metrics?.observeProposal((performance.now() - w.started) / 1000, ok);
-    if (ok) w.resolve(result);
-    else w.reject(new ManagerError('TIMEOUT', 'the change was lost in a leader change before it committed; retry'));
+    for (const w of waiting.values()) {
+      clearTimeout(w.timer);
+      const ok = w.term === term;
+      this.metrics?.observeProposal((performance.now() - w.started) / 1000, ok);
+      if (ok) w.resolve(result);
+      else w.reject(this.supersededError(index, w.term, term));
+    }
   }
 
   private releaseReads(): void {
@@ -512,6 +623,10 @@ export class RaftHost extends EventEmitter {
   }
 
   private async maybeSnapshot(): Promise<void> {
+    // A snapshot received from the leader while this Ready was saved is already the core's
+    // membership, but not yet our state: a snapshot now would pair our older applied index and
+    // data with the newer membership. The received one is installed by the next Ready.
+    if (this.raw.hasPendingSnapshot()) return;
     const snapIndex = this.storage.snapshot().meta.index;
     if (this.applied - snapIndex < this.timings.snapshotEvery) return;
     const index = this.applied;

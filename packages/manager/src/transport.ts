@@ -8,7 +8,10 @@
 // stream the transfer is reported done, a broken stream mid-transfer reports it failed.
 //
 // Inbound: the sender must present a manager certificate from our CA, and every message must
-// name that certificate's node id as `from`. Anything else is dropped and logged.
+// name that certificate's node id as `from`. Anything else is dropped and logged. Every batch
+// carries the sender's cluster incarnation; a batch of another incarnation (a manager left over
+// from before a --force-new-cluster recovery, or one recovered apart from us) is dropped whole,
+// with a throttled warning saying what to do. Membership is checked one level up (RaftHost).
 
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -22,6 +25,7 @@ import { CLIENT_OPTIONS, raftProto, type Batch, type Batch__Output, type Envelop
 import type { Logger } from 'pino';
 import { chunkFromWire, chunkToWire, messageFromWire, messageToWire } from './raft-codec.js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials, peerIdentity, type TlsMaterial } from './identity.js';
+import { ThrottledWarnings } from './throttled-warnings.js';
 
 export const SNAPSHOT_CHUNK_BYTES = 1 << 20;
 const MAX_QUEUED_ENVELOPES = 10_000;
@@ -41,6 +45,13 @@ export interface TransportOptions {
   readonly logger: Logger;
   readonly events: TransportEvents;
   readonly chunkBytes?: number;
+  /** Our cluster incarnation (LevelStorage.incarnation; '' = the original): stamped on every batch, required of every batch received. */
+  readonly incarnation: string;
+}
+
+/** How an incarnation shows in logs. */
+export function describeIncarnation(id: string): string {
+  return id === '' ? 'the original cluster' : `incarnation ${id}`;
 }
 
 /** One peer: its client, its stream, its queue. */
@@ -137,7 +148,7 @@ class PeerLink {
     }
     const envelopes = this.queue.splice(0, n);
     const callbacks = this.queue.length === 0 ? this.afterWrite.splice(0) : [];
-    const ok = stream.write({ envelopes } satisfies Batch, () => {
+    const ok = stream.write({ envelopes, incarnation: this.opts.incarnation } satisfies Batch, () => {
       for (const cb of callbacks) cb();
     });
     if (!ok) {
@@ -204,8 +215,11 @@ export class PeerTransport {
   private readonly assemblers = new Map<NodeId, SnapshotAssembler>();
   /** When we last received anything from each peer. */
   private readonly lastHeard = new Map<NodeId, number>();
+  private readonly warnings: ThrottledWarnings;
 
-  constructor(private readonly opts: TransportOptions) {}
+  constructor(private readonly opts: TransportOptions) {
+    this.warnings = new ThrottledWarnings(opts.logger);
+  }
 
   /** Keeps one link per peer in `peers` (id → address); links to others are closed. */
   setPeers(peers: ReadonlyMap<NodeId, string>): void {
@@ -264,6 +278,19 @@ export class PeerTransport {
   }
 
   private receive(peer: NodeId, batch: Batch__Output): void {
+    if (batch.incarnation !== this.opts.incarnation) {
+      const theirs = describeIncarnation(batch.incarnation.slice(0, 64)); // untrusted: bounded for the log
+      const ours = describeIncarnation(this.opts.incarnation);
+      this.warnings.warn(
+        `incarnation:${peer}`,
+        { peer, theirs, ours },
+        `dropping Raft messages from manager ${peer}: it belongs to another incarnation of this cluster (${theirs}; ` +
+          `this manager: ${ours}), so one of the two was recovered with --force-new-cluster. This is a message from a ` +
+          'manager of an older incarnation of this cluster (before --force-new-cluster) unless this manager is the old one: ' +
+          'remove the old manager\'s data directory and join it again (`shoal manager join` with a token of the recovered cluster)',
+      );
+      return;
+    }
     this.lastHeard.set(peer, Date.now());
     for (const e of batch.envelopes) {
       try {

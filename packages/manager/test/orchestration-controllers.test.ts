@@ -73,6 +73,10 @@ class FakeWorkers implements HeartbeatSource {
     return undefined;
   }
 
+  sessionOpenedAt(): number | undefined {
+    return undefined;
+  }
+
   connected(nodeId: string): boolean {
     return !this.silent.has(nodeId);
   }
@@ -152,7 +156,7 @@ describe('leader controllers', () => {
     const before = c.store.tasks().map((t) => `${t.id}@${t.version}`);
 
     // The new leader has heard no heartbeats yet (the sessions were with the old one).
-    const quiet: HeartbeatSource = { lastSeen: () => undefined, connected: () => false, returningBy: () => undefined, heartbeatMs: () => HEARTBEAT_MS };
+    const quiet: HeartbeatSource = { lastSeen: () => undefined, connected: () => false, sessionOpenedAt: () => undefined, returningBy: () => undefined, heartbeatMs: () => HEARTBEAT_MS };
     const second = start(c, { ...quiet });
     await new Promise((r) => setTimeout(r, 500));
     expect(c.store.nodes().filter((n) => n.status.state === 'down')).toEqual([]);

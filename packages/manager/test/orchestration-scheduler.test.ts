@@ -122,6 +122,41 @@ describe('scheduler: spread', () => {
     expect(c.live('web').map((t) => t.port).sort()).toEqual([20_000, 20_001, 20_002]);
   });
 
+  it('a task being shut down keeps its port until its runtime reports it ended, however long its stop takes', () => {
+    const c = new TestCluster();
+    c.addNode('w1');
+    c.createService('web', { replicas: 1 });
+    c.converge();
+    const [old] = c.live('web');
+    expect(old?.port).toBe(20_000);
+    // The old task is told to stop (moved, replaced); its container ignores SIGTERM and runs
+    // on through its grace period: observed running, desired shutdown.
+    c.apply({ type: 'tasks.apply', at: new Date(c.now).toISOString(), creates: [], updates: [{ id: old!.id, patch: { desiredState: 'shutdown' } }], removes: [] });
+    c.orchestrate();
+    const plan = c.schedule();
+    expect(c.store.getTask(old!.id)).toMatchObject({ desiredState: 'shutdown', status: { state: 'running' }, port: 20_000 });
+    expect(plan.placed).toEqual([{ taskId: expect.any(String), nodeId: c.node('w1').id, port: 20_001 }]);
+
+    // Reported stopped: the port is free for the next task placed there.
+    c.report(old!, { state: 'shutdown' });
+    c.updateService('web', { replicas: 2 });
+    c.orchestrate();
+    expect(c.schedule().placed).toEqual([{ taskId: expect.any(String), nodeId: c.node('w1').id, port: 20_000 }]);
+  });
+
+  it('a port held by a task that is still starting or preparing is not given out either', () => {
+    const c = new TestCluster();
+    c.addNode('w1');
+    c.createService('web', { replicas: 1 });
+    c.orchestrate();
+    c.schedule();
+    const [first] = c.live('web');
+    c.report(first!, { state: 'preparing', message: 'waiting for port 20000 held by task web.1.x to stop' });
+    c.apply({ type: 'tasks.apply', at: new Date(c.now).toISOString(), creates: [], updates: [{ id: first!.id, patch: { desiredState: 'shutdown' } }], removes: [] });
+    c.orchestrate();
+    expect(c.schedule().placed.map((p) => p.port)).toEqual([20_001]);
+  });
+
   it('a port range that is used up is a reason too', () => {
     const c = new TestCluster();
     c.addNode('w1');

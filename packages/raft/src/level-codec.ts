@@ -256,3 +256,25 @@ export function decodeVersion(b: Uint8Array): number {
   r.end('format version');
   return v;
 }
+
+/** Longest incarnation id the database (and the wire) accepts. */
+export const MAX_INCARNATION_BYTES = 64;
+
+/**
+ * The cluster incarnation this node belongs to (see LevelStorage.incarnation): printable ASCII,
+ * at most MAX_INCARNATION_BYTES. The empty string, the original incarnation, is never stored.
+ */
+export function checkIncarnation(id: string): string {
+  if (id.length > MAX_INCARNATION_BYTES || !/^[\x21-\x7e]*$/.test(id)) {
+    throw new Error(`incarnation id ${JSON.stringify(id.slice(0, 80))} is not printable ASCII of at most ${MAX_INCARNATION_BYTES} characters`);
+  }
+  return id;
+}
+
+export function encodeIncarnation(id: string): Uint8Array {
+  return utf8.encode(checkIncarnation(id));
+}
+
+export function decodeIncarnation(b: Uint8Array): string {
+  return checkIncarnation(strictUtf8.decode(b));
+}

@@ -7,6 +7,7 @@
 // Layout (sublevels of one database; record formats in level-codec.ts):
 //   meta!version    format version
 //   meta!compacted  compaction marker {index, term}: the log starts at index+1
+//   meta!incarnation  the cluster incarnation this node belongs to (absent: the original one)
 //   hard!state      hard state
 //   log!<u64 BE>    one entry per index
 //   snap!meta       snapshot index, term and membership
@@ -18,12 +19,14 @@ import {
   FORMAT_VERSION,
   decodeEntry,
   decodeHardState,
+  decodeIncarnation,
   decodeIndexKey,
   decodeMarker,
   decodeSnapshotMeta,
   decodeVersion,
   encodeEntry,
   encodeHardState,
+  encodeIncarnation,
   encodeMarker,
   encodeSnapshotMeta,
   encodeVersion,
@@ -54,6 +57,7 @@ const VIEW = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 const utf8 = new TextEncoder();
 const VERSION_KEY = utf8.encode('version');
 const MARKER_KEY = utf8.encode('compacted');
+const INCARNATION_KEY = utf8.encode('incarnation');
 const HARD_STATE_KEY = utf8.encode('state');
 const SNAP_META_KEY = utf8.encode('meta');
 const SNAP_DATA_KEY = utf8.encode('data');
@@ -97,6 +101,7 @@ export class LevelStorage implements DurableStorage {
   private readonly log: Sublevel;
   private readonly snap: Sublevel;
   private cache = new MemoryStorage();
+  private incarnationId = '';
   /** Writes run one at a time, each planned against the state the previous one left. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -152,6 +157,33 @@ export class LevelStorage implements DurableStorage {
 
   snapshot(): Snapshot {
     return this.cache.snapshot();
+  }
+
+  /**
+   * Which incarnation of its cluster this node's log belongs to. Recovering a cluster from one
+   * survivor (the manager's --force-new-cluster) starts a new incarnation with a history of its
+   * own; nodes of another incarnation must not exchange Raft messages with it. '' is the
+   * cluster's original incarnation (and what databases written before incarnations existed hold).
+   */
+  get incarnation(): string {
+    return this.incarnationId;
+  }
+
+  /** Records (synced) that this node now belongs to incarnation `id` ('' for the original). */
+  setIncarnation(id: string): Promise<void> {
+    return this.serial(async () => {
+      let value: Bytes;
+      try {
+        value = encodeIncarnation(id);
+      } catch (e) {
+        throw new RaftError('STORAGE', `cannot record the cluster incarnation: ${messageOf(e)}`);
+      }
+      await this.write(
+        [id === '' ? del(this.meta, INCARNATION_KEY) : put(this.meta, INCARNATION_KEY, value)],
+        `record cluster incarnation "${id}"`,
+      );
+      this.incarnationId = id;
+    });
   }
 
   // --- writes ---
@@ -382,6 +414,7 @@ export class LevelStorage implements DurableStorage {
       );
     }
 
+    this.incarnationId = (await this.read(this.meta, INCARNATION_KEY, 'cluster incarnation', decodeIncarnation)) ?? '';
     const noMarker: CompactionMarker = { index: 0, term: 0 };
     const marker = (await this.read(this.meta, MARKER_KEY, 'compaction marker', decodeMarker)) ?? noMarker;
     const hardState: HardState =

@@ -15,7 +15,7 @@ import { RaftError } from './errors.js';
 import { RaftLog, LogInvariantError } from './log.js';
 import { Progress, ProgressState } from './progress.js';
 import { MajorityConfig, VoteResult } from './quorum.js';
-import { ReadOnly } from './read-only.js';
+import { ReadOnly, ReadRelay } from './read-only.js';
 import type { Storage } from './storage.js';
 import {
   EntryType,
@@ -161,6 +161,8 @@ export class Raft {
   /** Leader: index of the latest conf change (or the term's first entry); no new change until it is applied. */
   private pendingConfIndex = 0;
   private readonly readOnly = new ReadOnly();
+  /** Follower: reads forwarded for another node, whose answers go back to it (see ReadRelay). */
+  private readonly readRelay = new ReadRelay();
   /**
    * Leader removed by its own log: the index of that change. It keeps heartbeating until every
    * remaining voter has confirmed it knows the change is committed, then steps down.
@@ -309,6 +311,7 @@ export class Raft {
     this.stepDownAt = 0;
     this.stepDownAcks.clear();
     this.readOnly.reset();
+    this.readRelay.reset();
     this.pendingReadIndexMessages = [];
   }
 
@@ -982,11 +985,17 @@ export class Raft {
         return;
       case MessageType.ReadIndex:
         if (this.leader === NONE) return; // the host times the read out
+        // Forwarded to us by another node (we were its idea of the leader): remember who asked,
+        // since the leader will answer us, not it.
+        if (m.from !== this.id && m.from !== NONE) this.readRelay.remember(m.context, m.from);
         this.send(message({ type: MessageType.ReadIndex, from: this.id, to: this.leader, context: m.context }));
         return;
-      case MessageType.ReadIndexResp:
-        this.readStates.push({ index: m.index, context: m.context });
+      case MessageType.ReadIndexResp: {
+        const asker = this.readRelay.take(m.context);
+        if (asker !== undefined) this.send(message({ type: MessageType.ReadIndexResp, to: asker, index: m.index, context: m.context }));
+        else this.readStates.push({ index: m.index, context: m.context });
         return;
+      }
       default:
         return;
     }

@@ -10,7 +10,7 @@
 // Messages may be stepped in and proposals made between ready() and advance(); they land in
 // the next Ready.
 
-import { encodeConfChange, type ConfChange } from './conf-change.js';
+import { decodeConfChange, encodeConfChange, type ConfChange } from './conf-change.js';
 import { RaftError } from './errors.js';
 import { Raft, CAMPAIGN_TRANSFER, type RaftConfig, type RaftStatus } from './raft.js';
 import {
@@ -136,6 +136,33 @@ export class RawNode {
 
   confState(): ConfState {
     return this.raft.confState();
+  }
+
+  /**
+   * Whether `id` is the subject of a membership change in our log that is not applied yet:
+   * a node being added (or removed) that the membership does not show yet.
+   */
+  inPendingConfChange(id: NodeId): boolean {
+    const log = this.raft.log;
+    const lo = Math.max(log.applied + 1, log.firstIndex());
+    const entries = log.entriesFrom(lo) ?? [];
+    for (const e of entries) {
+      if (e.type !== EntryType.ConfChange) continue;
+      try {
+        if (decodeConfChange(e.data).nodeId === id) return true;
+      } catch {
+        /* an invalid change names nobody; applying it will skip it */
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a snapshot received from the leader waits to be persisted and applied. The core's
+   * membership (confState) is already the snapshot's then, ahead of what the host applied.
+   */
+  hasPendingSnapshot(): boolean {
+    return this.raft.log.hasPendingSnapshot();
   }
 
   hasReady(): boolean {

@@ -60,3 +60,36 @@ export class ReadOnly {
     this.queue.length = 0;
   }
 }
+
+/**
+ * Reads this follower forwarded to its leader on behalf of another node (context → who asked).
+ *
+ * A follower forwards a ReadIndex to the node it believes leads; when that node has become a
+ * follower itself, it forwards the read again. The transport only lets a node speak for
+ * itself (`from` must be the sender), so each hop names itself as the asker, and the answer
+ * comes back hop by hop: a node that forwarded a read for someone else passes the answer on
+ * instead of keeping it. Entries go when answered, when the leader changes (the reads are
+ * lost then; their hosts time them out) and, past `limit`, oldest first.
+ */
+export class ReadRelay {
+  private readonly askers = new Map<string, NodeId>();
+
+  constructor(private readonly limit = 4096) {}
+
+  remember(context: string, asker: NodeId): void {
+    this.askers.delete(context);
+    this.askers.set(context, asker);
+    if (this.askers.size > this.limit) this.askers.delete(this.askers.keys().next().value!);
+  }
+
+  /** Who asked for `context` (and forgets it), or undefined if the read was our own. */
+  take(context: string): NodeId | undefined {
+    const asker = this.askers.get(context);
+    if (asker !== undefined) this.askers.delete(context);
+    return asker;
+  }
+
+  reset(): void {
+    this.askers.clear();
+  }
+}

@@ -383,3 +383,28 @@ function startWriter(script: string, db: string) {
     },
   };
 }
+
+describe('LevelStorage: the cluster incarnation', () => {
+  it('is the original ("") until set, survives a reopen, and can be set back', async () => {
+    const dir = await tempDir();
+    let s = await open(dir);
+    expect(s.incarnation).toBe('');
+    await s.setIncarnation('k3j9x0recovered');
+    expect(s.incarnation).toBe('k3j9x0recovered');
+    await s.close();
+    s = await open(dir);
+    expect(s.incarnation).toBe('k3j9x0recovered');
+    await s.setIncarnation('');
+    await s.close();
+    s = await open(dir);
+    expect(s.incarnation).toBe('');
+  });
+
+  it('refuses an id that is not short printable ASCII, and keeps the one it had', async () => {
+    const s = await open(await tempDir());
+    await s.setIncarnation('first');
+    await expect(s.setIncarnation('has space')).rejects.toThrow(/cannot record the cluster incarnation: incarnation id "has space" is not printable ASCII of at most 64 characters/);
+    await expect(s.setIncarnation('x'.repeat(65))).rejects.toThrow(/at most 64 characters/);
+    expect(s.incarnation).toBe('first');
+  });
+});

@@ -267,6 +267,34 @@ describe('ReadIndex: linearizable reads without writing to the log (diss. §6.4)
     expect(h.node('a').reads).toEqual([]);
   });
 
+  it('a read forwarded twice (follower → old leader → leader) is answered to the follower that asked', () => {
+    const h = new Harness(VOTERS);
+    h.elect('a');
+    h.propose('a', 'x');
+    h.deliverAll();
+    // b takes over with a while c is cut off: c still believes a leads.
+    h.isolate('c');
+    h.raw('b').campaign();
+    h.deliverAll();
+    expect(h.raft('b').role).toBe(Role.Leader);
+    expect(h.raft('a').leader).toBe('b');
+    expect(h.raft('c').leader).toBe('a');
+    const commit = h.raft('b').log.committed;
+    h.heal();
+
+    // c asks a, a (now a follower) asks b; b answers a, which must pass the answer on to c.
+    h.raw('c').readIndex('r');
+    h.deliverAll();
+    const forwards = h.sent.filter(ofType(MessageType.ReadIndex)).map((m) => [m.from, m.to]);
+    expect(forwards).toEqual([
+      ['c', 'a'],
+      ['a', 'b'],
+    ]);
+    expect(h.node('c').reads).toEqual([{ index: commit, context: 'r' }]);
+    expect(h.node('a').reads).toEqual([]); // a asked for c, not for itself
+    expect(h.node('b').reads).toEqual([]);
+  });
+
   it('an isolated stale leader never answers a read', () => {
     const h = new Harness(VOTERS);
     h.elect('a');

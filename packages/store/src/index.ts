@@ -23,6 +23,7 @@ export {
 } from './commands.js';
 export {
   DEFAULT_CLUSTER_SETTINGS,
+  TASK_HISTORY_LIMIT_RANGE,
   NODE_AVAILABILITIES,
   NODE_ROLES,
   NODE_STATES,

@@ -29,6 +29,15 @@ export interface StoredObject {
 export interface NodeStatus {
   readonly state: NodeState;
   readonly message: string;
+  /** When the node last went down (ISO time); kept after it is back, to tell a flapping node. */
+  readonly downAt?: string;
+  /** It went down again soon after the previous time: it will get the flap back-off when back. */
+  readonly flapping?: boolean;
+  /**
+   * A node back after flapping gets no new tasks until then (ISO time): moving work onto a
+   * node that may go again is how flapping turns into livelock.
+   */
+  readonly noWorkUntil?: string;
 }
 
 export interface NodeResources {
@@ -69,6 +78,11 @@ export interface ClusterSettings {
   readonly snapshotEvery: number;
   /** How often workers heartbeat; a node silent for a few periods is marked down (its tasks move). */
   readonly nodeHeartbeatMs: number;
+  /**
+   * Ended tasks kept per slot (per node for a global service) for `service ps`; older ones are
+   * removed with their containers and process logs (Swarm's task history retention limit).
+   */
+  readonly taskHistoryLimit: number;
 }
 
 export interface ClusterObject extends StoredObject {
@@ -91,7 +105,11 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = Object.freeze({
   electionTicks: 6,
   snapshotEvery: 10_000,
   nodeHeartbeatMs: 500,
+  taskHistoryLimit: 5,
 });
+
+/** Bounds of the task history limit: 0 keeps no ended task, 100 keeps plenty for any slot. */
+export const TASK_HISTORY_LIMIT_RANGE = Object.freeze({ min: 0, max: 100 });
 
 // ---- rules -------------------------------------------------------------------------------
 
@@ -156,8 +174,15 @@ export function checkLabelKeys(c: Checker, value: unknown, path: string): string
 }
 
 export function checkNodeStatus(c: Checker, value: unknown, path: string): NodeStatus {
-  const v = c.object(value, path, ['state', 'message']);
-  return { state: c.oneOf(v.state, `${path}.state`, NODE_STATES), message: c.string(v.message, `${path}.message`, TEXT_RULE) };
+  const v = c.object(value, path, ['state', 'message'], ['downAt', 'flapping', 'noWorkUntil']);
+  // Optional fields are left out when absent, so a decoded status equals what was encoded.
+  return {
+    state: c.oneOf(v.state, `${path}.state`, NODE_STATES),
+    message: c.string(v.message, `${path}.message`, TEXT_RULE),
+    ...(v.downAt === undefined ? {} : { downAt: checkTimestamp(c, v.downAt, `${path}.downAt`) }),
+    ...(v.flapping === undefined ? {} : { flapping: c.boolean(v.flapping, `${path}.flapping`) }),
+    ...(v.noWorkUntil === undefined ? {} : { noWorkUntil: checkTimestamp(c, v.noWorkUntil, `${path}.noWorkUntil`) }),
+  };
 }
 
 export function checkRuntime(c: Checker, value: unknown, path: string): Runtime {
@@ -217,24 +242,29 @@ function newNodeFrom(c: Checker, v: Record<string, unknown>, path: string): NewN
   return { ...node, raftRole: c.oneOf(v.raftRole, `${path}.raftRole`, RAFT_ROLES) };
 }
 
-const SETTINGS_FIELDS = ['tickMs', 'heartbeatTicks', 'electionTicks', 'snapshotEvery', 'nodeHeartbeatMs'] as const;
+const SETTINGS_FIELDS = ['tickMs', 'heartbeatTicks', 'electionTicks', 'snapshotEvery', 'nodeHeartbeatMs', 'taskHistoryLimit'] as const;
+/** Settings added after clusters existed: a stored cluster without one gets its default. */
+const LATER_SETTINGS = ['taskHistoryLimit'] as const;
+const FIRST_SETTINGS = SETTINGS_FIELDS.filter((f) => !(LATER_SETTINGS as readonly string[]).includes(f));
 
 /** Settings, all fields required, or with `partial` any non-empty subset (a patch). */
 export function checkSettings(c: Checker, value: unknown, path: string, partial: true): Partial<ClusterSettings>;
 export function checkSettings(c: Checker, value: unknown, path: string, partial?: false): ClusterSettings;
 export function checkSettings(c: Checker, value: unknown, path: string, partial = false): Partial<ClusterSettings> {
-  const v = partial ? c.object(value, path, [], SETTINGS_FIELDS) : c.object(value, path, SETTINGS_FIELDS);
+  const v = partial ? c.object(value, path, [], SETTINGS_FIELDS) : c.object(value, path, FIRST_SETTINGS, LATER_SETTINGS);
   const bounds: Record<(typeof SETTINGS_FIELDS)[number], [number, number]> = {
     tickMs: [1, 60_000],
     heartbeatTicks: [1, 1_000],
     electionTicks: [2, 10_000],
     snapshotEvery: [1, Number.MAX_SAFE_INTEGER],
     nodeHeartbeatMs: [100, 3_600_000],
+    taskHistoryLimit: [TASK_HISTORY_LIMIT_RANGE.min, TASK_HISTORY_LIMIT_RANGE.max],
   };
   const out: Partial<Record<(typeof SETTINGS_FIELDS)[number], number>> = {};
   for (const key of SETTINGS_FIELDS) {
     if (v[key] !== undefined) out[key] = c.integer(v[key], `${path}.${key}`, ...bounds[key]);
   }
+  if (!partial) for (const key of LATER_SETTINGS) out[key] ??= DEFAULT_CLUSTER_SETTINGS[key];
   if (partial && Object.keys(out).length === 0) c.fail(path, `is empty; set at least one of ${SETTINGS_FIELDS.join(', ')}`);
   if (!partial) {
     const problem = settingsProblem(out as ClusterSettings);

@@ -9,6 +9,8 @@
 // - A `cmd` health check becomes the container's own HEALTHCHECK (it must run inside the
 //   container); its health_status events become health events. An `http` check is probed by
 //   the agent (health.ts), which reaches the task on 127.0.0.1 thanks to host networking.
+// - Host networking also means a task's PORT is a port of the node: before a container starts,
+//   the agent checks nothing listens on it, and fails the task with that reason if something does.
 
 import { EventEmitter } from 'node:events';
 import { cpus, totalmem } from 'node:os';
@@ -20,6 +22,7 @@ import { DockerEvents, type DockerEvent } from './docker-events.js';
 import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { LineSplitter } from './lines.js';
+import { portInUse } from './port-check.js';
 import type { FoundTask, LogLine, Runtime, RuntimeEvent, RuntimeState, TaskLaunch } from './runtime.js';
 import { envList, taskEnv } from './task-env.js';
 
@@ -37,6 +40,8 @@ export const LABELS = {
   serviceName: 'shoal.service.name',
   nodeId: 'shoal.node.id',
   slot: 'shoal.slot',
+  /** The host port the task was given (its PORT): a later agent knows what its containers hold. */
+  port: 'shoal.task.port',
 } as const;
 
 /** A container this runtime watches. */
@@ -122,7 +127,8 @@ export class DockerRuntime extends EventEmitter implements Runtime {
       const taskId = c.Labels[LABELS.taskId];
       if (!taskId) continue;
       if (isRunningState(c.State)) {
-        found.push({ taskId, runtimeId: c.Id, running: true });
+        const port = Number(c.Labels[LABELS.port]);
+        found.push({ taskId, runtimeId: c.Id, running: true, ...(Number.isInteger(port) && port > 0 ? { port } : {}) });
       } else {
         found.push({ taskId, runtimeId: c.Id, running: false, exitCode: await this.exitCodeOf(c.Id) });
       }
@@ -174,12 +180,17 @@ export class DockerRuntime extends EventEmitter implements Runtime {
         return;
       }
       // Created but never started (the agent died in between): start it now.
+      const busy = await portInUse(task.host, task.port);
+      if (busy) return this.failToStart(task, busy);
       await this.startContainer(task, existing);
       return;
     }
 
     if (!spec.image) return this.failToStart(task, 'no image: a docker task needs spec.image');
     if (!(await this.ensureImage(task))) return;
+    // Checked after the pull (which may take a while), right before the container is made.
+    const busy = await portInUse(task.host, task.port);
+    if (busy) return this.failToStart(task, busy);
     this.emitState(taskId, 'starting', `creating container from ${spec.image}`);
     let containerId: string;
     try {
@@ -632,6 +643,7 @@ export function containerSpec(task: TaskLaunch): Docker.ContainerCreateOptions {
       [LABELS.serviceName]: task.serviceName,
       [LABELS.nodeId]: task.nodeId,
       [LABELS.slot]: String(task.slot),
+      ...(task.port > 0 ? { [LABELS.port]: String(task.port) } : {}),
     },
     ...(check?.test.kind === 'cmd'
       ? {

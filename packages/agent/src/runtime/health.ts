@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import type { RuntimeEvent } from './runtime.js';
+import { nextSpawnTurn } from './spawn-turns.js';
 import type { TaskSpec } from '@shoal/store';
 
 export type HealthCheck = NonNullable<TaskSpec['healthCheck']>;
@@ -157,10 +158,13 @@ export function httpCheck(url: string, timeoutMs: number, signal?: AbortSignal):
  * Runs `cmd` (exec form, no shell) as its own process group, so a timeout kills whatever it
  * started too. Exit 0 is healthy.
  */
-export function cmdCheck(
+export async function cmdCheck(
   cmd: readonly string[],
   o: { env: Record<string, string>; cwd?: string | undefined; timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<ProbeResult> {
+  // Checks of many tasks fall due together: their spawns take turns like task spawns do.
+  await nextSpawnTurn();
+  if (o.signal?.aborted) return { ok: false, message: `${cmd.join(' ')}: abandoned` };
   return new Promise((resolve) => {
     const [file, ...args] = cmd;
     if (file === undefined || file === '') {

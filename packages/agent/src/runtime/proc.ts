@@ -63,6 +63,10 @@ export function isGroupAlive(pgid: number): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
+  // Second cheap answer: the leader itself still runs. Only without it is every process in
+  // /proc read (a stop polls this; hundreds of stops must not each scan /proc every poll).
+  const leader = readProcStat(pgid);
+  if (leader !== undefined && leader.pgrp === pgid && leader.state !== 'Z') return true;
   return groupMembers(pgid).length > 0;
 }
 

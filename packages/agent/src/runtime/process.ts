@@ -14,10 +14,16 @@
 // reaches everything it started. A later agent adopts it through discover()/start(): it can
 // no longer wait() for a process that is not its child, so it watches /proc instead, and
 // learns that the process ended but not its exit code.
+//
+// Hundreds of tasks may start at once (a large service, a node taking over another's work):
+// spawns take turns (spawn-turns.ts), a task whose port is taken fails with that reason
+// before it is spawned, and what runs per task (stop polling, adopted-process checks) stays
+// cheap enough for a thousand tasks without starving the agent's heartbeats.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { constants, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,8 +31,10 @@ import { pino, type Logger } from 'pino';
 import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { readLogFiles } from './log-files.js';
+import { portInUse } from './port-check.js';
 import { findTaskLeader, isGroupAlive, isSameProcess, readProcStat, signalGroup } from './proc.js';
 import type { FoundTask, LogLine, Runtime, RuntimeEvent, RuntimeState, TaskLaunch } from './runtime.js';
+import { nextSpawnTurn } from './spawn-turns.js';
 import { agentBaseEnv, taskEnv } from './task-env.js';
 
 export interface ProcessRuntimeOptions {
@@ -76,7 +84,11 @@ interface Tracked {
 
 /** How long stop() waits for a group to vanish after SIGKILL before it gives up. */
 const KILL_WAIT_MS = 10_000;
-const GROUP_POLL_MS = 20;
+/** stop() looks for the group's end this often: from the first value, slowing to the second. */
+const GROUP_POLL_MIN_MS = 10;
+const GROUP_POLL_MAX_MS = 100;
+/** Adopted processes checked in /proc per poll (round robin): a thousand need not be read at once. */
+const ADOPTED_CHECKS_PER_POLL = 100;
 
 export class ProcessRuntime extends EventEmitter implements Runtime {
   readonly name = 'process' as const;
@@ -88,6 +100,8 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
   private readonly starting = new Map<string, Promise<void>>();
   /** One timer for every adopted task, not one each: an agent may adopt hundreds. */
   private adoptedPoll: NodeJS.Timeout | undefined;
+  /** Where the next adopted-process poll goes on from. */
+  private adoptedCursor = 0;
   private closed = false;
 
   constructor(private readonly o: ProcessRuntimeOptions) {
@@ -113,12 +127,12 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
       if (!isTaskId(taskId)) continue;
       const t = this.tracked.get(taskId);
       if (t) {
-        found.push({ taskId, runtimeId: String(t.pid), running: !t.ended, ...(t.ended ? { exitCode: this.readExit(taskId)?.exitCode ?? null } : {}) });
+        found.push({ taskId, runtimeId: String(t.pid), running: !t.ended, ...(t.ended ? { exitCode: this.readExit(taskId)?.exitCode ?? null } : { ...portOf(t.launch) }) });
         continue;
       }
       const file = this.readTaskFile(taskId) ?? this.recoverTaskFile(taskId);
       if (file && isSameProcess(file.pid, file.startTime)) {
-        found.push({ taskId, runtimeId: String(file.pid), running: true });
+        found.push({ taskId, runtimeId: String(file.pid), running: true, ...portOf(file.launch) });
       } else {
         found.push({ taskId, runtimeId: file ? String(file.pid) : '', running: false, exitCode: this.readExit(taskId)?.exitCode ?? null });
       }
@@ -170,8 +184,14 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     if (cmd === undefined || cmd === '') return this.failToStart(task, 'no command: a process task needs spec.command');
     const cwd = spec.workdir || dir;
     if (!isDirectory(cwd)) return this.failToStart(task, `working directory not found: ${cwd}`);
+    // A taken port would make the task fail with some exit code of its own: say why instead.
+    const busy = await portInUse(task.host, task.port);
+    if (busy) return this.failToStart(task, busy);
 
     this.emitState(taskId, 'starting', `starting ${cmd}`);
+    await nextSpawnTurn();
+    // Closed while waiting for the turn: the next agent must not take the empty directory for a task that ran.
+    if (this.closed) return void (await rm(dir, { recursive: true, force: true }));
     // Written before the spawn: if the agent dies before task.json exists, a later one can
     // still find the process (by SHOAL_TASK_ID) and knows what it was.
     writeJsonAtomic(join(dir, 'launch.json'), task);
@@ -238,16 +258,21 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
   }
 
   private pollAdopted(): void {
-    let watching = 0;
-    for (const t of this.tracked.values()) {
-      if (t.child || t.ended) continue;
-      if (isSameProcess(t.pid, t.startTime)) watching++;
-      else this.ended(t, null, null);
-    }
-    if (watching === 0) {
+    const adopted = [...this.tracked.values()].filter((t) => !t.child && !t.ended);
+    if (adopted.length === 0) {
       clearInterval(this.adoptedPoll);
       this.adoptedPoll = undefined;
+      return;
     }
+    // A slice per poll: with a thousand adopted tasks an exit is noticed within a few polls,
+    // and no poll reads a thousand /proc files in one go.
+    const n = Math.min(adopted.length, ADOPTED_CHECKS_PER_POLL);
+    const from = this.adoptedCursor % adopted.length;
+    for (let i = 0; i < n; i++) {
+      const t = adopted[(from + i) % adopted.length] as Tracked;
+      if (!isSameProcess(t.pid, t.startTime)) this.ended(t, null, null);
+    }
+    this.adoptedCursor = from + n;
   }
 
   private startProbe(t: Tracked): void {
@@ -272,7 +297,7 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     t.probe?.stop();
     // The task is over when its main process is: what it left running in its group goes too,
     // as in a container. (Skipped while stopping: stop() is already on it.)
-    if (!t.stopping && isGroupAlive(t.pid)) signalGroup(t.pid, 'SIGKILL');
+    if (!t.stopping && groupAlive(t)) signalGroup(t.pid, 'SIGKILL');
 
     const adopted = t.child === undefined;
     // A signal death gets 128 + signal number, the shell's and Docker's convention.
@@ -311,16 +336,17 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     }
     if (t.ended) {
       // Its main process is gone, but make sure nothing of it lingers.
-      if (isGroupAlive(t.pid)) signalGroup(t.pid, 'SIGKILL');
+      if (groupAlive(t)) signalGroup(t.pid, 'SIGKILL');
       return;
     }
     t.stopping = true;
     this.log.info({ taskId, pid: t.pid, graceMs }, 'stopping task');
     signalGroup(t.pid, 'SIGTERM');
-    if (!(await waitGroupGone(t.pid, graceMs))) {
+    const tracked = t;
+    if (!(await waitUntil(() => !groupAlive(tracked), graceMs))) {
       t.killed = true;
       signalGroup(t.pid, 'SIGKILL');
-      if (!(await waitGroupGone(t.pid, KILL_WAIT_MS))) {
+      if (!(await waitUntil(() => !groupAlive(tracked), KILL_WAIT_MS))) {
         throw new Error(`task ${taskId}: process group ${t.pid} survived SIGKILL for ${KILL_WAIT_MS} ms (stuck in the kernel?)`);
       }
     }
@@ -335,7 +361,7 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     t?.probe?.stop();
     this.tracked.delete(taskId);
     this.settled.delete(taskId);
-    rmSync(this.taskDir(taskId), { recursive: true, force: true });
+    await rm(this.taskDir(taskId), { recursive: true, force: true });
   }
 
   logs(taskId: string, o: { follow: boolean; tail?: number; signal?: AbortSignal }): AsyncIterable<LogLine> {
@@ -454,12 +480,29 @@ function writeJsonAtomic(path: string, value: unknown): void {
   renameSync(tmp, path);
 }
 
-/** Polls until no live member of the group is left; false if `ms` passed first. */
-async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
+/**
+ * Whether anything of the task's process group still runs. While our own child has not been
+ * reaped yet, its group certainly has a member (the child or its zombie, which this event loop
+ * reaps shortly): no /proc scan for that. After that, or for an adopted process, proc.ts asks.
+ */
+function groupAlive(t: Tracked): boolean {
+  if (t.child && t.child.exitCode === null && t.child.signalCode === null) return true;
+  return isGroupAlive(t.pid);
+}
+
+/** Polls `done` (quickly at first, then less often) until it holds; false if `ms` passed first. */
+async function waitUntil(done: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
+  let every = GROUP_POLL_MIN_MS;
   for (;;) {
-    if (!isGroupAlive(pgid)) return true;
+    if (done()) return true;
     if (Date.now() >= deadline) return false;
-    await sleep(Math.min(GROUP_POLL_MS, Math.max(1, deadline - Date.now())));
+    await sleep(Math.min(every, Math.max(1, deadline - Date.now())));
+    every = Math.min(GROUP_POLL_MAX_MS, every * 2);
   }
+}
+
+/** The port a running task holds, for FoundTask. */
+function portOf(launch: TaskLaunch | undefined): { port?: number } {
+  return launch && Number.isInteger(launch.port) && launch.port > 0 ? { port: launch.port } : {};
 }

@@ -56,6 +56,8 @@ export interface FoundTask {
   readonly running: boolean;
   /** For a task that ended while nobody watched. */
   readonly exitCode?: number | null;
+  /** The host port a running task holds (its PORT), when the runtime knows it. */
+  readonly port?: number;
 }
 
 export interface LogLine {
@@ -79,6 +81,9 @@ export interface Runtime extends EventEmitter {
   /**
    * Starts a task, or adopts it when `discover()` found it running. Resolves once the task
    * was handed to the runtime (it reports progress through events). Idempotent per task id.
+   * A task whose host port something on the node already listens on fails with that reason.
+   * The executor limits how many starts are in flight; a runtime keeps each one's
+   * synchronous work small (the agent's heartbeats share its event loop).
    */
   start(task: TaskLaunch): Promise<void>;
 

@@ -26,9 +26,31 @@ async function runUntilStopped(m: ManagerHandle): Promise<void> {
   process.on('SIGINT', onSignal);
   const reason = await m.stopped;
   if (reason) process.stderr.write(`${reason}\n`);
+  exitIfHeldOpen();
 }
 
-export async function managerInit(o: RunOptions & { forceNewCluster: boolean; timings?: Partial<RaftTimings>; nodeHeartbeatMs?: number }): Promise<void> {
+/** How long a stopped manager's process may stay up for what is still pending. */
+const EXIT_GRACE_MS = 3000;
+
+/**
+ * Once the manager has stopped the process ends, whatever still holds the event loop (a gRPC
+ * channel watch, a socket a peer never closed): an unref'd timer exits after a grace period,
+ * naming what was still pending.
+ */
+function exitIfHeldOpen(): void {
+  const timer = setTimeout(() => {
+    const counts = new Map<string, number>();
+    for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const pending = [...counts].map(([r, n]) => (n > 1 ? `${r} ×${n}` : r)).join(', ');
+    process.stderr.write(`the manager stopped but the process was still held open ${EXIT_GRACE_MS} ms later (pending: ${pending || 'nothing named'}); exiting\n`);
+    process.exit();
+  }, EXIT_GRACE_MS);
+  timer.unref();
+}
+
+export async function managerInit(
+  o: RunOptions & { forceNewCluster: boolean; timings?: Partial<RaftTimings>; nodeHeartbeatMs?: number; taskHistoryLimit: number },
+): Promise<void> {
   if (o.forceNewCluster) {
     const m = await Manager.forceNewCluster({ data: o.data, ...(o.listen ? { listen: o.listen } : {}), ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) });
     process.stdout.write(
@@ -44,6 +66,7 @@ export async function managerInit(o: RunOptions & { forceNewCluster: boolean; ti
     ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
     ...(o.timings ? { timings: o.timings } : {}),
     ...(o.nodeHeartbeatMs !== undefined ? { nodeHeartbeatMs: o.nodeHeartbeatMs } : {}),
+    taskHistoryLimit: o.taskHistoryLimit,
   });
   if (o.json) {
     printJson({ nodeId: m.nodeId, clusterId: m.clusterId, listen: m.listen, tokens, certs: adminDir });

@@ -2,7 +2,6 @@
 // `docker service create`: "overall progress: 3 out of 5 tasks" and a line per slot, until the
 // service converges — or, if it cannot, why not (pending reasons, failures).
 
-import { Listr } from 'listr2';
 import type { ListTasksResponse__Output, WireService__Output, WireTask__Output } from '@shoal/wire';
 import { CliError, type ControlConnection } from '../client.js';
 
@@ -51,6 +50,8 @@ export async function waitForConvergence(conn: ControlConnection, serviceId: str
   const deadline = Date.now() + o.timeoutMs;
   let last: Convergence | undefined;
   const tty = Boolean(process.stdout.isTTY);
+  // Loaded here, not at start: only a create/scale/rebalance that waits for its service needs it.
+  const { Listr } = await import('listr2');
   await new Listr(
     [
       {

@@ -7,6 +7,7 @@
 // --force-new-cluster the store still lists the old managers as voters).
 
 import { ConfChangeType } from '@shoal/raft';
+import { encodeConfChangeContext } from '../conf-change-context.js';
 import type { ManagerContext } from '../context.js';
 import { nowIso, proposeCommand } from '../context.js';
 import { asManagerError } from '../errors.js';
@@ -51,7 +52,7 @@ export class LearnerPromoter {
     for (const p of status.progress) {
       if (!p.learner || p.match < status.commit) continue;
       this.ctx.logger.info({ nodeId: p.id, match: p.match }, 'promoting a caught-up manager to voter');
-      await this.ctx.host.proposeConfChange({ type: ConfChangeType.AddVoter, nodeId: p.id, context: JSON.stringify({ at: nowIso() }) });
+      await this.ctx.host.proposeConfChange({ type: ConfChangeType.AddVoter, nodeId: p.id, context: encodeConfChangeContext({ at: nowIso() }) });
       return; // one membership change at a time
     }
   }

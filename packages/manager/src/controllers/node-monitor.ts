@@ -14,6 +14,8 @@ export interface HeartbeatSource {
   lastSeen(nodeId: string): number | undefined;
   /** Whether the node's session with this manager is open. */
   connected(nodeId: string): boolean;
+  /** When the node's open session started (Date.now() ms), if it has one. */
+  sessionOpenedAt(nodeId: string): number | undefined;
   /** Until when a node whose agent said goodbye (a planned restart) may stay away, if it did. */
   returningBy(nodeId: string): number | undefined;
   /** The heartbeat period workers are told to keep. */
@@ -26,29 +28,46 @@ export class NodeMonitor extends ControlLoop {
     const clock = o.clock ?? Date.now;
     // The grace period after an election counts from when this term's controllers started.
     const leaderSinceMs = clock();
+    let heldLoggedAt = -Infinity;
     super(ctx, {
       name: 'node-monitor',
       wants: nodeMonitorWants,
-      plan: (view, nowMs) => planNodeHealth(view, { ...heartbeatFacts(view, heartbeats), nowMs, heartbeatMs: heartbeats.heartbeatMs(), leaderSinceMs }),
+      plan: (view, nowMs) => {
+        const plan = planNodeHealth(view, { ...heartbeatFacts(view, heartbeats), nowMs, heartbeatMs: heartbeats.heartbeatMs(), leaderSinceMs });
+        if (plan.held.length > 0 && nowMs - heldLoggedAt > HELD_LOG_EVERY_MS) {
+          heldLoggedAt = nowMs;
+          ctx.logger.warn(
+            { held: plan.held.map((id) => view.getNode(id)?.name ?? id), down: plan.down.length },
+            'most workers seem silent at once while their sessions are open: not marking them down on silence alone (this manager may be overloaded)',
+          );
+        }
+        return plan;
+      },
       pollMs: () => heartbeats.heartbeatMs(),
       clock,
     });
   }
 }
 
-function heartbeatFacts(view: StoreView, hb: HeartbeatSource): Pick<HeartbeatFacts, 'lastSeen' | 'connected' | 'returningBy'> {
+/** The "not marking them down" warning, at most this often. */
+const HELD_LOG_EVERY_MS = 10_000;
+
+function heartbeatFacts(view: StoreView, hb: HeartbeatSource): Pick<HeartbeatFacts, 'lastSeen' | 'connected' | 'openedAt' | 'returningBy'> {
   const lastSeen = new Map<string, number>();
   const connected = new Set<string>();
+  const openedAt = new Map<string, number>();
   const returningBy = new Map<string, number>();
   for (const n of view.nodes()) {
     if (!monitored(n)) continue;
     const seen = hb.lastSeen(n.id);
     if (seen !== undefined) lastSeen.set(n.id, seen);
     if (hb.connected(n.id)) connected.add(n.id);
+    const opened = hb.sessionOpenedAt(n.id);
+    if (opened !== undefined) openedAt.set(n.id, opened);
     const by = hb.returningBy(n.id);
     if (by !== undefined) returningBy.set(n.id, by);
   }
-  return { lastSeen, connected, returningBy };
+  return { lastSeen, connected, openedAt, returningBy };
 }
 
 export function nodeMonitorWants(e: StoreEvent): boolean {

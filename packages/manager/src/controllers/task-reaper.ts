@@ -27,8 +27,10 @@ export function reaperWants(e: StoreEvent): boolean {
       return e.action === 'remove';
     case 'task':
       return e.action === 'update' && e.object.desiredState === 'shutdown' && (e.object.status.state !== e.previous.status.state || e.previous.desiredState !== 'shutdown');
-    case 'node':
     case 'cluster':
+      // A lower task history limit removes more at once.
+      return e.action === 'update' && e.object.settings.taskHistoryLimit !== e.previous.settings.taskHistoryLimit;
+    case 'node':
       return false;
   }
 }

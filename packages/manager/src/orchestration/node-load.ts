@@ -3,7 +3,7 @@
 // scheduler, the global orchestrator and the rebalancer all read it; placing a task updates it,
 // so one pass can place thousands of tasks and each placement sees the ones before it.
 
-import type { NodeObject, StoreView, TaskObject, TaskSpec } from '@shoal/store';
+import { holdsPort, type NodeObject, type StoreView, type TaskObject, type TaskSpec } from '@shoal/store';
 import { occupiesNode } from './lifecycle.js';
 
 /** The host ports given to tasks as PORT, per node. */
@@ -79,8 +79,11 @@ export class ClusterLoad {
 
   /**
    * Resources and counts come from live tasks (meant to run, not stopped); ports from every
-   * task the store says still holds one (assigned, not yet in a final state), whatever its
-   * desired state: a task being shut down keeps its port until it has stopped.
+   * task the store says still holds one (assigned, not yet in a final state — the store's own
+   * `holdsPort`, which its port index enforces too), whatever its desired state: a task being
+   * shut down keeps its port until its runtime has reported it ended, however long its stop
+   * grace period. (A task reported orphaned with its node may in fact still run there; the
+   * node's agent holds such a port back itself until the task has stopped.)
    */
   static of(view: StoreView, range: PortRange = DEFAULT_PORT_RANGE, tasks: readonly TaskObject[] = view.tasks()): ClusterLoad {
     const load = new ClusterLoad(range);
@@ -89,7 +92,7 @@ export class ClusterLoad {
       if (t.nodeId === '') continue;
       const l = load.loads.get(t.nodeId);
       if (!l) continue;
-      if (t.port !== 0 && !isStopped(t)) l.ports.add(t.port);
+      if (holdsPort(t)) l.ports.add(t.port);
       if (occupiesNode(t)) {
         l.nanoCpus += t.spec.resources.reservations.nanoCpus;
         l.memoryBytes += t.spec.resources.reservations.memoryBytes;
@@ -111,9 +114,4 @@ export class ClusterLoad {
   get size(): number {
     return this.loads.size;
   }
-}
-
-function isStopped(t: TaskObject): boolean {
-  const s = t.status.state;
-  return s === 'complete' || s === 'failed' || s === 'shutdown' || s === 'rejected' || s === 'orphaned';
 }

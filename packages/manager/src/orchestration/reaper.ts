@@ -1,19 +1,24 @@
 // The task reaper: finished tasks are history (`shoal service ps` shows why a slot restarted),
 // but history must not grow without bound. Per slot (per node for a global service) the last
-// few finished tasks stay — more when the restart policy counts attempts within a window and
-// needs them (restart.ts) — and older ones are removed. Tasks of a service that no longer
-// exists are removed once they have stopped. A task that stopped while still meant to run is
-// never removed: it is waiting for its restart decision.
+// few finished tasks stay — the cluster's taskHistoryLimit (`manager init --task-history-limit`,
+// default 5, as Swarm's task history retention limit), more when the restart policy counts
+// attempts within a window and needs them (restart.ts) — and older ones are removed. Tasks of
+// a service that no longer exists are removed once they have stopped. A task that stopped
+// while still meant to run is never removed: it is waiting for its restart decision.
+//
+// Removing a task from the store is what frees its leftovers on the node: the dispatcher tells
+// the task's agent it was removed, and the agent's runtime deletes the container (docker) or
+// the task's directory with its logs (process, DATA/tasks/<id>).
 
-import type { StoreView, TaskObject, TasksApplyCommand } from '@shoal/store';
+import { DEFAULT_CLUSTER_SETTINGS, type StoreView, type TaskObject, type TasksApplyCommand } from '@shoal/store';
 import { TaskBatch } from './batch.js';
 import { isRemovable, newestFirst } from './lifecycle.js';
 import { historyToKeep } from './restart.js';
 
-export const DEFAULT_HISTORY_PER_SLOT = 5;
+export const DEFAULT_HISTORY_PER_SLOT = DEFAULT_CLUSTER_SETTINGS.taskHistoryLimit;
 
 export interface ReaperSettings {
-  /** Finished tasks kept per slot; default 5 (Swarm's task history retention limit). */
+  /** Finished tasks kept per slot; default: the cluster's taskHistoryLimit setting. */
   readonly keepPerSlot?: number;
   /** Removes at most this many per plan, keeping Raft entries small; default 1000. */
   readonly maxRemoves?: number;
@@ -25,7 +30,7 @@ export interface ReapingPlan {
 }
 
 export function planReaping(view: StoreView, nowMs: number, settings: ReaperSettings = {}): ReapingPlan {
-  const keep = settings.keepPerSlot ?? DEFAULT_HISTORY_PER_SLOT;
+  const keep = settings.keepPerSlot ?? historyLimit(view);
   const limit = settings.maxRemoves ?? 1_000;
   const slots = new Map<string, TaskObject[]>();
   const removed: string[] = [];
@@ -51,4 +56,13 @@ export function planReaping(view: StoreView, nowMs: number, settings: ReaperSett
   const chosen = removed.slice(0, limit);
   for (const id of chosen) batch.remove(id);
   return { commands: batch.toCommands(new Date(nowMs).toISOString()), removed: chosen };
+}
+
+/** The cluster's task history limit (a store not initialized yet has none: the default). */
+export function historyLimit(view: StoreView): number {
+  try {
+    return view.cluster().settings.taskHistoryLimit;
+  } catch {
+    return DEFAULT_HISTORY_PER_SLOT;
+  }
 }

@@ -21,6 +21,7 @@
 import type { NodeObject, StoreView, TaskObject, TaskSpec, TasksApplyCommand } from '@shoal/store';
 import { TaskBatch } from './batch.js';
 import { ClusterLoad, DEFAULT_PORT_RANGE, type NodeLoad, type PortRange } from './node-load.js';
+import { acceptsNewWork } from './node-monitor.js';
 import { refusalMessage, staticCandidates } from './placement.js';
 
 export interface SchedulerSettings {
@@ -43,6 +44,8 @@ export interface SchedulingPlan {
   readonly commands: TasksApplyCommand[];
   readonly placed: Placement[];
   readonly unplaceable: Unplaceable[];
+  /** When to plan again though nothing changes (a flap back-off ends), if ever. */
+  readonly nextWakeMs?: number | undefined;
 }
 
 /** Waiting for a node: meant to run, pending, no node. */
@@ -79,11 +82,15 @@ export function planScheduling(view: StoreView, nowMs: number, settings: Schedul
 
   const range = settings.portRange ?? DEFAULT_PORT_RANGE;
   const load = ClusterLoad.of(view, range, all);
-  const nodes = view.nodes();
+  // A node back after flapping takes no new tasks until its back-off ends (node-monitor.ts).
+  const resting = view.nodes().filter((n) => !acceptsNewWork(n, nowMs));
+  const nodes = resting.length === 0 ? view.nodes() : view.nodes().filter((n) => acceptsNewWork(n, nowMs));
+  const restingNote = resting.length === 0 ? '' : `; ${resting.map((n) => n.name).join(', ')} flapped and take${resting.length === 1 ? 's' : ''} no new tasks for now`;
   const batch = new TaskBatch();
   const placed: Placement[] = [];
   const unplaceable: Unplaceable[] = [];
-  const refuse = (t: TaskObject, reason: string): void => {
+  const refuse = (t: TaskObject, why: string): void => {
+    const reason = why + restingNote;
     unplaceable.push({ taskId: t.id, reason });
     if (t.status.message !== reason) batch.update(t, { status: { state: 'pending', message: reason } });
   };
@@ -106,7 +113,10 @@ export function planScheduling(view: StoreView, nowMs: number, settings: Schedul
       }
     }
   }
-  return { commands: batch.toCommands(new Date(nowMs).toISOString()), placed, unplaceable };
+  // Tasks left pending may fit once a back-off ends: plan again then.
+  const backoffEnds = resting.map((n) => Date.parse(n.status.noWorkUntil ?? '')).filter((ms) => ms > nowMs);
+  const nextWakeMs = unplaceable.length > 0 && backoffEnds.length > 0 ? Math.min(...backoffEnds) : undefined;
+  return { commands: batch.toCommands(new Date(nowMs).toISOString()), placed, unplaceable, nextWakeMs };
 }
 
 /**

@@ -11,6 +11,7 @@ export interface JoinResponse {
   'caCertificate'?: (string);
   'managers'?: (_shoal_control_v1_PeerManager)[];
   'raft'?: (_shoal_control_v1_RaftSettings | null);
+  'incarnation'?: (string);
 }
 
 export interface JoinResponse__Output {
@@ -21,4 +22,5 @@ export interface JoinResponse__Output {
   'caCertificate': (string);
   'managers': (_shoal_control_v1_PeerManager__Output)[];
   'raft': (_shoal_control_v1_RaftSettings__Output | null);
+  'incarnation': (string);
 }

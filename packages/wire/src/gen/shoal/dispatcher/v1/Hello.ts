@@ -10,6 +10,7 @@ export interface Hello {
   'addr'?: (string);
   'tasks'?: (_shoal_dispatcher_v1_TaskReport)[];
   'agentVersion'?: (string);
+  'offlineNote'?: (string);
 }
 
 export interface Hello__Output {
@@ -19,4 +20,5 @@ export interface Hello__Output {
   'addr': (string);
   'tasks': (_shoal_dispatcher_v1_TaskReport__Output)[];
   'agentVersion': (string);
+  'offlineNote': (string);
 }

@@ -4,8 +4,10 @@ import type { Envelope as _shoal_raft_v1_Envelope, Envelope__Output as _shoal_ra
 
 export interface Batch {
   'envelopes'?: (_shoal_raft_v1_Envelope)[];
+  'incarnation'?: (string);
 }
 
 export interface Batch__Output {
   'envelopes': (_shoal_raft_v1_Envelope__Output)[];
+  'incarnation': (string);
 }
