@@ -22,7 +22,6 @@ interface AgentStats {
   readonly eventLoopDelayMaxMs?: number;
   readonly eventLoopDelayP99Ms?: number;
   readonly rssBytes?: number;
-  readonly peakRssBytes?: number;
 }
 
 function agentStats(w: WorkerProcess): AgentStats | undefined {
@@ -165,7 +164,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       `target: all ${replicas} running in under 30 s → ${converged && convergedMs < 30_000 ? 'met' : 'MISSED'}; tasks per slot 1.0 → ${tasksAtEnd === replicas ? 'met' : 'MISSED'}; worker-down events 0 → ${downEvents.length === 0 ? 'met' : 'MISSED'}`,
       ...Object.entries(stats).map(
         ([w, st]) =>
-          `${w}: peak event-loop delay ${ms(st?.eventLoopDelayMaxMs)} ms (p99 ${ms(st?.eventLoopDelayP99Ms)} ms; target < 100 ms), RSS ${mib(st?.rssBytes)} MiB (peak ${mib(st?.peakRssBytes)} MiB)`,
+          `${w}: peak event-loop delay ${ms(st?.eventLoopDelayMaxMs)} ms (p99 ${ms(st?.eventLoopDelayP99Ms)} ms; target < 100 ms), RSS ${mib(st?.rssBytes)} MiB`,
       ),
       ...downEvents.slice(0, 5).map((d) => `down: ${d}`),
     ],
