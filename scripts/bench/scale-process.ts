@@ -10,12 +10,12 @@
 // - the agents' peak event-loop delay and RSS (DATA/agent-stats.json, written by each agent).
 // Then it removes the service and measures how long until every process is gone.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import type { ListNodesResponse__Output, ListTasksResponse__Output, WireService__Output } from '@shoal/wire';
-import { LocalCluster, killProcessTasksOf, waitFor, type WorkerProcess } from '../lib/cluster.js';
+import { LocalCluster, killProcessTasksOf, taskProcessesOf, waitFor, type WorkerProcess } from '../lib/cluster.js';
 import type { BenchReport } from './report.js';
 
 interface AgentStats {
@@ -31,29 +31,6 @@ function agentStats(w: WorkerProcess): AgentStats | undefined {
     return JSON.parse(readFileSync(file, 'utf8')) as AgentStats;
   } catch {
     return undefined;
-  }
-}
-
-/** How many processes of a worker's tasks run now (they carry SHOAL_NODE_ID in their environment). */
-function countTaskProcesses(nodeId: string): number {
-  let n = 0;
-  const marker = `SHOAL_NODE_ID=${nodeId}\0`;
-  for (const entry of readdirSafe('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (`${readFileSync(`/proc/${entry}/environ`, 'latin1')}\0`.includes(marker)) n++;
-    } catch {
-      /* gone */
-    }
-  }
-  return n;
-}
-
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
   }
 }
 
@@ -141,7 +118,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     const removeAt = performance.now();
     try {
       await waitFor('the service to be removed', () => client.call('RemoveService', { service: svc.id }, { write: true, timeoutMs: 10_000 }).then(() => true), 60_000, 500);
-      await waitFor('every task process to be gone', () => (cluster.workers.every((w) => countTaskProcesses(w.nodeId) === 0) ? true : undefined), 120_000, 250);
+      await waitFor('every task process to be gone', () => (cluster.workers.every((w) => taskProcessesOf(w.nodeId).length === 0) ? true : undefined), 120_000, 250);
       removeMs = performance.now() - removeAt;
     } catch (e) {
       process.stderr.write(`  ${(e as Error).message}\n`);

@@ -55,25 +55,34 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
  * agent). Reading /proc catches them even if the agent died before recording their pid.
  */
 export function killProcessTasksOf(nodeId: string): number {
-  let killed = 0;
+  const pids = taskProcessesOf(nodeId);
+  for (const pid of pids) {
+    try {
+      process.kill(-pid, 'SIGKILL'); // its whole process group
+    } catch {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  return pids.length;
+}
+
+/** The pids of every running process a worker's process runtime started (by their environment). */
+export function taskProcessesOf(nodeId: string): number[] {
+  const pids: number[] = [];
   const marker = `SHOAL_NODE_ID=${nodeId}\0`;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'latin1');
-      if (!`${env}\0`.includes(marker)) continue;
-      const pid = Number(entry);
-      try {
-        process.kill(-pid, 'SIGKILL'); // its whole process group
-      } catch {
-        process.kill(pid, 'SIGKILL');
-      }
-      killed++;
+      if (`${readFileSync(`/proc/${entry}/environ`, 'latin1')}\0`.includes(marker)) pids.push(Number(entry));
     } catch {
       /* gone, or not ours to read */
     }
   }
-  return killed;
+  return pids;
 }
 
 /**

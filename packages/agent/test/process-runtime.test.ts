@@ -6,7 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProcessRuntime, type LogLine, type TaskLaunch } from '../src/runtime/index.js';
-import { EventRecorder, collect, eventually, freePort, isAlive, launch, processesOfTask } from './runtime-fixtures.js';
+import { EventRecorder, collect, eventually, freePort, isAlive, killProcessGroup, launch, processesOfTask } from './runtime-fixtures.js';
 
 const NODE = process.execPath;
 const NODE_ID = 'node-process-test-00000001';
@@ -43,17 +43,7 @@ beforeEach(() => {
 afterEach(async () => {
   // Whatever a test left running goes, even when it failed half-way.
   for (const l of launched) {
-    for (const pid of processesOfTask(l.taskId)) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    }
+    for (const pid of processesOfTask(l.taskId)) killProcessGroup(pid);
   }
   for (const rt of runtimes) await rt.close();
   rmSync(dataDir, { recursive: true, force: true });

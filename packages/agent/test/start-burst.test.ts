@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Executor, type AssignedTask } from '../src/executor.js';
 import { ProcessRuntime } from '../src/runtime/index.js';
-import { eventually, isAlive, spec } from './runtime-fixtures.js';
+import { eventually, isAlive, killProcessGroup, spec } from './runtime-fixtures.js';
 
 const TASKS = 500;
 const NODE_ID = 'node-burst-test-000000001';
@@ -65,17 +65,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   // Whatever is left (a failed run) goes: by process group, then anything that names a task.
-  for (const pid of [...pids, ...processesOfBurst()]) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  }
+  for (const pid of [...pids, ...processesOfBurst()]) killProcessGroup(pid);
   await runtime.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
