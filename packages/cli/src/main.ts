@@ -8,8 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
 import type { ControlConnection } from './client.js';
 import { CliError } from './errors.js';
 import { parseDuration } from './spec-flags.js';
@@ -71,7 +70,9 @@ function cliVersion(): string {
   return 'unknown (packages/cli/package.json is missing or has no version)';
 }
 
-export function buildCli(args: string[]) {
+/** The parser for every command (yargs itself costs ~100 ms to load: `--version` skips it). */
+export async function buildCli(args: string[]) {
+  const { default: yargs } = await import('yargs');
   return yargs(args)
     .scriptName('shoal')
     // populate--: words after `--` are kept apart (argv['--']), not parsed as options: how a
@@ -430,10 +431,14 @@ function exitQuietlyOnClosedStdout(): void {
   });
 }
 
-export async function main(args = hideBin(process.argv)): Promise<number> {
+export async function main(args = process.argv.slice(2)): Promise<number> {
   exitQuietlyOnClosedStdout();
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    process.stdout.write(`${cliVersion()}\n`);
+    return 0;
+  }
   try {
-    await buildCli(args).parseAsync();
+    await (await buildCli(args)).parseAsync();
     return 0;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
