@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { NodeId } from '@shoal/raft';
-import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, type NodeEvent, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
+import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, isFinalState, type NodeEvent, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
 import type { DispatcherHandlers, LogChunk__Output, ManagerMessage, TaskReport__Output, WorkerMessage__Output } from '@shoal/wire';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
@@ -44,7 +44,6 @@ export interface LogSink {
   end(): void;
 }
 
-const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
 /** However long an agent asks for, its node is marked down after this long away. */
 const MAX_RETURN_GRACE_MS = 60_000;
 /** An agent's note on its time away is clipped to this (it ends up in the node's status). */
@@ -400,7 +399,7 @@ export class Dispatcher {
     for (const [taskId, { nodeId, report }] of this.pending) {
       const t = this.ctx.store.getTask(taskId);
       if (!t || t.nodeId !== nodeId) continue; // not this worker's task (or gone)
-      if (t.status.state === 'orphaned' || (isFinal(t.status.state) && t.status.state !== report.state)) continue; // settled already
+      if (t.status.state === 'orphaned' || (isFinalState(t.status.state) && t.status.state !== report.state)) continue; // settled already
       const status = statusOf(report, at);
       if (sameStatus(t.status, status)) continue;
       updates.push({ id: taskId, patch: { status } });
@@ -481,10 +480,6 @@ function changesManagerList(e: NodeEvent): boolean {
 /** What a session config says about where and how often to talk (order of managers aside). */
 function configKey(c: { heartbeatMs: number; managers: readonly string[] }): string {
   return `${c.heartbeatMs}|${[...c.managers].sort().join(',')}`;
-}
-
-function isFinal(state: string): boolean {
-  return TERMINAL.has(state);
 }
 
 /** The host part of "host:port" ("" if none). */

@@ -4,6 +4,7 @@
 
 import {
   encodeCommand,
+  isFinalState,
   newId,
   normalizeServiceSpec,
   type ServiceObject,
@@ -24,7 +25,6 @@ type ServiceHandlers = Pick<
   'CreateService' | 'UpdateService' | 'RemoveService' | 'GetService' | 'ListServices' | 'ListTasks' | 'RebalanceService' | 'ServiceLogs'
 >;
 
-const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
 
 /** A (partial) spec from the wire, completed from `base` (an update) or the defaults. */
 function parseSpec(json: string, base?: ServiceSpec): ServiceSpec {
@@ -57,7 +57,7 @@ function findService(ctx: ManagerContext, ref: string): ServiceObject {
 
 /** Live tasks: desired running and not ended. */
 function live(t: TaskObject): boolean {
-  return t.desiredState === 'running' && !TERMINAL.has(t.status.state);
+  return t.desiredState === 'running' && !isFinalState(t.status.state);
 }
 
 export function toWireService(ctx: ManagerContext, s: ServiceObject): WireService {
