@@ -102,6 +102,22 @@ describe.sequential('bad input', () => {
     expect(await membership(cluster)).toEqual(before);
   });
 
+  it('a manager token cannot make a worker either, and leaves no phantom manager or Raft learner behind', async () => {
+    const before = await membership(cluster);
+    const dir = lab.dir('manager-token-worker');
+    const r = await lab.runShoal([
+      'worker', 'join', cluster.hosts[0]!, '--token', await cluster.joinToken('manager'),
+      '--data', dir, '--name', 'manager-token-worker', '--listen', `127.0.0.1:${await freePort()}`, '--runtime', 'simulated',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/that is a manager join token/);
+    expect(r.stderr).toMatch(/shoal join-token worker/);
+    // Checked before any write: the node list and the Raft membership are as they were.
+    expect(await membership(cluster)).toEqual(before);
+    const info = await cluster.client().call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: false } });
+    expect(info.managers.map((m) => m.id).sort()).toEqual(before.voters);
+  });
+
   it('a rotated manager token is refused afterwards', async () => {
     const old = await cluster.joinToken('manager');
     const rotated = await cluster.client().call<{ token: string }>('JoinToken', { role: 'manager', rotate: true }, { write: true });

@@ -53,7 +53,6 @@ describe.sequential('bad service input', () => {
     const cases: { args: string[]; field: RegExp }[] = [
       { args: ['--name', 'neg', '--replicas', '-1', '--command', cmd], field: /spec\.replicas must be an integer from 0 to 10000 \(got -1\)/ },
       { args: ['--name', 'badc', '--constraint', 'node.labels.zone=b', '--command', cmd], field: /spec\.task\.placement\.constraints\[0\].*"node\.labels\.zone=b".*operator/ },
-      { args: ['--name', 'badp', '-p', '70000:80', '--command', cmd], field: /spec\.ports\[0\]\.published 70000 is not a port/ },
       { args: ['--name', 'bad name', '--command', cmd], field: /spec\.name must start with a letter or digit/ },
     ];
     // Independent commands: run side by side (each is a node process starting up).
@@ -65,12 +64,15 @@ describe.sequential('bad service input', () => {
       expect(r.stderr).toMatch(c.field);
     });
     // Flags the CLI can tell are wrong never reach the cluster.
-    const [badPublish, nothing] = await Promise.all([
+    const [badPublish, nothing, noPort] = await Promise.all([
       shoal('service', 'create', '--detach', '--name', 'p', '-p', 'eighty', '--command', cmd),
       shoal('service', 'create', '--detach', '--name', 'empty', '--runtime', 'process'),
+      shoal('service', 'create', '--detach', '--name', 'badp', '-p', '70000:80', '--command', cmd),
     ]);
     expect(badPublish.code).toBe(1);
     expect(badPublish.stderr).toContain('-p/--publish wants PUBLISHED:TARGET like 8080:80 (got "eighty")');
+    expect(noPort.code).toBe(1);
+    expect(noPort.stderr).toContain('-p/--publish 70000:80: the published port 70000 is not a port (1..65535)');
     expect(nothing.code).not.toBe(0);
     expect(nothing.stderr).toMatch(/what should the service run\?.*--command/);
 

@@ -11,7 +11,8 @@
 #
 # Environment:
 #   SHOAL_LISTEN      manager: HOST:PORT to serve on (required)
-#   SHOAL_METRICS     manager: where its /metrics are served (default: the listen port + 1000)
+#   SHOAL_METRICS     manager: where its /metrics are served (default: the listen port + 1000 on
+#                     the listen host if it is a loopback address, else on 127.0.0.1)
 #   SHOAL_NAME        node name (managers: required; workers: worker-N)
 #   SHOAL_DATA        manager data directory (/var/lib/shoal)
 #   SHOAL_HOST        every manager's address, comma-separated: the CLI's and the joiners' list
@@ -125,11 +126,12 @@ run_manager() {
       exec shoal manager init --listen "$SHOAL_LISTEN" --data "$DATA" --name "$SHOAL_NAME"
       ;;
     join)
-      token=$(wait_file "$BOOTSTRAP/manager-token")
+      wait_file "$BOOTSTRAP/manager-token" >/dev/null
       remote=$(reachable_manager "${SHOAL_HOST:?manager join: set SHOAL_HOST to the addresses of the managers}" "$SHOAL_LISTEN")
       wait_settled
       log "joining through $remote as $SHOAL_NAME on $SHOAL_LISTEN"
-      exec shoal manager join "$remote" --token "$token" --listen "$SHOAL_LISTEN" --data "$DATA" --name "$SHOAL_NAME"
+      # From the file: a token in argv would show in `ps` while the manager starts.
+      exec shoal manager join "$remote" --token-file "$BOOTSTRAP/manager-token" --listen "$SHOAL_LISTEN" --data "$DATA" --name "$SHOAL_NAME"
       ;;
     *) die "manager wants init or join (got '$mode')" ;;
   esac
@@ -148,10 +150,10 @@ run_worker() {
     log "resuming $name from $dir"
     exec shoal worker start --data "$dir"
   fi
-  token=$(wait_file "$BOOTSTRAP/worker-token")
+  wait_file "$BOOTSTRAP/worker-token" >/dev/null
   remote=$(reachable_manager "${SHOAL_HOST:?worker: set SHOAL_HOST to the addresses of the managers}")
   log "joining through $remote as $name on 127.0.0.$octet"
-  exec shoal worker join "$remote" --token "$token" --data "$dir" --name "$name" \
+  exec shoal worker join "$remote" --token-file "$BOOTSTRAP/worker-token" --data "$dir" --name "$name" \
     --runtime "${SHOAL_RUNTIME:-docker}" --listen "127.0.0.$octet:0"
 }
 
@@ -162,8 +164,11 @@ case $role in
   worker) run_worker ;;
   health)
     if [ -z "${SHOAL_METRICS:-}" ]; then
+      # The manager's default (metrics-address.ts): loopback, the listen port + 1000.
       listen=${SHOAL_LISTEN:?health: set SHOAL_LISTEN or SHOAL_METRICS}
-      SHOAL_METRICS=${listen%:*}:$((${listen##*:} + 1000))
+      host=${listen%:*}
+      case $host in 127.*|localhost|'[::1]') ;; *) host=127.0.0.1 ;; esac
+      SHOAL_METRICS=$host:$((${listen##*:} + 1000))
     fi
     exec node "$HELPER" healthy "$SHOAL_METRICS"
     ;;

@@ -213,7 +213,7 @@ export class LocalCluster {
    * 127.0.0.x address (from .11 up), so services' published ports do not collide.
    */
   async addWorker(name: string, o: { runtime?: 'process' | 'docker' | 'simulated'; labels?: Record<string, string>; host?: string } = {}): Promise<WorkerProcess> {
-    const token = await this.joinToken('worker');
+    const tokenFile = await this.tokenFile('worker', name);
     const host = o.host ?? `127.0.0.${11 + this.workers.length}`;
     const w: WorkerProcess = {
       name,
@@ -227,7 +227,7 @@ export class LocalCluster {
     this.workers.push(w);
     const labels = Object.entries(o.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
     await this.spawnNode(w, [
-      'worker', 'join', this.managers[0]!.addr, '--token', token, '--data', w.dataDir, '--name', name,
+      'worker', 'join', this.managers[0]!.addr, '--token-file', tokenFile, '--data', w.dataDir, '--name', name,
       '--runtime', w.runtime, '--listen', w.addr, '--json', ...labels,
     ], this.workerNodeArgs);
     await this.waitForWorkerReady(w);
@@ -330,11 +330,21 @@ export class LocalCluster {
     return r.token;
   }
 
+  /**
+   * The current join token in a private file of the cluster's directory, one per joining node
+   * (joins may run at once): `--token-file` keeps it out of `ps`.
+   */
+  private async tokenFile(role: 'worker' | 'manager', node: string): Promise<string> {
+    const file = join(this.dir, `${node}.join-token`);
+    writeFileSync(file, `${await this.joinToken(role)}\n`, { mode: 0o600 });
+    return file;
+  }
+
   /** Starts a new manager that joins with the manager token. */
   async addManager(name: string): Promise<ManagerProcess> {
-    const token = await this.joinToken('manager');
+    const tokenFile = await this.tokenFile('manager', name);
     const m = await this.addSlot(name);
-    await this.spawnManager(m, ['manager', 'join', this.managers[0]!.addr, '--token', token, '--listen', m.addr, '--data', m.dataDir, '--name', name, '--metrics', m.metrics, '--json']);
+    await this.spawnManager(m, ['manager', 'join', this.managers[0]!.addr, '--token-file', tokenFile, '--listen', m.addr, '--data', m.dataDir, '--name', name, '--metrics', m.metrics, '--json']);
     await this.waitUntilServing(m);
     return m;
   }

@@ -5,7 +5,7 @@
 // resumes from the data directory — adopting the tasks still running from before.
 
 import { hostname as osHostname } from 'node:os';
-import { ManagerError, joinCluster, readTlsFiles, splitHostPort, writeTlsFiles, type TlsMaterial } from '@shoal/manager';
+import { CertRenewer, ManagerError, joinCluster, logModeRepairs, readTlsFiles, splitHostPort, writeTlsFiles, type ModeRepair, type TlsMaterial } from '@shoal/manager';
 import { warmWireCodecs, type LogsRequest__Output, type TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -14,19 +14,28 @@ import {
   ensureFreshWorkerDir,
   lockWorkerDir,
   readWorkerConfig,
+  secureWorkerDataDir,
   workerPaths,
   writeWorkerConfig,
   type WorkerConfig,
 } from './data-dir.js';
 import { Executor } from './executor.js';
-import { createRuntime } from './runtime/index.js';
+import { ProcessRuntime, createRuntime } from './runtime/index.js';
 import type { Runtime, RuntimeName } from './runtime/runtime.js';
 import { DispatcherSession } from './session.js';
-import { RoutingMesh } from '@shoal/ingress';
+import { RoutingMesh, type PublishFailure } from '@shoal/ingress';
 
 export const AGENT_VERSION = '0.1.0';
 
-export interface JoinWorkerOptions {
+/** How process tasks are kept from the agent (runtime/task-user.ts, runtime/work-dirs.ts). */
+export interface ProcessTaskOptions {
+  /** `--task-user`: who process tasks run as (a name, UID or UID:GID); default nobody when root. */
+  readonly taskUser?: string;
+  /** `--tasks-root`: where process tasks' working directories go. */
+  readonly tasksRoot?: string;
+}
+
+export interface JoinWorkerOptions extends ProcessTaskOptions {
   readonly data: string;
   readonly remote: string;
   readonly token: string;
@@ -38,7 +47,7 @@ export interface JoinWorkerOptions {
   readonly logger?: Logger;
 }
 
-export interface StartWorkerOptions {
+export interface StartWorkerOptions extends ProcessTaskOptions {
   readonly data: string;
   readonly logger?: Logger;
 }
@@ -66,6 +75,8 @@ export class Agent {
   private readonly mesh: RoutingMesh;
   /** DATA/agent-stats.json: event-loop delay and memory, for benchmarks (agent-stats.ts). */
   private readonly stats: AgentStatsWriter;
+  /** Renews this node's certificate before it expires (cert-renewal.ts in @shoal/manager). */
+  private readonly certs: CertRenewer;
 
   private constructor(
     private cfg: WorkerConfig,
@@ -80,7 +91,8 @@ export class Agent {
     this.stopped = new Promise((r) => (this.resolveStopped = r));
     this.stats = new AgentStatsWriter(dir, undefined, (e) => logger.debug({ err: e.message }, 'could not write agent-stats.json'));
     this.executor = new Executor(runtime, (r) => this.queueReport(r), logger, splitHostPort(cfg.addr).host);
-    this.mesh = new RoutingMesh(splitHostPort(cfg.addr).host, logger);
+    // Ports the mesh cannot open show on the service (the leader records them on the node).
+    this.mesh = new RoutingMesh(splitHostPort(cfg.addr).host, logger, (failures) => this.sendPublishStatus(failures));
     this.session = new DispatcherSession(tls, cfg.managers, {
       hello: () => {
         const cap = runtime.capacity();
@@ -111,9 +123,27 @@ export class Agent {
         const queued = [...this.outbox.values()];
         this.outbox.clear();
         if (queued.length > 0) this.session.send({ statuses: { reports: queued } });
+        // Also when there are none: it clears what an earlier run of this agent reported.
+        this.sendPublishStatus(this.mesh.failures());
       },
       onDisconnected: (reason) => this.logger.warn({ reason }, 'lost the session with the leader; tasks keep running'),
     }, logger);
+    this.certs = new CertRenewer({
+      kind: 'worker',
+      initial: tls,
+      // The manager of the open session leads (or did a moment ago): ask it first.
+      managers: () => [...(this.session.connectedTo ? [this.session.connectedTo] : []), ...this.session.knownManagers],
+      install: (next) => {
+        writeTlsFiles(workerPaths(dir).tls, next);
+        this.session.setTls(next);
+      },
+      logger,
+    });
+  }
+
+  /** Without a session it is dropped: the next session opens with the current set. */
+  private sendPublishStatus(failures: readonly PublishFailure[]): void {
+    this.session.send({ publishStatus: { failures: failures.map((f) => ({ published: f.published, error: f.error })) } });
   }
 
   /**
@@ -170,6 +200,7 @@ export class Agent {
     this.stats.start();
     await this.executor.adopt();
     this.session.start();
+    this.certs.start();
     this.logger.info({ runtime: this.runtime.name, managers: this.cfg.managers }, 'worker agent running');
   }
 
@@ -181,6 +212,7 @@ export class Agent {
   stop(reason?: string): Promise<void> {
     this.stopping ??= (async () => {
       for (const a of this.logStreams.values()) a.abort();
+      await this.certs.stop();
       await this.session.stop({ reason: reason ?? 'asked to stop', backWithinMs: PLANNED_RESTART_GRACE_MS });
       this.mesh.close();
       await this.runtime.close();
@@ -199,12 +231,13 @@ export class Agent {
     const listen = o.listen ?? '127.0.0.1:0';
     splitHostPort(listen);
     ensureFreshWorkerDir(o.data);
+    const repaired = secureWorkerDataDir(o.data);
     const unlock = lockWorkerDir(o.data);
     try {
       const runtimeName: RuntimeName = o.runtime ?? 'process';
       const name = o.name ?? osHostname();
       const preLogger = o.logger ?? pino({ level: 'warn' }, pino.destination(2));
-      const runtime = await createRuntime(runtimeName, { nodeId: 'pending', dataDir: o.data, logger: preLogger });
+      const runtime = await createRuntime(runtimeName, { nodeId: 'pending', dataDir: o.data, logger: preLogger, ...processTaskOptions(o) });
       const cap = runtime.capacity();
       await runtime.close();
       const { response, caPem, keyPem } = await joinCluster({
@@ -233,7 +266,7 @@ export class Agent {
         createdAt: new Date().toISOString(),
       };
       writeWorkerConfig(o.data, cfg);
-      return await Agent.launch(cfg, o.data, tls, o.logger, unlock);
+      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o);
     } catch (e) {
       unlock();
       throw e;
@@ -241,22 +274,41 @@ export class Agent {
   }
 
   static async start(o: StartWorkerOptions): Promise<Agent> {
+    const repaired = secureWorkerDataDir(o.data);
     const cfg = readWorkerConfig(o.data);
     const unlock = lockWorkerDir(o.data);
     try {
       const tls = readTlsFiles(workerPaths(o.data).tls);
-      return await Agent.launch(cfg, o.data, tls, o.logger, unlock);
+      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o);
     } catch (e) {
       unlock();
       throw e;
     }
   }
 
-  private static async launch(cfg: WorkerConfig, dir: string, tls: TlsMaterial, logger: Logger | undefined, unlock: () => void): Promise<Agent> {
+  private static async launch(
+    cfg: WorkerConfig,
+    dir: string,
+    tls: TlsMaterial,
+    logger: Logger | undefined,
+    unlock: () => void,
+    repaired: readonly ModeRepair[],
+    processTasks: ProcessTaskOptions,
+  ): Promise<Agent> {
     const log = logger ?? defaultLogger(cfg.nodeId);
-    const runtime = await createRuntime(cfg.runtime, { nodeId: cfg.nodeId, dataDir: dir, logger: log });
+    logModeRepairs(log, repaired);
+    const runtime = await createRuntime(cfg.runtime, { nodeId: cfg.nodeId, dataDir: dir, logger: log, ...processTaskOptions(processTasks) });
+    if (runtime instanceof ProcessRuntime) {
+      log.info({ taskUser: runtime.taskUser.name, uid: runtime.taskUser.uid, gid: runtime.taskUser.gid, tasksRoot: runtime.tasksRoot }, 'process tasks run as the task user, in the tasks root');
+      if (runtime.isolationWarning) log.warn(runtime.isolationWarning);
+    }
     const agent = new Agent(cfg, dir, tls, runtime, log, unlock);
     await agent.run();
     return agent;
   }
+}
+
+/** The process-task options that were given (undefined ones left out, for exactOptionalPropertyTypes). */
+function processTaskOptions(o: ProcessTaskOptions): ProcessTaskOptions {
+  return { ...(o.taskUser !== undefined ? { taskUser: o.taskUser } : {}), ...(o.tasksRoot !== undefined ? { tasksRoot: o.tasksRoot } : {}) };
 }

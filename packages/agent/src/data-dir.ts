@@ -4,10 +4,12 @@
 //   DIR/tls/          ca.pem, node.pem, node-key.pem (0600): the worker's identity
 //   DIR/tasks/        what the process runtime keeps per task (pid, output)
 //
-// A lock file keeps a second agent off the same directory.
+// All of it is the node user's only: directories 0700, files 0600 (@shoal/manager's
+// data-dir-modes.ts). A lock file keeps a second agent off the same directory.
 
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, type ModeRepair } from '@shoal/manager';
 import type { RuntimeName } from './runtime/runtime.js';
 
 export interface WorkerConfig {
@@ -54,7 +56,8 @@ export function readWorkerConfig(dir: string): WorkerConfig {
 export function writeWorkerConfig(dir: string, cfg: WorkerConfig): void {
   const file = workerPaths(dir).config;
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(cfg, null, 2)}\n`);
+  writeFileSync(tmp, `${JSON.stringify(cfg, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  chmodSync(tmp, PRIVATE_FILE_MODE); // the mode applies only when the file is created
   renameSync(tmp, file);
 }
 
@@ -62,7 +65,16 @@ export function ensureFreshWorkerDir(dir: string): void {
   if (existsSync(workerPaths(dir).config)) {
     throw new WorkerDataError(`${dir} already holds a shoal worker: start it with \`shoal worker start --data ${dir}\`, or choose an empty directory`);
   }
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
+/**
+ * Checks the modes and owner of the worker's identity (secureDataDir): refuses another user's
+ * files, makes group/world-accessible ones private and returns those for the log. tasks/ is the
+ * runtime's: it creates each task's directory 0700 itself.
+ */
+export function secureWorkerDataDir(dir: string): ModeRepair[] {
+  return secureDataDir(dir, ['worker.json', 'tls', 'agent.lock']);
 }
 
 /**
@@ -73,7 +85,7 @@ export function lockWorkerDir(dir: string): () => void {
   const file = workerPaths(dir).lock;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', PRIVATE_FILE_MODE);
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
       return () => rmSync(file, { force: true });

@@ -63,15 +63,29 @@ export class DispatcherSession {
   /** The last error from each manager dialled since the last session (for the lost-cluster note). */
   private readonly failures = new Map<string, string>();
   private lostLoggedAt = 0;
+  private removedLoggedAt = 0;
 
   constructor(
-    private readonly tls: TlsMaterial,
+    private tls: TlsMaterial,
     managers: readonly string[],
     private readonly events: SessionEvents,
     private readonly logger: Logger,
   ) {
     if (managers.length === 0) throw new Error('a worker needs at least one manager address to dial');
     this.managers = [...managers];
+  }
+
+  /** The managers this agent knows now (the leader's latest list). */
+  get knownManagers(): readonly string[] {
+    return this.managers;
+  }
+
+  /**
+   * Dials with `tls` from now on (a renewed certificate). The open session carries on with the
+   * old one until it ends; every later session uses the new one.
+   */
+  setTls(tls: TlsMaterial): void {
+    this.tls = tls;
   }
 
   get connected(): boolean {
@@ -244,6 +258,12 @@ export class DispatcherSession {
         const leader = e.metadata?.get('shoal-leader-addr')[0]?.toString();
         if (code === 'NOT_LEADER' && leader && leader !== addr) finish({ leader, reason: `not the leader; redirected to ${leader}` });
         else finish({ reason: e.details || e.message });
+        if (code === 'REMOVED' && Date.now() - this.removedLoggedAt >= LOST_REPEAT_MS) {
+          // Retrying is harmless (every manager refuses the same way) and lets an operator's
+          // mistake be undone only by a fresh join: say so plainly, not as "unreachable".
+          this.removedLoggedAt = Date.now();
+          this.logger.error({ manager: addr }, `${e.details}. This worker's tasks keep running until you stop it; remove its data directory before joining it again.`);
+        }
       });
       call.on('end', () => finish({ reason: 'the manager ended the session' }));
       call.write({ hello: { ...this.events.hello(), offlineNote: this.offlineNote() } });

@@ -1,6 +1,6 @@
 // The process runtime against real processes: `node -e` tasks, real signals, real files.
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,11 +12,13 @@ const NODE = process.execPath;
 const NODE_ID = 'node-process-test-00000001';
 
 let dataDir: string;
+/** --tasks-root: outside dataDir, as the agent wants it. */
+let tasksRoot: string;
 let runtimes: ProcessRuntime[];
 let launched: TaskLaunch[];
 
 function newRuntime(): { rt: ProcessRuntime; events: EventRecorder } {
-  const rt = new ProcessRuntime({ nodeId: NODE_ID, dataDir, adoptedPollMs: 50 });
+  const rt = new ProcessRuntime({ nodeId: NODE_ID, dataDir, tasksRoot, adoptedPollMs: 50 });
   runtimes.push(rt);
   return { rt, events: new EventRecorder(rt) };
 }
@@ -36,6 +38,9 @@ const FOREVER = 'setInterval(() => {}, 1000)';
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'shoal-process-rt-'));
+  tasksRoot = mkdtempSync(join(tmpdir(), 'shoal-process-rt-tasks-'));
+  // As root, tasks run as nobody: it must be able to pass the root to reach its directory.
+  chmodSync(tasksRoot, 0o711);
   runtimes = [];
   launched = [];
 });
@@ -47,6 +52,7 @@ afterEach(async () => {
   }
   for (const rt of runtimes) await rt.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(tasksRoot, { recursive: true, force: true });
 });
 
 describe('ProcessRuntime', () => {
@@ -74,7 +80,7 @@ describe('ProcessRuntime', () => {
       service: 'web',
       node: NODE_ID,
       mine: 'yes',
-      cwd: rt.taskDir(t.taskId),
+      cwd: rt.workDir(t.taskId),
       hasPath: true,
     });
   });
@@ -211,8 +217,10 @@ describe('ProcessRuntime', () => {
     const t = nodeTask('');
     await rt.start(t);
     await events.end(t.taskId);
+    expect(existsSync(rt.workDir(t.taskId))).toBe(true);
     await rt.remove(t.taskId);
     expect(existsSync(rt.taskDir(t.taskId))).toBe(false);
+    expect(existsSync(rt.workDir(t.taskId))).toBe(false);
     expect(await rt.discover()).toEqual([]);
   });
 
@@ -246,7 +254,7 @@ describe('ProcessRuntime', () => {
       const { rt, events } = newRuntime();
       await rt.start(t);
       await events.state(t.taskId, 'running');
-      writeFileSync(join(rt.taskDir(t.taskId), 'done'), '');
+      writeFileSync(join(rt.workDir(t.taskId), 'done'), '');
       expect(await events.end(t.taskId)).toMatchObject({ state: 'failed', exitCode: null, message: 'exited while adopted (exit code unknown)' });
     });
 
@@ -256,7 +264,7 @@ describe('ProcessRuntime', () => {
       await first.rt.start(t);
       const pid = Number((await first.events.state(t.taskId, 'running')).runtimeId);
       await first.rt.close();
-      writeFileSync(join(first.rt.taskDir(t.taskId), 'done'), '');
+      writeFileSync(join(first.rt.workDir(t.taskId), 'done'), '');
       await eventually('the task to end', () => !isAlive(pid));
 
       const { rt, events } = newRuntime();
@@ -323,7 +331,7 @@ describe('ProcessRuntime', () => {
       const t = nodeTask(FOREVER, { healthCheck: { test: { kind: 'cmd', cmd: [NODE, '-e', check] }, intervalMs: 100, timeoutMs: 5000, retries: 1, startPeriodMs: 0 } }, { port });
       await rt.start(t);
       await events.health(t.taskId, false);
-      writeFileSync(join(rt.taskDir(t.taskId), 'ok'), '');
+      writeFileSync(join(rt.workDir(t.taskId), 'ok'), '');
       await events.health(t.taskId, true);
       await rt.stop(t.taskId, 1000);
     });

@@ -4,7 +4,7 @@
 // event-loop delay is printed, not asserted: this machine's load is not the test's to judge
 // (see the scale-process benchmark for figures).
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -19,6 +19,7 @@ const TASKS = 500;
 const NODE_ID = 'node-burst-test-000000001';
 
 let dataDir: string;
+let tasksRoot: string;
 let runtime: ProcessRuntime;
 const ids = Array.from({ length: TASKS }, (_, i) => `burst${String(i).padStart(4, '0')}${process.pid}x`);
 const pids = new Set<number>();
@@ -60,7 +61,9 @@ function processesOfBurst(): number[] {
 
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'shoal-burst-'));
-  runtime = new ProcessRuntime({ nodeId: NODE_ID, dataDir });
+  tasksRoot = mkdtempSync(join(tmpdir(), 'shoal-burst-tasks-'));
+  chmodSync(tasksRoot, 0o711); // as root, tasks run as nobody, which must pass it
+  runtime = new ProcessRuntime({ nodeId: NODE_ID, dataDir, tasksRoot });
 });
 
 afterAll(async () => {
@@ -68,6 +71,7 @@ afterAll(async () => {
   for (const pid of [...pids, ...processesOfBurst()]) killProcessGroup(pid);
   await runtime.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(tasksRoot, { recursive: true, force: true });
 });
 
 describe('a burst of task starts', () => {
@@ -115,5 +119,6 @@ describe('a burst of task starts', () => {
     executor.apply({ full: true, removed: ids, assigned: [] });
     await eventually('every task directory removed', () => ids.every((id) => !existsSync(runtime.taskDir(id))), 30_000);
     expect(readdirSync(join(dataDir, 'tasks'))).toEqual([]);
+    expect(readdirSync(join(tasksRoot, NODE_ID))).toEqual([]);
   }, 240_000);
 });

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager/tls';
-import { CLIENT_OPTIONS, controlProto, type ClusterInfoResponse__Output, type ControlClient } from '@shoal/wire';
+import { CLIENT_OPTIONS, MAX_MESSAGE_BYTES, controlProto, type ClusterInfoResponse__Output, type ControlClient } from '@shoal/wire';
 import { CliError } from './errors.js';
 import { ControlPipeline } from './pipeline-client.js';
 
@@ -245,6 +245,10 @@ export class ControlConnection {
           if (code === 'STOPPED' || (!code && (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED))) {
             failures.set(addr, describeUnavailable(addr, e));
             continue;
+          }
+          if (!code && e.code === grpc.status.RESOURCE_EXHAUSTED && /larger than max/.test(e.details)) {
+            // grpc-js says "Sent message larger than max (20000000 vs. 16777216)".
+            throw new CliError(`${addr}: ${e.details}: a gRPC message to or from a manager may be at most ${MAX_MESSAGE_BYTES} bytes (16 MiB); send less at once`, 'RESOURCE_EXHAUSTED');
           }
           throw new CliError(e.details || e.message, code ?? grpc.status[e.code]);
         }

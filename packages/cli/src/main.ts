@@ -10,8 +10,10 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Argv } from 'yargs';
 import type { ControlConnection } from './client.js';
+import { parseCertExpiry } from './cert-expiry.js';
 import { CliError } from './errors.js';
-import { parseDuration } from './spec-flags.js';
+import { parseDuration, wholeNumber } from './spec-flags.js';
+import { withStdinTokenValue } from './token-input.js';
 
 const nodeCommands = () => import('./commands/node.js');
 const serviceCommands = () => import('./commands/service.js');
@@ -39,7 +41,10 @@ function managerRunOptions(y: Argv) {
   return y
     .option('data', { type: 'string', demandOption: true, describe: 'data directory (Raft database, TLS identity)' })
     .option('name', { type: 'string', describe: 'node name shown by `node ls` (default: the hostname)' })
-    .option('metrics', { type: 'string', describe: 'serve /metrics on HOST:PORT ("" for none; default: listen port + 1000)' });
+    .option('metrics', {
+      type: 'string',
+      describe: 'serve /metrics (plain HTTP, no auth) on HOST:PORT ("" for none; default: loopback, listen port + 1000)',
+    });
 }
 
 /** --dispatcher-heartbeat, within what the cluster settings accept. */
@@ -50,6 +55,12 @@ function heartbeatMs(v: string): number {
 }
 
 /** --task-history-limit: ended tasks kept per slot (Swarm's TaskHistoryRetentionLimit). */
+// The process runtime's isolation flags (`worker join` and `worker start`; docs/runtimes.md).
+const TASK_USER_HELP =
+  'process runtime: who tasks run as, a user name, UID or UID:GID (default: nobody when the agent runs as root; an agent that is not root runs them as itself)';
+const TASKS_ROOT_HELP =
+  "process runtime: where tasks' working directories go, ROOT/<node>/<task> (default /var/lib/shoal-tasks as root, $TMPDIR/shoal-tasks-<uid> otherwise)";
+
 const MAX_TASK_HISTORY = 100;
 function taskHistoryLimit(v: string): number {
   const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
@@ -73,7 +84,7 @@ function cliVersion(): string {
 /** The parser for every command (yargs itself costs ~100 ms to load: `--version` skips it). */
 export async function buildCli(args: string[]) {
   const { default: yargs } = await import('yargs');
-  return yargs(args)
+  return yargs(withStdinTokenValue(args))
     .scriptName('shoal')
     // populate--: words after `--` are kept apart (argv['--']), not parsed as options: how a
     // container command with flags is given (`service create IMAGE -- sh -c '...'`).
@@ -101,10 +112,10 @@ export async function buildCli(args: string[]) {
           (y) =>
             managerRunOptions(y)
               .option('listen', { type: 'string', describe: 'address to serve gRPC on, HOST:PORT' })
-              .option('tick-ms', { type: 'number', describe: 'Raft tick length for the cluster (default 10)' })
-              .option('heartbeat-ticks', { type: 'number', describe: 'ticks between leader heartbeats (default 5 = 50 ms)' })
-              .option('election-ticks', { type: 'number', describe: 'base election timeout in ticks, randomized up to twice that (default 30 = 300–600 ms)' })
-              .option('snapshot-every', { type: 'number', describe: 'snapshot the state and compact the log every N entries (default 10000)' })
+              .option('tick-ms', { type: 'string', coerce: wholeNumber('--tick-ms'), describe: 'Raft tick length for the cluster (default 10)' })
+              .option('heartbeat-ticks', { type: 'string', coerce: wholeNumber('--heartbeat-ticks'), describe: 'ticks between leader heartbeats (default 5 = 50 ms)' })
+              .option('election-ticks', { type: 'string', coerce: wholeNumber('--election-ticks'), describe: 'base election timeout in ticks, randomized up to twice that (default 30 = 300–600 ms)' })
+              .option('snapshot-every', { type: 'string', coerce: wholeNumber('--snapshot-every'), describe: 'snapshot the state and compact the log every N entries (default 10000)' })
               .option('dispatcher-heartbeat', {
                 type: 'string',
                 describe: 'how often workers heartbeat, e.g. 500ms or 2s (default 500ms); a worker silent for 3 periods (2 if its session broke) is down and its tasks move',
@@ -119,8 +130,20 @@ export async function buildCli(args: string[]) {
                 default: false,
                 describe: "recover a cluster that lost its quorum from this manager's data (it becomes the only manager)",
               })
+              .option('autolock', {
+                type: 'boolean',
+                default: false,
+                describe: 'encrypt the Raft database and node keys at rest under an unlock key (printed once) that a restarted manager needs',
+              })
+              .option('unlock-key-file', { type: 'string', describe: 'with --force-new-cluster on an autolocked manager: read its unlock key from FILE' })
+              .option('cert-expiry', {
+                type: 'string',
+                describe: 'how long node certificates are valid, e.g. 90d, 12h or 30s (default 90d, at least 30s); nodes renew theirs after 2/3 of it',
+              })
               .check((a) => {
                 if (!a['force-new-cluster'] && !a.listen) throw new Error('--listen HOST:PORT is required');
+                if (a['force-new-cluster'] && a.autolock) throw new Error('--autolock is chosen when a cluster is created; --force-new-cluster keeps the cluster as it was');
+                if (!a['force-new-cluster'] && a['unlock-key-file'] !== undefined) throw new Error('--unlock-key-file is for restarting an autolocked manager (`manager start` or --force-new-cluster); a new cluster gets a new key with --autolock');
                 return true;
               }),
           async (a) => {
@@ -132,8 +155,11 @@ export async function buildCli(args: string[]) {
               metrics: a.metrics,
               json: Boolean(a.json),
               forceNewCluster: a['force-new-cluster'],
+              autolock: a.autolock,
+              unlockKeyFile: a['unlock-key-file'],
               ...(a['dispatcher-heartbeat'] !== undefined ? { nodeHeartbeatMs: heartbeatMs(a['dispatcher-heartbeat']) } : {}),
               taskHistoryLimit: taskHistoryLimit(a['task-history-limit']),
+              ...(a['cert-expiry'] !== undefined ? { certExpirySeconds: parseCertExpiry(a['cert-expiry']) } : {}),
               timings: {
                 ...(a['tick-ms'] !== undefined ? { tickMs: a['tick-ms'] } : {}),
                 ...(a['heartbeat-ticks'] !== undefined ? { heartbeatTicks: a['heartbeat-ticks'] } : {}),
@@ -151,17 +177,56 @@ export async function buildCli(args: string[]) {
           (y) =>
             managerRunOptions(y)
               .positional('remote', { type: 'string', demandOption: true, describe: 'address of any manager, HOST:PORT' })
-              .option('token', { type: 'string', demandOption: true, describe: 'manager join token (`shoal join-token manager`)' })
+              .option('token', { type: 'string', describe: 'manager join token (`shoal join-token manager`); "-" reads it from stdin' })
+              .option('token-file', { type: 'string', describe: 'read the manager join token from FILE (keeps it out of `ps`)' })
               .option('listen', { type: 'string', demandOption: true, describe: 'address to serve gRPC on, HOST:PORT' }),
-          async (a) => (await import('./commands/manager.js')).managerJoin({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json), remote: a.remote, token: a.token }),
+          async (a) =>
+            (await import('./commands/manager.js')).managerJoin({
+              data: a.data,
+              listen: a.listen,
+              name: a.name,
+              metrics: a.metrics,
+              json: Boolean(a.json),
+              remote: a.remote,
+              token: { token: a.token, tokenFile: a['token-file'] },
+            }),
         )
         .command(
           'start',
           'resume a manager from its data directory after a stop or crash',
-          (y) => managerRunOptions(y).option('listen', { type: 'string', describe: 'serve on another address than recorded' }),
-          async (a) => (await import('./commands/manager.js')).managerStart({ data: a.data, listen: a.listen, name: a.name, metrics: a.metrics, json: Boolean(a.json) }),
+          (y) =>
+            managerRunOptions(y)
+              .option('listen', { type: 'string', describe: 'serve on another address than recorded' })
+              .option('unlock-key-file', { type: 'string', describe: 'an autolocked manager: read the unlock key from FILE instead of waiting for `shoal manager unlock`' }),
+          async (a) =>
+            (await import('./commands/manager.js')).managerStart({
+              data: a.data,
+              listen: a.listen,
+              name: a.name,
+              metrics: a.metrics,
+              json: Boolean(a.json),
+              unlockKeyFile: a['unlock-key-file'],
+            }),
         )
-        .demandCommand(1, 'which one: init, join or start?'),
+        .command(
+          'unlock',
+          'give a locked (autolocked, restarted) manager on this host its unlock key: prompted for, or read from stdin or --key-file',
+          (y) =>
+            y
+              .option('data', { type: 'string', demandOption: true, describe: "the locked manager's data directory" })
+              .option('key-file', { type: 'string', describe: 'read the unlock key from FILE' }),
+          async (a) => (await import('./commands/unlock.js')).managerUnlock({ data: a.data, keyFile: a['key-file'] }),
+        )
+        .command(
+          'unlock-key',
+          "print the cluster's unlock key (autolock), or replace it with --rotate",
+          (y) =>
+            y
+              .option('rotate', { type: 'boolean', default: false, describe: 'make a new key; every manager re-seals its data under it' })
+              .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only the key' }),
+          (a) => withManagers(a, async (c) => (await import('./commands/unlock.js')).unlockKey(c, { rotate: a.rotate, quiet: a.quiet, json: a.json })),
+        )
+        .demandCommand(1, 'which one: init, join, start, unlock or unlock-key?'),
     )
     .command('worker', 'run a worker agent in the foreground', (y) =>
       y
@@ -171,29 +236,38 @@ export async function buildCli(args: string[]) {
           (y) =>
             y
               .positional('remote', { type: 'string', demandOption: true, describe: 'address of any manager, HOST:PORT' })
-              .option('token', { type: 'string', demandOption: true, describe: 'worker join token (`shoal join-token worker`)' })
+              .option('token', { type: 'string', describe: 'worker join token (`shoal join-token worker`); "-" reads it from stdin' })
+              .option('token-file', { type: 'string', describe: 'read the worker join token from FILE (keeps it out of `ps`)' })
               .option('data', { type: 'string', demandOption: true, describe: 'data directory (identity, task state)' })
               .option('name', { type: 'string', describe: 'node name (default: the hostname)' })
               .option('runtime', { type: 'string', choices: ['process', 'docker', 'simulated'], default: 'process', describe: 'how tasks run here (simulated: starts nothing, for load tests only)' })
               .option('label', { type: 'string', array: true, default: [] as string[], describe: 'node label KEY=VALUE (repeatable)' })
-              .option('listen', { type: 'string', describe: "this node's address HOST:PORT (its host is where tasks are reached)" }),
+              .option('listen', { type: 'string', describe: "this node's address HOST:PORT (its host is where tasks are reached)" })
+              .option('task-user', { type: 'string', describe: TASK_USER_HELP })
+              .option('tasks-root', { type: 'string', describe: TASKS_ROOT_HELP }),
           async (a) =>
             (await import('./commands/worker.js')).workerJoin({
               remote: a.remote,
-              token: a.token,
+              token: { token: a.token, tokenFile: a['token-file'] },
               data: a.data,
               name: a.name,
               runtime: a.runtime,
               labels: a.label,
               listen: a.listen,
+              taskUser: a.taskUser,
+              tasksRoot: a.tasksRoot,
               json: Boolean(a.json),
             }),
         )
         .command(
           'start',
           'resume a worker from its data directory (adopting the tasks it still runs)',
-          (y) => y.option('data', { type: 'string', demandOption: true }),
-          async (a) => (await import('./commands/worker.js')).workerStart({ data: a.data, json: Boolean(a.json) }),
+          (y) =>
+            y
+              .option('data', { type: 'string', demandOption: true })
+              .option('task-user', { type: 'string', describe: TASK_USER_HELP })
+              .option('tasks-root', { type: 'string', describe: TASKS_ROOT_HELP }),
+          async (a) => (await import('./commands/worker.js')).workerStart({ data: a.data, taskUser: a.taskUser, tasksRoot: a.tasksRoot, json: Boolean(a.json) }),
         )
         .demandCommand(1, 'which one: join or start?'),
     )
@@ -207,7 +281,7 @@ export async function buildCli(args: string[]) {
               .positional('image', { type: 'string', describe: 'container image (docker runtime)' })
               .positional('args', { type: 'string', array: true, default: [] as string[] })
               .option('name', { type: 'string' })
-              .option('replicas', { type: 'number' })
+              .option('replicas', { type: 'string', coerce: wholeNumber('--replicas') })
               .option('mode', { type: 'string', choices: ['replicated', 'global'] })
               .option('command', { type: 'string', describe: 'process runtime: the command line to run' })
               .option('publish', { alias: 'p', type: 'string', array: true, default: [] as string[], describe: 'PUBLISHED:TARGET (repeatable)' })
@@ -215,7 +289,7 @@ export async function buildCli(args: string[]) {
               .option('label', { type: 'string', array: true, default: [] as string[] })
               .option('constraint', { type: 'string', array: true, default: [] as string[], describe: 'node.labels.zone==a, node.role!=manager, ... (repeatable)' })
               .option('placement-pref', { type: 'string', array: true, default: [] as string[], describe: 'spread=node.labels.KEY' })
-              .option('replicas-max-per-node', { type: 'number' })
+              .option('replicas-max-per-node', { type: 'string', coerce: wholeNumber('--replicas-max-per-node') })
               .option('reserve-cpu', { type: 'string' })
               .option('reserve-memory', { type: 'string' })
               .option('limit-cpu', { type: 'string' })
@@ -224,11 +298,11 @@ export async function buildCli(args: string[]) {
               .option('health-http', { type: 'string', describe: 'an HTTP path probed on the task PORT' })
               .option('health-interval', { type: 'string' })
               .option('health-timeout', { type: 'string' })
-              .option('health-retries', { type: 'number' })
+              .option('health-retries', { type: 'string', coerce: wholeNumber('--health-retries') })
               .option('health-start-period', { type: 'string' })
               .option('restart-condition', { type: 'string', choices: ['any', 'on-failure', 'none'] })
               .option('restart-delay', { type: 'string' })
-              .option('restart-max-attempts', { type: 'number' })
+              .option('restart-max-attempts', { type: 'string', coerce: wholeNumber('--restart-max-attempts') })
               .option('restart-window', { type: 'string' })
               .option('stop-grace-period', { type: 'string' })
               .option('runtime', { type: 'string', choices: ['process', 'docker'] })
@@ -317,8 +391,8 @@ export async function buildCli(args: string[]) {
             y
               .positional('service', { type: 'string', demandOption: true })
               .option('follow', { alias: 'f', type: 'boolean', default: false })
-              .option('tail', { type: 'number', default: 0, describe: 'lines from the end of each task (0 = all)' }),
-          (a) => withManagers(a, async (c) => (await serviceCommands()).serviceLogs(c, a.service, { follow: a.follow, tail: a.tail, json: a.json })),
+              .option('tail', { type: 'string', coerce: wholeNumber('--tail'), describe: 'lines from the end of each task (0 = all)' }),
+          (a) => withManagers(a, async (c) => (await serviceCommands()).serviceLogs(c, a.service, { follow: a.follow, tail: a.tail ?? 0, json: a.json })),
         )
         .command(
           'rebalance <service>',
@@ -337,6 +411,32 @@ export async function buildCli(args: string[]) {
       'leader, term, commit index and the managers',
       (y) => y,
       (a) => withManagers(a, async (c) => (await import('./commands/cluster.js')).clusterInfo(c, { json: a.json, stale: a.stale })),
+    )
+    .command('cluster', 'cluster-wide settings', (y) =>
+      y
+        .command(
+          'update',
+          'change cluster-wide settings',
+          (y) => y.option('cert-expiry', { type: 'string', describe: 'how long node certificates are valid, e.g. 90d or 12h (30s to 1825d); nodes take it at their next renewal' }),
+          (a) => {
+            const certExpirySeconds = a['cert-expiry'] !== undefined ? parseCertExpiry(a['cert-expiry']) : undefined;
+            return withManagers(a, async (c) => (await import('./commands/cluster.js')).clusterUpdate(c, { json: a.json, certExpirySeconds }));
+          },
+        )
+        .demandCommand(1, 'which one: update?'),
+    )
+    .command('ca', 'the cluster certificate authority', (y) =>
+      y
+        .command(
+          'rotate-admin',
+          'replace the admin credential in --certs; every manager refuses the old one from then on',
+          (y) => y,
+          async (a) => {
+            const { parseHosts } = await import('./client.js');
+            return (await import('./commands/ca.js')).caRotateAdmin(parseHosts(a.host), a.certs, { json: a.json });
+          },
+        )
+        .demandCommand(1, 'which one: rotate-admin?'),
     )
     .command('node', 'manage nodes', (y) =>
       y
@@ -361,7 +461,7 @@ export async function buildCli(args: string[]) {
               .option('availability', { type: 'string', choices: ['active', 'pause', 'drain'] })
               .option('label-add', { type: 'string', array: true, default: [] as string[], describe: 'KEY=VALUE (repeatable)' })
               .option('label-rm', { type: 'string', array: true, default: [] as string[], describe: 'KEY (repeatable)' })
-              .option('version', { type: 'number', describe: 'refuse the update unless the node is still at this version' }),
+              .option('version', { type: 'string', coerce: wholeNumber('--version'), describe: 'refuse the update unless the node is still at this version' }),
           (a) =>
             withManagers(a, async (c) =>
               (await nodeCommands()).nodeUpdate(c, a.node, {

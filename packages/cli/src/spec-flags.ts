@@ -26,12 +26,31 @@ export function parseDuration(v: string, flag: string): number {
   return Math.round(Number(m[1]) * mult);
 }
 
-/** "8080:80" → published 8080, target 80; "8080" → both 8080. */
+/**
+ * A whole-number flag, as yargs `coerce` (declare the option as a string): yargs would read
+ * "abc" as NaN, which JSON sends as null and the leader replaces with the default, so
+ * `--replicas abc` used to create 1 replica. Ranges are the leader's to check (it names the
+ * field); a sign is let through for that.
+ */
+export function wholeNumber(flag: string): (v: unknown) => number | undefined {
+  return (v) => {
+    const last: unknown = Array.isArray(v) ? v[v.length - 1] : v; // a repeated flag: the last one wins
+    if (last === undefined) return undefined;
+    const text = String(last).trim();
+    if (!/^-?\d{1,15}$/.test(text)) throw new CliError(`${flag} wants a whole number like 3 (got "${String(last)}")`, 'USAGE');
+    return Number(text);
+  };
+}
+
+/** "8080:80" → published 8080, target 80; "8080" → both 8080. Both must be ports (1..65535). */
 export function parsePort(v: string): { published: number; target: number; protocol: 'tcp' } {
   const m = /^(\d{1,5})(?::(\d{1,5}))?(?:\/tcp)?$/.exec(v.trim());
   if (!m) throw new CliError(`-p/--publish wants PUBLISHED:TARGET like 8080:80 (got "${v}")`);
   const published = Number(m[1]);
   const target = Number(m[2] ?? m[1]);
+  for (const [what, port] of [['published', published], ['target', target]] as const) {
+    if (port < 1 || port > 65_535) throw new CliError(`-p/--publish ${v}: the ${what} port ${port} is not a port (1..65535)`);
+  }
   return { published, target, protocol: 'tcp' };
 }
 

@@ -1,2 +1,2 @@
 // @shoal/ingress: the routing mesh.
-export { RoutingMesh, type Backend, type Route, type MeshLogger } from './mesh.js';
+export { RoutingMesh, type Backend, type Route, type MeshLogger, type PublishFailure } from './mesh.js';

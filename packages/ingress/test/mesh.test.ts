@@ -62,6 +62,51 @@ describe('routing mesh', () => {
     expect(seen.filter((s) => s === 'a').length).toBe(3);
   });
 
+  it('reports a published port another process holds, and publishes it once freed', async () => {
+    const published = await freePort();
+    const squatter = createTcpServer((s) => s.destroy());
+    await new Promise<void>((r) => squatter.listen(published, '127.0.0.1', r));
+    let squatting = true;
+    cleanup.push(() => void (squatting && squatter.close()));
+    const a = await backend('a');
+    cleanup.push(() => a.server.close());
+    const reports: { published: number; serviceName: string; error: string }[][] = [];
+    const mesh = new RoutingMesh('127.0.0.1', quiet, (f) => reports.push(f));
+    cleanup.push(() => mesh.close());
+    const route = { published, serviceName: 'web', backends: [{ host: '127.0.0.1', port: a.port, taskId: 'ta' }] };
+    mesh.update([route]);
+    const failure = { published, serviceName: 'web', error: `address in use: another process on this node listens on 127.0.0.1:${published}` };
+    await until(async () => (reports.length > 0 ? true : undefined));
+    expect(reports).toEqual([[failure]]);
+    expect(mesh.failures()).toEqual([failure]);
+    // A new table with the port still held reports nothing new.
+    mesh.update([route]);
+    await until(async () => (mesh.failures().length === 1 && reports.length === 1 ? true : undefined));
+    // Freed: the next table opens it, and the failure is withdrawn.
+    await new Promise<void>((r) => squatter.close(() => r()));
+    squatting = false;
+    mesh.update([route]);
+    await until(async () => (reports.length === 2 ? true : undefined));
+    expect(reports[1]).toEqual([]);
+    expect(await until(() => get(published))).toBe('a');
+  });
+
+  it('withdraws the failure of a port that leaves the table', async () => {
+    const published = await freePort();
+    const squatter = createTcpServer((s) => s.destroy());
+    await new Promise<void>((r) => squatter.listen(published, '127.0.0.1', r));
+    cleanup.push(() => squatter.close());
+    const reports: unknown[][] = [];
+    const mesh = new RoutingMesh('127.0.0.1', quiet, (f) => reports.push(f));
+    cleanup.push(() => mesh.close());
+    mesh.update([{ published, serviceName: 'web', backends: [] }]);
+    await until(async () => (reports.length === 1 ? true : undefined));
+    mesh.update([]);
+    expect(reports).toHaveLength(2);
+    expect(reports[1]).toEqual([]);
+    expect(mesh.failures()).toEqual([]);
+  });
+
   it('skips a backend that refuses connections, and follows table updates', async () => {
     const a = await backend('a');
     cleanup.push(() => a.server.close());
@@ -88,6 +133,6 @@ describe('routing mesh', () => {
     cleanup.push(() => mesh.close());
     mesh.update([{ published: port, serviceName: 'web', backends: [] }]);
     await until(async () => (warnings.length > 0 ? true : undefined));
-    expect(warnings[0]).toMatch(/port is in use/);
+    expect(warnings[0]).toBe(`cannot publish port ${port} for web: address in use: another process on this node listens on 127.0.0.1:${port}`);
   });
 });

@@ -61,6 +61,8 @@ const DAY_MS = 86_400_000;
 // Certificates start a few minutes in the past so a node whose clock is slightly behind the
 // issuing manager's does not reject a certificate as "not yet valid".
 const BACKDATE_MS = 5 * 60_000;
+/** How far before its issue a certificate's notBefore lies (renewal timing counts from the issue). */
+export const CERT_BACKDATE_MS = BACKDATE_MS;
 
 const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -175,6 +177,25 @@ export async function issueCredentials(ca: ClusterCA, identity: CertIdentity, va
 /** sha256 of the certificate's DER, lowercase hex: what a join token pins. */
 export function caDigest(cert: string | Uint8Array): string {
   return createHash('sha256').update(readCertificate(cert).raw).digest('hex');
+}
+
+/**
+ * A certificate's serial number as the store records it (ClusterObject.adminCerts): lowercase
+ * hex without leading zeros, whichever way it was read (node:crypto prints it in upper case).
+ */
+export function certificateSerial(cert: string | Uint8Array | X509Certificate): string {
+  const c = cert instanceof X509Certificate ? cert : readCertificate(cert);
+  return normalizeSerial(c.serialNumber);
+}
+
+/** A hex serial number in the form certificateSerial() gives. */
+export function normalizeSerial(serial: string): string {
+  return serial.replace(/:/g, '').toLowerCase().replace(/^0+(?=.)/, '');
+}
+
+/** signNodeCertificate's validDays for a validity in seconds (the cluster's certExpirySeconds). */
+export function validDaysOf(seconds: number): number {
+  return seconds / (DAY_MS / 1000);
 }
 
 /** The identity a node certificate carries in its subject; throws CertificateError if it carries none. */

@@ -2,11 +2,12 @@
 // store objects into wire objects. One object so handlers stay small and testable.
 
 import type { NodeId } from '@shoal/raft';
-import { encodeCommand, type ApplyResult, type ClusterStore, type Command, type NodeObject } from '@shoal/store';
+import { encodeCommand, isStoreError, type ApplyResult, type ClusterStore, type Command, type NodeObject, type TasksApplyResult } from '@shoal/store';
 import type { WireNode } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { ManagerError, asManagerError, fromStoreError } from './errors.js';
-import type { RaftHost } from './raft-host.js';
+import { MAX_ENTRY_BYTES, type RaftHost } from './raft-host.js';
+import { splitTaskBatch } from './split-task-batch.js';
 
 export interface ManagerContext {
   readonly nodeId: NodeId;
@@ -19,9 +20,36 @@ export interface ManagerContext {
   addressOf(id: NodeId): string | undefined;
 }
 
-/** Proposes a store command and returns its value, turning a refusal into a ManagerError. */
+/**
+ * Proposes a store command and returns its value, turning a refusal into a ManagerError. A
+ * tasks.apply too large for one Raft entry goes as several (see splitTaskBatch); its value
+ * then lists the items skipped in all of them.
+ */
 export async function proposeCommand(ctx: ManagerContext, cmd: Command): Promise<unknown> {
-  const result = (await ctx.host.propose(encodeCommand(cmd))) as ApplyResult | undefined;
+  const data = encode(cmd);
+  if (cmd.type === 'tasks.apply' && data.byteLength > MAX_ENTRY_BYTES) {
+    // Proposed together, so the parts take consecutive places in the log (in order).
+    const parts = splitTaskBatch(cmd, MAX_ENTRY_BYTES).map((part) => proposeEncoded(ctx, encode(part)));
+    const settled = await Promise.allSettled(parts);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { failed: settled.flatMap((s) => (s.status === 'fulfilled' ? (s.value as TasksApplyResult).failed : [])) } satisfies TasksApplyResult;
+  }
+  return proposeEncoded(ctx, data);
+}
+
+/** A command the store refuses to encode (malformed: a bad value from a client) is INVALID_ARGUMENT. */
+function encode(cmd: Command): Uint8Array {
+  try {
+    return encodeCommand(cmd);
+  } catch (e) {
+    if (isStoreError(e)) throw fromStoreError(e.code, e.message);
+    throw e;
+  }
+}
+
+async function proposeEncoded(ctx: ManagerContext, data: Uint8Array): Promise<unknown> {
+  const result = (await ctx.host.propose(data)) as ApplyResult | undefined;
   if (!result) throw new ManagerError('INTERNAL', 'the command was applied without a result');
   if (!result.ok) throw fromStoreError(result.error.code, result.error.message);
   return result.value;

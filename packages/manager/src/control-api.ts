@@ -5,14 +5,24 @@
 // answered once applied, or fail with NOT_LEADER (and the leader's address) / NO_QUORUM.
 
 import { ConfChangeType, quorumSize, type NodeId } from '@shoal/raft';
-import type { NodeObject } from '@shoal/store';
-import type { ClusterInfoResponse, ControlHandlers, JoinTokenRequest__Output, ManagerInfo, WireNode } from '@shoal/wire';
+import { NODE_AVAILABILITIES, type NodeAvailability, type NodeObject } from '@shoal/store';
+import type { ClusterInfoResponse, ControlHandlers, JoinTokenRequest__Output, UnlockKeyRequest__Output, UpdateClusterRequest__Output, ManagerInfo, WireNode } from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, toWireNode, type ManagerContext } from './context.js';
 import { encodeConfChangeContext } from './conf-change-context.js';
 import { controlCall } from './control-call.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { caDigest } from './ca.js';
 import { formatJoinToken, newTokenSecret } from './tokens.js';
+import { newUnlockKey } from './autolock.js';
+import { checkCertExpiry, warnIfShortCertExpiry } from './ca-service.js';
+
+/** A node availability from a request ('' = leave it as it is). */
+function availabilityOf(value: string): NodeAvailability | undefined {
+  if (value === '') return undefined;
+  const known = NODE_AVAILABILITIES.find((a) => a === value);
+  if (!known) throw new ManagerError('INVALID_ARGUMENT', `availability must be one of ${NODE_AVAILABILITIES.join(', ')} (got ${JSON.stringify(value.slice(0, 64))})`);
+  return known;
+}
 
 function findNode(ctx: ManagerContext, ref: string): NodeObject {
   if (!ref) throw new ManagerError('INVALID_ARGUMENT', 'which node? give an id, a unique id prefix or a name');
@@ -103,6 +113,7 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
     }),
 
     UpdateNode: controlCall(ctx, async (req) => {
+      const availability = availabilityOf(req.availability);
       await prepareWrite(ctx);
       const n = findNode(ctx, req.node);
       const version = Number(req.version);
@@ -112,7 +123,7 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
         id: n.id,
         ...(version > 0 ? { expectedVersion: version } : {}),
         patch: {
-          ...(req.availability ? { availability: req.availability as NodeObject['availability'] } : {}),
+          ...(availability ? { availability } : {}),
           ...(Object.keys(req.addLabels).length > 0 ? { addLabels: req.addLabels } : {}),
           ...(req.removeLabels.length > 0 ? { removeLabels: req.removeLabels } : {}),
         },
@@ -200,6 +211,37 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       }
       const cluster = ctx.store.cluster();
       return { role, token: formatJoinToken(caDigest(cluster.ca.certPem), cluster.tokens[role]) };
+    }),
+
+    // Autolock's key: the only read that shows it. A rotation is applied by every manager,
+    // each re-sealing its data key under the new key (autolock.ts, followUnlockKey).
+    UnlockKey: controlCall(ctx, async (req: UnlockKeyRequest__Output) => {
+      const autolockOff = (): ManagerError =>
+        new ManagerError('FAILED_PRECONDITION', 'autolock is off for this cluster: it has no unlock key (autolock is chosen at `shoal manager init --autolock`)');
+      if (req.rotate) {
+        await prepareWrite(ctx);
+        if (ctx.store.cluster().unlockKey === undefined) throw autolockOff();
+        await proposeCommand(ctx, { type: 'cluster.rotateUnlockKey', at: nowIso(), unlockKey: newUnlockKey() });
+      } else {
+        await readView(ctx, false);
+      }
+      const unlockKey = ctx.store.cluster().unlockKey;
+      if (unlockKey === undefined) throw autolockOff();
+      return { unlockKey };
+    }),
+
+    // `shoal cluster update`: settings that may change on a running cluster (ca-service.ts
+    // says what certExpirySeconds means; nodes take a new period at their next renewal).
+    UpdateCluster: controlCall(ctx, async (req: UpdateClusterRequest__Output) => {
+      const certExpirySeconds = Number(req.certExpirySeconds);
+      if (!(certExpirySeconds > 0)) throw new ManagerError('INVALID_ARGUMENT', 'nothing to change: set the certificate expiry (cert_expiry_seconds)');
+      checkCertExpiry(certExpirySeconds);
+      await prepareWrite(ctx);
+      const version = Number(req.version);
+      await proposeCommand(ctx, { type: 'cluster.updateSettings', at: nowIso(), ...(version > 0 ? { expectedVersion: version } : {}), patch: { certExpirySeconds } });
+      warnIfShortCertExpiry(ctx.logger, certExpirySeconds);
+      const cluster = ctx.store.cluster();
+      return { version: String(cluster.version), certExpirySeconds: String(cluster.settings.certExpirySeconds) };
     }),
   } satisfies ClusterHandlers;
 }

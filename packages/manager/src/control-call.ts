@@ -1,16 +1,17 @@
 // One Control API call, as every unary handler of the control API runs it: only admin and
-// manager certificates of this cluster get in; the handler's errors become ManagerErrors with
+// manager certificates of this cluster get in, and a manager's only while the store still
+// counts it a manager (caller-standing.ts); the handler's errors become ManagerErrors with
 // their gRPC status and shoal error metadata; an unexpected one is logged.
 
 import type * as grpc from '@grpc/grpc-js';
 import type { ManagerContext } from './context.js';
 import { asManagerError } from './errors.js';
-import { requireRole } from './identity.js';
+import { requireStanding } from './caller-standing.js';
 
 export function controlCall<Req, Res>(ctx: ManagerContext, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     try {
-      requireRole(call, ['admin', 'manager']);
+      requireStanding(ctx.store, call, ['admin', 'manager']);
     } catch (e) {
       callback(asManagerError(e).toServiceError());
       return;

@@ -1,14 +1,16 @@
 // A manager's data directory:
 //
 //   DIR/node.json      who this node is (id, cluster, name, addresses)
-//   DIR/raft/          the LevelDB Raft database
-//   DIR/tls/           ca.pem, node.pem, node-key.pem (0600): this node's identity
-//   DIR/admin/         ca.pem, cert.pem, key.pem (0600): CLI credentials, written by `init`
+//   DIR/raft/          the LevelDB Raft database (it holds the CA key and the join-token secrets)
+//   DIR/tls/           ca.pem, node.pem, node-key.pem: this node's identity
+//   DIR/admin/         ca.pem, cert.pem, key.pem: CLI credentials, written by `init`
 //
+// All of it is the node user's only: directories 0700, files 0600 (data-dir-modes.ts).
 // The Raft database's LevelDB lock keeps a second process off the same directory.
 
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, type ModeRepair } from './data-dir-modes.js';
 
 export interface NodeConfig {
   readonly format: 1;
@@ -82,7 +84,15 @@ export function ensureFreshDataDir(dir: string): void {
   if (existsSync(dataPaths(dir).raft)) {
     throw new DataDirError(`${dir}/raft already exists without a node.json; choose an empty directory`);
   }
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
+/**
+ * Checks the modes and owner of what the manager keeps (secureDataDir): refuses another user's
+ * files, makes group/world-accessible ones private and returns those for the log.
+ */
+export function secureManagerDataDir(dir: string): ModeRepair[] {
+  return secureDataDir(dir, ['node.json', 'raft', 'tls', 'admin']);
 }
 
 function writeAtomic(file: string, content: string, mode: number): void {
@@ -93,16 +103,16 @@ function writeAtomic(file: string, content: string, mode: number): void {
 }
 
 export function writeNodeConfig(dir: string, cfg: NodeConfig): void {
-  writeAtomic(dataPaths(dir).config, `${JSON.stringify(cfg, null, 2)}\n`, 0o644);
+  writeAtomic(dataPaths(dir).config, `${JSON.stringify(cfg, null, 2)}\n`, PRIVATE_FILE_MODE);
 }
 
-/** Writes a CA certificate, certificate and key; the key (and the directory) readable by the owner only. */
+/** Writes a CA certificate, certificate and key, readable by the owner only (as the directory). */
 export function writeTlsFiles(dir: string, tls: TlsFiles, names = { ca: 'ca.pem', cert: 'node.pem', key: 'node-key.pem' }): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  writeAtomic(join(dir, names.ca), tls.caPem, 0o644);
-  writeAtomic(join(dir, names.cert), tls.certPem, 0o644);
-  writeAtomic(join(dir, names.key), tls.keyPem, 0o600);
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  chmodSync(dir, PRIVATE_DIR_MODE);
+  writeAtomic(join(dir, names.ca), tls.caPem, PRIVATE_FILE_MODE);
+  writeAtomic(join(dir, names.cert), tls.certPem, PRIVATE_FILE_MODE);
+  writeAtomic(join(dir, names.key), tls.keyPem, PRIVATE_FILE_MODE);
 }
 
 export function readTlsFiles(dir: string, names = { ca: 'ca.pem', cert: 'node.pem', key: 'node-key.pem' }): TlsFiles {

@@ -22,8 +22,10 @@ import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, isFinalState, type NodeEvent, type No
 import type { DispatcherHandlers, LogChunk__Output, ManagerMessage, TaskReport__Output, WorkerMessage__Output } from '@shoal/wire';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
+import { standingOf } from './caller-standing.js';
 import { requireRole } from './identity.js';
 import { readyStatus } from './orchestration/node-monitor.js';
+import { recordPublishStatus } from './publish-status.js';
 
 type Call = grpc.ServerDuplexStream<WorkerMessage__Output, ManagerMessage>;
 
@@ -155,7 +157,8 @@ export class Dispatcher {
           ? new ManagerError('NOT_LEADER', `worker sessions are served by the leader at ${addr}`, addr)
           : new ManagerError('NO_QUORUM', 'no leader is elected right now; retry shortly');
       }
-      if (!this.ctx.store.getNode(nodeId)) throw new ManagerError('PERMISSION_DENIED', `node ${nodeId} is not (or no longer) part of this cluster; join it again`);
+      const standing = standingOf(this.ctx.store, { nodeId, role: 'worker', clusterId: this.ctx.clusterId });
+      if (!standing.ok) throw new ManagerError(standing.removed ? 'REMOVED' : 'PERMISSION_DENIED', `${standing.reason}; to bring it back, join it again with a worker token`);
     } catch (e) {
       call.emit('error', asManagerError(e).toServiceError());
       return;
@@ -172,6 +175,8 @@ export class Dispatcher {
         for (const r of m.statuses.reports) this.queueReport(nodeId, r);
       } else if (m.logs) {
         this.onLogChunk(nodeId, m.logs);
+      } else if (m.publishStatus) {
+        if (opened) recordPublishStatus(this.ctx, nodeId, m.publishStatus);
       } else if (m.goodbye) {
         const awayMs = Math.min(m.goodbye.backWithinMs, MAX_RETURN_GRACE_MS);
         this.returning.set(nodeId, Date.now() + awayMs);
@@ -300,6 +305,11 @@ export class Dispatcher {
       return;
     }
     if (e.kind === 'node' && changesManagerList(e)) this.queueManagers();
+    if (e.kind === 'node' && e.action === 'remove') {
+      // `node rm --force` of a live worker: its session ends now, and it cannot open another.
+      const s = this.sessions.get(e.object.id);
+      if (s) this.endSession(s, new ManagerError('REMOVED', `node ${e.object.name} (${e.object.id}) was removed from this cluster; to bring it back, join it again with a worker token`));
+    }
     if (e.kind === 'cluster') this.queueManagers(); // the heartbeat period may have changed
     if (e.kind === 'service' || e.kind === 'node') this.queueRoutes();
     if (e.kind !== 'task') return;

@@ -18,6 +18,7 @@ export type ManagerErrorCode =
   | 'FAILED_PRECONDITION'
   | 'TOKEN_REJECTED'
   | 'PERMISSION_DENIED'
+  | 'REMOVED' // the caller's node was demoted or removed: its certificate grants nothing any more
   | 'UNAUTHENTICATED'
   | 'INTERNAL';
 
@@ -35,6 +36,7 @@ const STATUS: Record<ManagerErrorCode, grpc.status> = {
   FAILED_PRECONDITION: grpc.status.FAILED_PRECONDITION,
   TOKEN_REJECTED: grpc.status.PERMISSION_DENIED,
   PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
+  REMOVED: grpc.status.PERMISSION_DENIED,
   UNAUTHENTICATED: grpc.status.UNAUTHENTICATED,
   INTERNAL: grpc.status.INTERNAL,
 };

@@ -78,19 +78,27 @@ const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const servingCas = new Map<string, X509Certificate>();
 
 /**
- * A certificate provider whose value never changes. grpc-js (1.14) registers its own watcher
- * only after subscribing to the provider, so a value delivered synchronously is lost and the
- * server drops every connection; delivering it on the next microtask (still before the server
- * can accept a connection) gets it through.
+ * A certificate provider whose value changes when the node's certificate is renewed: the server
+ * then presents the new one on new connections (open ones keep theirs). grpc-js (1.14)
+ * registers its own watcher only after subscribing to the provider, so a value delivered
+ * synchronously at subscription is lost and the server drops every connection; delivering it
+ * on the next microtask (still before the server can accept a connection) gets it through.
  */
-class StaticCertificateProvider implements grpc.experimental.CertificateProvider {
+class UpdatableCertificateProvider implements grpc.experimental.CertificateProvider {
   private readonly caListeners = new Set<grpc.experimental.CaCertificateUpdateListener>();
   private readonly identityListeners = new Set<grpc.experimental.IdentityCertificateUpdateListener>();
 
   constructor(
-    private readonly ca: grpc.experimental.CaCertificateUpdate | null,
-    private readonly identity: grpc.experimental.IdentityCertificateUpdate | null,
+    private ca: grpc.experimental.CaCertificateUpdate,
+    private identity: grpc.experimental.IdentityCertificateUpdate,
   ) {}
+
+  update(ca: grpc.experimental.CaCertificateUpdate, identity: grpc.experimental.IdentityCertificateUpdate): void {
+    this.ca = ca;
+    this.identity = identity;
+    for (const listener of this.caListeners) listener(ca);
+    for (const listener of this.identityListeners) listener(identity);
+  }
 
   addCaCertificateListener(listener: grpc.experimental.CaCertificateUpdateListener): void {
     this.caListeners.add(listener);
@@ -112,12 +120,37 @@ class StaticCertificateProvider implements grpc.experimental.CertificateProvider
   }
 }
 
+/** Server credentials whose certificate can be replaced while serving (certificate renewal). */
+export interface ServerTls {
+  readonly credentials: grpc.ServerCredentials;
+  /** Presents `material` on connections accepted from now on; throws CertificateError for a bad bundle. */
+  update(material: TlsMaterial): void;
+}
+
 /**
  * Server credentials that request, but do not require, a client certificate. The server
  * presents its certificate followed by the CA certificate, so a joining node can read the CA
  * from the handshake.
  */
 export function serverCredentials(material: TlsMaterial): grpc.ServerCredentials {
+  return updatableServerCredentials(material).credentials;
+}
+
+/** serverCredentials() that can move to a renewed certificate without a restart. */
+export function updatableServerCredentials(material: TlsMaterial): ServerTls {
+  const provider = new UpdatableCertificateProvider(...providerValues(material));
+  const creds = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
+  // grpc-js leaves Nagle's algorithm on for server sockets, so small responses (Raft acks
+  // excepted: those travel on the sender's client stream) wait for the peer's delayed ACK —
+  // tens of milliseconds per call. The credentials' constructor options reach the server's
+  // socket options, and turning Nagle off there is the only hook grpc-js offers.
+  const options = creds._getConstructorOptions();
+  if (options) (options as { noDelay?: boolean }).noDelay = true;
+  return { credentials: creds, update: (next) => provider.update(...providerValues(next)) };
+}
+
+/** What the provider serves for `material`, once the bundle is checked to hold together. */
+function providerValues(material: TlsMaterial): [grpc.experimental.CaCertificateUpdate, grpc.experimental.IdentityCertificateUpdate] {
   const ca = readCertificate(material.caPem);
   const leaf = readCertificate(material.certPem);
   // Catch a mismatched bundle here, with words, rather than as a failed handshake later.
@@ -134,18 +167,7 @@ export function serverCredentials(material: TlsMaterial): grpc.ServerCredentials
 
   servingCas.set(caDigest(ca.raw), ca);
   const chain = `${leaf.toString().trimEnd()}\n${ca.toString().trimEnd()}\n`;
-  const provider = new StaticCertificateProvider(
-    { caCertificate: Buffer.from(ca.toString()) },
-    { certificate: Buffer.from(chain), privateKey: Buffer.from(material.keyPem) },
-  );
-  const creds = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
-  // grpc-js leaves Nagle's algorithm on for server sockets, so small responses (Raft acks
-  // excepted: those travel on the sender's client stream) wait for the peer's delayed ACK —
-  // tens of milliseconds per call. The credentials' constructor options reach the server's
-  // socket options, and turning Nagle off there is the only hook grpc-js offers.
-  const options = creds._getConstructorOptions();
-  if (options) (options as { noDelay?: boolean }).noDelay = true;
-  return creds;
+  return [{ caCertificate: Buffer.from(ca.toString()) }, { certificate: Buffer.from(chain), privateKey: Buffer.from(material.keyPem) }];
 }
 
 /**

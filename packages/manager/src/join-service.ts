@@ -10,7 +10,7 @@
 import { ConfChangeType, type NodeId } from '@shoal/raft';
 import { newId, type NodeObject } from '@shoal/store';
 import type { JoinHandlers, JoinRequest__Output, JoinResponse } from '@shoal/wire';
-import { caDigest, signNodeCertificate } from './ca.js';
+import { caDigest, signNodeCertificate, validDaysOf } from './ca.js';
 import { encodeConfChangeContext } from './conf-change-context.js';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
@@ -51,9 +51,16 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
     }
     await ctx.host.readBarrier();
     const role = tokenRole(ctx, req.token);
+    // The role asked for must be the token's, checked before anything is recorded: a mismatch
+    // must leave no half-joined node (nor a Raft learner at a worker's address) behind.
     if (req.role === 'manager' && role !== 'manager') {
-      // Refused before anything is recorded: no half-joined worker is left behind.
       throw new ManagerError('TOKEN_REJECTED', 'that is a worker join token: a manager needs the manager token (`shoal join-token manager`)');
+    }
+    if (req.role === 'worker' && role !== 'worker') {
+      throw new ManagerError(
+        'TOKEN_REJECTED',
+        'that is a manager join token: a worker joins with the worker token (`shoal join-token worker`); to add a manager, run `shoal manager join` with this token',
+      );
     }
     if (role === 'manager' && !req.addr) throw new ManagerError('INVALID_ARGUMENT', 'a joining manager must say where it serves (--listen HOST:PORT)');
     if (!req.csr) throw new ManagerError('INVALID_ARGUMENT', 'the join request carries no certificate request');
@@ -63,7 +70,7 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
     const cluster = ctx.store.cluster();
     const nodeId = newId();
     // Sign first: a bad CSR must not leave a half-added node behind.
-    const certificate = await signNodeCertificate(cluster.ca, req.csr, { nodeId, role, clusterId: cluster.id });
+    const certificate = await signNodeCertificate(cluster.ca, req.csr, { nodeId, role, clusterId: cluster.id }, validDaysOf(cluster.settings.certExpirySeconds));
     const node: Omit<NodeObject, 'version' | 'createdAt' | 'updatedAt'> = {
       id: nodeId,
       name,
@@ -97,6 +104,8 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
       managers,
       raft: { tickMs: t.tickMs, heartbeatTicks: t.heartbeatTicks, electionTicks: t.electionTicks, snapshotEvery: t.snapshotEvery },
       incarnation: o.incarnation,
+      // Autolock: a manager seals its data under the cluster's unlock key from the start; workers never get it.
+      unlockKey: role === 'manager' ? (cluster.unlockKey ?? '') : '',
     };
   };
 

@@ -11,6 +11,7 @@ import {
   ConfChangeType,
   LevelStorage,
   bootstrap,
+  isRaftError,
   decodeConfChange,
   EntryType,
   type ConfChange,
@@ -19,7 +20,8 @@ import {
 import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject, type NodePatch, type StoreEvent } from '@shoal/store';
 import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';
-import { createClusterCA, issueCredentials } from './ca.js';
+import { DataKey, decryptNodeKey, encryptNodeKey, followUnlockKey, isEncryptedKeyPem, newUnlockKey, parseUnlockKey, waitForUnlock } from './autolock.js';
+import { certificateSerial, createClusterCA, issueCredentials, validDaysOf } from './ca.js';
 import type { ManagerContext } from './context.js';
 import { decodeConfChangeContext } from './conf-change-context.js';
 import { controlHandlers } from './control-api.js';
@@ -34,24 +36,31 @@ import {
   ensureFreshDataDir,
   readNodeConfig,
   readTlsFiles,
+  secureManagerDataDir,
   writeNodeConfig,
   writeTlsFiles,
   type NodeConfig,
   type TlsFiles,
 } from './data-dir.js';
+import { logModeRepairs, type ModeRepair } from './data-dir-modes.js';
+import { standingOf as callerStandingOf } from './caller-standing.js';
+import { committedStore } from './committed-state.js';
 import { ManagerError } from './errors.js';
-import { serverCredentials } from './identity.js';
+import { updatableServerCredentials, type ServerTls } from './identity.js';
+import { adminCertSeconds, certificateAuthorityHandlers, checkCertExpiry, warnIfShortCertExpiry } from './ca-service.js';
+import { CertRenewer } from './cert-renewal.js';
 import { joinCluster } from './join-client.js';
 import { joinHandlers } from './join-service.js';
 import { createLogger } from './logger.js';
 import { ManagerMetrics, splitHostPort } from './metrics.js';
+import { defaultMetricsAddr, warnIfMetricsExposed } from './metrics-address.js';
 import { DEFAULT_TIMINGS, RaftHost, type PeerStanding, type RaftTimings, type StateMachine } from './raft-host.js';
 import { newTokenSecret } from './tokens.js';
 import { PeerTransport } from './transport.js';
 
 export interface CommonOptions {
   readonly data: string;
-  /** /metrics address; "" for none; default: the listen port + 1000. */
+  /** /metrics address; "" for none; default: the listen port + 1000 on loopback (metrics-address.ts). */
   readonly metrics?: string;
   readonly logger?: Logger;
   readonly timings?: Partial<RaftTimings>;
@@ -64,6 +73,10 @@ export interface InitOptions extends CommonOptions {
   readonly nodeHeartbeatMs?: number;
   /** Ended tasks kept per slot (default 5, 0..100); older ones are removed with their containers and logs. */
   readonly taskHistoryLimit?: number;
+  /** How long node certificates are valid, in seconds (default 90 days; 30 s at least). */
+  readonly certExpirySeconds?: number;
+  /** Seal secrets at rest under a new unlock key (autolock.ts), returned once by init. */
+  readonly autolock?: boolean;
 }
 
 export interface JoinOptions extends CommonOptions {
@@ -76,6 +89,8 @@ export interface JoinOptions extends CommonOptions {
 export interface StartOptions extends CommonOptions {
   /** Serve on another address than the one recorded. */
   readonly listen?: string;
+  /** An autolocked manager's unlock key (--unlock-key-file); without it, it waits on DIR/unlock.sock. */
+  readonly unlockKey?: string;
 }
 
 export interface ManagerHandle {
@@ -88,13 +103,11 @@ export interface ManagerHandle {
   stop(o?: { transferLeadership?: boolean }): Promise<void>;
 }
 
+const REJOIN_ADVICE =
+  'To make this machine a manager again, remove its data directory and join it with `shoal manager join` and a manager token';
+
 /** How long each step of a manager's shutdown may take before it is abandoned. */
 const SHUTDOWN_STEP_MS = 2000;
-
-function defaultMetricsAddr(listen: string): string {
-  const { host, port } = splitHostPort(listen);
-  return port + 1000 <= 65535 ? `${host}:${port + 1000}` : '';
-}
 
 function timingsFrom(settings: ClusterObject['settings'] | undefined, override?: Partial<RaftTimings>): RaftTimings {
   return {
@@ -161,7 +174,15 @@ export class Manager implements ManagerHandle {
   /** Peers known before the store knows them (a joining manager's first minutes). */
   private readonly initialPeers: Map<NodeId, string>;
   private wasMember = false;
+  /** This manager applied its own demotion or removal: the stop records it on disk. */
+  private appliedOwnRemoval = false;
+  /** Peers with a shoal_raft_peer_reachable series. */
+  private gaugedPeers = new Set<NodeId>();
   private stopping: Promise<void> | undefined;
+  /** What the server presents; replaced when the certificate is renewed. */
+  private serverTls: ServerTls | undefined;
+  /** Renews this manager's certificate before it expires (startCertRenewal). */
+  private certs: CertRenewer | undefined;
 
   private constructor(
     private readonly cfg: NodeConfig,
@@ -181,10 +202,13 @@ export class Manager implements ManagerHandle {
       tls,
       logger: this.logger,
       incarnation: storage.incarnation,
+      callerStanding: (identity) => callerStandingOf(this.store, identity),
       events: {
         onMessage: (m) => this.host.step(m),
         onUnreachable: (p) => this.host.reportUnreachable(p),
         onSnapshotStatus: (p, ok) => this.host.reportSnapshot(p, ok),
+        // A manager restarted on the data of one that was removed while it was away.
+        onRemoved: (reason) => void this.shutdown(`stopped: another manager refuses this one: ${reason}. ${REJOIN_ADVICE}`),
       },
     });
     this.host = new RaftHost({
@@ -259,9 +283,27 @@ export class Manager implements ManagerHandle {
     const peers = this.peers();
     this.transport.setPeers(peers);
     for (const id of peers.keys()) this.metrics.peerReachable.set({ peer: id }, this.transport.reachable(id) ? 1 : 0);
+    // A demoted or removed manager is no peer: its series goes rather than reading 0 for ever.
+    for (const id of this.gaugedPeers) if (!peers.has(id)) this.metrics.peerReachable.remove({ peer: id });
+    this.gaugedPeers = new Set(peers.keys());
+  }
+
+  /**
+   * Why this manager must not serve, judged from `store` (its own view): the store knows it was
+   * demoted, removed, or left out of the Raft group. A joining manager, whose store is still
+   * empty, passes; so does one whose removal it has not heard of (its peers refuse it, and
+   * TransportEvents.onRemoved stops it).
+   */
+  private removalSeenIn(store: ClusterStore): string | undefined {
+    const standing = callerStandingOf(store, { nodeId: this.nodeId, role: 'manager', clusterId: this.clusterId });
+    return !standing.ok && standing.removed ? standing.reason : undefined;
   }
 
   private async run(o: { campaign: boolean }): Promise<void> {
+    // Judged on everything committed on disk, before anything is served: the Raft host would
+    // only replay the log after the server is up.
+    const removal = this.removalSeenIn(committedStore(this.storage, storeStateMachine));
+    if (removal) throw new ManagerError('REMOVED', `this manager cannot start: ${removal}. ${REJOIN_ADVICE}`);
     warmWireCodecs();
     const raft = raftProto();
     const control = controlProto();
@@ -281,8 +323,10 @@ export class Manager implements ManagerHandle {
         incarnation: this.storage.incarnation,
       }),
     );
+    this.server.addService(control.CertificateAuthority.service, certificateAuthorityHandlers(this.ctx));
+    this.serverTls = updatableServerCredentials(this.tls);
     await new Promise<void>((resolve, reject) => {
-      this.server.bindAsync(this.listen, serverCredentials(this.tls), (err) =>
+      this.server.bindAsync(this.listen, this.serverTls!.credentials, (err) =>
         err
           ? reject(new ManagerError('FAILED_PRECONDITION', `cannot serve on ${this.listen}: ${err.message} (is the port in use or the address not on this host?)`))
           : resolve(),
@@ -335,7 +379,15 @@ export class Manager implements ManagerHandle {
     if (member) this.wasMember = true;
     else if (this.wasMember && !this.host.isLeader) {
       // (A removed leader first tells the others the change committed, then steps down.)
+      this.appliedOwnRemoval = true;
       void this.shutdown('this manager was removed from the Raft group (demoted or removed); it has stopped');
+      return;
+    }
+    // Replaying its log after a restart can reveal a removal the snapshot did not hold yet.
+    const removal = this.host.isLeader ? undefined : this.removalSeenIn(this.store);
+    if (removal) {
+      this.appliedOwnRemoval = true;
+      void this.shutdown(`stopped: ${removal}. ${REJOIN_ADVICE}`);
     }
   }
 
@@ -354,6 +406,7 @@ export class Manager implements ManagerHandle {
    */
   private shutdown(reason: string | undefined): Promise<void> {
     this.stopping ??= (async () => {
+      void this.certs?.stop();
       this.promoter.stop();
       this.leaderControllers?.stop();
       this.dispatcher.stop();
@@ -361,6 +414,7 @@ export class Manager implements ManagerHandle {
       this.server.forceShutdown();
       this.transport.close();
       await this.boundedStep('stop the Raft loop', this.host.stop());
+      if (this.appliedOwnRemoval) await this.boundedStep('record the removal on disk', this.persistAppliedCommit());
       await this.boundedStep('close the Raft database', this.storage.close());
       const metrics = this.metricsServer;
       if (metrics) {
@@ -372,6 +426,18 @@ export class Manager implements ManagerHandle {
       this.resolveStopped(reason);
     })();
     return this.stopping;
+  }
+
+  /**
+   * Raft may persist the commit index after it applied the entries (as etcd does), so the entry
+   * that removed us can be applied yet past the commit index on disk, and a restart would not
+   * see it (committedStore). Everything applied was committed: raising the stored commit index
+   * to it is what the next Ready would have written.
+   */
+  private async persistAppliedCommit(): Promise<void> {
+    const hardState = this.storage.initialState().hardState;
+    const applied = Math.min(this.store.appliedIndex, this.storage.lastIndex());
+    if (applied > hardState.commit) await this.storage.save({ hardState: { ...hardState, commit: applied } });
   }
 
   private async boundedStep(what: string, step: Promise<unknown>): Promise<void> {
@@ -391,20 +457,49 @@ export class Manager implements ManagerHandle {
     else if (outcome !== 'done') this.logger.warn({ step: what, err: outcome }, 'a shutdown step failed; stopping anyway');
   }
 
+  /**
+   * Keeps this manager's certificate renewed (cert-renewal.ts): the new files are written (the
+   * key sealed as at init when autolocked), the server presents the new certificate on new
+   * connections, and peer links dial with it when they next reconnect.
+   */
+  private startCertRenewal(dataDir: string, dataKey: DataKey | undefined): void {
+    this.certs = new CertRenewer({
+      kind: 'manager',
+      initial: this.tls,
+      managers: () => {
+        const leader = this.host.leaderId;
+        const leaderAddr = leader ? this.addressOf(leader) : undefined;
+        return [...(leaderAddr ? [leaderAddr] : []), this.listen, ...this.peers().values()];
+      },
+      install: (next) => {
+        writeTlsFiles(dataPaths(dataDir).tls, dataKey ? { ...next, keyPem: encryptNodeKey(next.keyPem, dataKey) } : next);
+        this.serverTls?.update(next);
+        this.transport.setTls(next);
+      },
+      logger: this.logger,
+    });
+    this.certs.start();
+  }
+
   // ------------------------------------------------------------------ lifecycles
 
   /** Founds a cluster: CA, tokens, this node as its first manager and leader. */
-  static async init(o: InitOptions): Promise<{ manager: Manager; tokens: { worker: string; manager: string }; adminDir: string }> {
+  static async init(o: InitOptions): Promise<{ manager: Manager; tokens: { worker: string; manager: string }; adminDir: string; unlockKey?: string }> {
     splitHostPort(o.listen);
     ensureFreshDataDir(o.data);
+    const repaired = secureManagerDataDir(o.data);
     const paths = dataPaths(o.data);
     const clusterId = newId();
     const nodeId = newId();
     const at = new Date().toISOString();
     const ca = await createClusterCA(clusterId);
-    const nodeCreds = await issueCredentials(ca, { nodeId, role: 'manager', clusterId });
-    const adminCreds = await issueCredentials(ca, { nodeId: 'admin', role: 'admin', clusterId });
+    if (o.certExpirySeconds !== undefined) checkCertExpiry(o.certExpirySeconds);
+    const certExpirySeconds = o.certExpirySeconds ?? DEFAULT_CLUSTER_SETTINGS.certExpirySeconds;
+    const nodeCreds = await issueCredentials(ca, { nodeId, role: 'manager', clusterId }, validDaysOf(certExpirySeconds));
+    const adminCreds = await issueCredentials(ca, { nodeId: 'admin', role: 'admin', clusterId }, validDaysOf(adminCertSeconds(certExpirySeconds)));
     const timings = timingsFrom(undefined, o.timings);
+    const unlockKey = o.autolock ? newUnlockKey() : undefined;
+    const dataKey = unlockKey ? DataKey.create(unlockKey) : undefined;
     const cluster: ClusterObject = {
       id: clusterId,
       name: 'default',
@@ -412,6 +507,9 @@ export class Manager implements ManagerHandle {
       createdAt: at,
       tokens: { worker: newTokenSecret(), manager: newTokenSecret() },
       ca,
+      ...(unlockKey ? { unlockKey } : {}),
+      // The one admin certificate that counts until `ca rotate-admin` replaces it.
+      adminCerts: [certificateSerial(adminCreds.certPem)],
       settings: {
         ...DEFAULT_CLUSTER_SETTINGS,
         tickMs: timings.tickMs,
@@ -420,6 +518,7 @@ export class Manager implements ManagerHandle {
         snapshotEvery: timings.snapshotEvery,
         ...(o.nodeHeartbeatMs !== undefined ? { nodeHeartbeatMs: o.nodeHeartbeatMs } : {}),
         ...(o.taskHistoryLimit !== undefined ? { taskHistoryLimit: o.taskHistoryLimit } : {}),
+        certExpirySeconds,
       },
     };
     const name = o.name ?? osHostname();
@@ -441,9 +540,9 @@ export class Manager implements ManagerHandle {
     // Checked before anything is written: bad settings leave the directory as it was.
     const initial = ClusterStore.initial(cluster, node);
     const tls = { caPem: ca.certPem, certPem: nodeCreds.certPem, keyPem: nodeCreds.keyPem };
-    writeTlsFiles(paths.tls, tls);
+    writeTlsFiles(paths.tls, dataKey ? { ...tls, keyPem: encryptNodeKey(tls.keyPem, dataKey) } : tls);
     writeTlsFiles(paths.admin, { caPem: ca.certPem, certPem: adminCreds.certPem, keyPem: adminCreds.keyPem }, ADMIN_FILES);
-    const storage = await LevelStorage.open(paths.raft);
+    const storage = await LevelStorage.open(paths.raft, dataKey ? { cipher: dataKey } : {});
     await bootstrap(storage, [nodeId], initial);
     const cfg: NodeConfig = {
       format: 1,
@@ -456,7 +555,8 @@ export class Manager implements ManagerHandle {
       createdAt: at,
     };
     writeNodeConfig(o.data, cfg);
-    const manager = await Manager.launch(cfg, tls, storage, o, { campaign: true });
+    const manager = await Manager.launch(cfg, tls, storage, o, { campaign: true, repaired, ...(dataKey ? { dataKey } : {}) });
+    warnIfShortCertExpiry(manager.logger, certExpirySeconds);
     const { formatJoinToken } = await import('./tokens.js');
     const { caDigest } = await import('./ca.js');
     const digest = caDigest(ca.certPem);
@@ -464,6 +564,7 @@ export class Manager implements ManagerHandle {
       manager,
       tokens: { worker: formatJoinToken(digest, cluster.tokens.worker), manager: formatJoinToken(digest, cluster.tokens.manager) },
       adminDir: paths.admin,
+      ...(unlockKey ? { unlockKey } : {}),
     };
   }
 
@@ -471,6 +572,7 @@ export class Manager implements ManagerHandle {
   static async join(o: JoinOptions): Promise<Manager> {
     splitHostPort(o.listen);
     ensureFreshDataDir(o.data);
+    const repaired = secureManagerDataDir(o.data);
     const name = o.name ?? osHostname();
     const { response, caPem, keyPem } = await joinCluster({ remote: o.remote, token: o.token, name, hostname: osHostname(), addr: o.listen, role: 'manager' });
     if (response.role !== 'manager') {
@@ -478,7 +580,9 @@ export class Manager implements ManagerHandle {
     }
     const paths = dataPaths(o.data);
     const tls = { caPem, certPem: response.certificate, keyPem };
-    writeTlsFiles(paths.tls, tls);
+    // An autolocked cluster hands its joining managers the unlock key: sealed from the first write.
+    const dataKey = response.unlockKey ? DataKey.create(parseUnlockKey(response.unlockKey, `the join answer from ${o.remote}`)) : undefined;
+    writeTlsFiles(paths.tls, dataKey ? { ...tls, keyPem: encryptNodeKey(tls.keyPem, dataKey) } : tls);
     const cfg: NodeConfig = {
       format: 1,
       nodeId: response.nodeId,
@@ -489,7 +593,7 @@ export class Manager implements ManagerHandle {
       metrics: o.metrics ?? defaultMetricsAddr(o.listen),
       createdAt: new Date().toISOString(),
     };
-    const storage = await LevelStorage.open(paths.raft);
+    const storage = await LevelStorage.open(paths.raft, dataKey ? { cipher: dataKey } : {});
     try {
       // The cluster may have been recovered with --force-new-cluster: take on its incarnation, or
       // its managers drop our messages (docs/raft.md, "Who may send Raft messages").
@@ -505,17 +609,17 @@ export class Manager implements ManagerHandle {
       ...o.timings,
     });
     const initialPeers = new Map(response.managers.map((m) => [m.id, m.addr] as [NodeId, string]));
-    return Manager.launch(cfg, tls, storage, { ...o, timings }, { campaign: false, initialPeers });
+    return Manager.launch(cfg, tls, storage, { ...o, timings }, { campaign: false, initialPeers, repaired, ...(dataKey ? { dataKey } : {}) });
   }
 
   /** Resumes from the data directory. */
   static async start(o: StartOptions): Promise<Manager> {
+    const repaired = secureManagerDataDir(o.data);
     let cfg = readNodeConfig(o.data);
     if (o.listen && o.listen !== cfg.listen) cfg = { ...cfg, listen: o.listen };
     if (o.metrics !== undefined) cfg = { ...cfg, metrics: o.metrics };
-    const tls = readTlsFiles(dataPaths(o.data).tls);
-    const storage = await LevelStorage.open(dataPaths(o.data).raft);
-    return Manager.launch(cfg, tls, storage, o, { campaign: false });
+    const { tls, storage, dataKey, logger } = await Manager.openData(o, cfg);
+    return Manager.launch(cfg, tls, storage, { ...o, logger }, { campaign: false, repaired, ...(dataKey ? { dataKey } : {}) });
   }
 
   /**
@@ -524,10 +628,10 @@ export class Manager implements ManagerHandle {
    * dropped from the Raft membership (their node objects stay, marked down).
    */
   static async forceNewCluster(o: StartOptions): Promise<Manager> {
+    const repaired = secureManagerDataDir(o.data);
     const cfg0 = readNodeConfig(o.data);
     const cfg = { ...cfg0, ...(o.listen ? { listen: o.listen } : {}), ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) };
-    const tls = readTlsFiles(dataPaths(o.data).tls);
-    const storage = await LevelStorage.open(dataPaths(o.data).raft);
+    const { tls, storage, dataKey, logger } = await Manager.openData(o, cfg);
     try {
       const snap = storage.snapshot();
       const store = snap.meta.index > 0 ? ClusterStore.restore(snap.data) : new ClusterStore();
@@ -575,7 +679,41 @@ export class Manager implements ManagerHandle {
       throw e;
     }
     writeNodeConfig(o.data, cfg);
-    return Manager.launch(cfg, tls, storage, o, { campaign: true });
+    return Manager.launch(cfg, tls, storage, { ...o, logger }, { campaign: true, repaired, ...(dataKey ? { dataKey } : {}) });
+  }
+
+  /**
+   * The node's TLS identity and Raft database. An autolocked manager (its node key is
+   * encrypted) first needs the unlock key: o.unlockKey (--unlock-key-file), or else the one sent
+   * to DIR/unlock.sock (`shoal manager unlock`); until then it serves nothing.
+   */
+  private static async openData(o: StartOptions, cfg: NodeConfig): Promise<{ tls: TlsFiles; storage: LevelStorage; dataKey?: DataKey; logger: Logger }> {
+    const logger = o.logger ?? createLogger({ nodeId: cfg.nodeId });
+    const paths = dataPaths(o.data);
+    const files = readTlsFiles(paths.tls);
+    if (!isEncryptedKeyPem(files.keyPem)) {
+      if (o.unlockKey !== undefined) throw new ManagerError('INVALID_ARGUMENT', `${o.data} is not autolocked (its node key is not encrypted): start it without --unlock-key-file`);
+      return { tls: files, storage: await LevelStorage.open(paths.raft), logger };
+    }
+    const open = async (key: string): Promise<{ tls: TlsFiles; storage: LevelStorage; dataKey: DataKey; logger: Logger }> => {
+      const dataKey = DataKey.opening(key);
+      const storage = await LevelStorage.open(paths.raft, { cipher: dataKey });
+      try {
+        return { tls: { ...files, keyPem: decryptNodeKey(files.keyPem, dataKey, `${paths.tls}/node-key.pem`) }, storage, dataKey, logger };
+      } catch (e) {
+        await storage.close();
+        throw e;
+      }
+    };
+    if (o.unlockKey !== undefined) return open(o.unlockKey);
+    // Before waiting: a database in use by another process, or not encrypted, is said now.
+    const probe = await LevelStorage.open(paths.raft).catch((e: unknown) => e);
+    if (probe instanceof LevelStorage) {
+      await probe.close();
+      throw new ManagerError('FAILED_PRECONDITION', `${paths.tls}/node-key.pem is encrypted but the Raft database in ${paths.raft} is not: the data directory is inconsistent; restore it from a backup, or remove it and join the manager again`);
+    }
+    if (!isRaftError(probe, 'LOCKED')) throw probe;
+    return waitForUnlock({ dataDir: o.data, logger, attempt: open });
   }
 
   private static async launch(
@@ -583,9 +721,11 @@ export class Manager implements ManagerHandle {
     tls: TlsFiles,
     storage: LevelStorage,
     o: CommonOptions,
-    r: { campaign: boolean; initialPeers?: Map<NodeId, string> },
+    r: { campaign: boolean; initialPeers?: Map<NodeId, string>; repaired: readonly ModeRepair[]; dataKey?: DataKey },
   ): Promise<Manager> {
     const logger = o.logger ?? createLogger({ nodeId: cfg.nodeId });
+    logModeRepairs(logger, r.repaired);
+    warnIfMetricsExposed(logger, cfg.metrics);
     let settings: ClusterObject['settings'] | undefined;
     const snap = storage.snapshot();
     if (snap.meta.index > 0) {
@@ -597,12 +737,15 @@ export class Manager implements ManagerHandle {
     }
     const timings = timingsFrom(settings, o.timings);
     const m = new Manager(cfg, tls, storage, { logger, timings, ...(r.initialPeers ? { initialPeers: r.initialPeers } : {}) });
+    // Autolock: re-seal the data key whenever a committed change rotates the unlock key.
+    if (r.dataKey) followUnlockKey({ store: m.store, storage, dataKey: r.dataKey, logger });
     try {
       await m.run({ campaign: r.campaign });
     } catch (e) {
       await m.shutdown(undefined);
       throw e;
     }
+    m.startCertRenewal(o.data, r.dataKey);
     return m;
   }
 }

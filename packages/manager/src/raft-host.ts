@@ -60,6 +60,23 @@ export interface RaftTimings {
   readonly keepEntries: number;
 }
 
+/**
+ * The largest Raft entry a manager proposes (bytes). Every manager decodes, validates, writes
+ * and applies an entry in one go, blocking its event loop meanwhile: an entry of several MiB
+ * kept followers from answering heartbeats for longer than an election timeout, and the leader
+ * stepped down. 1 MiB takes a few tens of ms; user input is bounded far below it (a service
+ * spec: 256 KiB) and task batches are split to fit (splitTaskBatch).
+ */
+export const MAX_ENTRY_BYTES = 1 << 20;
+
+/**
+ * Entry bytes in flight to one follower. The core sends a catching-up follower everything this
+ * allows in one turn, and the transport sends a turn's messages as one gRPC message: this keeps
+ * that message (plus one more append of at most MAX_ENTRY_BYTES) well under the 16 MiB gRPC
+ * message limit; the core's default, 32 MiB, would allow a batch over it (not seen in tests).
+ */
+export const MAX_INFLIGHT_BYTES = 8 << 20;
+
 export const DEFAULT_TIMINGS: RaftTimings = {
   tickMs: 10,
   heartbeatTicks: 5, // 50 ms
@@ -183,6 +200,8 @@ export class RaftHost extends EventEmitter {
       random: Math.random,
       electionTicks: this.timings.electionTicks,
       heartbeatTicks: this.timings.heartbeatTicks,
+      maxMsgBytes: MAX_ENTRY_BYTES,
+      maxInflightBytes: MAX_INFLIGHT_BYTES,
       logger: {
         debug: (f, m) => this.logger.debug(f, m),
         info: (f, m) => this.logger.info(f, m),
@@ -353,6 +372,15 @@ export class RaftHost extends EventEmitter {
   propose(data: Uint8Array): Promise<unknown> {
     if (this.stopped) return Promise.reject(new ManagerError('STOPPED', 'this manager is shutting down'));
     if (!this.isLeader) return Promise.reject(this.notLeaderError());
+    if (data.byteLength > MAX_ENTRY_BYTES) {
+      return Promise.reject(
+        new ManagerError(
+          'INVALID_ARGUMENT',
+          `the change is ${data.byteLength} bytes encoded; a Raft entry may be at most ${MAX_ENTRY_BYTES} bytes (1 MiB), ` +
+            'so that every manager applies it within an election timeout: make the change smaller or split it',
+        ),
+      );
+    }
     try {
       this.checkQuorum();
       const { index, term } = this.raw.propose(data);

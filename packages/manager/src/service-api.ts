@@ -11,12 +11,12 @@ import {
   type ServiceSpec,
   type TaskObject,
 } from '@shoal/store';
-import type { ControlHandlers, WireService, WireTask } from '@shoal/wire';
+import type { ControlHandlers, WirePublishError, WireService, WireTask } from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, type ManagerContext } from './context.js';
 import type { Dispatcher } from './dispatcher.js';
 import { controlCall } from './control-call.js';
 import { ManagerError, asManagerError } from './errors.js';
-import { requireRole } from './identity.js';
+import { requireStanding } from './caller-standing.js';
 import { mismatch, takesNewWork } from './orchestration/placement.js';
 import { planRebalance } from './orchestration/rebalance.js';
 
@@ -79,7 +79,21 @@ export function toWireService(ctx: ManagerContext, s: ServiceObject): WireServic
     updatedAt: s.updatedAt,
     running,
     desired,
+    publishErrors: publishErrorsOf(ctx, s),
   };
+}
+
+/** The service's published ports that nodes' routing meshes could not open (node order, then port). */
+function publishErrorsOf(ctx: ManagerContext, s: ServiceObject): WirePublishError[] {
+  if (s.spec.ports.length === 0) return [];
+  const ports = new Set(s.spec.ports.map((p) => p.published));
+  const out: WirePublishError[] = [];
+  for (const n of ctx.store.nodes()) {
+    for (const e of n.publishErrors ?? []) {
+      if (ports.has(e.published)) out.push({ published: e.published, nodeId: n.id, nodeName: n.name, error: e.error });
+    }
+  }
+  return out;
 }
 
 export function toWireTask(ctx: ManagerContext, t: TaskObject): WireTask {
@@ -172,7 +186,7 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
 
     ServiceLogs: (call) => {
       try {
-        requireRole(call, ['admin', 'manager']);
+        requireStanding(ctx.store, call, ['admin', 'manager']);
         if (!ctx.host.isLeader) {
           const l = ctx.host.leaderId;
           throw new ManagerError('NOT_LEADER', 'logs are served by the leader', l ? ctx.addressOf(l) : undefined);

@@ -11,7 +11,9 @@
 // name that certificate's node id as `from`. Anything else is dropped and logged. Every batch
 // carries the sender's cluster incarnation; a batch of another incarnation (a manager left over
 // from before a --force-new-cluster recovery, or one recovered apart from us) is dropped whole,
-// with a throttled warning saying what to do. Membership is checked one level up (RaftHost).
+// with a throttled warning saying what to do. A sender the store knows was demoted or removed
+// is refused with REMOVED (TransportOptions.callerStanding), and a manager refused that way
+// learns it through TransportEvents.onRemoved. Raft membership is checked one level up (RaftHost).
 
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -24,6 +26,8 @@ import {
 import { CLIENT_OPTIONS, raftProto, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { chunkFromWire, chunkToWire, messageFromWire, messageToWire } from './raft-codec.js';
+import type { CertIdentity } from './ca.js';
+import { standingError, type Standing } from './caller-standing.js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials, peerIdentity, type TlsMaterial } from './identity.js';
 import { ThrottledWarnings } from './throttled-warnings.js';
 
@@ -37,6 +41,8 @@ export interface TransportEvents {
   onMessage(m: Message): void;
   onUnreachable(peer: NodeId): void;
   onSnapshotStatus(peer: NodeId, ok: boolean): void;
+  /** A peer refused us because its store says we were demoted or removed (REMOVED). */
+  onRemoved?(reason: string): void;
 }
 
 export interface TransportOptions {
@@ -47,6 +53,8 @@ export interface TransportOptions {
   readonly chunkBytes?: number;
   /** Our cluster incarnation (LevelStorage.incarnation; '' = the original): stamped on every batch, required of every batch received. */
   readonly incarnation: string;
+  /** Whether a sender's certificate still stands (caller-standing.ts); checked per stream and per batch. */
+  readonly callerStanding?: (identity: CertIdentity) => Standing;
 }
 
 /** How an incarnation shows in logs. */
@@ -69,13 +77,23 @@ class PeerLink {
   /** When the stream last opened (0 = down). */
   connectedSince = 0;
 
+  /** The credentials `client` was made with; a reconnect after a renewal makes a new client. */
+  private clientTls: TlsMaterial;
+
   constructor(
     readonly id: NodeId,
     readonly addr: string,
     private readonly opts: TransportOptions,
+    private readonly currentTls: () => TlsMaterial,
   ) {
+    this.clientTls = currentTls();
+    this.client = this.newClient();
+    this.open();
+  }
+
+  private newClient(): RaftTransportClient {
     const RaftTransport = raftProto().RaftTransport;
-    this.client = new RaftTransport(addr, channelCredentials(opts.tls, 'manager'), {
+    return new RaftTransport(this.addr, channelCredentials(this.clientTls, 'manager'), {
       ...CLIENT_OPTIONS,
       ...TLS_CHANNEL_OPTIONS,
       // Notice a dead peer quickly even when no message is due.
@@ -85,7 +103,6 @@ class PeerLink {
       'grpc.initial_reconnect_backoff_ms': BACKOFF_MIN_MS,
       'grpc.max_reconnect_backoff_ms': BACKOFF_MAX_MS,
     });
-    this.open();
   }
 
   reachable(): boolean {
@@ -165,8 +182,18 @@ class PeerLink {
 
   private open(): void {
     if (this.closed) return;
+    if (this.clientTls !== this.currentTls()) {
+      // The certificate was renewed since this client was made: the old one may expire before
+      // the channel next reconnects, so new streams go over a channel with the new one.
+      this.client.close();
+      this.clientTls = this.currentTls();
+      this.client = this.newClient();
+    }
     const stream = this.client.Stream((err) => {
       // The call ended: the peer went away, restarted, or refused us.
+      if (err && err.code === grpc.status.PERMISSION_DENIED && err.metadata?.get('shoal-error-code')[0] === 'REMOVED') {
+        this.opts.events.onRemoved?.(err.details);
+      }
       if (this.stream === stream) this.fail(err ?? new Error('stream closed by peer'));
     });
     stream.on('error', () => {
@@ -216,9 +243,20 @@ export class PeerTransport {
   /** When we last received anything from each peer. */
   private readonly lastHeard = new Map<NodeId, number>();
   private readonly warnings: ThrottledWarnings;
+  /** This manager's credentials for dialling peers; replaced on certificate renewal. */
+  private tls: TlsMaterial;
 
   constructor(private readonly opts: TransportOptions) {
     this.warnings = new ThrottledWarnings(opts.logger);
+    this.tls = opts.tls;
+  }
+
+  /**
+   * Dials with `tls` from now on (a renewed certificate). Open streams carry on; each moves to
+   * the new credentials when it next reconnects.
+   */
+  setTls(tls: TlsMaterial): void {
+    this.tls = tls;
   }
 
   /** Keeps one link per peer in `peers` (id → address); links to others are closed. */
@@ -231,7 +269,7 @@ export class PeerTransport {
     }
     for (const [id, addr] of peers) {
       if (id === this.opts.selfId || this.links.has(id) || !addr) continue;
-      this.links.set(id, new PeerLink(id, addr, this.opts));
+      this.links.set(id, new PeerLink(id, addr, this.opts, () => this.tls));
     }
   }
 
@@ -268,8 +306,25 @@ export class PeerTransport {
           return;
         }
         const peer = identity.nodeId;
-        call.on('data', (batch: Batch__Output) => this.receive(peer, batch));
-        call.on('end', () => callback(null, {}));
+        // A demoted or removed manager's certificate is still valid TLS: ask the store, at the
+        // start and on every batch, since a stream outlives the removal that should end it.
+        let refused = false;
+        const stands = (): boolean => {
+          const standing = this.opts.callerStanding?.(identity);
+          if (!standing || standing.ok) return true;
+          refused = true;
+          this.warnings.warn(`standing:${peer}`, { peer, reason: standing.reason }, 'refusing Raft messages from a manager that is no longer one');
+          call.removeAllListeners('data');
+          callback(standingError(standing).toServiceError());
+          return false;
+        };
+        if (!stands()) return;
+        call.on('data', (batch: Batch__Output) => {
+          if (!refused && stands()) this.receive(peer, batch);
+        });
+        call.on('end', () => {
+          if (!refused) callback(null, {});
+        });
         call.on('error', () => {
           /* the peer went away; it reconnects */
         });

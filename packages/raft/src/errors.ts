@@ -10,6 +10,7 @@ export type RaftErrorCode =
   | 'CONF_CHANGE_INVALID' // the change makes no sense for the current membership
   | 'CORRUPT' // persisted data failed a consistency check
   | 'STORAGE' // the storage layer failed
+  | 'LOCKED' // the database is encrypted and was opened without its cipher
   | 'READY_NOT_ADVANCED'; // the host asked for a Ready before advancing the previous one
 
 export class RaftError extends Error {

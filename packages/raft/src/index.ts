@@ -26,5 +26,5 @@ export {
 } from './raft.js';
 export { RawNode, type Ready } from './raw-node.js';
 export { bootstrap } from './bootstrap.js';
-export { LevelStorage } from './level-storage.js';
+export { LevelStorage, type LevelStorageOptions, type PayloadCipher } from './level-storage.js';
 export { splitSnapshot, SnapshotAssembler, type SnapshotChunk } from './snapshot-chunks.js';

@@ -8,11 +8,17 @@
 //   meta!version    format version
 //   meta!compacted  compaction marker {index, term}: the log starts at index+1
 //   meta!incarnation  the cluster incarnation this node belongs to (absent: the original one)
+//   meta!cipher     the payload cipher's key record, opaque here (absent: payloads are plain)
 //   hard!state      hard state
 //   log!<u64 BE>    one entry per index
 //   snap!meta       snapshot index, term and membership
 //   snap!data       snapshot state-machine bytes
+//
+// With a PayloadCipher, the bytes that can hold state-machine data (entry data, snapshot data)
+// are stored sealed; keys, terms, hard state and membership stay plain (Raft needs them before
+// anyone could unlock anything, and they carry no secrets).
 
+import { mkdirSync } from 'node:fs';
 import { Level } from 'level';
 import { RaftError, unavailableError } from './errors.js';
 import {
@@ -61,6 +67,33 @@ const INCARNATION_KEY = utf8.encode('incarnation');
 const HARD_STATE_KEY = utf8.encode('state');
 const SNAP_META_KEY = utf8.encode('meta');
 const SNAP_DATA_KEY = utf8.encode('data');
+const CIPHER_KEY = utf8.encode('cipher');
+// Associated data for sealed payloads: a sealed value only opens under the key (and header) it
+// was written for, so values cannot be swapped between indexes or from entry to snapshot.
+const ENTRY_AAD = utf8.encode('shoal-raft entry\0');
+const SNAPSHOT_AAD = utf8.encode('shoal-raft snapshot\0');
+
+/**
+ * Encrypts what the Raft database stores that can hold state-machine data. Its owner (the
+ * manager's autolock) decides the algorithm and where its keys come from; LevelStorage only
+ * keeps the cipher's key record (meta!cipher) and passes associated data naming each value.
+ */
+export interface PayloadCipher {
+  /**
+   * Called once by open(), before anything else is read: with the stored key record, or with
+   * undefined for a brand-new database. Returns a key record to store now (synced: a new
+   * database's), or undefined. Throws (e.g. wrong key) to make open() fail with that error.
+   */
+  unlock(record: Uint8Array | undefined): Uint8Array | undefined;
+  seal(plain: Uint8Array, aad: Uint8Array): Uint8Array;
+  /** Throws when the value does not authenticate (altered, or sealed with another key). */
+  open(sealed: Uint8Array, aad: Uint8Array): Uint8Array;
+}
+
+export interface LevelStorageOptions {
+  /** Seal entry and snapshot data; required to open a database created with one. */
+  readonly cipher?: PayloadCipher;
+}
 
 function sublevel(db: Db, name: string) {
   return db.sublevel<Bytes, Bytes>(name, VIEW);
@@ -108,6 +141,7 @@ export class LevelStorage implements DurableStorage {
   private constructor(
     readonly dir: string,
     private readonly db: Db,
+    private readonly cipher: PayloadCipher | undefined,
   ) {
     this.meta = sublevel(db, 'meta');
     this.hard = sublevel(db, 'hard');
@@ -116,14 +150,21 @@ export class LevelStorage implements DurableStorage {
   }
 
   /** Opens (or creates) the database in `dir`, checks it, and loads it into memory. */
-  static async open(dir: string): Promise<LevelStorage> {
+  static async open(dir: string, o: LevelStorageOptions = {}): Promise<LevelStorage> {
+    // Private (0700) when created here: the log holds whatever the state machine keeps (a
+    // manager's: the CA key). LevelDB would create it 0777 less the umask.
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw openError(dir, e);
+    }
     const db: Db = new Level<Bytes, Bytes>(dir, VIEW);
     try {
       await db.open();
     } catch (e) {
       throw openError(dir, e);
     }
-    const s = new LevelStorage(dir, db);
+    const s = new LevelStorage(dir, db, o.cipher);
     try {
       await s.load();
     } catch (e) {
@@ -186,6 +227,17 @@ export class LevelStorage implements DurableStorage {
     });
   }
 
+  /** Whether payloads are sealed (the database was created with a cipher). */
+  get encrypted(): boolean {
+    return this.cipher !== undefined;
+  }
+
+  /** Replaces the cipher's key record (synced), e.g. its data key sealed under a new operator key. */
+  saveCipherRecord(record: Uint8Array): Promise<void> {
+    if (!this.cipher) return Promise.reject(new RaftError('STORAGE', 'this Raft database has no payload cipher to save a key record for'));
+    return this.serial(() => this.write([put(this.meta, CIPHER_KEY, record)], 'save the payload key record'));
+  }
+
   // --- writes ---
 
   save(update: StorageUpdate): Promise<void> {
@@ -205,8 +257,9 @@ export class LevelStorage implements DurableStorage {
       }
       if (index > c.lastIndex()) throw unavailableError(index, c.lastIndex());
       const meta = { index, term: c.term(index), conf: copyConf(conf) };
+      const metaBytes = encodeSnapshotMeta(meta);
       await this.write(
-        [put(this.snap, SNAP_META_KEY, encodeSnapshotMeta(meta)), put(this.snap, SNAP_DATA_KEY, data)],
+        [put(this.snap, SNAP_META_KEY, metaBytes), put(this.snap, SNAP_DATA_KEY, this.sealSnapshot(metaBytes, data))],
         `record the snapshot at ${index}`,
       );
       return c.createSnapshotSync(index, conf, data);
@@ -300,9 +353,10 @@ export class LevelStorage implements DurableStorage {
         );
       }
       for (let i = offset + 1; i <= last; i++) ops.push(del(this.log, indexKey(i)));
+      const metaBytes = encodeSnapshotMeta(snap.meta);
       ops.push(
-        put(this.snap, SNAP_META_KEY, encodeSnapshotMeta(snap.meta)),
-        put(this.snap, SNAP_DATA_KEY, snap.data),
+        put(this.snap, SNAP_META_KEY, metaBytes),
+        put(this.snap, SNAP_DATA_KEY, this.sealSnapshot(metaBytes, snap.data)),
         put(this.meta, MARKER_KEY, encodeMarker(snap.meta)),
       );
       offset = last = snapIndex = snap.meta.index;
@@ -341,7 +395,7 @@ export class LevelStorage implements DurableStorage {
       });
       // A conflicting suffix goes in the same batch, so no stale entry survives past the new end.
       for (let i = from; i <= last; i++) ops.push(del(this.log, indexKey(i)));
-      for (const e of news) ops.push(put(this.log, indexKey(e.index), encodeEntry(e)));
+      for (const e of news) ops.push(put(this.log, indexKey(e.index), this.entryValue(e)));
       last = lastNew;
     }
 
@@ -353,6 +407,36 @@ export class LevelStorage implements DurableStorage {
       ops.push(put(this.hard, HARD_STATE_KEY, encodeHardState(hs)));
     }
     return ops;
+  }
+
+  // --- sealed payloads ---
+
+  private entryValue(e: Entry): Bytes {
+    if (!this.cipher) return encodeEntry(e);
+    const key = indexKey(e.index);
+    return encodeEntry({ ...e, data: this.cipher.seal(e.data, entryAad(key, e.term, e.type)) });
+  }
+
+  private openEntry(key: Bytes, e: Entry): Entry {
+    if (!this.cipher) return e;
+    try {
+      return { ...e, data: this.cipher.open(e.data, entryAad(key, e.term, e.type)) };
+    } catch (err) {
+      throw withCause(this.corrupt(`log entry ${e.index} does not decrypt (${messageOf(err)})`), err);
+    }
+  }
+
+  private sealSnapshot(metaBytes: Bytes, data: Bytes): Bytes {
+    return this.cipher ? this.cipher.seal(data, concat(SNAPSHOT_AAD, metaBytes)) : data;
+  }
+
+  private openSnapshot(metaBytes: Bytes, data: Bytes): Bytes {
+    if (!this.cipher) return data;
+    try {
+      return this.cipher.open(data, concat(SNAPSHOT_AAD, metaBytes));
+    } catch (err) {
+      throw withCause(this.corrupt(`the snapshot data does not decrypt (${messageOf(err)})`), err);
+    }
   }
 
   private corrupt(what: string): RaftError {
@@ -404,7 +488,11 @@ export class LevelStorage implements DurableStorage {
     const version = await this.read(this.meta, VERSION_KEY, 'format version', decodeVersion);
     if (version === undefined) {
       if (!(await this.isEmpty())) throw this.corrupt('it holds data but no format version');
-      await this.write([put(this.meta, VERSION_KEY, encodeVersion(FORMAT_VERSION))], 'initialize');
+      const record = this.cipher?.unlock(undefined);
+      await this.write(
+        [put(this.meta, VERSION_KEY, encodeVersion(FORMAT_VERSION)), ...(record ? [put(this.meta, CIPHER_KEY, record)] : [])],
+        'initialize',
+      );
       return;
     }
     if (version !== FORMAT_VERSION) {
@@ -414,6 +502,23 @@ export class LevelStorage implements DurableStorage {
       );
     }
 
+    const cipherRecord = await this.read(this.meta, CIPHER_KEY, 'payload key record', (b) => b);
+    if (cipherRecord && !this.cipher) {
+      throw new RaftError(
+        'LOCKED',
+        `the Raft database at ${this.dir} is encrypted: it can only be opened with its key (for a manager: its cluster's unlock key)`,
+      );
+    }
+    if (this.cipher) {
+      if (!cipherRecord) {
+        throw new RaftError(
+          'STORAGE',
+          `the Raft database at ${this.dir} was created unencrypted; it cannot be opened with a payload cipher (encryption cannot be turned on for an existing database)`,
+        );
+      }
+      const replaced = this.cipher.unlock(cipherRecord);
+      if (replaced) await this.write([put(this.meta, CIPHER_KEY, replaced)], 'save the payload key record');
+    }
     this.incarnationId = (await this.read(this.meta, INCARNATION_KEY, 'cluster incarnation', decodeIncarnation)) ?? '';
     const noMarker: CompactionMarker = { index: 0, term: 0 };
     const marker = (await this.read(this.meta, MARKER_KEY, 'compaction marker', decodeMarker)) ?? noMarker;
@@ -424,7 +529,8 @@ export class LevelStorage implements DurableStorage {
     if ((snapMeta === undefined) !== (snapData === undefined)) {
       throw this.corrupt(`the snapshot has ${snapMeta ? 'meta but no data' : 'data but no meta'}`);
     }
-    const snap: Snapshot = snapMeta && snapData ? { meta: snapMeta, data: snapData } : EMPTY_SNAPSHOT;
+    const snap: Snapshot =
+      snapMeta && snapData ? { meta: snapMeta, data: this.openSnapshot(encodeSnapshotMeta(snapMeta), snapData) } : EMPTY_SNAPSHOT;
     if (snapMeta && snapMeta.index === 0) throw this.corrupt('the snapshot is at index 0');
 
     const { entries, leftovers } = await this.loadLog(marker);
@@ -494,6 +600,7 @@ export class LevelStorage implements DurableStorage {
           const what = `the log entry under key ${hex(key)} cannot be decoded (${messageOf(err)})`;
           throw withCause(this.corrupt(what), err);
         }
+        e = this.openEntry(key, e);
         if (e.index !== prev.index + 1) {
           throw this.corrupt(
             prev === marker
@@ -515,6 +622,25 @@ export class LevelStorage implements DurableStorage {
     }
     return { entries, leftovers };
   }
+}
+
+function concat(a: Bytes, b: Bytes): Bytes {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** What a sealed entry's data is bound to: its key, term and type. */
+function entryAad(key: Bytes, term: number, type: number): Bytes {
+  const out = new Uint8Array(ENTRY_AAD.length + 17);
+  out.set(ENTRY_AAD);
+  out.set(key, ENTRY_AAD.length);
+  const view = new DataView(out.buffer, ENTRY_AAD.length + 8);
+  view.setUint32(0, Math.floor(term / 0x1_0000_0000));
+  view.setUint32(4, term >>> 0);
+  view.setUint8(8, type);
+  return out;
 }
 
 function openError(dir: string, e: unknown): RaftError {

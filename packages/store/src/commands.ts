@@ -17,17 +17,22 @@ import {
   checkName,
   checkNewNode,
   checkNodeStatus,
+  checkPublishErrors,
   checkResources,
   checkRuntime,
   checkSettings,
+  checkAdminCerts,
+  CERT_SERIAL_RULE,
   checkTimestamp,
   checkTokenSecret,
+  UNLOCK_KEY_RULE,
   type ClusterSettings,
   type NewNode,
   type NodeAvailability,
   type NodeResources,
   type NodeRole,
   type NodeStatus,
+  type PublishError,
   type RaftRole,
   type Runtime,
 } from './objects.js';
@@ -55,6 +60,8 @@ export interface NodePatch {
   readonly hostname?: string;
   readonly resources?: NodeResources;
   readonly runtime?: Runtime;
+  /** The node's routing mesh's failures, replacing the last report ([] = none). */
+  readonly publishErrors?: readonly PublishError[];
 }
 
 export interface NodeUpdateCommand {
@@ -77,6 +84,25 @@ export interface ClusterRotateTokenCommand {
   readonly at: string;
   readonly role: NodeRole;
   readonly secret: string;
+}
+
+/** Replaces the autolock unlock key (refused when autolock is off). */
+export interface ClusterRotateUnlockKeyCommand {
+  readonly type: 'cluster.rotateUnlockKey';
+  readonly at: string;
+  readonly unlockKey: string;
+}
+
+/** Makes `serials` the only valid admin certificates (`shoal ca rotate-admin`): older ones are refused. */
+export interface ClusterSetAdminCertsCommand {
+  readonly type: 'cluster.setAdminCerts';
+  readonly at: string;
+  readonly serials: readonly string[];
+  /**
+   * The serial of the admin certificate that asked: refused unless still valid, so of two
+   * rotations racing with one old credential only the first takes effect.
+   */
+  readonly replaces?: string;
 }
 
 export interface ClusterUpdateSettingsCommand {
@@ -139,7 +165,9 @@ export type Command =
   | NodeUpdateCommand
   | NodeRemoveCommand
   | ClusterRotateTokenCommand
+  | ClusterRotateUnlockKeyCommand
   | ClusterUpdateSettingsCommand
+  | ClusterSetAdminCertsCommand
   | ServiceCreateCommand
   | ServiceUpdateCommand
   | ServiceRemoveCommand
@@ -153,7 +181,9 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'node.update',
   'node.remove',
   'cluster.rotateToken',
+  'cluster.rotateUnlockKey',
   'cluster.updateSettings',
+  'cluster.setAdminCerts',
   'service.create',
   'service.update',
   'service.remove',
@@ -184,7 +214,7 @@ export function decodeCommand(data: Uint8Array): Command {
 /** Checks an already-parsed value and returns a fresh, validated copy. */
 export function parseCommand(value: unknown): Command {
   const top = new Checker('INVALID_COMMAND', 'invalid command');
-  const head = top.object(value, '', ['type'], ['at', 'node', 'id', 'expectedVersion', 'patch', 'role', 'secret', 'service', 'spec', 'keepPrevious', 'creates', 'updates', 'removes']);
+  const head = top.object(value, '', ['type'], ['at', 'node', 'id', 'expectedVersion', 'patch', 'role', 'secret', 'unlockKey', 'service', 'spec', 'keepPrevious', 'creates', 'updates', 'removes', 'serials', 'replaces']);
   const type = top.oneOf(head.type, 'type', COMMAND_TYPES);
   const c = top.about(`invalid ${type} command`);
   const at = (v: Record<string, unknown>): string => checkTimestamp(c, v.at, 'at');
@@ -211,9 +241,22 @@ export function parseCommand(value: unknown): Command {
       const v = c.object(value, '', ['type', 'at', 'role', 'secret']);
       return { type, at: at(v), role: c.oneOf(v.role, 'role', NODE_ROLES), secret: checkTokenSecret(c, v.secret, 'secret') };
     }
+    case 'cluster.rotateUnlockKey': {
+      const v = c.object(value, '', ['type', 'at', 'unlockKey']);
+      return { type, at: at(v), unlockKey: c.string(v.unlockKey, 'unlockKey', UNLOCK_KEY_RULE) };
+    }
     case 'cluster.updateSettings': {
       const v = c.object(value, '', ['type', 'at', 'patch'], ['expectedVersion']);
       return { type, at: at(v), ...expectedVersion(c, v), patch: checkSettings(c, v.patch, 'patch', true) };
+    }
+    case 'cluster.setAdminCerts': {
+      const v = c.object(value, '', ['type', 'at', 'serials'], ['replaces']);
+      return {
+        type,
+        at: at(v),
+        serials: checkAdminCerts(c, v.serials, 'serials'),
+        ...(v.replaces === undefined ? {} : { replaces: c.string(v.replaces, 'replaces', CERT_SERIAL_RULE) }),
+      };
     }
     case 'service.create': {
       const v = c.object(value, '', ['type', 'at', 'service']);
@@ -257,7 +300,7 @@ function expectedVersion(c: Checker, v: Record<string, unknown>): { expectedVers
   return v.expectedVersion === undefined ? {} : { expectedVersion: c.integer(v.expectedVersion, 'expectedVersion', 1) };
 }
 
-const PATCH_FIELDS = ['name', 'availability', 'role', 'status', 'addr', 'addLabels', 'removeLabels', 'raftRole', 'hostname', 'resources', 'runtime'] as const;
+const PATCH_FIELDS = ['name', 'availability', 'role', 'status', 'addr', 'addLabels', 'removeLabels', 'raftRole', 'hostname', 'resources', 'runtime', 'publishErrors'] as const;
 
 function checkNodePatch(c: Checker, value: unknown, path: string): NodePatch {
   const v = c.object(value, path, [], PATCH_FIELDS);
@@ -273,6 +316,7 @@ function checkNodePatch(c: Checker, value: unknown, path: string): NodePatch {
   if (v.hostname !== undefined) patch.hostname = c.string(v.hostname, `${path}.hostname`, HOSTNAME_RULE);
   if (v.resources !== undefined) patch.resources = checkResources(c, v.resources, `${path}.resources`);
   if (v.runtime !== undefined) patch.runtime = checkRuntime(c, v.runtime, `${path}.runtime`);
+  if (v.publishErrors !== undefined) patch.publishErrors = checkPublishErrors(c, v.publishErrors, `${path}.publishErrors`);
   if (Object.keys(patch).length === 0) c.fail(path, `is empty; set at least one of ${PATCH_FIELDS.join(', ')}`);
   // Both adding and removing a key has no obvious meaning; make the proposer choose.
   const both = (patch.removeLabels ?? []).filter((k) => patch.addLabels && Object.hasOwn(patch.addLabels, k));

@@ -61,10 +61,24 @@ export interface NodeObject extends StoredObject {
    * optional in the type only so node literals written before it existed still compile.
    */
   readonly runtime?: Runtime;
+  /**
+   * Published ports this node's routing mesh could not open, as its agent last reported them
+   * (e.g. another process listens there). Absent when there are none.
+   */
+  readonly publishErrors?: readonly PublishError[];
   /** ISO timestamps chosen by the proposer (the command's `at`), never by apply. */
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** A published port a node's routing mesh could not open, and why ("address in use"). */
+export interface PublishError {
+  readonly published: number;
+  readonly error: string;
+}
+
+/** Publish errors one node may hold (its agent reports at most this many). */
+export const MAX_PUBLISH_ERRORS = 256;
 
 /** A node as `node.add` carries it: the store sets version and timestamps (and runtime '' if absent). */
 export type NewNode = Omit<NodeObject, 'version' | 'createdAt' | 'updatedAt'>;
@@ -83,6 +97,11 @@ export interface ClusterSettings {
    * removed with their containers and process logs (Swarm's task history retention limit).
    */
   readonly taskHistoryLimit: number;
+  /**
+   * How long node certificates are valid (seconds); nodes renew theirs once 2/3 of it has
+   * passed (`manager init --cert-expiry`, `cluster update --cert-expiry`; Swarm's CertExpiry).
+   */
+  readonly certExpirySeconds: number;
 }
 
 export interface ClusterObject extends StoredObject {
@@ -92,6 +111,25 @@ export interface ClusterObject extends StoredObject {
   /** Replicated so that whichever manager leads can sign certificates, as Swarm does. */
   readonly ca: { readonly certPem: string; readonly keyPem: string };
   readonly settings: ClusterSettings;
+  /**
+   * Autolock (`manager init --autolock`): the key a restarted manager needs before it can read
+   * its Raft database. Absent: autolock is off. Only `manager unlock-key` shows it.
+   */
+  readonly unlockKey?: string;
+  /**
+   * Ids of nodes removed from the cluster (`node rm`), so that managers can tell a removed
+   * node (its certificate grants nothing; a removed manager restarted on its old data must
+   * stop) from one they have not heard of yet (a joining manager on a lagging follower).
+   * Absent until the first removal; a few bytes per removed node.
+   */
+  readonly removedNodes?: readonly string[];
+  /**
+   * Serial numbers (lowercase hex) of the admin certificates that are still valid: `init`
+   * records the first, `ca rotate-admin` replaces the list with the new one, so an old admin
+   * credential is refused on every manager. Absent in clusters made before admin rotation
+   * existed: then any admin certificate of the cluster CA is accepted, as it was then.
+   */
+  readonly adminCerts?: readonly string[];
 }
 
 /**
@@ -106,7 +144,22 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = Object.freeze({
   snapshotEvery: 10_000,
   nodeHeartbeatMs: 500,
   taskHistoryLimit: 5,
+  certExpirySeconds: 90 * 86_400,
 });
+
+/**
+ * Bounds of certExpirySeconds: 30 s lets tests watch renewals happen (managers warn below an
+ * hour); the CA itself lives 10 years, and no node certificate should outlive it.
+ */
+export const CERT_EXPIRY_RANGE = Object.freeze({ min: 30, max: 5 * 365 * 86_400 });
+
+/** A certificate serial number as the store keeps it: lowercase hex, at most 20 octets (RFC 5280). */
+export const CERT_SERIAL_RULE: StringRule = {
+  min: 1,
+  max: 40,
+  pattern: /^[0-9a-f]+$/,
+  patternHint: 'must be a certificate serial number in lowercase hexadecimal',
+};
 
 /** Bounds of the task history limit: 0 keeps no ended task, 100 keeps plenty for any slot. */
 export const TASK_HISTORY_LIMIT_RANGE = Object.freeze({ min: 0, max: 100 });
@@ -128,6 +181,12 @@ export const ID_RULE: StringRule = {
 };
 
 // Letters and digits only, so the secret can sit at the end of SWMTKN-1-<ca digest>-<secret>.
+/** SHLKEY-1-<52 base32 characters>: 256 random bits (packages/manager/src/autolock.ts). */
+export const UNLOCK_KEY_RULE: StringRule = {
+  pattern: /^SHLKEY-1-[A-Z2-7]{52}$/,
+  patternHint: 'must be an unlock key, SHLKEY-1- followed by 52 base32 characters',
+};
+
 export const TOKEN_SECRET_RULE: StringRule = {
   min: 16,
   max: 256,
@@ -212,14 +271,23 @@ export function checkNewNode(c: Checker, value: unknown, path: string): NewNode 
 
 export function checkNode(c: Checker, value: unknown, path: string): NodeObject {
   // runtime is optional: snapshots of format 1 predate it.
-  const v = c.object(value, path, [...NEW_NODE_FIELDS, ...META_FIELDS], ['raftRole', 'runtime']);
+  const v = c.object(value, path, [...NEW_NODE_FIELDS, ...META_FIELDS], ['raftRole', 'runtime', 'publishErrors']);
   return {
     runtime: '',
     ...newNodeFrom(c, v, path),
+    // Left out when there are none, as the store keeps it.
+    ...(v.publishErrors === undefined ? {} : { publishErrors: checkPublishErrors(c, v.publishErrors, `${path}.publishErrors`) }),
     version: c.integer(v.version, `${path}.version`, 1),
     createdAt: checkTimestamp(c, v.createdAt, `${path}.createdAt`),
     updatedAt: checkTimestamp(c, v.updatedAt, `${path}.updatedAt`),
   };
+}
+
+export function checkPublishErrors(c: Checker, value: unknown, path: string): PublishError[] {
+  return c.array(value, path, (e, at) => {
+    const v = c.object(e, at, ['published', 'error']);
+    return { published: c.integer(v.published, `${at}.published`, 1, 65_535), error: c.string(v.error, `${at}.error`, TEXT_RULE) };
+  }, MAX_PUBLISH_ERRORS);
 }
 
 function newNodeFrom(c: Checker, v: Record<string, unknown>, path: string): NewNode {
@@ -242,9 +310,9 @@ function newNodeFrom(c: Checker, v: Record<string, unknown>, path: string): NewN
   return { ...node, raftRole: c.oneOf(v.raftRole, `${path}.raftRole`, RAFT_ROLES) };
 }
 
-const SETTINGS_FIELDS = ['tickMs', 'heartbeatTicks', 'electionTicks', 'snapshotEvery', 'nodeHeartbeatMs', 'taskHistoryLimit'] as const;
+const SETTINGS_FIELDS = ['tickMs', 'heartbeatTicks', 'electionTicks', 'snapshotEvery', 'nodeHeartbeatMs', 'taskHistoryLimit', 'certExpirySeconds'] as const;
 /** Settings added after clusters existed: a stored cluster without one gets its default. */
-const LATER_SETTINGS = ['taskHistoryLimit'] as const;
+const LATER_SETTINGS = ['taskHistoryLimit', 'certExpirySeconds'] as const;
 const FIRST_SETTINGS = SETTINGS_FIELDS.filter((f) => !(LATER_SETTINGS as readonly string[]).includes(f));
 
 /** Settings, all fields required, or with `partial` any non-empty subset (a patch). */
@@ -259,6 +327,7 @@ export function checkSettings(c: Checker, value: unknown, path: string, partial 
     snapshotEvery: [1, Number.MAX_SAFE_INTEGER],
     nodeHeartbeatMs: [100, 3_600_000],
     taskHistoryLimit: [TASK_HISTORY_LIMIT_RANGE.min, TASK_HISTORY_LIMIT_RANGE.max],
+    certExpirySeconds: [CERT_EXPIRY_RANGE.min, CERT_EXPIRY_RANGE.max],
   };
   const out: Partial<Record<(typeof SETTINGS_FIELDS)[number], number>> = {};
   for (const key of SETTINGS_FIELDS) {
@@ -284,7 +353,7 @@ export function settingsProblem(s: ClusterSettings): string | undefined {
 }
 
 export function checkCluster(c: Checker, value: unknown, path: string): ClusterObject {
-  const v = c.object(value, path, ['id', 'name', 'createdAt', 'version', 'tokens', 'ca', 'settings']);
+  const v = c.object(value, path, ['id', 'name', 'createdAt', 'version', 'tokens', 'ca', 'settings'], ['removedNodes', 'unlockKey', 'adminCerts']);
   const tokens = c.object(v.tokens, `${path}.tokens`, ['worker', 'manager']);
   const ca = c.object(v.ca, `${path}.ca`, ['certPem', 'keyPem']);
   const cluster: ClusterObject = {
@@ -301,9 +370,21 @@ export function checkCluster(c: Checker, value: unknown, path: string): ClusterO
       keyPem: c.string(ca.keyPem, `${path}.ca.keyPem`, PEM_RULE),
     },
     settings: checkSettings(c, v.settings, `${path}.settings`),
+    ...(v.unlockKey === undefined ? {} : { unlockKey: c.string(v.unlockKey, `${path}.unlockKey`, UNLOCK_KEY_RULE) }),
+    ...(v.removedNodes === undefined
+      ? {}
+      : { removedNodes: c.array(v.removedNodes, `${path}.removedNodes`, (id, p) => checkId(c, id, p), Number.MAX_SAFE_INTEGER) }),
+    ...(v.adminCerts === undefined ? {} : { adminCerts: checkAdminCerts(c, v.adminCerts, `${path}.adminCerts`) }),
   };
   if (cluster.tokens.worker === cluster.tokens.manager) c.fail(`${path}.tokens`, SAME_SECRETS);
   return cluster;
+}
+
+/** The valid admin certificate serials: at least one (an empty list would lock every admin out). */
+export function checkAdminCerts(c: Checker, value: unknown, path: string): string[] {
+  const serials = c.array(value, path, (v, p) => c.string(v, p, CERT_SERIAL_RULE), 16);
+  if (serials.length === 0) c.fail(path, 'is empty; it must name at least one admin certificate serial, or no admin could ever call the cluster again');
+  return serials;
 }
 
 // Equal secrets would let a worker join token admit a manager.

@@ -28,7 +28,11 @@ export type Resources = NodeResources;
 export interface PortSpec {
   /** The port the cluster publishes, unique across services. */
   readonly published: number;
-  /** Where the task listens; 0 = the port the task was given on its node (its PORT). */
+  /**
+   * The port the task listens on, for the record (tasks listen on the PORT their node gave them
+   * and the mesh forwards there). New specs carry 1..65535 (default: the published port); 0
+   * ("the task's PORT") is still read from specs stored by earlier versions.
+   */
   readonly target: number;
   readonly protocol: 'tcp';
 }
@@ -153,6 +157,13 @@ export const DEFAULT_TASK_SPEC: TaskSpec = seal({
 // ---- limits and rules --------------------------------------------------------------------
 
 export const MAX_REPLICAS = 10_000;
+
+/**
+ * The largest service spec, encoded as JSON (bytes). Every field has its own limit, but the
+ * fields together could reach megabytes; a spec rides in a Raft entry that every manager must
+ * validate, write and apply well within an election timeout, and in every task sent to agents.
+ */
+export const MAX_SPEC_BYTES = 256 * 1024;
 const DAY_MS = 86_400_000;
 
 // No "." so task names (<service>.<slot>.<id prefix>) split unambiguously; 63 characters keep
@@ -391,12 +402,38 @@ export function normalizeServiceSpec(input: ServiceSpecInput | unknown, base?: S
     mode,
     replicas: v.replicas ?? defaultReplicas,
     task: fillTask(v.task, base?.task ?? DEFAULT_TASK_SPEC),
-    ports: Array.isArray(v.ports) ? v.ports.map((p: unknown) => fill(p, { target: 0, protocol: 'tcp' })) : (v.ports ?? base?.ports ?? []),
+    ports: Array.isArray(v.ports) ? v.ports.map((p: unknown, i: number) => fillPort(c, p, `spec.ports[${i}]`)) : (v.ports ?? base?.ports ?? []),
     update: fill(v.update, base?.update ?? DEFAULT_UPDATE_CONFIG),
     rollback: fill(v.rollback, base?.rollback ?? DEFAULT_ROLLBACK_CONFIG),
     labels: v.labels ?? base?.labels ?? {},
   };
-  return checkServiceSpec(c, merged, 'spec');
+  const spec = checkServiceSpec(c, merged, 'spec');
+  const bytes = Buffer.byteLength(JSON.stringify(spec));
+  if (bytes > MAX_SPEC_BYTES) {
+    c.fail(
+      'spec',
+      `is ${describeBytes(bytes)} encoded; a service spec may be at most ${describeBytes(MAX_SPEC_BYTES)}: ` +
+        'keep large data (files, certificates, blobs) out of env, args and labels, e.g. in an image or a file the task reads',
+    );
+  }
+  return spec;
+}
+
+/** "262144 bytes (256 KiB)": exact, and readable. */
+export function describeBytes(n: number): string {
+  const unit = n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1).replace(/\.0$/, '')} MiB` : `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KiB`;
+  return `${n} bytes (${unit})`;
+}
+
+/**
+ * A published port as a client sends it: the target defaults to the published port (as
+ * `-p 8080` means 8080:8080), and a target given must be a real port — 0 is refused here,
+ * though specs stored by earlier versions may still hold it.
+ */
+function fillPort(c: Checker, value: unknown, path: string): unknown {
+  if (!isPlain(value)) return value;
+  if (value.target === 0) c.fail(`${path}.target`, '0 is not a port (1..65535): give the port the task listens on, e.g. -p 8080:80');
+  return fill(value, { target: value.published, protocol: 'tcp' });
 }
 
 function fillTask(input: unknown, base: TaskSpec): unknown {

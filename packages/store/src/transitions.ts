@@ -63,7 +63,12 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
     case 'node.remove': {
       const node = state.nodes.existing(cmd.id);
       if (node instanceof StoreError) return node;
-      return [{ kind: 'node', action: 'remove', object: node, index }];
+      const removal: Change = { kind: 'node', action: 'remove', object: node, index };
+      const cluster = state.cluster;
+      if (!cluster) return [removal];
+      // Remembered so a removed node's certificate is told "removed", not "unknown" (ClusterObject.removedNodes).
+      const next: ClusterObject = { ...cluster, version: index, removedNodes: [...(cluster.removedNodes ?? []), node.id] };
+      return [removal, { kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
     }
     case 'cluster.rotateToken': {
       const cluster = state.cluster ?? noCluster();
@@ -71,6 +76,24 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
       const other = cmd.role === 'worker' ? cluster.tokens.manager : cluster.tokens.worker;
       if (cmd.secret === other) return new StoreError('INVALID_ARGUMENT', `join token secrets ${SAME_SECRETS}; generate a new secret`);
       const next: ClusterObject = { ...cluster, version: index, tokens: { ...cluster.tokens, [cmd.role]: cmd.secret } };
+      return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
+    }
+    case 'cluster.rotateUnlockKey': {
+      const cluster = state.cluster ?? noCluster();
+      if (cluster instanceof StoreError) return cluster;
+      if (cluster.unlockKey === undefined) {
+        return new StoreError('INVALID_ARGUMENT', 'autolock is off for this cluster, so it has no unlock key to rotate (it is chosen at `shoal manager init --autolock`)');
+      }
+      const next: ClusterObject = { ...cluster, version: index, unlockKey: cmd.unlockKey };
+      return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
+    }
+    case 'cluster.setAdminCerts': {
+      const cluster = state.cluster ?? noCluster();
+      if (cluster instanceof StoreError) return cluster;
+      if (cmd.replaces !== undefined && cluster.adminCerts !== undefined && !cluster.adminCerts.includes(cmd.replaces)) {
+        return new StoreError('UPDATE_OUT_OF_SEQUENCE', 'the admin certificate that asked was replaced meanwhile (another `shoal ca rotate-admin` ran first); use the credentials that one wrote');
+      }
+      const next: ClusterObject = { ...cluster, version: index, adminCerts: [...cmd.serials] };
       return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
     }
     case 'cluster.updateSettings': {
@@ -278,7 +301,8 @@ function noCluster(): StoreError {
 }
 
 function patchNode(node: NodeObject, patch: NodePatch, at: string, index: number): NodeObject | StoreError {
-  const { raftRole: currentRaftRole, ...rest } = node;
+  const { raftRole: currentRaftRole, publishErrors: currentPublishErrors, ...rest } = node;
+  const publishErrors = patch.publishErrors ?? currentPublishErrors ?? [];
   const role = patch.role ?? node.role;
   // Demoting a manager takes it out of the Raft membership view; a stale raftRole on a worker
   // would mislead whoever reconciles membership.
@@ -317,6 +341,7 @@ function patchNode(node: NodeObject, patch: NodePatch, at: string, index: number
     resources: patch.resources ?? node.resources,
     runtime: patch.runtime ?? node.runtime ?? '',
     labels,
+    ...(publishErrors.length > 0 ? { publishErrors } : {}),
     version: index,
     updatedAt: at,
   };

@@ -91,7 +91,7 @@ export const SERVICE_IDS = [idOf('sa'), idOf('sb'), idOf('sc')];
 export const TASK_IDS = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8'].map(idOf);
 export const NODE_IDS = ids;
 
-const p = (published: number) => ({ published, target: 0, protocol: 'tcp' as const });
+const p = (published: number) => ({ published, target: 80, protocol: 'tcp' as const });
 // Names collide (web / Web), ports collide (8080), modes differ (renames and mode changes are refused).
 const SPECS: ServiceSpec[] = [
   normalizeServiceSpec({ name: 'web', replicas: 3, task: { runtime: 'process', command: ['node', 'a.js'] }, ports: [p(8080)] }),

@@ -70,12 +70,12 @@ describe('normalizeServiceSpec', () => {
     expect(spec.task.restartPolicy).toEqual({ ...DEFAULT_RESTART_POLICY, condition: 'on-failure' });
     expect(spec.task.healthCheck).toEqual({ test: { kind: 'http', path: '/health', port: 0 }, intervalMs: 5000, timeoutMs: 3000, retries: 3, startPeriodMs: 0 });
     expect(spec.task.placement).toEqual({ constraints: ['node.labels.zone==b'], preferences: [], maxReplicasPerNode: 0 });
-    expect(spec.ports).toEqual([{ published: 8080, target: 0, protocol: 'tcp' }]);
+    expect(spec.ports).toEqual([{ published: 8080, target: 8080, protocol: 'tcp' }]); // the target defaults to the published port
     expect(spec.update).toEqual({ ...DEFAULT_UPDATE_CONFIG, parallelism: 2, order: 'start-first' });
   });
 
   it('with a base (an update), missing fields keep the current spec; arrays, labels and env are replaced', () => {
-    const base = serviceSpec('web', { replicas: 3, labels: { a: '1' }, ports: [{ published: 80, target: 0, protocol: 'tcp' }] });
+    const base = serviceSpec('web', { replicas: 3, labels: { a: '1' }, ports: [{ published: 80, target: 80, protocol: 'tcp' }] });
     const withEnv = normalizeServiceSpec({ task: { env: { A: '1', B: '2' } } }, base);
     expect(normalizeServiceSpec({ replicas: 5 }, base)).toEqual({ ...base, replicas: 5 });
     expect(normalizeServiceSpec({ labels: { b: '2' } }, base).labels).toEqual({ b: '2' });
@@ -150,8 +150,8 @@ describe('service.create', () => {
   });
 
   it('refuses a port another service publishes (PORT_IN_USE)', () => {
-    const s = storeWithServices(serviceSpec('web', { ports: [{ published: 8080, target: 0, protocol: 'tcp' }] }));
-    const api = serviceSpec('api', { ports: [{ published: 9090, target: 0, protocol: 'tcp' }, { published: 8080, target: 80, protocol: 'tcp' }] });
+    const s = storeWithServices(serviceSpec('web', { ports: [{ published: 8080, target: 80, protocol: 'tcp' }] }));
+    const api = serviceSpec('api', { ports: [{ published: 9090, target: 80, protocol: 'tcp' }, { published: 8080, target: 80, protocol: 'tcp' }] });
     expect(s.apply({ type: 'service.create', at: at(3), service: { id: idOf('api'), spec: api } }, 10)).toEqual({
       ok: false,
       error: { code: 'PORT_IN_USE', message: 'port 8080 is already published by service web; choose another --publish port' },
@@ -201,7 +201,7 @@ describe('service.update', () => {
   });
 
   it('refuses a stale version, a rename, a mode change, a taken port and an unknown id', () => {
-    const s = storeWithServices(serviceSpec('web'), serviceSpec('api', { ports: [{ published: 9000, target: 0, protocol: 'tcp' }] }));
+    const s = storeWithServices(serviceSpec('web'), serviceSpec('api', { ports: [{ published: 9000, target: 80, protocol: 'tcp' }] }));
     const web = s.getService(WEB)!;
     const refusal = (spec: ServiceSpec, extra: { expectedVersion?: number; id?: string } = {}) =>
       s.apply({ type: 'service.update', at: at(5), id: extra.id ?? WEB, spec, ...(extra.expectedVersion ? { expectedVersion: extra.expectedVersion } : {}) }, s.appliedIndex + 1);
@@ -212,7 +212,7 @@ describe('service.update', () => {
     expect(refusal({ ...web.spec, name: 'web2' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('service web cannot be renamed') } });
     expect(refusal({ ...web.spec, name: 'WEB' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(refusal({ ...web.spec, mode: 'global', replicas: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('its mode cannot change') } });
-    expect(refusal({ ...web.spec, ports: [{ published: 9000, target: 0, protocol: 'tcp' }] })).toMatchObject({
+    expect(refusal({ ...web.spec, ports: [{ published: 9000, target: 80, protocol: 'tcp' }] })).toMatchObject({
       ok: false,
       error: { code: 'PORT_IN_USE', message: 'port 9000 is already published by service api; choose another --publish port' },
     });
@@ -221,7 +221,7 @@ describe('service.update', () => {
   });
 
   it('a service may keep its own published ports', () => {
-    const ports = [{ published: 9000, target: 0, protocol: 'tcp' as const }];
+    const ports = [{ published: 9000, target: 80, protocol: 'tcp' as const }];
     const s = storeWithServices(serviceSpec('web', { ports }));
     expectOk(s.apply({ type: 'service.update', at: at(5), id: WEB, spec: serviceSpec('web', { ports, replicas: 5 }) }, 10));
   });

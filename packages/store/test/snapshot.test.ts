@@ -184,7 +184,7 @@ describe('restore refuses corrupt snapshots with a clear message', () => {
 
 describe('services and tasks in snapshots', () => {
   const withTasks = (): ClusterStore => {
-    const s = storeWithServices(serviceSpec('web', { ports: [{ published: 8080, target: 0, protocol: 'tcp' }] }), serviceSpec('api'));
+    const s = storeWithServices(serviceSpec('web', { ports: [{ published: 8080, target: 80, protocol: 'tcp' }] }), serviceSpec('api'));
     applyTasks(s, 10, { creates: [{ id: idOf('t1'), serviceId: serviceId('web'), slot: 1, nodeId: idOf('w1'), port: 30000 }, { id: idOf('t2'), serviceId: serviceId('api'), slot: 1 }] });
     return s;
   };
@@ -201,7 +201,7 @@ describe('services and tasks in snapshots', () => {
 
   it('refuses what no sequence of commands could produce', () => {
     const clash = snap();
-    (clash.services[0]!.spec as { ports: unknown[] }).ports = [{ published: 8080, target: 0, protocol: 'tcp' }];
+    (clash.services[0]!.spec as { ports: unknown[] }).ports = [{ published: 8080, target: 80, protocol: 'tcp' }];
     expect(corrupt(JSON.stringify(clash))).toContain('services[1].spec.ports publish port 8080, which service api publishes too');
 
     const renamed = snap();

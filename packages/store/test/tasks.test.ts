@@ -31,7 +31,7 @@ const T3 = idOf('t3');
 
 /** Nodes w1, w2 (index 2, 3); replicated "web" with 3 replicas (4); global "glob" (5). */
 function taskStore(): ClusterStore {
-  return storeWithServices(serviceSpec('web', { replicas: 3, ports: [{ published: 8080, target: 0, protocol: 'tcp' }] }), serviceSpec('glob', { mode: 'global', replicas: 0 }));
+  return storeWithServices(serviceSpec('web', { replicas: 3, ports: [{ published: 8080, target: 80, protocol: 'tcp' }] }), serviceSpec('glob', { mode: 'global', replicas: 0 }));
 }
 
 /** taskStore with web's task T1 (slot 1) created at index 10 and assigned to w1 (port 30001) at 11. */

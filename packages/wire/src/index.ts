@@ -66,7 +66,15 @@ export function dispatcherProto(): DispatcherProto['shoal']['dispatcher']['v1'] 
   return dispatcher.shoal.dispatcher.v1;
 }
 
-/** Largest gRPC message either side accepts; snapshots are chunked well below it. */
+/**
+ * Largest gRPC message either side sends or accepts, set on every server and client: a bigger
+ * one fails at once with RESOURCE_EXHAUSTED naming both sizes (never a hang). One manager
+ * port serves Raft, control and dispatcher traffic, and grpc-js sets the limit per server, so
+ * it is one limit for all: what it must fit is a Raft batch (appends in flight to a follower
+ * are bounded to 8 MiB, entries to 1 MiB, snapshot chunks to 1 MiB), `service ps` of a
+ * 10,000-replica service with its history (~9 MB) and a node's full set of assignments.
+ * Requests are bounded far lower by their own rules (a service spec: 256 KiB).
+ */
 export const MAX_MESSAGE_BYTES = 16 << 20;
 
 /**
@@ -113,6 +121,11 @@ export type { PipelinedReply, PipelinedReply__Output } from './gen/shoal/control
 export type { PipelinedCalls, PipelinedCalls__Output } from './gen/shoal/control/v1/PipelinedCalls.js';
 export type { PipelinedReplies, PipelinedReplies__Output } from './gen/shoal/control/v1/PipelinedReplies.js';
 export type { JoinClient, JoinHandlers } from './gen/shoal/control/v1/Join.js';
+export type { CertificateAuthorityClient, CertificateAuthorityHandlers } from './gen/shoal/control/v1/CertificateAuthority.js';
+export type { RenewCertificateRequest, RenewCertificateRequest__Output } from './gen/shoal/control/v1/RenewCertificateRequest.js';
+export type { RenewCertificateResponse, RenewCertificateResponse__Output } from './gen/shoal/control/v1/RenewCertificateResponse.js';
+export type { UpdateClusterRequest, UpdateClusterRequest__Output } from './gen/shoal/control/v1/UpdateClusterRequest.js';
+export type { ClusterSettingsInfo, ClusterSettingsInfo__Output } from './gen/shoal/control/v1/ClusterSettingsInfo.js';
 export type { Node as WireNode, Node__Output as WireNode__Output } from './gen/shoal/control/v1/Node.js';
 export type { ClusterInfoResponse, ClusterInfoResponse__Output } from './gen/shoal/control/v1/ClusterInfoResponse.js';
 export type { ManagerInfo, ManagerInfo__Output } from './gen/shoal/control/v1/ManagerInfo.js';
@@ -122,6 +135,8 @@ export type { UpdateNodeRequest, UpdateNodeRequest__Output } from './gen/shoal/c
 export type { RemoveNodeRequest, RemoveNodeRequest__Output } from './gen/shoal/control/v1/RemoveNodeRequest.js';
 export type { JoinTokenRequest, JoinTokenRequest__Output } from './gen/shoal/control/v1/JoinTokenRequest.js';
 export type { JoinTokenResponse, JoinTokenResponse__Output } from './gen/shoal/control/v1/JoinTokenResponse.js';
+export type { UnlockKeyRequest, UnlockKeyRequest__Output } from './gen/shoal/control/v1/UnlockKeyRequest.js';
+export type { UnlockKeyResponse, UnlockKeyResponse__Output } from './gen/shoal/control/v1/UnlockKeyResponse.js';
 export type { JoinRequest, JoinRequest__Output } from './gen/shoal/control/v1/JoinRequest.js';
 export type { JoinResponse, JoinResponse__Output } from './gen/shoal/control/v1/JoinResponse.js';
 export type { ClusterInfoRequest, ClusterInfoRequest__Output } from './gen/shoal/control/v1/ClusterInfoRequest.js';
@@ -143,3 +158,5 @@ export type { ListTasksResponse, ListTasksResponse__Output } from './gen/shoal/c
 export type { ListServicesResponse, ListServicesResponse__Output } from './gen/shoal/control/v1/ListServicesResponse.js';
 export type { ServiceLogLine, ServiceLogLine__Output } from './gen/shoal/control/v1/ServiceLogLine.js';
 export type { RoutingTable, RoutingTable__Output } from './gen/shoal/dispatcher/v1/RoutingTable.js';
+export type { PublishStatus, PublishStatus__Output } from './gen/shoal/dispatcher/v1/PublishStatus.js';
+export type { PublishError as WirePublishError, PublishError__Output as WirePublishError__Output } from './gen/shoal/control/v1/PublishError.js';

@@ -4,7 +4,10 @@ export type RuntimeErrorCode =
   | 'ENGINE_UNREACHABLE' // the Docker engine does not answer
   | 'ENGINE_ERROR' // the Docker engine answered with an error
   | 'NO_SUCH_TASK' // the runtime knows nothing of that task id
-  | 'UNKNOWN_RUNTIME'; // createRuntime got a name it does not know
+  | 'UNKNOWN_RUNTIME' // createRuntime got a name it does not know
+  | 'INVALID_TASK_USER' // --task-user names no user, or one this agent cannot switch to
+  | 'INVALID_TASKS_ROOT' // --tasks-root cannot hold tasks' working directories safely
+  | 'INVALID_OPTION'; // an option given to a runtime it does not apply to
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

@@ -10,6 +10,7 @@
 
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { withStartingUmask } from '@shoal/manager';
 import type { RuntimeEvent } from './runtime.js';
 import { nextSpawnTurn } from './spawn-turns.js';
 import type { TaskSpec } from '@shoal/store';
@@ -39,6 +40,8 @@ export interface HealthProbeOptions {
   /** Environment and directory of a cmd check: the task's own, so it sees PORT too. */
   readonly env?: Record<string, string>;
   readonly cwd?: string;
+  /** Who a cmd check runs as: the task's user (unset: the agent's own). */
+  readonly user?: { readonly uid: number; readonly gid: number };
   readonly report: (e: HealthEvent) => void;
 }
 
@@ -110,7 +113,7 @@ export class HealthProbe {
 
 /** One probe of a check, as the agent runs it. */
 export function runCheck(
-  o: Pick<HealthProbeOptions, 'check' | 'port' | 'host' | 'env' | 'cwd'>,
+  o: Pick<HealthProbeOptions, 'check' | 'port' | 'host' | 'env' | 'cwd' | 'user'>,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
@@ -127,7 +130,7 @@ export function runCheck(
     const host = o.host && o.host.includes(':') ? `[${o.host}]` : (o.host ?? '127.0.0.1');
     return httpCheck(`http://${host}:${port}${path}`, timeoutMs, signal);
   }
-  return cmdCheck(test.cmd, { env: o.env ?? {}, cwd: o.cwd, timeoutMs, signal });
+  return cmdCheck(test.cmd, { env: o.env ?? {}, cwd: o.cwd, user: o.user, timeoutMs, signal });
 }
 
 /** GET `url`: 2xx and 3xx are healthy (a redirect still proves the server answers). */
@@ -160,7 +163,14 @@ export function httpCheck(url: string, timeoutMs: number, signal?: AbortSignal):
  */
 export async function cmdCheck(
   cmd: readonly string[],
-  o: { env: Record<string, string>; cwd?: string | undefined; timeoutMs: number; signal?: AbortSignal | undefined },
+  o: {
+    env: Record<string, string>;
+    cwd?: string | undefined;
+    /** Run as this user (uid/gid also clear the supplementary groups), not as the agent. */
+    user?: { readonly uid: number; readonly gid: number } | undefined;
+    timeoutMs: number;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<ProbeResult> {
   // Checks of many tasks fall due together: their spawns take turns like task spawns do.
   await nextSpawnTurn();
@@ -174,7 +184,10 @@ export async function cmdCheck(
     const what = cmd.join(' ');
     let output = '';
     let settled = false;
-    const child = spawn(file, args, { env: o.env, cwd: o.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The task's own command: under the umask the agent was started with, as the task (process.ts).
+    const child = withStartingUmask(() =>
+      spawn(file, args, { env: o.env, cwd: o.cwd, ...(o.user ? { uid: o.user.uid, gid: o.user.gid } : {}), detached: true, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     const collect = (chunk: Buffer): void => {
       if (output.length < OUTPUT_LIMIT) output += chunk.toString('utf8');
     };

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { DockerRuntime } from './docker.js';
 import { RuntimeError } from './errors.js';
 import { ProcessRuntime } from './process.js';
+import { resolveTaskUser } from './task-user.js';
 import type { Runtime, RuntimeName } from './runtime.js';
 import { SimulatedRuntime } from './simulated.js';
 
@@ -15,6 +16,8 @@ export { SimulatedRuntime, type SimulatedRuntimeOptions } from './simulated.js';
 export { HealthProbe, runCheck, httpCheck, cmdCheck, type HealthCheck, type HealthEvent, type HealthProbeOptions, type ProbeResult } from './health.js';
 export { RuntimeError, isRuntimeError, type RuntimeErrorCode } from './errors.js';
 export { shoalVariables, taskEnv } from './task-env.js';
+export { DEFAULT_TASK_USER, resolveTaskUser, taskUserWarning, type AgentIdentity, type TaskUser } from './task-user.js';
+export { defaultTasksRoot } from './work-dirs.js';
 
 export const RUNTIME_NAMES: readonly RuntimeName[] = ['process', 'docker', 'simulated'];
 
@@ -27,6 +30,10 @@ export interface CreateRuntimeOptions {
   readonly dockerSocket?: string;
   /** simulated: what the node claims to offer. */
   readonly simulatedCapacity?: { nanoCpus: number; memoryBytes: number };
+  /** process: who tasks run as (`--task-user`: a name, UID or UID:GID); default nobody when root. */
+  readonly taskUser?: string;
+  /** process: where tasks' working directories go (`--tasks-root`). */
+  readonly tasksRoot?: string;
 }
 
 /**
@@ -35,9 +42,19 @@ export interface CreateRuntimeOptions {
  * rather than later with every task.
  */
 export async function createRuntime(name: RuntimeName, o: CreateRuntimeOptions): Promise<Runtime> {
+  if (name !== 'process' && (o.taskUser !== undefined || o.tasksRoot !== undefined)) {
+    const flag = o.taskUser !== undefined ? '--task-user' : '--tasks-root';
+    throw new RuntimeError('INVALID_OPTION', `${flag} applies to the process runtime only (this worker runs ${name} tasks): leave it out`);
+  }
   switch (name) {
     case 'process':
-      return new ProcessRuntime({ nodeId: o.nodeId, dataDir: o.dataDir, ...(o.logger ? { logger: o.logger } : {}) });
+      return new ProcessRuntime({
+        nodeId: o.nodeId,
+        dataDir: o.dataDir,
+        taskUser: resolveTaskUser(o.taskUser),
+        ...(o.tasksRoot !== undefined ? { tasksRoot: o.tasksRoot } : {}),
+        ...(o.logger ? { logger: o.logger } : {}),
+      });
     case 'docker': {
       const runtime = new DockerRuntime({ nodeId: o.nodeId, ...(o.logger ? { logger: o.logger } : {}), ...(o.dockerSocket ? { socketPath: o.dockerSocket } : {}) });
       try {

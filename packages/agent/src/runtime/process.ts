@@ -1,14 +1,20 @@
 // The process runtime, shoal's embedded default (Nomad's raw_exec): a task is a plain process
-// on the node, run as the agent's user.
+// on the node. An agent running as root runs it as the task user (task-user.ts, default
+// nobody); otherwise it runs as the agent's own user. Either way it starts in its own working
+// directory outside DATA (work-dirs.ts), with a clean environment (task-env.ts), and under the
+// umask the agent was started with, not the 077 the CLI sets for the agent's own files
+// (data-dir-modes.ts: what a task creates is the task's business).
 //
-// A task's files live in DATA/tasks/<taskId>/:
+// What the agent keeps of a task lives in DATA/tasks/<taskId>/ (0700, the agent's own):
 //   launch.json  the TaskLaunch, written just before the spawn.
 //   task.json    {pid, startTime, taskId, launch}: who the task's process is, written
 //                atomically right after the spawn. pid + startTime (/proc/<pid>/stat field 22)
 //                name the process for good, so a reused pid is never mistaken for the task.
 //   exit.json    how it ended, once this runtime saw it end (kept for a later discover()).
 //   stdout.log   the task's own stdout and stderr: the process writes the files itself, so
-//   stderr.log   neither its output nor the process depend on the agent being alive.
+//   stderr.log   neither its output nor the process depend on the agent being alive. They
+//                belong to the task user (0600), so a task may reopen /dev/stdout; it holds
+//                them open but cannot reach them by path (DATA is closed to it).
 //
 // Each task is its own process group (detached), so it survives an agent crash and a stop
 // reaches everything it started. A later agent adopts it through discover()/start(): it can
@@ -22,12 +28,13 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchownSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { constants, cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
+import { PRIVATE_FILE_MODE, withStartingUmask } from '@shoal/manager';
 import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { readLogFiles } from './log-files.js';
@@ -36,6 +43,8 @@ import { findTaskLeader, isGroupAlive, isSameProcess, readProcStat, signalGroup 
 import type { FoundTask, LogLine, Runtime, RuntimeEvent, RuntimeState, TaskLaunch } from './runtime.js';
 import { nextSpawnTurn } from './spawn-turns.js';
 import { agentBaseEnv, taskEnv } from './task-env.js';
+import { agentIdentity, resolveTaskUser, taskUserWarning, type AgentIdentity, type TaskUser } from './task-user.js';
+import { WorkDirs, defaultTasksRoot } from './work-dirs.js';
 
 export interface ProcessRuntimeOptions {
   readonly nodeId: string;
@@ -44,6 +53,12 @@ export interface ProcessRuntimeOptions {
   readonly logger?: Logger;
   /** How often adopted processes are checked in /proc (default 250 ms). */
   readonly adoptedPollMs?: number;
+  /** Who tasks run as (resolveTaskUser); default resolveTaskUser(undefined): nobody when the agent is root, else the agent's user. */
+  readonly taskUser?: TaskUser;
+  /** Where tasks' working directories go: ROOT/<nodeId>/<taskId> (default defaultTasksRoot()). */
+  readonly tasksRoot?: string;
+  /** Who the agent is (tests play other identities); default the process's effective uid/gid. */
+  readonly agent?: AgentIdentity;
 }
 
 /** DATA/tasks/<taskId>/task.json */
@@ -54,6 +69,8 @@ export interface TaskFile {
   readonly taskId: string;
   readonly launch: TaskLaunch;
   readonly startedAt: string;
+  /** The task's working directory, so remove() finds it even if --tasks-root changed since. */
+  readonly workDir?: string;
 }
 
 /** DATA/tasks/<taskId>/exit.json */
@@ -71,6 +88,7 @@ interface Tracked {
   /** Also the process group id: the task leads its own group. */
   readonly pid: number;
   readonly startTime: string;
+  readonly workDir: string;
   /** Set when this runtime spawned it (it gets 'exit'); unset when adopted (watched in /proc). */
   readonly child?: ChildProcess;
   probe?: HealthProbe;
@@ -94,6 +112,13 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
   readonly name = 'process' as const;
   private readonly log: Logger;
   private readonly tasksDir: string;
+  /** The data directory's real path: no task may be given a working directory inside it. */
+  private readonly realDataDir: string;
+  private readonly workDirs: WorkDirs;
+  /** Who tasks run as. */
+  readonly taskUser: TaskUser;
+  /** Said once at start by the agent when tasks can read its key material (see taskUserWarning). */
+  readonly isolationWarning: string | undefined;
   private readonly tracked = new Map<string, Tracked>();
   /** Tasks this runtime already answered with a final state without running them. */
   private readonly settled = new Set<string>();
@@ -108,7 +133,17 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     super();
     this.log = (o.logger ?? pino({ enabled: false })).child({ runtime: 'process' });
     this.tasksDir = join(o.dataDir, 'tasks');
-    mkdirSync(this.tasksDir, { recursive: true });
+    mkdirSync(this.tasksDir, { recursive: true, mode: 0o700 });
+    this.realDataDir = realpathSync(o.dataDir);
+    const agent = o.agent ?? agentIdentity();
+    this.taskUser = o.taskUser ?? resolveTaskUser(undefined, agent);
+    this.isolationWarning = taskUserWarning(this.taskUser, agent);
+    this.workDirs = new WorkDirs({ root: o.tasksRoot ?? defaultTasksRoot(agent), nodeId: o.nodeId, dataDir: o.dataDir, user: this.taskUser, agent });
+  }
+
+  /** Where tasks' working directories go (ROOT/<nodeId>/<taskId>). */
+  get tasksRoot(): string {
+    return this.workDirs.root;
   }
 
   capacity(): { nanoCpus: number; memoryBytes: number } {
@@ -119,6 +154,12 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     // Task ids are printable ids; refuse anything that could step out of tasks/.
     if (!isTaskId(taskId)) throw new Error(`invalid task id: ${JSON.stringify(taskId)}`);
     return join(this.tasksDir, taskId);
+  }
+
+  /** The task's working directory (its cwd unless spec.workdir names another), outside DATA. */
+  workDir(taskId: string): string {
+    if (!isTaskId(taskId)) throw new Error(`invalid task id: ${JSON.stringify(taskId)}`);
+    return this.workDirs.path(taskId);
   }
 
   async discover(): Promise<FoundTask[]> {
@@ -182,8 +223,17 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const [cmd, ...args] = spec.command;
     if (cmd === undefined || cmd === '') return this.failToStart(task, 'no command: a process task needs spec.command');
-    const cwd = spec.workdir || dir;
+    let workDir: string;
+    try {
+      workDir = this.workDirs.create(taskId);
+    } catch (e) {
+      return this.failToStart(task, `cannot create the task's working directory: ${(e as Error).message}`);
+    }
+    const cwd = spec.workdir || workDir;
     if (!isDirectory(cwd)) return this.failToStart(task, `working directory not found: ${cwd}`);
+    if (this.isInDataDir(cwd)) {
+      return this.failToStart(task, `working directory ${cwd} is inside the worker's data directory, which holds the node's key: tasks may not run there; choose another workdir`);
+    }
     // A taken port would make the task fail with some exit code of its own: say why instead.
     const busy = await portInUse(task.host, task.port);
     if (busy) return this.failToStart(task, busy);
@@ -191,18 +241,22 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     this.emitState(taskId, 'starting', `starting ${cmd}`);
     await nextSpawnTurn();
     // Closed while waiting for the turn: the next agent must not take the empty directory for a task that ran.
-    if (this.closed) return void (await rm(dir, { recursive: true, force: true }));
+    if (this.closed) {
+      await Promise.all([rm(dir, { recursive: true, force: true }), this.workDirs.remove(workDir)]);
+      return;
+    }
     // Written before the spawn: if the agent dies before task.json exists, a later one can
     // still find the process (by SHOAL_TASK_ID) and knows what it was.
     writeJsonAtomic(join(dir, 'launch.json'), task);
-    const env = taskEnv(task, agentBaseEnv());
-    const out = openSync(join(dir, 'stdout.log'), 'a');
-    const err = openSync(join(dir, 'stderr.log'), 'a');
+    const env = this.envOf(task, workDir);
+    const out = this.openLog(join(dir, 'stdout.log'));
+    const err = this.openLog(join(dir, 'stderr.log'));
     let child: ChildProcess;
     try {
       // The spawn happens synchronously here, so the child holds its own copies of the fds by
-      // the time they are closed below.
-      child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', out, err] });
+      // the time they are closed below. uid/gid also clear the supplementary groups (libuv).
+      // Under the umask the agent was started with, not the CLI's 077 (withStartingUmask).
+      child = withStartingUmask(() => spawn(cmd, args, { cwd, env, ...this.spawnUser(), detached: true, stdio: ['ignore', out, err] }));
     } catch (e) {
       return this.failToStart(task, `cannot start ${cmd}: ${(e as Error).message}`);
     } finally {
@@ -213,19 +267,18 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     if (pid === undefined) {
       // The spawn failed; Node reports why in an 'error' event on the next tick.
       const [e] = (await EventEmitter.once(child, 'error')) as [NodeJS.ErrnoException];
-      const why =
-        e.code === 'ENOENT' ? `command not found: ${cmd}` : e.code === 'EACCES' ? `command not executable: ${cmd} (permission denied)` : `cannot start ${cmd}: ${e.message}`;
+      const why = e.code === 'ENOENT' ? `command not found: ${cmd}` : e.code === 'EACCES' ? this.notExecutable(cmd, env) : `cannot start ${cmd}: ${e.message}`;
       return this.failToStart(task, why);
     }
     // The child cannot have been reaped yet (that needs this event loop), so /proc has it.
     const startTime = readProcStat(pid)?.startTime ?? '';
-    this.writeTaskFile({ format: 1, pid, startTime, taskId, launch: task, startedAt: new Date().toISOString() });
+    this.writeTaskFile({ format: 1, pid, startTime, taskId, launch: task, startedAt: new Date().toISOString(), workDir });
 
-    const t = this.track(task, pid, startTime, child);
+    const t = this.track(task, pid, startTime, workDir, child);
     child.on('exit', (code, signal) => this.ended(t, code, signal));
     // The agent may exit while the task runs on: the child must not hold the event loop.
     child.unref();
-    this.log.info({ taskId, pid, cmd }, 'task started');
+    this.log.info({ taskId, pid, cmd, user: this.taskUser.name }, 'task started');
     this.emitState(taskId, 'running', `running as pid ${pid}`, { runtimeId: String(pid) });
     this.startProbe(t);
   }
@@ -237,17 +290,52 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     this.emitState(task.taskId, 'failed', error, { error, exitCode: null });
   }
 
-  private track(launch: TaskLaunch, pid: number, startTime: string, child?: ChildProcess): Tracked {
+  /** The task's environment (task-env.ts): HOME is its working directory when it runs as its own user. */
+  private envOf(task: TaskLaunch, workDir: string): Record<string, string> {
+    return taskEnv(task, agentBaseEnv(this.taskUser.separate ? { separateHome: workDir } : {}));
+  }
+
+  /** Why EACCES: for a bare name, a PATH directory the task user may not search also gives it. */
+  private notExecutable(cmd: string, env: Record<string, string>): string {
+    const who = this.taskUser.separate ? ` for the task user ${this.taskUser.name}` : '';
+    if (cmd.includes('/')) return `command not executable${who}: ${cmd} (permission denied)`;
+    return `command not executable${who}: ${cmd} (permission denied on it, or on a directory in PATH=${env['PATH'] ?? ''})`;
+  }
+
+  /** spawn()'s uid/gid for a task user other than the agent's. */
+  private spawnUser(): { uid?: number; gid?: number } {
+    return this.taskUser.separate ? { uid: this.taskUser.uid, gid: this.taskUser.gid } : {};
+  }
+
+  /** A log file the task writes: 0600, its own (a task may reopen /dev/stdout). */
+  private openLog(path: string): number {
+    const fd = openSync(path, 'a', 0o600);
+    if (this.taskUser.separate) fchownSync(fd, this.taskUser.uid, this.taskUser.gid);
+    return fd;
+  }
+
+  /** Whether `path` (a task's working directory) lies inside the agent's data directory. */
+  private isInDataDir(path: string): boolean {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return false; // it does not exist: isDirectory() refused it already
+    }
+    return real === this.realDataDir || real.startsWith(this.realDataDir.endsWith(sep) ? this.realDataDir : this.realDataDir + sep);
+  }
+
+  private track(launch: TaskLaunch, pid: number, startTime: string, workDir: string, child?: ChildProcess): Tracked {
     let markEnded!: () => void;
     const whenEnded = new Promise<void>((resolve) => (markEnded = resolve));
-    const t: Tracked = { launch, pid, startTime, ...(child ? { child } : {}), stopping: false, killed: false, ended: false, whenEnded, markEnded };
+    const t: Tracked = { launch, pid, startTime, workDir, ...(child ? { child } : {}), stopping: false, killed: false, ended: false, whenEnded, markEnded };
     this.tracked.set(launch.taskId, t);
     return t;
   }
 
   /** Watches a process an earlier agent started; `announce` reports it running. */
   private adopt(task: TaskLaunch, file: TaskFile, announce: boolean): Tracked {
-    const t = this.track(task, file.pid, file.startTime);
+    const t = this.track(task, file.pid, file.startTime, file.workDir ?? this.workDirs.path(task.taskId));
     this.log.info({ taskId: task.taskId, pid: file.pid }, 'adopted a running task');
     if (announce) {
       this.emitState(task.taskId, 'running', `running as pid ${file.pid} (adopted from an earlier agent)`, { runtimeId: String(file.pid) });
@@ -283,8 +371,9 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
       check,
       port: t.launch.port,
       ...(t.launch.host ? { host: t.launch.host } : {}),
-      env: taskEnv(t.launch, agentBaseEnv()),
-      cwd: t.launch.spec.workdir || this.taskDir(t.launch.taskId),
+      env: this.envOf(t.launch, t.workDir),
+      cwd: t.launch.spec.workdir || t.workDir,
+      ...(this.taskUser.separate ? { user: this.taskUser } : {}),
       report: (e) => this.emitEvent(e),
     }).start();
   }
@@ -361,6 +450,11 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
     t?.probe?.stop();
     this.tracked.delete(taskId);
     this.settled.delete(taskId);
+    // The working directory first: once DATA/tasks/<id> is gone, its recorded path is too.
+    const recorded = this.readTaskFile(taskId)?.workDir;
+    const workDir = this.workDirs.path(taskId);
+    const earlier = typeof recorded === 'string' && recorded !== workDir && recorded.endsWith(`${sep}${taskId}`) ? [recorded] : [];
+    await Promise.all([workDir, ...earlier].map((d) => this.workDirs.remove(d)));
     await rm(this.taskDir(taskId), { recursive: true, force: true });
   }
 
@@ -476,7 +570,8 @@ function readJson<T>(path: string): T | undefined {
 /** Write to a temporary file, then rename: a crash leaves the old file or the new one, never half. */
 function writeJsonAtomic(path: string, value: unknown): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  // 0600: launch.json and task.json carry the spec's environment, which may hold secrets.
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   renameSync(tmp, path);
 }
 

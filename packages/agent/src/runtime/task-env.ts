@@ -1,6 +1,7 @@
 // The environment every task sees, whatever runs it: the variables shoal sets (PORT, SHOAL_*)
 // on top of the spec's own env, so a task finds its port and identity the same way as a
-// process or a container.
+// process or a container. A process task gets nothing else of the agent's environment than
+// PATH and HOME (agentBaseEnv); a container gets only what its image sets.
 
 import type { TaskLaunch } from './runtime.js';
 
@@ -27,13 +28,23 @@ export function taskEnv(task: TaskLaunch, base: Record<string, string> = {}): Re
   return { ...base, ...task.spec.env, ...shoalVariables(task) };
 }
 
-/** The agent's PATH and HOME: enough for a process task to find its tools. */
-export function agentBaseEnv(): Record<string, string> {
-  const base: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME'] as const) {
-    const value = process.env[key];
-    if (value !== undefined) base[key] = value;
-  }
+/** Where a process task looks for commands when the agent itself has no PATH. */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * The base of a process task's environment, and nothing else of the agent's environment, which
+ * may hold secrets (a join token, cloud credentials):
+ * - a task running as the agent's own user gets the agent's PATH and HOME, so it finds the
+ *   same tools;
+ * - a task running as another user (`separateHome`: its working directory) gets DEFAULT_PATH,
+ *   since the agent's PATH may name directories only the agent can search (/root/...), and
+ *   HOME = its working directory, the one place it can write to.
+ */
+export function agentBaseEnv(o: { separateHome?: string | undefined } = {}): Record<string, string> {
+  if (o.separateHome !== undefined) return { PATH: DEFAULT_PATH, HOME: o.separateHome };
+  const base: Record<string, string> = { PATH: process.env['PATH'] || DEFAULT_PATH };
+  const home = process.env['HOME'];
+  if (home !== undefined) base['HOME'] = home;
   return base;
 }
 

@@ -1,7 +1,9 @@
 // `shoal cluster-info`: who leads, at which term and commit index, and how each manager fares.
+// `shoal cluster update`: cluster-wide settings.
 
-import type { ClusterInfoResponse__Output } from '@shoal/wire';
-import type { ControlConnection } from '../client.js';
+import type { ClusterInfoResponse__Output, ClusterSettingsInfo__Output } from '@shoal/wire';
+import { formatCertExpiry } from '../cert-expiry.js';
+import { CliError, type ControlConnection } from '../client.js';
 import { managerCountWarning, printJson, printTable, warn } from '../output.js';
 
 export async function clusterInfo(conn: ControlConnection, o: { json: boolean; stale: boolean }): Promise<void> {
@@ -49,4 +51,16 @@ export async function clusterInfo(conn: ControlConnection, o: { json: boolean; s
   );
   for (const w of info.warnings) warn(w);
   if (countWarning) warn(countWarning);
+}
+
+/** `shoal cluster update`: cluster-wide settings that may change on a running cluster. */
+export async function clusterUpdate(conn: ControlConnection, o: { json: boolean; certExpirySeconds?: number | undefined }): Promise<void> {
+  if (o.certExpirySeconds === undefined) throw new CliError('nothing to change: give --cert-expiry (e.g. 90d)', 'USAGE');
+  const res = await conn.call<ClusterSettingsInfo__Output>('UpdateCluster', { certExpirySeconds: String(o.certExpirySeconds) }, { write: true });
+  const seconds = Number(res.certExpirySeconds);
+  if (o.json) {
+    printJson({ version: Number(res.version), certExpirySeconds: seconds });
+    return;
+  }
+  process.stdout.write(`Node certificates are now issued for ${formatCertExpiry(seconds)}; each node takes the new period at its next renewal.\n`);
 }

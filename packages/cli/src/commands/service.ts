@@ -83,6 +83,11 @@ export async function servicePs(conn: ControlConnection, refs: readonly string[]
     ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORT'],
     rows.map((r) => [r.id.slice(0, 12), r.name, r.nodeName || r.node.slice(0, 12), r.desiredState, `${r.state}${r.health ? ` (${r.health})` : ''}`, r.error || (r.state === 'pending' ? r.message : ''), r.port || '']),
   );
+  // The tasks may run fine while a node cannot publish the service's port: say so under them.
+  for (const ref of refs) {
+    const s = await conn.call<WireService__Output>('GetService', { service: ref, read: { stale: o.stale } });
+    for (const e of s.publishErrors) process.stdout.write(`${s.name}: not published: ${publishErrorLine(e)}\n`);
+  }
 }
 
 /** Ended tasks of the last minute still show in `service ps`, as history (docker shows them too). */
@@ -103,9 +108,19 @@ export async function serviceInspect(conn: ControlConnection, refs: readonly str
       spec: JSON.parse(s.specJson) as unknown,
       previousSpec: s.previousSpecJson ? (JSON.parse(s.previousSpecJson) as unknown) : null,
       tasks: { running: s.running, desired: s.desired },
+      // Per node, the published ports its routing mesh could not open (Docker's Endpoint).
+      endpoint: {
+        ports: specOf(s).ports,
+        publishErrors: s.publishErrors.map((e) => ({ published: e.published, nodeId: e.nodeId, nodeName: e.nodeName, error: e.error, message: publishErrorLine(e) })),
+      },
     });
   }
   printJson(out);
+}
+
+/** "port 18090 on node w1: address in use: ..." */
+function publishErrorLine(e: WireService__Output['publishErrors'][number]): string {
+  return `port ${e.published} on node ${e.nodeName || e.nodeId}: ${e.error}`;
 }
 
 export async function serviceScale(conn: ControlConnection, pairs: readonly string[], o: { json: boolean; detach: boolean; timeoutMs: number }): Promise<void> {

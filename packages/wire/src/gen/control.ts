@@ -1,8 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { CertificateAuthorityClient as _shoal_control_v1_CertificateAuthorityClient, CertificateAuthorityDefinition as _shoal_control_v1_CertificateAuthorityDefinition } from './shoal/control/v1/CertificateAuthority.js';
 import type { ClusterInfoRequest as _shoal_control_v1_ClusterInfoRequest, ClusterInfoRequest__Output as _shoal_control_v1_ClusterInfoRequest__Output } from './shoal/control/v1/ClusterInfoRequest.js';
 import type { ClusterInfoResponse as _shoal_control_v1_ClusterInfoResponse, ClusterInfoResponse__Output as _shoal_control_v1_ClusterInfoResponse__Output } from './shoal/control/v1/ClusterInfoResponse.js';
+import type { ClusterSettingsInfo as _shoal_control_v1_ClusterSettingsInfo, ClusterSettingsInfo__Output as _shoal_control_v1_ClusterSettingsInfo__Output } from './shoal/control/v1/ClusterSettingsInfo.js';
 import type { ControlClient as _shoal_control_v1_ControlClient, ControlDefinition as _shoal_control_v1_ControlDefinition } from './shoal/control/v1/Control.js';
 import type { CreateServiceRequest as _shoal_control_v1_CreateServiceRequest, CreateServiceRequest__Output as _shoal_control_v1_CreateServiceRequest__Output } from './shoal/control/v1/CreateServiceRequest.js';
 import type { JoinClient as _shoal_control_v1_JoinClient, JoinDefinition as _shoal_control_v1_JoinDefinition } from './shoal/control/v1/Join.js';
@@ -25,17 +27,23 @@ import type { PipelinedCall as _shoal_control_v1_PipelinedCall, PipelinedCall__O
 import type { PipelinedCalls as _shoal_control_v1_PipelinedCalls, PipelinedCalls__Output as _shoal_control_v1_PipelinedCalls__Output } from './shoal/control/v1/PipelinedCalls.js';
 import type { PipelinedReplies as _shoal_control_v1_PipelinedReplies, PipelinedReplies__Output as _shoal_control_v1_PipelinedReplies__Output } from './shoal/control/v1/PipelinedReplies.js';
 import type { PipelinedReply as _shoal_control_v1_PipelinedReply, PipelinedReply__Output as _shoal_control_v1_PipelinedReply__Output } from './shoal/control/v1/PipelinedReply.js';
+import type { PublishError as _shoal_control_v1_PublishError, PublishError__Output as _shoal_control_v1_PublishError__Output } from './shoal/control/v1/PublishError.js';
 import type { RaftSettings as _shoal_control_v1_RaftSettings, RaftSettings__Output as _shoal_control_v1_RaftSettings__Output } from './shoal/control/v1/RaftSettings.js';
 import type { ReadOptions as _shoal_control_v1_ReadOptions, ReadOptions__Output as _shoal_control_v1_ReadOptions__Output } from './shoal/control/v1/ReadOptions.js';
 import type { RemoveNodeRequest as _shoal_control_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _shoal_control_v1_RemoveNodeRequest__Output } from './shoal/control/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _shoal_control_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _shoal_control_v1_RemoveNodeResponse__Output } from './shoal/control/v1/RemoveNodeResponse.js';
 import type { RemoveServiceResponse as _shoal_control_v1_RemoveServiceResponse, RemoveServiceResponse__Output as _shoal_control_v1_RemoveServiceResponse__Output } from './shoal/control/v1/RemoveServiceResponse.js';
+import type { RenewCertificateRequest as _shoal_control_v1_RenewCertificateRequest, RenewCertificateRequest__Output as _shoal_control_v1_RenewCertificateRequest__Output } from './shoal/control/v1/RenewCertificateRequest.js';
+import type { RenewCertificateResponse as _shoal_control_v1_RenewCertificateResponse, RenewCertificateResponse__Output as _shoal_control_v1_RenewCertificateResponse__Output } from './shoal/control/v1/RenewCertificateResponse.js';
 import type { Resources as _shoal_control_v1_Resources, Resources__Output as _shoal_control_v1_Resources__Output } from './shoal/control/v1/Resources.js';
 import type { Service as _shoal_control_v1_Service, Service__Output as _shoal_control_v1_Service__Output } from './shoal/control/v1/Service.js';
 import type { ServiceLogLine as _shoal_control_v1_ServiceLogLine, ServiceLogLine__Output as _shoal_control_v1_ServiceLogLine__Output } from './shoal/control/v1/ServiceLogLine.js';
 import type { ServiceLogsRequest as _shoal_control_v1_ServiceLogsRequest, ServiceLogsRequest__Output as _shoal_control_v1_ServiceLogsRequest__Output } from './shoal/control/v1/ServiceLogsRequest.js';
 import type { ServiceRef as _shoal_control_v1_ServiceRef, ServiceRef__Output as _shoal_control_v1_ServiceRef__Output } from './shoal/control/v1/ServiceRef.js';
 import type { Task as _shoal_control_v1_Task, Task__Output as _shoal_control_v1_Task__Output } from './shoal/control/v1/Task.js';
+import type { UnlockKeyRequest as _shoal_control_v1_UnlockKeyRequest, UnlockKeyRequest__Output as _shoal_control_v1_UnlockKeyRequest__Output } from './shoal/control/v1/UnlockKeyRequest.js';
+import type { UnlockKeyResponse as _shoal_control_v1_UnlockKeyResponse, UnlockKeyResponse__Output as _shoal_control_v1_UnlockKeyResponse__Output } from './shoal/control/v1/UnlockKeyResponse.js';
+import type { UpdateClusterRequest as _shoal_control_v1_UpdateClusterRequest, UpdateClusterRequest__Output as _shoal_control_v1_UpdateClusterRequest__Output } from './shoal/control/v1/UpdateClusterRequest.js';
 import type { UpdateNodeRequest as _shoal_control_v1_UpdateNodeRequest, UpdateNodeRequest__Output as _shoal_control_v1_UpdateNodeRequest__Output } from './shoal/control/v1/UpdateNodeRequest.js';
 import type { UpdateServiceRequest as _shoal_control_v1_UpdateServiceRequest, UpdateServiceRequest__Output as _shoal_control_v1_UpdateServiceRequest__Output } from './shoal/control/v1/UpdateServiceRequest.js';
 
@@ -47,8 +55,10 @@ export interface ProtoGrpcType {
   shoal: {
     control: {
       v1: {
+        CertificateAuthority: SubtypeConstructor<typeof grpc.Client, _shoal_control_v1_CertificateAuthorityClient> & { service: _shoal_control_v1_CertificateAuthorityDefinition }
         ClusterInfoRequest: MessageTypeDefinition<_shoal_control_v1_ClusterInfoRequest, _shoal_control_v1_ClusterInfoRequest__Output>
         ClusterInfoResponse: MessageTypeDefinition<_shoal_control_v1_ClusterInfoResponse, _shoal_control_v1_ClusterInfoResponse__Output>
+        ClusterSettingsInfo: MessageTypeDefinition<_shoal_control_v1_ClusterSettingsInfo, _shoal_control_v1_ClusterSettingsInfo__Output>
         Control: SubtypeConstructor<typeof grpc.Client, _shoal_control_v1_ControlClient> & { service: _shoal_control_v1_ControlDefinition }
         CreateServiceRequest: MessageTypeDefinition<_shoal_control_v1_CreateServiceRequest, _shoal_control_v1_CreateServiceRequest__Output>
         Join: SubtypeConstructor<typeof grpc.Client, _shoal_control_v1_JoinClient> & { service: _shoal_control_v1_JoinDefinition }
@@ -71,17 +81,23 @@ export interface ProtoGrpcType {
         PipelinedCalls: MessageTypeDefinition<_shoal_control_v1_PipelinedCalls, _shoal_control_v1_PipelinedCalls__Output>
         PipelinedReplies: MessageTypeDefinition<_shoal_control_v1_PipelinedReplies, _shoal_control_v1_PipelinedReplies__Output>
         PipelinedReply: MessageTypeDefinition<_shoal_control_v1_PipelinedReply, _shoal_control_v1_PipelinedReply__Output>
+        PublishError: MessageTypeDefinition<_shoal_control_v1_PublishError, _shoal_control_v1_PublishError__Output>
         RaftSettings: MessageTypeDefinition<_shoal_control_v1_RaftSettings, _shoal_control_v1_RaftSettings__Output>
         ReadOptions: MessageTypeDefinition<_shoal_control_v1_ReadOptions, _shoal_control_v1_ReadOptions__Output>
         RemoveNodeRequest: MessageTypeDefinition<_shoal_control_v1_RemoveNodeRequest, _shoal_control_v1_RemoveNodeRequest__Output>
         RemoveNodeResponse: MessageTypeDefinition<_shoal_control_v1_RemoveNodeResponse, _shoal_control_v1_RemoveNodeResponse__Output>
         RemoveServiceResponse: MessageTypeDefinition<_shoal_control_v1_RemoveServiceResponse, _shoal_control_v1_RemoveServiceResponse__Output>
+        RenewCertificateRequest: MessageTypeDefinition<_shoal_control_v1_RenewCertificateRequest, _shoal_control_v1_RenewCertificateRequest__Output>
+        RenewCertificateResponse: MessageTypeDefinition<_shoal_control_v1_RenewCertificateResponse, _shoal_control_v1_RenewCertificateResponse__Output>
         Resources: MessageTypeDefinition<_shoal_control_v1_Resources, _shoal_control_v1_Resources__Output>
         Service: MessageTypeDefinition<_shoal_control_v1_Service, _shoal_control_v1_Service__Output>
         ServiceLogLine: MessageTypeDefinition<_shoal_control_v1_ServiceLogLine, _shoal_control_v1_ServiceLogLine__Output>
         ServiceLogsRequest: MessageTypeDefinition<_shoal_control_v1_ServiceLogsRequest, _shoal_control_v1_ServiceLogsRequest__Output>
         ServiceRef: MessageTypeDefinition<_shoal_control_v1_ServiceRef, _shoal_control_v1_ServiceRef__Output>
         Task: MessageTypeDefinition<_shoal_control_v1_Task, _shoal_control_v1_Task__Output>
+        UnlockKeyRequest: MessageTypeDefinition<_shoal_control_v1_UnlockKeyRequest, _shoal_control_v1_UnlockKeyRequest__Output>
+        UnlockKeyResponse: MessageTypeDefinition<_shoal_control_v1_UnlockKeyResponse, _shoal_control_v1_UnlockKeyResponse__Output>
+        UpdateClusterRequest: MessageTypeDefinition<_shoal_control_v1_UpdateClusterRequest, _shoal_control_v1_UpdateClusterRequest__Output>
         UpdateNodeRequest: MessageTypeDefinition<_shoal_control_v1_UpdateNodeRequest, _shoal_control_v1_UpdateNodeRequest__Output>
         UpdateServiceRequest: MessageTypeDefinition<_shoal_control_v1_UpdateServiceRequest, _shoal_control_v1_UpdateServiceRequest__Output>
       }

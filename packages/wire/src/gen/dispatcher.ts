@@ -12,6 +12,8 @@ import type { LogChunk as _shoal_dispatcher_v1_LogChunk, LogChunk__Output as _sh
 import type { LogsCancel as _shoal_dispatcher_v1_LogsCancel, LogsCancel__Output as _shoal_dispatcher_v1_LogsCancel__Output } from './shoal/dispatcher/v1/LogsCancel.js';
 import type { LogsRequest as _shoal_dispatcher_v1_LogsRequest, LogsRequest__Output as _shoal_dispatcher_v1_LogsRequest__Output } from './shoal/dispatcher/v1/LogsRequest.js';
 import type { ManagerMessage as _shoal_dispatcher_v1_ManagerMessage, ManagerMessage__Output as _shoal_dispatcher_v1_ManagerMessage__Output } from './shoal/dispatcher/v1/ManagerMessage.js';
+import type { PublishFailure as _shoal_dispatcher_v1_PublishFailure, PublishFailure__Output as _shoal_dispatcher_v1_PublishFailure__Output } from './shoal/dispatcher/v1/PublishFailure.js';
+import type { PublishStatus as _shoal_dispatcher_v1_PublishStatus, PublishStatus__Output as _shoal_dispatcher_v1_PublishStatus__Output } from './shoal/dispatcher/v1/PublishStatus.js';
 import type { Resources as _shoal_dispatcher_v1_Resources, Resources__Output as _shoal_dispatcher_v1_Resources__Output } from './shoal/dispatcher/v1/Resources.js';
 import type { Route as _shoal_dispatcher_v1_Route, Route__Output as _shoal_dispatcher_v1_Route__Output } from './shoal/dispatcher/v1/Route.js';
 import type { RoutingTable as _shoal_dispatcher_v1_RoutingTable, RoutingTable__Output as _shoal_dispatcher_v1_RoutingTable__Output } from './shoal/dispatcher/v1/RoutingTable.js';
@@ -39,6 +41,8 @@ export interface ProtoGrpcType {
         LogsCancel: MessageTypeDefinition<_shoal_dispatcher_v1_LogsCancel, _shoal_dispatcher_v1_LogsCancel__Output>
         LogsRequest: MessageTypeDefinition<_shoal_dispatcher_v1_LogsRequest, _shoal_dispatcher_v1_LogsRequest__Output>
         ManagerMessage: MessageTypeDefinition<_shoal_dispatcher_v1_ManagerMessage, _shoal_dispatcher_v1_ManagerMessage__Output>
+        PublishFailure: MessageTypeDefinition<_shoal_dispatcher_v1_PublishFailure, _shoal_dispatcher_v1_PublishFailure__Output>
+        PublishStatus: MessageTypeDefinition<_shoal_dispatcher_v1_PublishStatus, _shoal_dispatcher_v1_PublishStatus__Output>
         Resources: MessageTypeDefinition<_shoal_dispatcher_v1_Resources, _shoal_dispatcher_v1_Resources__Output>
         Route: MessageTypeDefinition<_shoal_dispatcher_v1_Route, _shoal_dispatcher_v1_Route__Output>
         RoutingTable: MessageTypeDefinition<_shoal_dispatcher_v1_RoutingTable, _shoal_dispatcher_v1_RoutingTable__Output>

@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ClusterInfoRequest as _shoal_control_v1_ClusterInfoRequest, ClusterInfoRequest__Output as _shoal_control_v1_ClusterInfoRequest__Output } from '../../../shoal/control/v1/ClusterInfoRequest.js';
 import type { ClusterInfoResponse as _shoal_control_v1_ClusterInfoResponse, ClusterInfoResponse__Output as _shoal_control_v1_ClusterInfoResponse__Output } from '../../../shoal/control/v1/ClusterInfoResponse.js';
+import type { ClusterSettingsInfo as _shoal_control_v1_ClusterSettingsInfo, ClusterSettingsInfo__Output as _shoal_control_v1_ClusterSettingsInfo__Output } from '../../../shoal/control/v1/ClusterSettingsInfo.js';
 import type { CreateServiceRequest as _shoal_control_v1_CreateServiceRequest, CreateServiceRequest__Output as _shoal_control_v1_CreateServiceRequest__Output } from '../../../shoal/control/v1/CreateServiceRequest.js';
 import type { JoinTokenRequest as _shoal_control_v1_JoinTokenRequest, JoinTokenRequest__Output as _shoal_control_v1_JoinTokenRequest__Output } from '../../../shoal/control/v1/JoinTokenRequest.js';
 import type { JoinTokenResponse as _shoal_control_v1_JoinTokenResponse, JoinTokenResponse__Output as _shoal_control_v1_JoinTokenResponse__Output } from '../../../shoal/control/v1/JoinTokenResponse.js';
@@ -24,6 +25,9 @@ import type { Service as _shoal_control_v1_Service, Service__Output as _shoal_co
 import type { ServiceLogLine as _shoal_control_v1_ServiceLogLine, ServiceLogLine__Output as _shoal_control_v1_ServiceLogLine__Output } from '../../../shoal/control/v1/ServiceLogLine.js';
 import type { ServiceLogsRequest as _shoal_control_v1_ServiceLogsRequest, ServiceLogsRequest__Output as _shoal_control_v1_ServiceLogsRequest__Output } from '../../../shoal/control/v1/ServiceLogsRequest.js';
 import type { ServiceRef as _shoal_control_v1_ServiceRef, ServiceRef__Output as _shoal_control_v1_ServiceRef__Output } from '../../../shoal/control/v1/ServiceRef.js';
+import type { UnlockKeyRequest as _shoal_control_v1_UnlockKeyRequest, UnlockKeyRequest__Output as _shoal_control_v1_UnlockKeyRequest__Output } from '../../../shoal/control/v1/UnlockKeyRequest.js';
+import type { UnlockKeyResponse as _shoal_control_v1_UnlockKeyResponse, UnlockKeyResponse__Output as _shoal_control_v1_UnlockKeyResponse__Output } from '../../../shoal/control/v1/UnlockKeyResponse.js';
+import type { UpdateClusterRequest as _shoal_control_v1_UpdateClusterRequest, UpdateClusterRequest__Output as _shoal_control_v1_UpdateClusterRequest__Output } from '../../../shoal/control/v1/UpdateClusterRequest.js';
 import type { UpdateNodeRequest as _shoal_control_v1_UpdateNodeRequest, UpdateNodeRequest__Output as _shoal_control_v1_UpdateNodeRequest__Output } from '../../../shoal/control/v1/UpdateNodeRequest.js';
 import type { UpdateServiceRequest as _shoal_control_v1_UpdateServiceRequest, UpdateServiceRequest__Output as _shoal_control_v1_UpdateServiceRequest__Output } from '../../../shoal/control/v1/UpdateServiceRequest.js';
 
@@ -155,6 +159,24 @@ export interface ControlClient extends grpc.Client {
   serviceLogs(argument: _shoal_control_v1_ServiceLogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_shoal_control_v1_ServiceLogLine__Output>;
   serviceLogs(argument: _shoal_control_v1_ServiceLogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_shoal_control_v1_ServiceLogLine__Output>;
   
+  UnlockKey(argument: _shoal_control_v1_UnlockKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_UnlockKeyResponse__Output>): grpc.ClientUnaryCall;
+  UnlockKey(argument: _shoal_control_v1_UnlockKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_UnlockKeyResponse__Output>): grpc.ClientUnaryCall;
+  UnlockKey(argument: _shoal_control_v1_UnlockKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_UnlockKeyResponse__Output>): grpc.ClientUnaryCall;
+  UnlockKey(argument: _shoal_control_v1_UnlockKeyRequest, callback: grpc.requestCallback<_shoal_control_v1_UnlockKeyResponse__Output>): grpc.ClientUnaryCall;
+  unlockKey(argument: _shoal_control_v1_UnlockKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_UnlockKeyResponse__Output>): grpc.ClientUnaryCall;
+  unlockKey(argument: _shoal_control_v1_UnlockKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_UnlockKeyResponse__Output>): grpc.ClientUnaryCall;
+  unlockKey(argument: _shoal_control_v1_UnlockKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_UnlockKeyResponse__Output>): grpc.ClientUnaryCall;
+  unlockKey(argument: _shoal_control_v1_UnlockKeyRequest, callback: grpc.requestCallback<_shoal_control_v1_UnlockKeyResponse__Output>): grpc.ClientUnaryCall;
+  
+  UpdateCluster(argument: _shoal_control_v1_UpdateClusterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_ClusterSettingsInfo__Output>): grpc.ClientUnaryCall;
+  UpdateCluster(argument: _shoal_control_v1_UpdateClusterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_ClusterSettingsInfo__Output>): grpc.ClientUnaryCall;
+  UpdateCluster(argument: _shoal_control_v1_UpdateClusterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_ClusterSettingsInfo__Output>): grpc.ClientUnaryCall;
+  UpdateCluster(argument: _shoal_control_v1_UpdateClusterRequest, callback: grpc.requestCallback<_shoal_control_v1_ClusterSettingsInfo__Output>): grpc.ClientUnaryCall;
+  updateCluster(argument: _shoal_control_v1_UpdateClusterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_ClusterSettingsInfo__Output>): grpc.ClientUnaryCall;
+  updateCluster(argument: _shoal_control_v1_UpdateClusterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_ClusterSettingsInfo__Output>): grpc.ClientUnaryCall;
+  updateCluster(argument: _shoal_control_v1_UpdateClusterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_ClusterSettingsInfo__Output>): grpc.ClientUnaryCall;
+  updateCluster(argument: _shoal_control_v1_UpdateClusterRequest, callback: grpc.requestCallback<_shoal_control_v1_ClusterSettingsInfo__Output>): grpc.ClientUnaryCall;
+  
   UpdateNode(argument: _shoal_control_v1_UpdateNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Node__Output>): grpc.ClientUnaryCall;
   UpdateNode(argument: _shoal_control_v1_UpdateNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_Node__Output>): grpc.ClientUnaryCall;
   UpdateNode(argument: _shoal_control_v1_UpdateNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Node__Output>): grpc.ClientUnaryCall;
@@ -206,6 +228,10 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   ServiceLogs: grpc.handleServerStreamingCall<_shoal_control_v1_ServiceLogsRequest__Output, _shoal_control_v1_ServiceLogLine>;
   
+  UnlockKey: grpc.handleUnaryCall<_shoal_control_v1_UnlockKeyRequest__Output, _shoal_control_v1_UnlockKeyResponse>;
+  
+  UpdateCluster: grpc.handleUnaryCall<_shoal_control_v1_UpdateClusterRequest__Output, _shoal_control_v1_ClusterSettingsInfo>;
+  
   UpdateNode: grpc.handleUnaryCall<_shoal_control_v1_UpdateNodeRequest__Output, _shoal_control_v1_Node>;
   
   UpdateService: grpc.handleUnaryCall<_shoal_control_v1_UpdateServiceRequest__Output, _shoal_control_v1_Service>;
@@ -228,6 +254,8 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   RemoveNode: MethodDefinition<_shoal_control_v1_RemoveNodeRequest, _shoal_control_v1_RemoveNodeResponse, _shoal_control_v1_RemoveNodeRequest__Output, _shoal_control_v1_RemoveNodeResponse__Output>
   RemoveService: MethodDefinition<_shoal_control_v1_ServiceRef, _shoal_control_v1_RemoveServiceResponse, _shoal_control_v1_ServiceRef__Output, _shoal_control_v1_RemoveServiceResponse__Output>
   ServiceLogs: MethodDefinition<_shoal_control_v1_ServiceLogsRequest, _shoal_control_v1_ServiceLogLine, _shoal_control_v1_ServiceLogsRequest__Output, _shoal_control_v1_ServiceLogLine__Output>
+  UnlockKey: MethodDefinition<_shoal_control_v1_UnlockKeyRequest, _shoal_control_v1_UnlockKeyResponse, _shoal_control_v1_UnlockKeyRequest__Output, _shoal_control_v1_UnlockKeyResponse__Output>
+  UpdateCluster: MethodDefinition<_shoal_control_v1_UpdateClusterRequest, _shoal_control_v1_ClusterSettingsInfo, _shoal_control_v1_UpdateClusterRequest__Output, _shoal_control_v1_ClusterSettingsInfo__Output>
   UpdateNode: MethodDefinition<_shoal_control_v1_UpdateNodeRequest, _shoal_control_v1_Node, _shoal_control_v1_UpdateNodeRequest__Output, _shoal_control_v1_Node__Output>
   UpdateService: MethodDefinition<_shoal_control_v1_UpdateServiceRequest, _shoal_control_v1_Service, _shoal_control_v1_UpdateServiceRequest__Output, _shoal_control_v1_Service__Output>
 }

@@ -12,6 +12,7 @@ export interface JoinResponse {
   'managers'?: (_shoal_control_v1_PeerManager)[];
   'raft'?: (_shoal_control_v1_RaftSettings | null);
   'incarnation'?: (string);
+  'unlockKey'?: (string);
 }
 
 export interface JoinResponse__Output {
@@ -23,4 +24,5 @@ export interface JoinResponse__Output {
   'managers': (_shoal_control_v1_PeerManager__Output)[];
   'raft': (_shoal_control_v1_RaftSettings__Output | null);
   'incarnation': (string);
+  'unlockKey': (string);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/control.proto
 
+import type { PublishError as _shoal_control_v1_PublishError, PublishError__Output as _shoal_control_v1_PublishError__Output } from '../../../shoal/control/v1/PublishError.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Service {
@@ -12,6 +13,7 @@ export interface Service {
   'updatedAt'?: (string);
   'running'?: (number);
   'desired'?: (number);
+  'publishErrors'?: (_shoal_control_v1_PublishError)[];
 }
 
 export interface Service__Output {
@@ -24,4 +26,5 @@ export interface Service__Output {
   'updatedAt': (string);
   'running': (number);
   'desired': (number);
+  'publishErrors': (_shoal_control_v1_PublishError__Output)[];
 }

@@ -1,0 +1,10 @@
+// Original file: proto/control.proto
+
+
+export interface RenewCertificateRequest {
+  'csr'?: (string);
+}
+
+export interface RenewCertificateRequest__Output {
+  'csr': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/control.proto
+
+
+export interface UnlockKeyRequest {
+  'rotate'?: (boolean);
+}
+
+export interface UnlockKeyRequest__Output {
+  'rotate': (boolean);
+}
