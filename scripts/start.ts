@@ -10,7 +10,8 @@ const dir = join(REPO_ROOT, '.shoal', 'local');
 const rel = (p: string): string => relative(process.cwd(), p) || '.';
 
 console.log('Starting 3 managers and 2 workers (one process each) ...');
-const cluster = await LocalCluster.create({ dir, managers: 3 });
+// tasksRoot null: the agent's default, which its task user can reach wherever this checkout lives.
+const cluster = await LocalCluster.create({ dir, managers: 3, tasksRoot: null });
 await cluster.addWorker('w1');
 await cluster.addWorker('w2');
 

@@ -25,7 +25,8 @@ describe.skipIf(!IS_ROOT)('process tasks on a worker running as root (needs root
   let anyFailed = false;
 
   beforeAll(async () => {
-    cluster = await clusters.cluster('task-user', 1);
+    // The agent's own default tasks root, which this test checks (other clusters use DIR/task-dirs).
+    cluster = await clusters.cluster('task-user', 1, { tasksRoot: null });
     w = await cluster.addWorker('w1');
   }, 120_000);
 

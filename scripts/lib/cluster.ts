@@ -138,6 +138,13 @@ export interface LocalClusterOptions {
   readonly nodeArgs?: readonly string[];
   /** The same for worker agents. */
   readonly workerNodeArgs?: readonly string[];
+  /**
+   * Where process-runtime workers put their tasks' working directories (--tasks-root).
+   * Default: DIR/task-dirs, so a test cluster leaves nothing behind outside its directory;
+   * null: the agent's own default (/var/lib/shoal-tasks as root), for a directory the task
+   * user may not be able to traverse (the demo's, inside a checkout under /root).
+   */
+  readonly tasksRoot?: string | null;
 }
 
 export class LocalCluster {
@@ -153,7 +160,13 @@ export class LocalCluster {
     private readonly env: NodeJS.ProcessEnv,
     private readonly nodeArgs: readonly string[] = [],
     private readonly workerNodeArgs: readonly string[] = [],
+    private readonly tasksRoot: string | null = join(dir, 'task-dirs'),
   ) {}
+
+  /** --tasks-root for a worker of this runtime (process runtime only). */
+  private tasksRootArgs(runtime: WorkerProcess['runtime']): string[] {
+    return runtime === 'process' && this.tasksRoot ? ['--tasks-root', this.tasksRoot] : [];
+  }
 
   get hosts(): string[] {
     return this.managers.map((m) => m.addr);
@@ -180,7 +193,7 @@ export class LocalCluster {
     cleanLeftovers(o.dir);
     rmSync(o.dir, { recursive: true, force: true });
     mkdirSync(join(o.dir, 'logs'), { recursive: true });
-    const c = new LocalCluster(o.dir, o.env ?? {}, o.nodeArgs ?? [], o.workerNodeArgs ?? []);
+    const c = new LocalCluster(o.dir, o.env ?? {}, o.nodeArgs ?? [], o.workerNodeArgs ?? [], o.tasksRoot === undefined ? join(o.dir, 'task-dirs') : o.tasksRoot);
     try {
       const first = await c.addSlot('m1');
       await c.spawnManager(first, ['manager', 'init', '--listen', first.addr, '--data', first.dataDir, '--name', first.name, '--metrics', first.metrics, '--json', ...(o.initArgs ?? [])]);
@@ -228,7 +241,7 @@ export class LocalCluster {
     const labels = Object.entries(o.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
     await this.spawnNode(w, [
       'worker', 'join', this.managers[0]!.addr, '--token-file', tokenFile, '--data', w.dataDir, '--name', name,
-      '--runtime', w.runtime, '--listen', w.addr, '--json', ...labels,
+      '--runtime', w.runtime, '--listen', w.addr, '--json', ...labels, ...this.tasksRootArgs(w.runtime),
     ], this.workerNodeArgs);
     await this.waitForWorkerReady(w);
     return w;
@@ -257,7 +270,7 @@ export class LocalCluster {
   async startWorker(name: string): Promise<void> {
     const w = this.worker(name);
     if (w.proc) throw new Error(`${name} is running`);
-    await this.spawnNode(w, ['worker', 'start', '--data', w.dataDir, '--json'], this.workerNodeArgs);
+    await this.spawnNode(w, ['worker', 'start', '--data', w.dataDir, '--json', ...this.tasksRootArgs(w.runtime)], this.workerNodeArgs);
     await this.waitForWorkerReady(w);
   }
 

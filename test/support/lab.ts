@@ -59,8 +59,13 @@ export class Lab {
   }
 
   /** Starts a cluster of `managers` real manager processes in a fresh temp directory. */
-  async cluster(label: string, managers: number, o: { initArgs?: readonly string[] } = {}): Promise<LocalCluster> {
-    const c = await LocalCluster.create({ dir: tempPath(label), managers, ...(o.initArgs ? { initArgs: o.initArgs } : {}) });
+  async cluster(label: string, managers: number, o: { initArgs?: readonly string[]; tasksRoot?: string | null } = {}): Promise<LocalCluster> {
+    const c = await LocalCluster.create({
+      dir: tempPath(label),
+      managers,
+      ...(o.initArgs ? { initArgs: o.initArgs } : {}),
+      ...(o.tasksRoot !== undefined ? { tasksRoot: o.tasksRoot } : {}),
+    });
     this.clusters.add(c);
     return c;
   }

@@ -111,6 +111,10 @@ export class Agent {
           this.cfg = { ...this.cfg, managers: c.managers };
           writeWorkerConfig(this.dir, this.cfg);
         }
+        // A CA rotation began or ended: trust what the cluster trusts, and renew if it began.
+        if (c.caCertificates) {
+          this.certs.follow(c.caCertificates).catch((e: unknown) => this.logger.error({ err: (e as Error).message }, 'could not switch to the CAs the cluster trusts now'));
+        }
       },
       onAssignments: (a) => this.executor.apply(a),
       onLogsRequest: (r) => void this.serveLogs(r),

@@ -28,7 +28,7 @@ export interface SessionEvents {
   /** The Hello to open each session with (built fresh: it reports the tasks as they are now). */
   hello(): Hello;
   /** The leader's config: when the session opens, and again whenever the manager list changes. */
-  onConfig(c: { nodeId: string; heartbeatMs: number; managers: string[] }): void;
+  onConfig(c: { nodeId: string; heartbeatMs: number; managers: string[]; caCertificates: string }): void;
   onAssignments(a: Assignments__Output): void;
   onLogsRequest(r: LogsRequest__Output): void;
   onLogsCancel(requestId: string): void;
@@ -241,7 +241,7 @@ export class DispatcherSession {
             this.offlineSince = undefined;
             this.failures.clear();
           }
-          this.events.onConfig({ nodeId: m.config.nodeId, heartbeatMs: this.heartbeatMs, managers: [...m.config.managers] });
+          this.events.onConfig({ nodeId: m.config.nodeId, heartbeatMs: this.heartbeatMs, managers: [...m.config.managers], caCertificates: m.config.caCertificates });
           if (opening) this.events.onConnected(addr);
         } else if (m.assignments) {
           this.events.onAssignments(m.assignments);

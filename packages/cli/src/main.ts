@@ -436,7 +436,25 @@ export async function buildCli(args: string[]) {
             return (await import('./commands/ca.js')).caRotateAdmin(parseHosts(a.host), a.certs, { json: a.json });
           },
         )
-        .demandCommand(1, 'which one: rotate-admin?'),
+        .command(
+          'rotate',
+          'replace the cluster CA with a new one; every node moves to it without downtime (waits until done unless --detach)',
+          (y) => y.option('detach', { type: 'boolean', default: false, describe: 'return once the rotation started; follow it with `shoal ca status`' }),
+          async (a) => {
+            const { parseHosts } = await import('./client.js');
+            return (await import('./commands/ca.js')).caRotate(parseHosts(a.host), a.certs, { json: a.json, detach: a.detach });
+          },
+        )
+        .command(
+          'status',
+          'show the cluster CA and the rotation in progress, with the nodes it waits for',
+          (y) => y,
+          async (a) => {
+            const { parseHosts } = await import('./client.js');
+            return (await import('./commands/ca.js')).caStatus(parseHosts(a.host), a.certs, { json: a.json });
+          },
+        )
+        .demandCommand(1, 'which one: rotate, status or rotate-admin?'),
     )
     .command('node', 'manage nodes', (y) =>
       y

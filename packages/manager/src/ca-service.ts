@@ -8,11 +8,16 @@
 // RotateAdminCertificate (`shoal ca rotate-admin`): an admin sends a CSR; the leader certifies
 // it as the admin and commits its serial as the only valid admin certificate, so the old one
 // is refused on every manager from then on.
+//
+// StartCaRotation (`shoal ca rotate`) and CaStatus: see ca-rotation.ts. During a rotation every
+// certificate is signed by the new CA, answers carry the trust bundle (new CA, old CA), and
+// each renewal is recorded so the leader can end the rotation once no node is left.
 
 import * as grpc from '@grpc/grpc-js';
 import { CERT_EXPIRY_RANGE } from '@shoal/store';
-import type { CertificateAuthorityHandlers, RenewCertificateRequest__Output, RenewCertificateResponse } from '@shoal/wire';
-import { CertificateError, certificateSerial, normalizeSerial, signNodeCertificate, validDaysOf, type CertIdentity, type CertRole } from './ca.js';
+import type { CaStatusResponse, CertificateAuthorityHandlers, RenewCertificateRequest__Output, RenewCertificateResponse } from '@shoal/wire';
+import { CertificateError, caDigest, certificateSerial, createClusterCA, normalizeSerial, signNodeCertificate, validDaysOf, type CertIdentity, type CertRole, type ClusterCA } from './ca.js';
+import { recordRenewal, rotationWaitingFor, signingCa, trustBundle } from './ca-rotation.js';
 import { requireStanding, standingError, standingOf } from './caller-standing.js';
 import { nowIso, prepareWrite, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
@@ -57,10 +62,10 @@ function recheck(ctx: ManagerContext, identity: CertIdentity, serial: string | u
   if (!standing.ok) throw standingError(standing);
 }
 
-async function sign(ctx: ManagerContext, csr: string, identity: CertIdentity, seconds: number): Promise<string> {
+async function sign(ca: ClusterCA, csr: string, identity: CertIdentity, seconds: number): Promise<string> {
   if (!csr) throw new ManagerError('INVALID_ARGUMENT', 'the request carries no certificate signing request (csr)');
   try {
-    return await signNodeCertificate(ctx.store.cluster().ca, csr, identity, validDaysOf(seconds));
+    return await signNodeCertificate(ca, csr, identity, validDaysOf(seconds));
   } catch (e) {
     if (e instanceof CertificateError) throw new ManagerError('INVALID_ARGUMENT', e.message);
     throw e;
@@ -80,9 +85,13 @@ export function certificateAuthorityHandlers(ctx: ManagerContext): CertificateAu
     if (!node) throw new ManagerError('PERMISSION_DENIED', `${identity.role} ${identity.nodeId} is not a node of this cluster`);
     const cluster = ctx.store.cluster();
     const role: CertRole = node.role;
-    const certificate = await sign(ctx, req.csr, { nodeId: node.id, role, clusterId: cluster.id }, cluster.settings.certExpirySeconds);
+    const ca = signingCa(cluster);
+    const certificate = await sign(ca, req.csr, { nodeId: node.id, role, clusterId: cluster.id }, cluster.settings.certExpirySeconds);
+    // Recorded before the answer: a node whose new-CA certificate went unrecorded would not
+    // renew again for months, and the rotation would wait for it all that time.
+    await recordRenewal(ctx, node.id, ca);
     ctx.logger.info({ nodeId: node.id, name: node.name, role, serial: certificateSerial(certificate) }, 'certificate renewed for a node');
-    return { certificate, caCertificate: cluster.ca.certPem };
+    return { certificate, caCertificate: trustBundle(ctx.store.cluster()) };
   };
 
   const rotateAdmin = async (call: AuthenticatedCall, req: RenewCertificateRequest__Output): Promise<RenewCertificateResponse> => {
@@ -91,7 +100,7 @@ export function certificateAuthorityHandlers(ctx: ManagerContext): CertificateAu
     const serial = serialOf(call);
     recheck(ctx, identity, serial);
     const cluster = ctx.store.cluster();
-    const certificate = await sign(ctx, req.csr, { nodeId: identity.nodeId, role: 'admin', clusterId: cluster.id }, adminCertSeconds(cluster.settings.certExpirySeconds));
+    const certificate = await sign(signingCa(cluster), req.csr, { nodeId: identity.nodeId, role: 'admin', clusterId: cluster.id }, adminCertSeconds(cluster.settings.certExpirySeconds));
     const newSerial = certificateSerial(certificate);
     await proposeCommand(ctx, {
       type: 'cluster.setAdminCerts',
@@ -100,7 +109,53 @@ export function certificateAuthorityHandlers(ctx: ManagerContext): CertificateAu
       ...(serial ? { replaces: normalizeSerial(serial) } : {}),
     });
     ctx.logger.info({ serial: newSerial }, 'admin certificate rotated; older admin certificates are refused from now on');
-    return { certificate, caCertificate: cluster.ca.certPem };
+    return { certificate, caCertificate: trustBundle(ctx.store.cluster()) };
+  };
+
+  const startRotation = async (call: AuthenticatedCall, req: RenewCertificateRequest__Output): Promise<RenewCertificateResponse> => {
+    const identity = requireStanding(ctx.store, call, ['admin']);
+    await prepareWrite(ctx); // NOT_LEADER (with the leader's address) unless we lead
+    const serial = serialOf(call);
+    recheck(ctx, identity, serial);
+    const cluster = ctx.store.cluster();
+    if (cluster.caRotation) {
+      throw new ManagerError('FAILED_PRECONDITION', `a CA rotation is already in progress (started ${cluster.caRotation.startedAt}): follow it with \`shoal ca status\``);
+    }
+    const ca = await createClusterCA(cluster.id);
+    const certificate = await sign(ca, req.csr, { nodeId: identity.nodeId, role: 'admin', clusterId: cluster.id }, adminCertSeconds(cluster.settings.certExpirySeconds));
+    const newSerial = certificateSerial(certificate);
+    try {
+      await proposeCommand(ctx, {
+        type: 'cluster.startCaRotation',
+        at: nowIso(),
+        ca,
+        serials: [newSerial],
+        ...(serial ? { replaces: normalizeSerial(serial) } : {}),
+      });
+    } catch (e) {
+      const err = asManagerError(e);
+      // Another rotation won the race: same answer as if it had been there first.
+      if (ctx.store.cluster().caRotation && err.code === 'INVALID_ARGUMENT') throw new ManagerError('FAILED_PRECONDITION', err.message);
+      throw err;
+    }
+    ctx.logger.info({ newCa: caDigest(ca.certPem), adminSerial: newSerial }, 'CA rotation started: every node now renews its certificate under the new CA');
+    return { certificate, caCertificate: trustBundle(ctx.store.cluster()) };
+  };
+
+  const status = (call: AuthenticatedCall): CaStatusResponse => {
+    requireStanding(ctx.store, call, ['admin']);
+    const cluster = ctx.store.cluster();
+    const rotation = cluster.caRotation;
+    const waiting = rotationWaitingFor(cluster, ctx.store.nodes());
+    return {
+      caDigest: caDigest(cluster.ca.certPem),
+      rotating: rotation !== undefined,
+      newCaDigest: rotation ? caDigest(rotation.ca.certPem) : '',
+      startedAt: rotation?.startedAt ?? '',
+      renewed: rotation?.renewed.length ?? 0,
+      waiting: waiting.map((n) => ({ id: n.id, name: n.name, role: n.role, state: n.status.state })),
+      caCertificate: trustBundle(cluster),
+    };
   };
 
   const unary =
@@ -117,5 +172,13 @@ export function certificateAuthorityHandlers(ctx: ManagerContext): CertificateAu
       );
     };
 
-  return { RenewCertificate: unary(renew), RotateAdminCertificate: unary(rotateAdmin) };
+  const statusCall: grpc.handleUnaryCall<unknown, CaStatusResponse> = (call, callback) => {
+    try {
+      callback(null, status(call));
+    } catch (e) {
+      callback(asManagerError(e).toServiceError());
+    }
+  };
+
+  return { RenewCertificate: unary(renew), RotateAdminCertificate: unary(rotateAdmin), StartCaRotation: unary(startRotation), CaStatus: statusCall };
 }

@@ -237,6 +237,16 @@ export function readCertificate(cert: string | Uint8Array): X509Certificate {
   }
 }
 
+/**
+ * Every certificate in a PEM text, in order: a trust bundle (ca.pem during a CA rotation holds
+ * the new CA and the old one). Throws CertificateError if there is none or one is unreadable.
+ */
+export function readCertificates(pem: string): X509Certificate[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new CertificateError('no PEM certificate (-----BEGIN CERTIFICATE-----) found');
+  return blocks.map((b) => readCertificate(b));
+}
+
 function checkIdentity(identity: CertIdentity): void {
   checkName(identity.nodeId, 'node id');
   checkName(identity.clusterId, 'cluster id');

@@ -15,9 +15,9 @@
 
 import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { CLIENT_OPTIONS, controlProto, type CertificateAuthorityClient, type RenewCertificateResponse__Output } from '@shoal/wire';
+import { CLIENT_OPTIONS, controlProto, type CaStatusResponse__Output, type CertificateAuthorityClient, type RenewCertificateResponse__Output } from '@shoal/wire';
 import type { Logger } from 'pino';
-import { CERT_BACKDATE_MS, CertificateError, certificateSerial, generateKeyAndCsr, parseIdentity, readCertificate } from './ca.js';
+import { CERT_BACKDATE_MS, CertificateError, certificateSerial, generateKeyAndCsr, parseIdentity, readCertificate, readCertificates } from './ca.js';
 import { ManagerError, type ManagerErrorCode } from './errors.js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials, type TlsMaterial } from './identity.js';
 
@@ -61,7 +61,7 @@ export async function requestCertificate(
   managers: readonly string[],
   tls: TlsMaterial,
   csrPem: string,
-  method: 'RenewCertificate' | 'RotateAdminCertificate' = 'RenewCertificate',
+  method: CertificateMethod = 'RenewCertificate',
 ): Promise<RenewCertificateResponse__Output> {
   if (managers.length === 0) throw new ManagerError('NO_QUORUM', 'no manager address is known to ask for a certificate');
   const order = [...new Set(managers)];
@@ -93,9 +93,15 @@ export async function requestCertificate(
   throw new ManagerError('NO_QUORUM', `no leader could be reached to issue a certificate: ${failures.join('; ')}`);
 }
 
-function callOnce(addr: string, tls: TlsMaterial, csr: string, method: 'RenewCertificate' | 'RotateAdminCertificate'): Promise<RenewCertificateResponse__Output> {
+type CertificateMethod = 'RenewCertificate' | 'RotateAdminCertificate' | 'StartCaRotation';
+
+function caClient(addr: string, tls: TlsMaterial): CertificateAuthorityClient {
   const CertificateAuthority = controlProto().CertificateAuthority;
-  const client = new CertificateAuthority(addr, channelCredentials(tls, 'manager'), { ...CLIENT_OPTIONS, ...TLS_CHANNEL_OPTIONS }) as unknown as CertificateAuthorityClient;
+  return new CertificateAuthority(addr, channelCredentials(tls, 'manager'), { ...CLIENT_OPTIONS, ...TLS_CHANNEL_OPTIONS }) as unknown as CertificateAuthorityClient;
+}
+
+function callOnce(addr: string, tls: TlsMaterial, csr: string, method: CertificateMethod): Promise<RenewCertificateResponse__Output> {
+  const client = caClient(addr, tls);
   return new Promise<RenewCertificateResponse__Output>((resolve, reject) => {
     client[method]({ csr }, { deadline: Date.now() + CALL_TIMEOUT_MS }, (e, r) => (e || !r ? reject(e ?? new Error('empty answer')) : resolve(r)));
   }).finally(() => (client as unknown as grpc.Client).close());
@@ -119,8 +125,10 @@ function grpcCode(status: grpc.status): ManagerErrorCode {
 export function checkIssued(issued: { certPem: string; caPem: string; keyPem: string }, expect: { nodeId: string; clusterId: string }): void {
   const cert = readCertificate(issued.certPem);
   if (!cert.checkPrivateKey(createPrivateKey(issued.keyPem))) throw new CertificateError('the issued certificate is not for the key this node sent');
-  const ca = readCertificate(issued.caPem);
-  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) throw new CertificateError('the issued certificate was not signed by the CA sent with it');
+  // During a CA rotation the CA file is a bundle (new CA, old CA): one of them must have signed it.
+  if (!readCertificates(issued.caPem).some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
+    throw new CertificateError('the issued certificate was not signed by the CA sent with it');
+  }
   const id = parseIdentity(cert);
   if (id.nodeId !== expect.nodeId || id.clusterId !== expect.clusterId) {
     throw new CertificateError(`the issued certificate names ${id.nodeId} of cluster ${id.clusterId}, not this node (${expect.nodeId} of ${expect.clusterId})`);
@@ -131,13 +139,47 @@ export function checkIssued(issued: { certPem: string; caPem: string; keyPem: st
  * `shoal ca rotate-admin`: a new admin key and certificate from the leader, which from then on
  * refuses `current` (and every older admin certificate). Nothing is written here.
  */
-export async function rotateAdminCredentials(managers: readonly string[], current: TlsMaterial): Promise<TlsMaterial> {
+export async function rotateAdminCredentials(managers: readonly string[], current: TlsMaterial, method: 'RotateAdminCertificate' | 'StartCaRotation' = 'RotateAdminCertificate'): Promise<TlsMaterial> {
   const oldId = parseIdentity(current.certPem);
   const { keyPem, csrPem } = await generateKeyAndCsr();
-  const res = await requestCertificate(managers, current, csrPem, 'RotateAdminCertificate');
+  const res = await requestCertificate(managers, current, csrPem, method);
   const next: TlsMaterial = { caPem: res.caCertificate || current.caPem, certPem: res.certificate, keyPem };
   checkIssued(next, oldId);
   return next;
+}
+
+/**
+ * `shoal ca rotate`: starts a CA rotation (ca-rotation.ts) and returns the admin credential the
+ * leader issued under the new CA, with the trust bundle (new CA, old CA) as its CA. The old
+ * admin certificate is refused from then on. Nothing is written here.
+ */
+export function startCaRotation(managers: readonly string[], current: TlsMaterial): Promise<TlsMaterial> {
+  return rotateAdminCredentials(managers, current, 'StartCaRotation');
+}
+
+/** `shoal ca status`: the CA and the rotation in progress, from the first manager that answers. */
+export async function fetchCaStatus(managers: readonly string[], tls: TlsMaterial): Promise<CaStatusResponse__Output> {
+  if (managers.length === 0) throw new ManagerError('NO_QUORUM', 'no manager address is known to ask');
+  const failures: string[] = [];
+  for (const addr of new Set(managers)) {
+    const client = caClient(addr, tls);
+    try {
+      return await new Promise<CaStatusResponse__Output>((resolve, reject) => {
+        client.CaStatus({}, { deadline: Date.now() + CALL_TIMEOUT_MS }, (e, r) => (e || !r ? reject(e ?? new Error('empty answer')) : resolve(r)));
+      });
+    } catch (err) {
+      const e = err as grpc.ServiceError;
+      const code = e.metadata?.get('shoal-error-code')[0]?.toString();
+      if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
+        failures.push(`${addr}: ${e.details || e.message}`);
+        continue;
+      }
+      throw new ManagerError(isManagerErrorCode(code) ? code : grpcCode(e.code), `${addr}: ${e.details || e.message}`);
+    } finally {
+      (client as unknown as grpc.Client).close();
+    }
+  }
+  throw new ManagerError('NO_QUORUM', `no manager answered: ${failures.join('; ')}`);
 }
 
 export interface CertRenewerOptions {
@@ -165,6 +207,9 @@ export class CertRenewer {
   private expiredReportedAt = 0;
   private readonly now: () => number;
   private readonly random: () => number;
+  /** The CAs trust() was last told, and how many times it was told (see attempt()). */
+  private toldCa: string | undefined;
+  private told = 0;
 
   constructor(private readonly o: CertRenewerOptions) {
     this.tls = o.initial;
@@ -179,6 +224,35 @@ export class CertRenewer {
 
   start(): void {
     this.schedule(this.delayUntilDue());
+  }
+
+  /**
+   * Trusts `caPem` from now on (a CA rotation: the bundle of both CAs while it runs, the new CA
+   * once it is over), keeping the certificate: writes and switches through `install`.
+   */
+  async trust(caPem: string): Promise<void> {
+    if (this.stopped) return;
+    this.toldCa = caPem;
+    this.told++;
+    if (caPem === this.tls.caPem) return;
+    // Told to drop the CA of our certificate (the rotation ended while our renewal was under
+    // way): the renewal in flight brings a certificate of the new CA and takes `caPem` then.
+    const cert = readCertificate(this.tls.certPem);
+    if (!readCertificates(caPem).some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) return;
+    const next: TlsMaterial = { ...this.tls, caPem };
+    await this.o.install(next);
+    this.tls = next;
+  }
+
+  /**
+   * The cluster's CAs changed (a CA rotation began or ended): trusts `caPem`, and renews at once
+   * unless its first CA (the one that signs now) signed this node's certificate.
+   */
+  async follow(caPem: string): Promise<void> {
+    await this.trust(caPem);
+    const signer = readCertificates(caPem)[0];
+    const cert = readCertificate(this.tls.certPem);
+    if (!signer || !cert.checkIssued(signer) || !cert.verify(signer.publicKey)) this.renewSoon();
   }
 
   /** Renews as soon as possible (e.g. when told the cluster's CA or settings changed). */
@@ -213,12 +287,24 @@ export class CertRenewer {
   private async attempt(): Promise<void> {
     if (this.stopped) return;
     const old = this.tls;
+    const toldBefore = this.told;
     try {
       const oldId = parseIdentity(old.certPem);
       const { keyPem, csrPem } = await generateKeyAndCsr();
       const res = await requestCertificate(this.o.managers(), old, csrPem);
-      const next: TlsMaterial = { caPem: res.caCertificate || old.caPem, certPem: res.certificate, keyPem };
+      let next: TlsMaterial = { caPem: res.caCertificate || old.caPem, certPem: res.certificate, keyPem };
       checkIssued(next, oldId);
+      // The CAs changed while we asked (a rotation ended): what we were told last is newer than
+      // the answer, if it covers the new certificate.
+      if (this.told !== toldBefore && this.toldCa && this.toldCa !== next.caPem) {
+        const told: TlsMaterial = { ...next, caPem: this.toldCa };
+        try {
+          checkIssued(told, oldId);
+          next = told;
+        } catch {
+          // it does not: keep the answer's CAs
+        }
+      }
       if (this.stopped) return;
       await this.o.install(next);
       this.tls = next;

@@ -23,6 +23,7 @@ import type { DispatcherHandlers, LogChunk__Output, ManagerMessage, TaskReport__
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { standingOf } from './caller-standing.js';
+import { trustBundle } from './ca-rotation.js';
 import { requireRole } from './identity.js';
 import { readyStatus } from './orchestration/node-monitor.js';
 import { recordPublishStatus } from './publish-status.js';
@@ -253,19 +254,28 @@ export class Dispatcher {
   // ------------------------------------------------------------------ manager list
 
   /** The config a session gets; remembers the list it carries, to push only changes. */
-  private sessionConfig(nodeId: NodeId): { nodeId: string; heartbeatMs: number; managers: string[] } {
-    const config = { nodeId, heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers() };
+  private sessionConfig(nodeId: NodeId): { nodeId: string; heartbeatMs: number; managers: string[]; caCertificates: string } {
+    const config = { nodeId, heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers(), caCertificates: this.trustedCas() };
     this.managersKey = configKey(config);
     return config;
   }
 
-  /** Pushes the manager list (and heartbeat period) to every session if either changed. */
+  /** The CAs workers must trust (both during a CA rotation: see ca-rotation.ts). */
+  private trustedCas(): string {
+    try {
+      return trustBundle(this.ctx.store.cluster());
+    } catch {
+      return ''; // no cluster object yet
+    }
+  }
+
+  /** Pushes the manager list (and heartbeat period, and trusted CAs) to every session if any changed. */
   private queueManagers(): void {
     if (this.managersQueued || this.sessions.size === 0) return;
     this.managersQueued = true;
     setImmediate(() => {
       this.managersQueued = false;
-      const probe = { heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers() };
+      const probe = { heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers(), caCertificates: this.trustedCas() };
       if (configKey(probe) === this.managersKey) return;
       this.ctx.logger.info({ managers: probe.managers, sessions: this.sessions.size }, 'telling workers the new manager list');
       for (const s of this.sessions.values()) s.call.write({ config: this.sessionConfig(s.nodeId) });
@@ -488,8 +498,8 @@ function changesManagerList(e: NodeEvent): boolean {
 }
 
 /** What a session config says about where and how often to talk (order of managers aside). */
-function configKey(c: { heartbeatMs: number; managers: readonly string[] }): string {
-  return `${c.heartbeatMs}|${[...c.managers].sort().join(',')}`;
+function configKey(c: { heartbeatMs: number; managers: readonly string[]; caCertificates: string }): string {
+  return `${c.heartbeatMs}|${[...c.managers].sort().join(',')}|${c.caCertificates}`;
 }
 
 /** The host part of "host:port" ("" if none). */

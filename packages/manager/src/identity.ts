@@ -23,6 +23,7 @@ import {
   caDigest,
   parseIdentity,
   readCertificate,
+  readCertificates,
   type CertIdentity,
   type CertRole,
 } from './ca.js';
@@ -74,8 +75,30 @@ const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 // The CAs this process serves with, by digest. peerIdentity(call) without an explicit CA
 // checks against these, so handlers (e.g. the Raft transport) need not carry the CA around.
-// Entries are never removed: one or two per process, and a CA stays valid for years.
-const servingCas = new Map<string, X509Certificate>();
+// Each server's credentials hold a reference to the CAs they trust; a CA no server trusts any
+// more (the old one, once a CA rotation is over) is dropped, with the verdicts it gave.
+const servingCas = new Map<string, { cert: X509Certificate; refs: number }>();
+
+function retainCas(cas: readonly X509Certificate[]): string[] {
+  const digests = [...new Set(cas.map((ca) => caDigest(ca.raw)))];
+  for (const [i, d] of digests.entries()) {
+    const entry = servingCas.get(d);
+    if (entry) entry.refs++;
+    else servingCas.set(d, { cert: cas.find((ca) => caDigest(ca.raw) === d) ?? cas[i]!, refs: 1 });
+  }
+  return digests;
+}
+
+function releaseCas(digests: readonly string[]): void {
+  for (const d of digests) {
+    const entry = servingCas.get(d);
+    if (!entry) continue;
+    if (--entry.refs <= 0) {
+      servingCas.delete(d);
+      verified.clear(); // a remembered verdict may rest on the CA just dropped
+    }
+  }
+}
 
 /**
  * A certificate provider whose value changes when the node's certificate is renewed: the server
@@ -87,6 +110,8 @@ const servingCas = new Map<string, X509Certificate>();
 class UpdatableCertificateProvider implements grpc.experimental.CertificateProvider {
   private readonly caListeners = new Set<grpc.experimental.CaCertificateUpdateListener>();
   private readonly identityListeners = new Set<grpc.experimental.IdentityCertificateUpdateListener>();
+  /** The CAs (digests) this provider holds in servingCas. */
+  heldCas: string[] = [];
 
   constructor(
     private ca: grpc.experimental.CaCertificateUpdate,
@@ -138,7 +163,9 @@ export function serverCredentials(material: TlsMaterial): grpc.ServerCredentials
 
 /** serverCredentials() that can move to a renewed certificate without a restart. */
 export function updatableServerCredentials(material: TlsMaterial): ServerTls {
-  const provider = new UpdatableCertificateProvider(...providerValues(material));
+  const first = providerValues(material);
+  const provider = new UpdatableCertificateProvider(first.ca, first.identity);
+  provider.heldCas = retainCas(first.cas);
   const creds = grpc.experimental.createCertificateProviderServerCredentials(provider, provider, false);
   // grpc-js leaves Nagle's algorithm on for server sockets, so small responses (Raft acks
   // excepted: those travel on the sender's client stream) wait for the peer's delayed ACK —
@@ -146,16 +173,34 @@ export function updatableServerCredentials(material: TlsMaterial): ServerTls {
   // socket options, and turning Nagle off there is the only hook grpc-js offers.
   const options = creds._getConstructorOptions();
   if (options) (options as { noDelay?: boolean }).noDelay = true;
-  return { credentials: creds, update: (next) => provider.update(...providerValues(next)) };
+  return {
+    credentials: creds,
+    update: (next) => {
+      const v = providerValues(next);
+      const held = provider.heldCas;
+      provider.heldCas = retainCas(v.cas);
+      releaseCas(held);
+      provider.update(v.ca, v.identity);
+    },
+  };
 }
 
-/** What the provider serves for `material`, once the bundle is checked to hold together. */
-function providerValues(material: TlsMaterial): [grpc.experimental.CaCertificateUpdate, grpc.experimental.IdentityCertificateUpdate] {
-  const ca = readCertificate(material.caPem);
+/**
+ * What the provider serves for `material`, once the bundle is checked to hold together. The
+ * CA file may hold several CAs (during a CA rotation): client certificates of any of them are
+ * accepted, and the chain sent carries the one that issued the server's certificate.
+ */
+function providerValues(material: TlsMaterial): {
+  ca: grpc.experimental.CaCertificateUpdate;
+  identity: grpc.experimental.IdentityCertificateUpdate;
+  cas: X509Certificate[];
+} {
+  const cas = readCertificates(material.caPem);
   const leaf = readCertificate(material.certPem);
   // Catch a mismatched bundle here, with words, rather than as a failed handshake later.
-  if (!leaf.checkIssued(ca) || !leaf.verify(ca.publicKey)) {
-    throw new CertificateError(`the server certificate (${oneLine(leaf.subject)}) was not issued by the CA given with it (${oneLine(ca.subject)})`);
+  const ca = cas.find((c) => leaf.checkIssued(c) && leaf.verify(c.publicKey));
+  if (!ca) {
+    throw new CertificateError(`the server certificate (${oneLine(leaf.subject)}) was not issued by the CA given with it (${cas.map((c) => oneLine(c.subject)).join('; ')})`);
   }
   let keyMatches: boolean;
   try {
@@ -165,9 +210,12 @@ function providerValues(material: TlsMaterial): [grpc.experimental.CaCertificate
   }
   if (!keyMatches) throw new CertificateError(`the server key does not belong to the server certificate (${oneLine(leaf.subject)})`);
 
-  servingCas.set(caDigest(ca.raw), ca);
   const chain = `${leaf.toString().trimEnd()}\n${ca.toString().trimEnd()}\n`;
-  return [{ caCertificate: Buffer.from(ca.toString()) }, { certificate: Buffer.from(chain), privateKey: Buffer.from(material.keyPem) }];
+  return {
+    ca: { caCertificate: Buffer.from(cas.map((c) => c.toString().trimEnd()).join('\n') + '\n') },
+    identity: { certificate: Buffer.from(chain), privateKey: Buffer.from(material.keyPem) },
+    cas,
+  };
 }
 
 /**
@@ -188,7 +236,7 @@ export function peerIdentity(call: AuthenticatedCall, caPem?: string): CertIdent
   const key = peer.raw.toString('base64');
   const hit = verified.get(key);
   if (hit && hit.until > Date.now()) return hit.identity;
-  const identity = verifyPeerCertificate(peer.raw, [...servingCas.values()]);
+  const identity = verifyPeerCertificate(peer.raw, [...servingCas.values()].map((e) => e.cert));
   if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
   verified.set(key, { identity, until: Math.min(Date.parse(peer.valid_to), Date.now() + 60_000) });
   return identity;
@@ -222,7 +270,7 @@ export function verifyPeerCertificate(
   trusted: string | readonly X509Certificate[],
   now: Date = new Date(),
 ): CertIdentity {
-  const cas = typeof trusted === 'string' ? [readCertificate(trusted)] : trusted;
+  const cas = typeof trusted === 'string' ? readCertificates(trusted) : trusted;
   if (cas.length === 0) throw new Error('no cluster CA to check client certificates against: create the server with serverCredentials() or pass the CA');
   let c: X509Certificate;
   try {
@@ -383,7 +431,9 @@ export function verifyCaDigest(caPem: string, expectedDigest: string, addr?: str
     const who = addr ? `the manager at ${addr}` : 'the manager';
     throw new CaPinError(
       'DIGEST_MISMATCH',
-      `${who} presents a CA with digest ${actual}, but the token expects ${expected}: the token belongs to another cluster (or someone is intercepting)`,
+      `${who} presents a CA with digest ${actual}, but the token expects ${expected}: the token belongs to another cluster, ` +
+        'or the cluster CA was rotated (`shoal ca rotate`) after it was issued: get a new token with `shoal join-token worker|manager` ' +
+        '(if neither, someone may be intercepting)',
     );
   }
 }

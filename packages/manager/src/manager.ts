@@ -21,7 +21,7 @@ import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type
 import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { DataKey, decryptNodeKey, encryptNodeKey, followUnlockKey, isEncryptedKeyPem, newUnlockKey, parseUnlockKey, waitForUnlock } from './autolock.js';
-import { certificateSerial, createClusterCA, issueCredentials, validDaysOf } from './ca.js';
+import { certificateSerial, createClusterCA, issueCredentials, readCertificate, readCertificates, validDaysOf } from './ca.js';
 import type { ManagerContext } from './context.js';
 import { decodeConfChangeContext } from './conf-change-context.js';
 import { controlHandlers } from './control-api.js';
@@ -46,9 +46,10 @@ import { logModeRepairs, type ModeRepair } from './data-dir-modes.js';
 import { standingOf as callerStandingOf } from './caller-standing.js';
 import { committedStore } from './committed-state.js';
 import { ManagerError } from './errors.js';
-import { updatableServerCredentials, type ServerTls } from './identity.js';
+import { updatableServerCredentials, type ServerTls, type TlsMaterial } from './identity.js';
 import { adminCertSeconds, certificateAuthorityHandlers, checkCertExpiry, warnIfShortCertExpiry } from './ca-service.js';
 import { CertRenewer } from './cert-renewal.js';
+import { finishIfDone, trustBundle } from './ca-rotation.js';
 import { joinCluster } from './join-client.js';
 import { joinHandlers } from './join-service.js';
 import { createLogger } from './logger.js';
@@ -183,6 +184,10 @@ export class Manager implements ManagerHandle {
   private serverTls: ServerTls | undefined;
   /** Renews this manager's certificate before it expires (startCertRenewal). */
   private certs: CertRenewer | undefined;
+  /** The certificate the server presents (during a CA rotation, the old CA's: see serveWith). */
+  private serving: TlsMaterial | undefined;
+  /** The trust bundle this manager last followed (followCa). */
+  private followedCa = '';
 
   private constructor(
     private readonly cfg: NodeConfig,
@@ -473,12 +478,68 @@ export class Manager implements ManagerHandle {
       },
       install: (next) => {
         writeTlsFiles(dataPaths(dataDir).tls, dataKey ? { ...next, keyPem: encryptNodeKey(next.keyPem, dataKey) } : next);
-        this.serverTls?.update(next);
+        this.serveWith(next);
         this.transport.setTls(next);
       },
       logger: this.logger,
     });
     this.certs.start();
+    this.serving = this.tls;
+    // CA rotation (ca-rotation.ts): follow the CAs the cluster trusts; the leader ends a
+    // rotation once no node is left (a renewal, a node removed, or a new leader).
+    let queued = false;
+    const check = (): void => {
+      if (queued) return;
+      queued = true;
+      setImmediate(() => {
+        queued = false;
+        this.followCa();
+        if (this.host.isLeader) finishIfDone(this.ctx).catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'could not finish the CA rotation; retrying on the next change'));
+      });
+    };
+    this.store.watch((e) => {
+      if (e.kind === 'cluster' || e.kind === 'restore' || (e.kind === 'node' && e.action === 'remove')) check();
+    });
+    this.host.on('leader', () => check());
+    check();
+  }
+
+  /** Trusts what the cluster trusts now, renewing at once if a CA rotation began (cert-renewal.ts). */
+  private followCa(): void {
+    let bundle: string;
+    try {
+      bundle = trustBundle(this.store.cluster());
+    } catch {
+      return; // no cluster object yet (a joining manager)
+    }
+    if (bundle === this.followedCa || !this.certs) return;
+    this.followedCa = bundle;
+    const certs = this.certs;
+    certs
+      .follow(bundle)
+      .then(() => this.serveWith(certs.current))
+      .catch((e: unknown) => this.logger.error({ err: (e as Error).message }, 'could not switch to the CAs the cluster trusts now; retrying on the next change'));
+  }
+
+  /**
+   * Moves the server to `next`. During a CA rotation it keeps presenting its certificate of the
+   * old CA (trusting both): a node that still trusts only the old CA must be able to connect
+   * to learn of the rotation. The new certificate is presented once the rotation is over.
+   */
+  private serveWith(next: TlsMaterial): void {
+    let rotating = false;
+    try {
+      rotating = this.store.cluster().caRotation !== undefined;
+    } catch {
+      // no cluster object yet
+    }
+    const kept = this.serving;
+    if (rotating && kept && kept.certPem !== next.certPem && stillValid(kept.certPem) && signedByOneOf(kept.certPem, next.caPem)) {
+      this.serverTls?.update({ caPem: next.caPem, certPem: kept.certPem, keyPem: kept.keyPem });
+      return;
+    }
+    this.serverTls?.update(next);
+    this.serving = next;
   }
 
   // ------------------------------------------------------------------ lifecycles
@@ -748,6 +809,15 @@ export class Manager implements ManagerHandle {
     m.startCertRenewal(o.data, r.dataKey);
     return m;
   }
+}
+
+function stillValid(certPem: string): boolean {
+  return Date.parse(readCertificate(certPem).validTo) > Date.now() + 60_000;
+}
+
+function signedByOneOf(certPem: string, caPem: string): boolean {
+  const cert = readCertificate(certPem);
+  return readCertificates(caPem).some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey));
 }
 
 /**

@@ -306,8 +306,8 @@ export class PeerTransport {
           return;
         }
         const peer = identity.nodeId;
-        // A demoted or removed manager's certificate is still valid TLS: ask the store, at the
-        // start and on every batch, since a stream outlives the removal that should end it.
+        // A demoted or removed manager's certificate is still valid TLS: ask the store on every
+        // batch, since a stream outlives the removal that should end it.
         let refused = false;
         const stands = (): boolean => {
           const standing = this.opts.callerStanding?.(identity);
@@ -318,9 +318,12 @@ export class PeerTransport {
           callback(standingError(standing).toServiceError());
           return false;
         };
-        if (!stands()) return;
+        // Judged per batch, and only for batches of our own incarnation: what this store says
+        // of a manager of another incarnation (left out by --force-new-cluster) is no order for
+        // it to stop; those batches are dropped with their own warning (receive()).
         call.on('data', (batch: Batch__Output) => {
-          if (!refused && stands()) this.receive(peer, batch);
+          if (refused) return;
+          if (batch.incarnation !== this.opts.incarnation || stands()) this.receive(peer, batch);
         });
         call.on('end', () => {
           if (!refused) callback(null, {});

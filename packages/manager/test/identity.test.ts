@@ -345,7 +345,8 @@ describe('joining: fetchCaCertificate and verifyCaDigest', () => {
     expect((e as CaPinError).code).toBe('DIGEST_MISMATCH');
     expect(e.message).toBe(
       `the manager at ${addr} presents a CA with digest ${caDigest(ca.certPem)}, but the token expects ${caDigest(otherCa.certPem)}: ` +
-        'the token belongs to another cluster (or someone is intercepting)',
+        'the token belongs to another cluster, or the cluster CA was rotated (`shoal ca rotate`) after it was issued: ' +
+        'get a new token with `shoal join-token worker|manager` (if neither, someone may be intercepting)',
     );
   });
 

@@ -22,6 +22,8 @@ import {
   checkRuntime,
   checkSettings,
   checkAdminCerts,
+  checkCaPair,
+  checkPem,
   CERT_SERIAL_RULE,
   checkTimestamp,
   checkTokenSecret,
@@ -105,6 +107,35 @@ export interface ClusterSetAdminCertsCommand {
   readonly replaces?: string;
 }
 
+/**
+ * Starts a CA rotation (`shoal ca rotate`) with `ca` as the new CA, and makes `adminSerials`
+ * (the caller's admin certificate, already signed by the new CA) the only valid admin
+ * certificates, as setAdminCerts does. Refused while a rotation is in progress.
+ */
+export interface ClusterStartCaRotationCommand {
+  readonly type: 'cluster.startCaRotation';
+  readonly at: string;
+  readonly ca: { readonly certPem: string; readonly keyPem: string };
+  readonly serials: readonly string[];
+  readonly replaces?: string;
+}
+
+/** Records that node `id` now holds a certificate of the rotation's new CA. */
+export interface ClusterCaNodeRenewedCommand {
+  readonly type: 'cluster.caNodeRenewed';
+  readonly at: string;
+  readonly id: string;
+  /** The new CA's certificate: refused if another rotation has replaced that one meanwhile. */
+  readonly caCertPem: string;
+}
+
+/** Ends the rotation whose new CA is `caCertPem`: it becomes the only cluster CA. */
+export interface ClusterFinishCaRotationCommand {
+  readonly type: 'cluster.finishCaRotation';
+  readonly at: string;
+  readonly caCertPem: string;
+}
+
 export interface ClusterUpdateSettingsCommand {
   readonly type: 'cluster.updateSettings';
   readonly at: string;
@@ -168,6 +199,9 @@ export type Command =
   | ClusterRotateUnlockKeyCommand
   | ClusterUpdateSettingsCommand
   | ClusterSetAdminCertsCommand
+  | ClusterStartCaRotationCommand
+  | ClusterCaNodeRenewedCommand
+  | ClusterFinishCaRotationCommand
   | ServiceCreateCommand
   | ServiceUpdateCommand
   | ServiceRemoveCommand
@@ -184,6 +218,9 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'cluster.rotateUnlockKey',
   'cluster.updateSettings',
   'cluster.setAdminCerts',
+  'cluster.startCaRotation',
+  'cluster.caNodeRenewed',
+  'cluster.finishCaRotation',
   'service.create',
   'service.update',
   'service.remove',
@@ -214,7 +251,7 @@ export function decodeCommand(data: Uint8Array): Command {
 /** Checks an already-parsed value and returns a fresh, validated copy. */
 export function parseCommand(value: unknown): Command {
   const top = new Checker('INVALID_COMMAND', 'invalid command');
-  const head = top.object(value, '', ['type'], ['at', 'node', 'id', 'expectedVersion', 'patch', 'role', 'secret', 'unlockKey', 'service', 'spec', 'keepPrevious', 'creates', 'updates', 'removes', 'serials', 'replaces']);
+  const head = top.object(value, '', ['type'], ['at', 'node', 'id', 'expectedVersion', 'patch', 'role', 'secret', 'unlockKey', 'service', 'spec', 'keepPrevious', 'creates', 'updates', 'removes', 'serials', 'replaces', 'ca', 'caCertPem']);
   const type = top.oneOf(head.type, 'type', COMMAND_TYPES);
   const c = top.about(`invalid ${type} command`);
   const at = (v: Record<string, unknown>): string => checkTimestamp(c, v.at, 'at');
@@ -257,6 +294,24 @@ export function parseCommand(value: unknown): Command {
         serials: checkAdminCerts(c, v.serials, 'serials'),
         ...(v.replaces === undefined ? {} : { replaces: c.string(v.replaces, 'replaces', CERT_SERIAL_RULE) }),
       };
+    }
+    case 'cluster.startCaRotation': {
+      const v = c.object(value, '', ['type', 'at', 'ca', 'serials'], ['replaces']);
+      return {
+        type,
+        at: at(v),
+        ca: checkCaPair(c, v.ca, 'ca'),
+        serials: checkAdminCerts(c, v.serials, 'serials'),
+        ...(v.replaces === undefined ? {} : { replaces: c.string(v.replaces, 'replaces', CERT_SERIAL_RULE) }),
+      };
+    }
+    case 'cluster.caNodeRenewed': {
+      const v = c.object(value, '', ['type', 'at', 'id', 'caCertPem']);
+      return { type, at: at(v), id: checkId(c, v.id, 'id'), caCertPem: checkPem(c, v.caCertPem, 'caCertPem') };
+    }
+    case 'cluster.finishCaRotation': {
+      const v = c.object(value, '', ['type', 'at', 'caCertPem']);
+      return { type, at: at(v), caCertPem: checkPem(c, v.caCertPem, 'caCertPem') };
     }
     case 'service.create': {
       const v = c.object(value, '', ['type', 'at', 'service']);

@@ -34,6 +34,7 @@ export {
   RAFT_ROLES,
   RUNTIMES,
   UNLOCK_KEY_RULE,
+  type CaRotation,
   type ClusterObject,
   type ClusterSettings,
   type NewNode,

@@ -130,6 +130,19 @@ export interface ClusterObject extends StoredObject {
    * existed: then any admin certificate of the cluster CA is accepted, as it was then.
    */
   readonly adminCerts?: readonly string[];
+  /**
+   * A CA rotation in progress (`shoal ca rotate`): the new CA, which signs every certificate
+   * from now on, and the nodes that already hold one of its certificates. Both CAs are trusted
+   * until every node is in `renewed`; then `ca` becomes the new CA and this goes away.
+   */
+  readonly caRotation?: CaRotation;
+}
+
+export interface CaRotation {
+  readonly ca: { readonly certPem: string; readonly keyPem: string };
+  readonly startedAt: string;
+  /** Ids of the nodes whose current certificate the new CA signed. */
+  readonly renewed: readonly string[];
 }
 
 /**
@@ -353,7 +366,7 @@ export function settingsProblem(s: ClusterSettings): string | undefined {
 }
 
 export function checkCluster(c: Checker, value: unknown, path: string): ClusterObject {
-  const v = c.object(value, path, ['id', 'name', 'createdAt', 'version', 'tokens', 'ca', 'settings'], ['removedNodes', 'unlockKey', 'adminCerts']);
+  const v = c.object(value, path, ['id', 'name', 'createdAt', 'version', 'tokens', 'ca', 'settings'], ['removedNodes', 'unlockKey', 'adminCerts', 'caRotation']);
   const tokens = c.object(v.tokens, `${path}.tokens`, ['worker', 'manager']);
   const ca = c.object(v.ca, `${path}.ca`, ['certPem', 'keyPem']);
   const cluster: ClusterObject = {
@@ -375,9 +388,30 @@ export function checkCluster(c: Checker, value: unknown, path: string): ClusterO
       ? {}
       : { removedNodes: c.array(v.removedNodes, `${path}.removedNodes`, (id, p) => checkId(c, id, p), Number.MAX_SAFE_INTEGER) }),
     ...(v.adminCerts === undefined ? {} : { adminCerts: checkAdminCerts(c, v.adminCerts, `${path}.adminCerts`) }),
+    ...(v.caRotation === undefined ? {} : { caRotation: checkCaRotation(c, v.caRotation, `${path}.caRotation`) }),
   };
   if (cluster.tokens.worker === cluster.tokens.manager) c.fail(`${path}.tokens`, SAME_SECRETS);
   return cluster;
+}
+
+/** A PEM text (certificate or key). */
+export function checkPem(c: Checker, value: unknown, path: string): string {
+  return c.string(value, path, PEM_RULE);
+}
+
+/** A CA certificate and its key, as the cluster object and the rotation commands carry them. */
+export function checkCaPair(c: Checker, value: unknown, path: string): { certPem: string; keyPem: string } {
+  const ca = c.object(value, path, ['certPem', 'keyPem']);
+  return { certPem: c.string(ca.certPem, `${path}.certPem`, PEM_RULE), keyPem: c.string(ca.keyPem, `${path}.keyPem`, PEM_RULE) };
+}
+
+function checkCaRotation(c: Checker, value: unknown, path: string): CaRotation {
+  const v = c.object(value, path, ['ca', 'startedAt', 'renewed']);
+  return {
+    ca: checkCaPair(c, v.ca, `${path}.ca`),
+    startedAt: checkTimestamp(c, v.startedAt, `${path}.startedAt`),
+    renewed: c.array(v.renewed, `${path}.renewed`, (id, p) => checkId(c, id, p), Number.MAX_SAFE_INTEGER),
+  };
 }
 
 /** The valid admin certificate serials: at least one (an empty list would lock every admin out). */

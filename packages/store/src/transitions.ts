@@ -96,6 +96,43 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
       const next: ClusterObject = { ...cluster, version: index, adminCerts: [...cmd.serials] };
       return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
     }
+    case 'cluster.startCaRotation': {
+      const cluster = state.cluster ?? noCluster();
+      if (cluster instanceof StoreError) return cluster;
+      if (cluster.caRotation) return new StoreError('INVALID_ARGUMENT', 'a CA rotation is already in progress (started ' + cluster.caRotation.startedAt + '); follow it with `shoal ca status`');
+      if (cmd.replaces !== undefined && cluster.adminCerts !== undefined && !cluster.adminCerts.includes(cmd.replaces)) {
+        return new StoreError('UPDATE_OUT_OF_SEQUENCE', 'the admin certificate that asked was replaced meanwhile (another `shoal ca rotate` or `rotate-admin` ran first); use the credentials that one wrote');
+      }
+      const next: ClusterObject = {
+        ...cluster,
+        version: index,
+        adminCerts: [...cmd.serials],
+        caRotation: { ca: { ...cmd.ca }, startedAt: cmd.at, renewed: [] },
+      };
+      return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
+    }
+    case 'cluster.caNodeRenewed': {
+      const cluster = state.cluster ?? noCluster();
+      if (cluster instanceof StoreError) return cluster;
+      const rotation = cluster.caRotation;
+      if (!rotation || rotation.ca.certPem !== cmd.caCertPem) {
+        return new StoreError('UPDATE_OUT_OF_SEQUENCE', 'the CA rotation this renewal belongs to is over; the node renews again with the current CA');
+      }
+      if (rotation.renewed.includes(cmd.id)) return [];
+      const next: ClusterObject = { ...cluster, version: index, caRotation: { ...rotation, renewed: [...rotation.renewed, cmd.id] } };
+      return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
+    }
+    case 'cluster.finishCaRotation': {
+      const cluster = state.cluster ?? noCluster();
+      if (cluster instanceof StoreError) return cluster;
+      const rotation = cluster.caRotation;
+      if (!rotation || rotation.ca.certPem !== cmd.caCertPem) {
+        return new StoreError('UPDATE_OUT_OF_SEQUENCE', 'that CA rotation is already over');
+      }
+      const { caRotation: _, ...rest } = cluster;
+      const next: ClusterObject = { ...rest, version: index, ca: { ...rotation.ca } };
+      return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
+    }
     case 'cluster.updateSettings': {
       const cluster = state.cluster ?? noCluster();
       if (cluster instanceof StoreError) return cluster;

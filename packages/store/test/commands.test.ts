@@ -79,7 +79,7 @@ describe('decodeCommand refuses malformed input with a message naming the field'
     ['empty entry', '', 'invalid command: the entry is not UTF-8 JSON'],
     ['not an object', '[]', 'invalid command: must be an object (got an array)'],
     ['no type', '{}', 'invalid command: type is required'],
-    ['unknown type', '{"type":"node.destroy"}', 'invalid command: type must be one of "node.add", "node.update", "node.remove", "cluster.rotateToken", "cluster.rotateUnlockKey", "cluster.updateSettings", "cluster.setAdminCerts", "service.create", "service.update", "service.remove", "tasks.apply", "noop" (got "node.destroy")'],
+    ['unknown type', '{"type":"node.destroy"}', 'invalid command: type must be one of "node.add", "node.update", "node.remove", "cluster.rotateToken", "cluster.rotateUnlockKey", "cluster.updateSettings", "cluster.setAdminCerts", "cluster.startCaRotation", "cluster.caNodeRenewed", "cluster.finishCaRotation", "service.create", "service.update", "service.remove", "tasks.apply", "noop" (got "node.destroy")'],
     ['no timestamp', '{"type":"noop"}', 'invalid noop command: at is required'],
     ['date without time', '{"type":"noop","at":"2025-01-01"}', 'invalid noop command: at must be an ISO-8601 UTC timestamp like 2025-01-31T12:00:00.000Z (new Date().toISOString()) (got "2025-01-01")'],
     ['impossible date', '{"type":"noop","at":"2025-02-30T00:00:00Z"}', 'invalid noop command: at is not a real date (got "2025-02-30T00:00:00Z")'],

@@ -21,8 +21,11 @@ describe('watch', () => {
       ['node', 'update', 3],
       ['cluster', 'update', 4],
       ['node', 'remove', 5],
+      // The cluster remembers the removed id (ClusterObject.removedNodes), in the same entry.
+      ['cluster', 'update', 5],
     ]);
-    const [created, updated, rotated, removed] = events;
+    const [created, updated, rotated, removed, remembered] = events;
+    expect(remembered).toMatchObject({ object: { removedNodes: [W1] } });
     expect(created).toMatchObject({ object: { id: W1, version: 2 } });
     expect(created).not.toHaveProperty('previous');
     expect(updated).toMatchObject({ object: { availability: 'drain', version: 3 }, previous: { availability: 'active', version: 2 } });
@@ -58,11 +61,11 @@ describe('watch', () => {
     expectOk(s.apply({ type: 'node.add', at: at(1), node: newNode('w1') }, 2));
     expect(listener).toHaveBeenCalledTimes(2);
     first();
-    expectOk(s.apply({ type: 'node.remove', at: at(2), id: W1 }, 3));
+    expectOk(s.apply({ type: 'node.update', at: at(2), id: W1, patch: { availability: 'drain' } }, 3));
     expect(listener).toHaveBeenCalledTimes(3);
     second();
     second(); // idempotent
-    expectOk(s.apply({ type: 'node.add', at: at(3), node: newNode('w1') }, 4));
+    expectOk(s.apply({ type: 'node.update', at: at(3), id: W1, patch: { availability: 'active' } }, 4));
     expect(listener).toHaveBeenCalledTimes(3);
   });
 

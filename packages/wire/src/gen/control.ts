@@ -1,6 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { CaRotationNode as _shoal_control_v1_CaRotationNode, CaRotationNode__Output as _shoal_control_v1_CaRotationNode__Output } from './shoal/control/v1/CaRotationNode.js';
+import type { CaStatusRequest as _shoal_control_v1_CaStatusRequest, CaStatusRequest__Output as _shoal_control_v1_CaStatusRequest__Output } from './shoal/control/v1/CaStatusRequest.js';
+import type { CaStatusResponse as _shoal_control_v1_CaStatusResponse, CaStatusResponse__Output as _shoal_control_v1_CaStatusResponse__Output } from './shoal/control/v1/CaStatusResponse.js';
 import type { CertificateAuthorityClient as _shoal_control_v1_CertificateAuthorityClient, CertificateAuthorityDefinition as _shoal_control_v1_CertificateAuthorityDefinition } from './shoal/control/v1/CertificateAuthority.js';
 import type { ClusterInfoRequest as _shoal_control_v1_ClusterInfoRequest, ClusterInfoRequest__Output as _shoal_control_v1_ClusterInfoRequest__Output } from './shoal/control/v1/ClusterInfoRequest.js';
 import type { ClusterInfoResponse as _shoal_control_v1_ClusterInfoResponse, ClusterInfoResponse__Output as _shoal_control_v1_ClusterInfoResponse__Output } from './shoal/control/v1/ClusterInfoResponse.js';
@@ -55,6 +58,9 @@ export interface ProtoGrpcType {
   shoal: {
     control: {
       v1: {
+        CaRotationNode: MessageTypeDefinition<_shoal_control_v1_CaRotationNode, _shoal_control_v1_CaRotationNode__Output>
+        CaStatusRequest: MessageTypeDefinition<_shoal_control_v1_CaStatusRequest, _shoal_control_v1_CaStatusRequest__Output>
+        CaStatusResponse: MessageTypeDefinition<_shoal_control_v1_CaStatusResponse, _shoal_control_v1_CaStatusResponse__Output>
         CertificateAuthority: SubtypeConstructor<typeof grpc.Client, _shoal_control_v1_CertificateAuthorityClient> & { service: _shoal_control_v1_CertificateAuthorityDefinition }
         ClusterInfoRequest: MessageTypeDefinition<_shoal_control_v1_ClusterInfoRequest, _shoal_control_v1_ClusterInfoRequest__Output>
         ClusterInfoResponse: MessageTypeDefinition<_shoal_control_v1_ClusterInfoResponse, _shoal_control_v1_ClusterInfoResponse__Output>

@@ -1,0 +1,8 @@
+// Original file: proto/control.proto
+
+
+export interface CaStatusRequest {
+}
+
+export interface CaStatusRequest__Output {
+}
