@@ -1,10 +1,10 @@
 // CA rotation on real processes (`shoal ca rotate`, as `docker swarm ca --rotate`): 3 managers
 // and 2 workers running a service move to a new CA without a task ending (one worker is down
 // when it starts: the rotation waits for it, and it rejoins the rotation when it comes back);
-// afterwards every
-// node's certificate and ca.pem are the new CA's, every manager refuses the old admin
-// credential and a node certificate of the old CA, a new worker joins with the current token,
-// and a token from before the rotation is refused with what to do.
+// afterwards every node's certificate and ca.pem are the new CA's, every manager refuses the
+// old admin credential and a node certificate of the old CA, a new worker joins with the
+// current token, and a token from before the rotation is refused with what to do. Then a
+// detached rotation waits for a node that is gone until `node rm` removes it.
 
 import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +46,8 @@ describe.sequential('CA rotation on 3 managers and 2 workers', () => {
   let failed = false;
 
   beforeAll(async () => {
-    cluster = await lab.cluster('ca-rotation', 3);
+    // Autolocked: the keys written during the rotation must be sealed like every other.
+    cluster = await lab.cluster('ca-rotation', 3, { initArgs: ['--autolock'] });
     await cluster.addWorker('w1');
     await cluster.addWorker('w2');
   }, 120_000);
@@ -117,6 +118,9 @@ describe.sequential('CA rotation on 3 managers and 2 workers', () => {
         const cert = new X509Certificate(readFileSync(join(n.dataDir, 'tls', 'node.pem')));
         expect(cert.checkIssued(newCa) && cert.verify(newCa.publicKey), `${n.name}'s certificate is the new CA's`).toBe(true);
       }
+      for (const m of cluster.managers) {
+        expect(readFileSync(join(m.dataDir, 'tls', 'node-key.pem'), 'utf8'), `${m.name}'s new key is sealed`).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+      }
 
       const after = await tasksOf(cluster, 'steady');
       expect(after.filter(isFinal)).toEqual([]);
@@ -169,4 +173,44 @@ describe.sequential('CA rotation on 3 managers and 2 workers', () => {
       throw e;
     }
   }, 120_000);
+
+  it('`ca rotate --detach` returns at once; a second rotation is refused meanwhile; `node rm` of the last straggler ends it', async () => {
+    try {
+      // w3 will never renew: it is gone (its agent killed) when the rotation starts.
+      await cluster.killWorker('w3');
+      cluster.killWorkerTasks('w3');
+      const r = await lab.runShoal(['ca', 'rotate', '--detach'], shoalEnv(cluster));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Follow it with `shoal ca status`/);
+      const newCa = certsIn(join(cluster.adminDir, 'ca.pem'))[0]!;
+      expect(certsIn(join(cluster.adminDir, 'ca.pem'))).toHaveLength(2); // new CA, then the old one
+      Object.assign(cluster, { creds: undefined, connKey: '' });
+
+      const again = await lab.runShoal(['ca', 'rotate'], shoalEnv(cluster));
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toMatch(/a CA rotation is already in progress .*`shoal ca status`/);
+      await waitFor('the rotation to wait for w3 only', async () => {
+        const st = await lab.runShoal(['ca', 'status', '--json'], shoalEnv(cluster));
+        const v = JSON.parse(st.stdout) as { waiting: { name: string }[] };
+        return v.waiting.length === 1 && v.waiting[0]!.name === 'w3' ? true : undefined;
+      }, 30_000, 200);
+
+      const rm = await lab.runShoal(['node', 'rm', '--force', 'w3'], shoalEnv(cluster));
+      expect(rm.code, rm.stderr).toBe(0);
+      const status = await waitFor('the rotation to end', async () => {
+        const st = await lab.runShoal(['ca', 'status'], shoalEnv(cluster));
+        return /Rotation:  none/.test(st.stdout) ? st.stdout : undefined;
+      }, 15_000, 200);
+      expect(status).toContain(`CA:        ${digest(newCa)}`);
+      // The first status after the end drops the retired CA from the CLI's ca.pem.
+      expect(status).toMatch(/now trusts the current CA only/);
+      const cas = certsIn(join(cluster.adminDir, 'ca.pem'));
+      expect(cas.map(digest)).toEqual([digest(newCa)]);
+      const ls = await lab.runShoal(['node', 'ls', '--json'], shoalEnv(cluster));
+      expect(ls.code, ls.stderr).toBe(0);
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  }, 60_000);
 });

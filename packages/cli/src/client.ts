@@ -204,8 +204,8 @@ export class ControlConnection {
       const order = [...new Set([...(leader ? [leader] : []), ...this.hosts])];
       order.sort((a, b) => Number(slow.has(a)) - Number(slow.has(b)));
       const tried = new Set<string>();
-      /** A manager that answered but could not take the call (NOT_LEADER, NO_QUORUM). */
-      let answered: string | undefined;
+      /** Managers that answered but could not take the call (NOT_LEADER, NO_QUORUM). */
+      const answered: string[] = [];
       let noQuorum: string | undefined;
       while (order.length > 0 && Date.now() < deadline) {
         const addr = order.shift()!;
@@ -228,7 +228,7 @@ export class ControlConnection {
           const code = e.metadata?.get('shoal-error-code')[0]?.toString();
           if (code === 'NOT_LEADER') {
             const named = e.metadata?.get('shoal-leader-addr')[0]?.toString();
-            answered = addr;
+            answered.push(addr);
             failures.set(addr, `${addr}: not the leader${named ? ` (it names ${named})` : ''}`);
             if (named) {
               leader = named;
@@ -237,7 +237,7 @@ export class ControlConnection {
             continue;
           }
           if (code === 'NO_QUORUM' && (!o.write || Date.now() - started < QUICK_REFUSAL_MS)) {
-            answered = addr;
+            answered.push(addr);
             noQuorum = e.details || e.message;
             failures.set(addr, `${addr}: ${noQuorum}`);
             continue;
@@ -254,7 +254,7 @@ export class ControlConnection {
         }
       }
       const pause = ROUND_PAUSES_MS[Math.min(round, ROUND_PAUSES_MS.length - 1)]!;
-      if (answered && Date.now() + pause < deadline) {
+      if (answered.length > 0 && Date.now() + pause < deadline) {
         const electing = await this.electionUnderWay(answered, deadline);
         if (electing) {
           if (electing.leaderAddr) leader = electing.leaderAddr;
@@ -265,7 +265,7 @@ export class ControlConnection {
       const words = [...failures.values()].join('; ');
       if (noQuorum) throw new CliError(failures.size > 1 ? `${noQuorum} (${words})` : noQuorum, 'NO_QUORUM');
       throw new CliError(
-        answered
+        answered.length > 0
           ? `no leader could be reached: ${words}. A leader is elected within a second when a quorum of managers is up: check that one is, and --host/SHOAL_HOST`
           : `no manager could be reached: ${words}. Check --host/SHOAL_HOST${o.write ? ' and that a quorum of managers is up' : ''}`,
         'UNAVAILABLE',
@@ -274,16 +274,24 @@ export class ControlConnection {
   }
 
   /**
-   * Whether `addr`'s view allows a leader soon: it reaches a quorum of managers (counting
-   * itself). Then what it knows of the leader; undefined when it does not, or does not answer.
+   * Whether a leader may come soon: one of the managers that answered reaches a quorum
+   * (counting itself). Asks them all, because one view is not enough: a manager restarted a
+   * moment ago has not reconnected to its peers yet and sees no quorum while the others do.
+   * Then what that manager knows of the leader; undefined when none sees a quorum or answers.
    */
-  private async electionUnderWay(addr: string, deadline: number): Promise<{ leaderAddr: string } | undefined> {
-    try {
-      const info = await this.invoke<ClusterInfoResponse__Output>(addr, 'ClusterInfo', { read: { stale: true } }, Math.min(deadline - Date.now(), CONNECT_TIMEOUT_MS));
-      return info.reachableVoters >= info.quorum ? { leaderAddr: info.leaderAddr } : undefined;
-    } catch {
-      return undefined;
-    }
+  private async electionUnderWay(addrs: readonly string[], deadline: number): Promise<{ leaderAddr: string } | undefined> {
+    const views = await Promise.all(
+      addrs.map(async (addr) => {
+        try {
+          return await this.invoke<ClusterInfoResponse__Output>(addr, 'ClusterInfo', { read: { stale: true } }, Math.min(deadline - Date.now(), CONNECT_TIMEOUT_MS));
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    const withQuorum = views.filter((v) => v !== undefined && v.reachableVoters >= v.quorum);
+    if (withQuorum.length === 0) return undefined;
+    return { leaderAddr: withQuorum.find((v) => v!.leaderAddr)?.leaderAddr ?? '' };
   }
 
   /** The leader's address, as any reachable manager sees it. */

@@ -146,6 +146,19 @@ describe('ControlConnection failover', () => {
     expect(survivor.writes).toBe(3);
   });
 
+  it('keeps riding out the election when the last manager to answer was just restarted and sees no quorum yet', async () => {
+    // The order the leader's death meets: the dead leader refuses, a survivor still names it,
+    // and a manager restarted a moment ago answers last, not yet reconnected to its peers.
+    const dead = await closedAddr();
+    const survivor = await standIn((n) => (n < 2 ? new ManagerError('NOT_LEADER', `this manager is not the leader; the leader is at ${dead}`, dead) : undefined), {
+      reachableVoters: 2,
+      leaderAddr: dead,
+    });
+    const restarted = await standIn(() => new ManagerError('NO_QUORUM', 'no leader is elected: 1 of 2 managers reachable; 2 needed for a quorum'), { reachableVoters: 1 });
+    expect((await write(connect([dead, survivor.addr, restarted.addr]))).name).toBe('m1');
+    expect(survivor.writes).toBe(3);
+  });
+
   it("fails at once with the manager's reason when no quorum can form", async () => {
     const alone = await standIn(() => new ManagerError('NO_QUORUM', 'cannot commit: 1 of 3 managers reachable; 2 needed'), { reachableVoters: 1 });
     const err = await failure(write(connect([alone.addr])));

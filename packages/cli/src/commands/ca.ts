@@ -1,3 +1,5 @@
+// `shoal ca rotate`, `ca status` (further down) and `ca rotate-admin`.
+//
 // `shoal ca rotate-admin`: replace the admin credential in the --certs directory. The leader
 // certifies a new key as the admin and commits it as the only valid admin certificate, so the
 // old one (here, and any copy of it elsewhere) is refused by every manager from then on.
@@ -156,6 +158,8 @@ export async function caStatus(hosts: readonly string[], certsDir: string | unde
     const code = (e as { code?: unknown }).code;
     throw new CliError(`cannot read the CA status: ${(e as Error).message}`, typeof code === 'string' ? code : 'ERROR');
   }
+  // After a `ca rotate --detach`: once it is over, stop trusting the retired CA here too.
+  const narrowed = !status.rotating && narrowTrust(creds.dir, status.caDigest);
   if (o.json) {
     const { caCertificate: _, ...rest } = status;
     printJson(rest);
@@ -164,10 +168,8 @@ export async function caStatus(hosts: readonly string[], certsDir: string | unde
   const lines = [`CA:        ${status.caDigest}`];
   if (!status.rotating) {
     lines.push('Rotation:  none');
-    // After a `ca rotate --detach`: stop trusting the retired CA here too.
-    if (narrowTrust(creds.dir, status.caDigest)) lines.push(`(${join(creds.dir, FILES.ca)} now trusts the current CA only: the rotation it was left over from is over)`);
-  }
-  else {
+    if (narrowed) lines.push(`(${join(creds.dir, FILES.ca)} now trusts the current CA only: the rotation it was left over from is over)`);
+  } else {
     lines.push(`Rotation:  to ${status.newCaDigest}, started ${status.startedAt}; ${status.renewed} node(s) renewed, ${status.waiting.length} to go`);
     for (const w of describeWaiting(status)) lines.push(`  waiting for ${w}`);
   }
