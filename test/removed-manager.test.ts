@@ -11,7 +11,7 @@ import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager';
 import { CLIENT_OPTIONS, raftProto, type ListNodesResponse__Output } from '@shoal/wire';
 import type { ManagerProcess } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
-import { others, waitForExit, waitHealthy, writeLabelEventually } from './support/managers.js';
+import { others, waitFor, waitForExit, waitHealthy, writeLabelEventually } from './support/managers.js';
 
 /** A manager's node certificate laid out as CLI credentials (what an attacker holding its data directory could do). */
 function credentialsOf(lab: Lab, m: ManagerProcess): string {
@@ -49,6 +49,12 @@ function raftStreamWith(m: ManagerProcess, addr: string): Promise<grpc.ServiceEr
   });
 }
 
+/** The peers a manager's /metrics has a shoal_raft_peer_reachable series for. */
+async function peerGauges(m: ManagerProcess): Promise<string[]> {
+  const text = await (await fetch(`http://${m.metrics}/metrics`)).text();
+  return [...text.matchAll(/^shoal_raft_peer_reachable\{[^}]*peer="([^"]+)"/gm)].map((x) => x[1]!);
+}
+
 describe.sequential('a removed manager', () => {
   const lab = new Lab();
   afterEach(({ task }) => lab.cleanup({ failed: task.result?.state === 'fail' }));
@@ -64,6 +70,7 @@ describe.sequential('a removed manager', () => {
     // While it is a manager its certificate works as CLI credentials (the control is real).
     const before = await asVictim(['node', 'ls']);
     expect(before.code, before.stderr).toBe(0);
+    for (const m of others(cluster, victim)) expect(await peerGauges(m)).toContain(victim.nodeId);
 
     await client.call('DemoteNode', { node: victim.name }, { write: true, timeoutMs: 15_000 });
     expect(await waitForExit(victim)).toBe(0);
@@ -98,6 +105,11 @@ describe.sequential('a removed manager', () => {
     const services = await lab.runShoal(['service', 'ls'], { SHOAL_HOST: cluster.hosts.join(','), SHOAL_CERTS: cluster.adminDir });
     expect(services.stdout).not.toMatch(/evil/);
     await writeLabelEventually(client, live[0]!.name, 'after-removal');
+
+    // Its peer-reachability series is gone from every manager's /metrics, not left at 0 forever.
+    for (const m of live) {
+      await waitFor(`${m.name}'s /metrics to drop the removed peer`, async () => ((await peerGauges(m)).includes(victim.nodeId) ? undefined : true), 10_000);
+    }
 
     // Restarted on its old data, it refuses to start and says why.
     const restart = await lab.runShoal(['manager', 'start', '--data', victim.dataDir, '--json'], {}, 20_000);
