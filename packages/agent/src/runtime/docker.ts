@@ -12,18 +12,18 @@
 // - Host networking also means a task's PORT is a port of the node: before a container starts,
 //   the agent checks nothing listens on it, and fails the task with that reason if something does.
 
-import { EventEmitter } from 'node:events';
 import { cpus, totalmem } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import Docker from 'dockerode';
 import { pino, type Logger } from 'pino';
+import { RuntimeEventSource } from './event-source.js';
 import { AsyncQueue } from './async-queue.js';
 import { DockerEvents, type DockerEvent } from './docker-events.js';
 import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { LineSplitter } from './lines.js';
 import { portInUse } from './port-check.js';
-import type { FoundTask, LogLine, Runtime, RuntimeEvent, RuntimeState, TaskLaunch } from './runtime.js';
+import type { FoundTask, LogLine, Runtime, RuntimeEvent, TaskLaunch } from './runtime.js';
 import { envList, taskEnv } from './task-env.js';
 
 export interface DockerRuntimeOptions {
@@ -68,7 +68,7 @@ const PULL_REPORT_MS = 1_000;
 /** A follower pauses Docker's log stream when this many lines wait unread. */
 const LOG_BACKLOG_HIGH = 10_000;
 
-export class DockerRuntime extends EventEmitter implements Runtime {
+export class DockerRuntime extends RuntimeEventSource implements Runtime {
   readonly name = 'docker' as const;
   readonly socketPath: string;
   private readonly docker: Docker;
@@ -80,7 +80,6 @@ export class DockerRuntime extends EventEmitter implements Runtime {
   private readonly pulls = new Map<string, Promise<void>>();
   private connected: Promise<void> | undefined;
   private cap: { nanoCpus: number; memoryBytes: number } = { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem() };
-  private closed = false;
 
   constructor(private readonly o: DockerRuntimeOptions) {
     super();
@@ -571,19 +570,6 @@ export class DockerRuntime extends EventEmitter implements Runtime {
       }
       throw e;
     }
-  }
-
-  private emitState(
-    taskId: string,
-    state: RuntimeState,
-    message: string,
-    extra: { error?: string; exitCode?: number | null; runtimeId?: string } = {},
-  ): void {
-    this.emitEvent({ kind: 'state', taskId, state, message, ...extra });
-  }
-
-  private emitEvent(e: RuntimeEvent): void {
-    if (!this.closed) this.emit('event', e);
   }
 }
 

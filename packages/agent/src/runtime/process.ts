@@ -35,12 +35,13 @@ import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
 import { PRIVATE_FILE_MODE, withStartingUmask } from '@shoal/manager';
+import { RuntimeEventSource } from './event-source.js';
 import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { readLogFiles } from './log-files.js';
 import { portInUse } from './port-check.js';
 import { findTaskLeader, isGroupAlive, isSameProcess, readProcStat, signalGroup } from './proc.js';
-import type { FoundTask, LogLine, Runtime, RuntimeEvent, RuntimeState, TaskLaunch } from './runtime.js';
+import type { FoundTask, LogLine, Runtime, RuntimeEvent, TaskLaunch } from './runtime.js';
 import { nextSpawnTurn } from './spawn-turns.js';
 import { agentBaseEnv, taskEnv } from './task-env.js';
 import { agentIdentity, resolveTaskUser, taskUserWarning, type AgentIdentity, type TaskUser } from './task-user.js';
@@ -108,7 +109,7 @@ const GROUP_POLL_MAX_MS = 100;
 /** Adopted processes checked in /proc per poll (round robin): a thousand need not be read at once. */
 const ADOPTED_CHECKS_PER_POLL = 100;
 
-export class ProcessRuntime extends EventEmitter implements Runtime {
+export class ProcessRuntime extends RuntimeEventSource implements Runtime {
   readonly name = 'process' as const;
   private readonly log: Logger;
   private readonly tasksDir: string;
@@ -127,7 +128,6 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
   private adoptedPoll: NodeJS.Timeout | undefined;
   /** Where the next adopted-process poll goes on from. */
   private adoptedCursor = 0;
-  private closed = false;
 
   constructor(private readonly o: ProcessRuntimeOptions) {
     super();
@@ -528,22 +528,6 @@ export class ProcessRuntime extends EventEmitter implements Runtime {
       // The directory may be gone already (remove() raced the exit): nothing left to record.
       this.log.debug({ taskId, err: e }, 'could not record the exit');
     }
-  }
-
-  // --- events ---
-
-  private emitState(
-    taskId: string,
-    state: RuntimeState,
-    message: string,
-    extra: { error?: string; exitCode?: number | null; runtimeId?: string } = {},
-  ): void {
-    this.emitEvent({ kind: 'state', taskId, state, message, ...extra });
-  }
-
-  private emitEvent(e: RuntimeEvent): void {
-    // A closed runtime hands the tasks to the next agent: it reports nothing more.
-    if (!this.closed) this.emit('event', e);
   }
 }
 

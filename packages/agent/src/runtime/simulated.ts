@@ -2,7 +2,7 @@
 // anything, so one machine can play a node with thousands of tasks. Per task it keeps one
 // small record and, while starting, one setImmediate.
 
-import { EventEmitter } from 'node:events';
+import { RuntimeEventSource } from './event-source.js';
 import type { FoundTask, LogLine, Runtime, RuntimeEvent, TaskLaunch } from './runtime.js';
 
 export interface SimulatedRuntimeOptions {
@@ -12,11 +12,10 @@ export interface SimulatedRuntimeOptions {
 
 type Phase = 'starting' | 'running' | 'ended';
 
-export class SimulatedRuntime extends EventEmitter implements Runtime {
+export class SimulatedRuntime extends RuntimeEventSource implements Runtime {
   readonly name = 'simulated' as const;
   private readonly cap: { nanoCpus: number; memoryBytes: number };
   private readonly tasks = new Map<string, { phase: Phase; timer?: NodeJS.Immediate }>();
-  private closed = false;
 
   constructor(o: SimulatedRuntimeOptions = {}) {
     super();
@@ -36,12 +35,12 @@ export class SimulatedRuntime extends EventEmitter implements Runtime {
     if (this.tasks.has(taskId)) return;
     const record: { phase: Phase; timer?: NodeJS.Immediate } = { phase: 'starting' };
     this.tasks.set(taskId, record);
-    this.report({ kind: 'state', taskId, state: 'starting', message: 'starting (simulated)' });
+    this.emitEvent({ kind: 'state', taskId, state: 'starting', message: 'starting (simulated)' });
     // Asynchronous, like a real runtime: 'running' never arrives inside start().
     record.timer = setImmediate(() => {
       record.timer = undefined;
       record.phase = 'running';
-      this.report({ kind: 'state', taskId, state: 'running', message: 'running (simulated)', runtimeId: `sim-${taskId}` });
+      this.emitEvent({ kind: 'state', taskId, state: 'running', message: 'running (simulated)', runtimeId: `sim-${taskId}` });
     });
   }
 
@@ -51,7 +50,7 @@ export class SimulatedRuntime extends EventEmitter implements Runtime {
     if (record.timer) clearImmediate(record.timer);
     record.timer = undefined;
     record.phase = 'ended';
-    this.report({ kind: 'state', taskId, state: 'shutdown', message: 'stopped (simulated)', exitCode: 0 });
+    this.emitEvent({ kind: 'state', taskId, state: 'shutdown', message: 'stopped (simulated)', exitCode: 0 });
   }
 
   /** For load tests: a running task ends on its own with `exitCode`. */
@@ -60,7 +59,7 @@ export class SimulatedRuntime extends EventEmitter implements Runtime {
     if (!record || record.phase !== 'running') return;
     record.phase = 'ended';
     const message = `exited with code ${exitCode}`;
-    this.report({ kind: 'state', taskId, state: exitCode === 0 ? 'complete' : 'failed', message, exitCode, ...(exitCode === 0 ? {} : { error: message }) });
+    this.emitEvent({ kind: 'state', taskId, state: exitCode === 0 ? 'complete' : 'failed', message, exitCode, ...(exitCode === 0 ? {} : { error: message }) });
   }
 
   async remove(taskId: string): Promise<void> {
@@ -77,7 +76,4 @@ export class SimulatedRuntime extends EventEmitter implements Runtime {
     for (const record of this.tasks.values()) if (record.timer) clearImmediate(record.timer);
   }
 
-  private report(e: RuntimeEvent): void {
-    if (!this.closed) this.emit('event', e);
-  }
 }
