@@ -7,7 +7,7 @@ import { createPrivateKey } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { LevelStorage } from '@shoal/raft';
+import { LevelStorage } from '@shoal/raft/level';
 import { ClusterStore } from '@shoal/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataKey } from '@shoal/manager';

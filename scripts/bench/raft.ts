@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
-import { LevelStorage } from '@shoal/raft';
+import { LevelStorage } from '@shoal/raft/level';
 import { startGroup, type GroupNode } from '../lib/in-process-group.js';
 import { median, percentile, type BenchReport } from './report.js';
 

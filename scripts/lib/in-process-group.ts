@@ -7,7 +7,8 @@
 // in the next one, which is how one fsync carries many entries.
 
 import { join } from 'node:path';
-import { LevelStorage, RawNode, Role, bootstrap, type Message, type NodeId } from '@shoal/raft';
+import { RawNode, Role, bootstrap, type Message, type NodeId } from '@shoal/raft';
+import { LevelStorage } from '@shoal/raft/level';
 
 const TICK_MS = 10;
 

@@ -19,7 +19,7 @@ import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, randomByt
 import { chmodSync, existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { LevelStorage, PayloadCipher } from '@shoal/raft';
+import type { LevelStorage, PayloadCipher } from '@shoal/raft/level';
 import { UNLOCK_KEY_RULE, type ClusterStore } from '@shoal/store';
 import type { Logger } from 'pino';
 import { ManagerError } from './errors.js';

@@ -9,7 +9,6 @@ import { hostname as osHostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import {
   ConfChangeType,
-  LevelStorage,
   bootstrap,
   isRaftError,
   decodeConfChange,
@@ -17,6 +16,7 @@ import {
   type ConfChange,
   type NodeId,
 } from '@shoal/raft';
+import { LevelStorage } from '@shoal/raft/level';
 import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject, type NodePatch, type StoreEvent } from '@shoal/store';
 import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';

@@ -15,7 +15,6 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   EntryType,
-  LevelStorage,
   MessageType,
   RawNode,
   Role,
@@ -29,6 +28,7 @@ import {
   type RaftStatus,
   type Ready,
 } from '@shoal/raft';
+import type { LevelStorage } from '@shoal/raft/level';
 import type { Logger } from 'pino';
 import { ManagerError, quorumMessage } from './errors.js';
 import { ThrottledWarnings } from './throttled-warnings.js';

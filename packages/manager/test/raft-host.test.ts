@@ -10,7 +10,6 @@ import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   EntryType,
-  LevelStorage,
   MessageType,
   Role,
   bootstrap,
@@ -22,6 +21,7 @@ import {
   type NodeId,
   type StorageUpdate,
 } from '@shoal/raft';
+import { LevelStorage } from '@shoal/raft/level';
 import { ManagerError } from '../src/errors.js';
 import { RaftHost, type PeerStanding, type RaftTimings, type StateMachine } from '../src/raft-host.js';
 

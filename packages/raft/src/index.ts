@@ -1,4 +1,6 @@
-// Public surface of @shoal/raft.
+// Entry point `@shoal/raft`: the pure core and the in-memory storage. Nothing here (or below)
+// imports a package or a Node built-in, so it loads anywhere; the LevelDB storage is
+// `@shoal/raft/level` and the simulator `@shoal/raft/sim`.
 export * from './types.js';
 export * from './errors.js';
 export { quorumSize, MajorityConfig, VoteResult } from './quorum.js';
@@ -26,5 +28,4 @@ export {
 } from './raft.js';
 export { RawNode, type Ready } from './raw-node.js';
 export { bootstrap } from './bootstrap.js';
-export { LevelStorage, type LevelStorageOptions, type PayloadCipher } from './level-storage.js';
 export { splitSnapshot, SnapshotAssembler, type SnapshotChunk } from './snapshot-chunks.js';

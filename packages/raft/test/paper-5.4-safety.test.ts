@@ -254,43 +254,5 @@ describe('Quorums (§5.2 "a majority of the servers in the full cluster"; quorum
     );
   });
 
-  describe('MajorityConfig.committedIndex: the highest index a majority has acknowledged', () => {
-    it.each([
-      { voters: ['a'], acked: { a: 7 }, want: 7 },
-      { voters: ['a', 'b', 'c'], acked: { a: 5, b: 3, c: 1 }, want: 3 },
-      { voters: ['a', 'b', 'c'], acked: { a: 5, b: 5, c: 1 }, want: 5 },
-      { voters: ['a', 'b', 'c'], acked: { a: 5 }, want: 0 }, // no ack counts as 0
-      { voters: ['a', 'b', 'c', 'd'], acked: { a: 4, b: 3, c: 2, d: 1 }, want: 2 }, // 3 of 4 needed
-      { voters: ['a', 'b', 'c', 'd', 'e'], acked: { a: 5, b: 4, c: 3, d: 2, e: 1 }, want: 3 },
-      { voters: ['a', 'b', 'c'], acked: { a: 9, x: 9, y: 9 }, want: 0 }, // non-voters do not count
-      { voters: [], acked: {}, want: 0 },
-    ])('voters $voters, acked $acked → $want', ({ voters, acked, want }) => {
-      const ack = acked as Record<string, number>;
-      expect(new MajorityConfig(voters).committedIndex((id) => ack[id])).toBe(want);
-    });
-  });
-
-  describe('MajorityConfig.voteResult', () => {
-    const P = VoteResult.Pending;
-    const W = VoteResult.Won;
-    const L = VoteResult.Lost;
-    it.each([
-      { voters: ['a', 'b', 'c'], votes: {}, want: P },
-      { voters: ['a', 'b', 'c'], votes: { a: true }, want: P },
-      { voters: ['a', 'b', 'c'], votes: { a: true, b: true }, want: W },
-      { voters: ['a', 'b', 'c'], votes: { a: true, b: false }, want: P },
-      { voters: ['a', 'b', 'c'], votes: { a: false, b: false }, want: L },
-      { voters: ['a', 'b', 'c'], votes: { a: true, b: false, c: false }, want: L },
-      { voters: ['a', 'b', 'c', 'd'], votes: { a: true, b: true }, want: P },
-      { voters: ['a', 'b', 'c', 'd'], votes: { a: true, b: true, c: true }, want: W },
-      { voters: ['a', 'b', 'c', 'd'], votes: { a: false, b: false }, want: L }, // 2 left cannot make 3
-      { voters: ['a', 'b', 'c'], votes: { a: true, x: true, y: true }, want: P }, // outsiders ignored
-      { voters: ['a'], votes: { a: true }, want: W },
-      { voters: ['a'], votes: { a: false }, want: L },
-      { voters: [], votes: {}, want: W },
-    ])('voters $voters, votes $votes → $want', ({ voters, votes, want }) => {
-      const m = new Map(Object.entries(votes as Record<string, boolean>));
-      expect(new MajorityConfig(voters).voteResult(m)).toBe(want);
-    });
-  });
+  // Tables of committedIndex, voteResult and isActive: quorum.test.ts.
 });
