@@ -23,7 +23,7 @@ import {
   type CertIdentity,
   type ClusterCA,
   type IssuedCredentials,
-} from '../src/security.js';
+} from '../src/index.js';
 import { selfSignedLeaf, signedLeaf } from './tls-fixtures.js';
 
 // A two-method service with JSON messages: enough to exercise the credentials.
