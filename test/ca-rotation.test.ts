@@ -10,10 +10,9 @@ import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { X509Certificate, createHash } from 'node:crypto';
 import { connect } from 'node:tls';
+import { generateKeyAndCsr, requestCertificate } from '@shoal/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlConnection, loadCredentials } from '../packages/cli/src/client.js';
-import { generateKeyAndCsr } from '../packages/manager/src/ca.js';
-import { requestCertificate } from '../packages/manager/src/cert-renewal.js';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
 import { createService, isFinal, nodeOf, scriptSpec, shoalEnv, tasksOf, waitConverged, waitFor } from './support/services.js';

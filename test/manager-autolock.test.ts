@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { LevelStorage } from '@shoal/raft/level';
 import { ClusterStore } from '@shoal/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataKey } from '@shoal/manager';
+import { DataKey } from '@shoal/manager/autolock';
 import { SHOAL_BIN, type LocalCluster, type ManagerProcess } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
 import { waitFor } from './support/managers.js';

@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager';
+import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/identity';
 import { CLIENT_OPTIONS, raftProto, type ListNodesResponse__Output } from '@shoal/wire';
 import type { ManagerProcess } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';

@@ -5,7 +5,7 @@
 // resumes from the data directory — adopting the tasks still running from before.
 
 import { hostname as osHostname } from 'node:os';
-import { CertRenewer, ManagerError, joinCluster, logModeRepairs, readTlsFiles, splitHostPort, writeTlsFiles, type ModeRepair, type TlsMaterial } from '@shoal/manager';
+import { CertRenewer, IdentityError, joinCluster, logModeRepairs, readTlsFiles, splitHostPort, writeTlsFiles, type ModeRepair, type TlsMaterial } from '@shoal/identity';
 import { warmWireCodecs, type LogsRequest__Output, type TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -75,7 +75,7 @@ export class Agent {
   private readonly mesh: RoutingMesh;
   /** DATA/agent-stats.json: event-loop delay and memory, for benchmarks (agent-stats.ts). */
   private readonly stats: AgentStatsWriter;
-  /** Renews this node's certificate before it expires (cert-renewal.ts in @shoal/manager). */
+  /** Renews this node's certificate before it expires (cert-renewal.ts in @shoal/identity). */
   private readonly certs: CertRenewer;
 
   private constructor(
@@ -255,7 +255,7 @@ export class Agent {
         resources: cap,
       });
       if (response.role !== 'worker') {
-        throw new ManagerError('TOKEN_REJECTED', 'that is a manager token: a worker joins with the worker token (`shoal join-token worker`)');
+        throw new IdentityError('TOKEN_REJECTED', 'that is a manager token: a worker joins with the worker token (`shoal join-token worker`)');
       }
       const tls = { caPem, certPem: response.certificate, keyPem };
       writeTlsFiles(workerPaths(o.data).tls, tls);

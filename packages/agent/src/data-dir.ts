@@ -4,12 +4,12 @@
 //   DIR/tls/          ca.pem, node.pem, node-key.pem (0600): the worker's identity
 //   DIR/tasks/        what the process runtime keeps per task (pid, output)
 //
-// All of it is the node user's only: directories 0700, files 0600 (@shoal/manager's
+// All of it is the node user's only: directories 0700, files 0600 (@shoal/identity's
 // data-dir-modes.ts). A lock file keeps a second agent off the same directory.
 
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, type ModeRepair } from '@shoal/manager';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, type ModeRepair } from '@shoal/identity';
 import type { RuntimeName } from './runtime/runtime.js';
 
 export interface WorkerConfig {

@@ -10,7 +10,7 @@
 // An agent that cannot reach any manager it knows says so in its log, and in its next Hello.
 
 import * as grpc from '@grpc/grpc-js';
-import { TLS_CHANNEL_OPTIONS, channelCredentials, type TlsMaterial } from '@shoal/manager';
+import { TLS_CHANNEL_OPTIONS, channelCredentials, type TlsMaterial } from '@shoal/identity';
 import {
   CLIENT_OPTIONS,
   dispatcherProto,

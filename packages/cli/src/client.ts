@@ -2,14 +2,14 @@
 // SHOAL_HOST), follows the leader when a manager answers NOT_LEADER, rides out an election, and
 // turns every failure into a sentence that says what went wrong and what to do.
 //
-// It imports the managers' TLS helpers from @shoal/manager/tls, not the package's index: the
-// index loads the whole manager (LevelDB, pino, ...), which a CLI call would pay for on every
-// start.
+// It imports the TLS helpers from @shoal/identity/tls, not the package's index: the index
+// loads the join and renewal clients and the unlock client too, which a CLI call would pay for
+// on every start.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager/tls';
+import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/identity/tls';
 import { CLIENT_OPTIONS, MAX_MESSAGE_BYTES, controlProto, type ClusterInfoResponse__Output, type ControlClient } from '@shoal/wire';
 import { CliError } from './errors.js';
 import { ControlPipeline } from './pipeline-client.js';

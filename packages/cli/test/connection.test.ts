@@ -5,7 +5,8 @@
 
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { ManagerError, createClusterCA, issueCredentials, requireRole, serverCredentials, type IssuedCredentials } from '@shoal/manager';
+import { createClusterCA, issueCredentials, requireRole, serverCredentials, type IssuedCredentials } from '@shoal/identity';
+import { ManagerError } from '@shoal/manager/errors';
 import { controlProto, type WireNode } from '@shoal/wire';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, ControlConnection, type Credentials } from '../src/client.js';

@@ -5,17 +5,17 @@
 
 import * as grpc from '@grpc/grpc-js';
 import {
-  ManagerError,
   channelCredentials,
   createClusterCA,
   issueCredentials,
-  pipelineHandler,
   requireRole,
   serverCredentials,
   TLS_CHANNEL_OPTIONS,
   type ClusterCA,
   type IssuedCredentials,
-} from '@shoal/manager';
+} from '@shoal/identity';
+import { ManagerError } from '@shoal/manager/errors';
+import { pipelineHandler } from '@shoal/manager/pipeline';
 import { controlProto, type ControlClient, type PipelinedReplies__Output, type PipelinedReply__Output, type WireNode } from '@shoal/wire';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, ControlConnection, type Credentials } from '../src/client.js';

@@ -14,59 +14,16 @@
 // unlock key is one synced LevelDB write (the data key re-sealed): a crash leaves the manager
 // under the old key or the new one, never half of each. A restarted manager serves nothing until
 // it has the key: it waits on DIR/unlock.sock (`shoal manager unlock`) or reads --unlock-key-file.
+// The key's format and the socket's client are the operator's side: unlock.ts in @shoal/identity.
 
 import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { IdentityError, parseUnlockKey, unlockSocketPath, type UnlockReply } from '@shoal/identity';
 import type { LevelStorage, PayloadCipher } from '@shoal/raft/level';
-import { UNLOCK_KEY_RULE, type ClusterStore } from '@shoal/store';
+import type { ClusterStore } from '@shoal/store';
 import type { Logger } from 'pino';
 import { ManagerError } from './errors.js';
-
-const PREFIX = 'SHLKEY-1-';
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const UNLOCK_KEY_PATTERN = UNLOCK_KEY_RULE.pattern ?? /^SHLKEY-1-[A-Z2-7]{52}$/;
-
-/** A new unlock key: 256 random bits in base32 (printable, no characters a shell or a PDF mangles). */
-export function newUnlockKey(): string {
-  const bytes = randomBytes(32);
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return PREFIX + out;
-}
-
-/** Checks a key typed, piped or read from a file (surrounding whitespace is ignored). */
-export function parseUnlockKey(text: string, from: string): string {
-  const key = text.trim();
-  if (key === '') throw new ManagerError('INVALID_ARGUMENT', `${from} holds no unlock key; give the SHLKEY-1-... key \`shoal manager init --autolock\` printed (\`shoal manager unlock-key\` prints it again)`);
-  if (!UNLOCK_KEY_PATTERN.test(key)) {
-    const hint = key.startsWith(PREFIX) ? 'it looks cut short or mistyped' : 'it does not start with SHLKEY-1-';
-    throw new ManagerError('INVALID_ARGUMENT', `${from} does not hold an unlock key (${hint}): an unlock key is SHLKEY-1- followed by 52 characters A-Z and 2-7`);
-  }
-  return key;
-}
-
-/** Reads --unlock-key-file / --key-file: the key alone, surrounding whitespace allowed. */
-export function readUnlockKeyFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ManagerError('INVALID_ARGUMENT', `cannot read the unlock key file ${file}: ${(e as Error).message}`);
-  }
-  return parseUnlockKey(text, `the unlock key file ${file}`);
-}
 
 // ------------------------------------------------------------------ the data key
 
@@ -273,19 +230,10 @@ export function followUnlockKey(o: { store: ClusterStore; storage: LevelStorage;
 
 // ------------------------------------------------------------------ DIR/unlock.sock
 
-export function unlockSocketPath(dataDir: string): string {
-  return join(dataDir, 'unlock.sock');
-}
-
 /** Longest unix socket path Linux takes (sun_path is 108 bytes with its NUL). */
 const MAX_SOCKET_PATH = 107;
 /** The only message a client sends: one JSON line, small. */
 const MAX_REQUEST_BYTES = 4096;
-
-interface UnlockReply {
-  readonly ok: boolean;
-  readonly error?: string;
-}
 
 /** Whether something answers on the socket (another manager process waiting on this directory). */
 function answers(path: string): Promise<boolean> {
@@ -355,7 +303,9 @@ export async function waitForUnlock<T>(o: { dataDir: string; logger: Logger; att
           if (typeof raw !== 'string') throw new ManagerError('INVALID_ARGUMENT', 'the request carries no unlockKey string: send one line {"unlockKey": "SHLKEY-1-..."}');
           key = parseUnlockKey(raw, 'the key sent');
         } catch (e) {
-          return reply(sock, { ok: false, error: e instanceof ManagerError ? e.message : 'the request is not JSON: send one line {"unlockKey": "SHLKEY-1-..."}' });
+          // parseUnlockKey() throws IdentityError; anything else here is JSON.parse's.
+          const refused = e instanceof ManagerError || e instanceof IdentityError;
+          return reply(sock, { ok: false, error: refused ? e.message : 'the request is not JSON: send one line {"unlockKey": "SHLKEY-1-..."}' });
         }
         // One attempt at a time: each opens the Raft database.
         queue = queue.then(async () => {
@@ -389,58 +339,5 @@ export async function waitForUnlock<T>(o: { dataDir: string; logger: Logger; att
         `this manager is locked: run \`shoal manager unlock --data ${o.dataDir}\`, or start it with --unlock-key-file FILE`,
       );
     });
-  });
-}
-
-/** `shoal manager unlock`: sends the key to the locked manager on `dataDir`, resolves once it is unlocked. */
-export function sendUnlockKey(dataDir: string, key: string, timeoutMs = 60_000): Promise<void> {
-  const path = unlockSocketPath(dataDir);
-  if (!existsSync(path)) {
-    return Promise.reject(
-      new ManagerError('FAILED_PRECONDITION', `no locked manager is waiting on ${dataDir} (no ${path}): start it first (\`shoal manager start --data ${dataDir}\`); an unlocked manager needs no key`),
-    );
-  }
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const sock = createConnection(path);
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new ManagerError('TIMEOUT', `the manager on ${dataDir} did not answer within ${timeoutMs / 1000} s; check its log`));
-    }, timeoutMs);
-    const settle = (f: () => void): void => {
-      clearTimeout(timer);
-      f();
-    };
-    sock.setEncoding('utf8');
-    sock.once('connect', () => sock.write(`${JSON.stringify({ unlockKey: key })}\n`));
-    sock.on('data', (d: string) => (buf += d));
-    sock.once('error', (e: NodeJS.ErrnoException) =>
-      settle(() =>
-        reject(
-          new ManagerError(
-            'FAILED_PRECONDITION',
-            e.code === 'ECONNREFUSED'
-              ? `no locked manager is waiting on ${dataDir} (${path} is left from a stopped one): start it first`
-              : `cannot reach the locked manager on ${path}: ${e.message}`,
-          ),
-        ),
-      ),
-    );
-    sock.once('end', () =>
-      settle(() => {
-        let r: UnlockReply | undefined;
-        try {
-          const v: unknown = JSON.parse(buf.trim());
-          if (typeof v === 'object' && v !== null && 'ok' in v && typeof v.ok === 'boolean') {
-            r = { ok: v.ok, ...('error' in v && typeof v.error === 'string' ? { error: v.error } : {}) };
-          }
-        } catch {
-          /* described below */
-        }
-        if (!r) reject(new ManagerError('INTERNAL', `the manager on ${dataDir} answered something unexpected (${JSON.stringify(buf.slice(0, 200))}); is it the same shoal version?`));
-        else if (r.ok) resolve();
-        else reject(new ManagerError('PERMISSION_DENIED', r.error ?? 'the manager refused the key'));
-      }),
-    );
   });
 }

@@ -17,8 +17,8 @@
 //   4. After the finish every node trusts the new CA only, and managers present their new
 //      certificate. Join tokens carry the new CA's digest; old ones are refused.
 
+import { caDigest } from '@shoal/identity';
 import type { ClusterObject, NodeObject } from '@shoal/store';
-import { caDigest } from './ca.js';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 
 type CaPair = ClusterObject['ca'];

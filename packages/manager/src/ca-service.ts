@@ -14,14 +14,13 @@
 // each renewal is recorded so the leader can end the rotation once no node is left.
 
 import * as grpc from '@grpc/grpc-js';
+import { caDigest, CertificateError, certificateSerial, createClusterCA, normalizeSerial, peerIdentity, signNodeCertificate, validDaysOf, type AuthenticatedCall, type CertIdentity, type CertRole, type ClusterCA } from '@shoal/identity';
 import { CERT_EXPIRY_RANGE } from '@shoal/store';
 import type { CaStatusResponse, CertificateAuthorityHandlers, RenewCertificateRequest__Output, RenewCertificateResponse } from '@shoal/wire';
-import { CertificateError, caDigest, certificateSerial, createClusterCA, normalizeSerial, signNodeCertificate, validDaysOf, type CertIdentity, type CertRole, type ClusterCA } from './ca.js';
 import { recordRenewal, rotationWaitingFor, signingCa, trustBundle } from './ca-rotation.js';
 import { requireStanding, standingError, standingOf } from './caller-standing.js';
 import { nowIso, prepareWrite, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
-import { peerIdentity, type AuthenticatedCall } from './identity.js';
 import type { Logger } from 'pino';
 
 /**

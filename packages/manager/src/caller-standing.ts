@@ -6,10 +6,9 @@
 // role rather than only its certificate's OU). The store is this manager's applied view: a
 // removal applies here within a heartbeat or two of its commit.
 
+import { AuthError, normalizeSerial, requireRole, type AuthenticatedCall, type CertIdentity, type CertRole } from '@shoal/identity';
 import type { ClusterStore } from '@shoal/store';
-import { normalizeSerial, type CertIdentity, type CertRole } from './ca.js';
 import { ManagerError } from './errors.js';
-import { AuthError, requireRole, type AuthenticatedCall } from './identity.js';
 
 /** How the store sees a certificate's holder. */
 export type Standing =
@@ -90,6 +89,6 @@ export function requireStanding(store: ClusterStore, call: AuthenticatedCall, ro
 }
 
 /** The error a refused holder gets: REMOVED when the store knows it was demoted or removed. */
-export function standingError(standing: Extract<Standing, { ok: false }>): ManagerError {
+export function standingError(standing: Extract<Standing, { ok: false }>): ManagerError | AuthError {
   return standing.removed ? new ManagerError('REMOVED', standing.reason) : new AuthError('PERMISSION_DENIED', standing.reason);
 }

@@ -4,6 +4,7 @@
 // ReadIndex barrier unless the caller asked for a stale read; writes are proposed to Raft and
 // answered once applied, or fail with NOT_LEADER (and the leader's address) / NO_QUORUM.
 
+import { caDigest, formatJoinToken, newTokenSecret, newUnlockKey } from '@shoal/identity';
 import { ConfChangeType, quorumSize, type NodeId } from '@shoal/raft';
 import { NODE_AVAILABILITIES, type NodeAvailability, type NodeObject } from '@shoal/store';
 import type { ClusterInfoResponse, ControlHandlers, JoinTokenRequest__Output, UnlockKeyRequest__Output, UpdateClusterRequest__Output, ManagerInfo, WireNode } from '@shoal/wire';
@@ -11,9 +12,6 @@ import { nowIso, prepareWrite, proposeCommand, readView, toWireNode, type Manage
 import { encodeConfChangeContext } from './conf-change-context.js';
 import { controlCall } from './control-call.js';
 import { ManagerError, asManagerError } from './errors.js';
-import { caDigest } from './ca.js';
-import { formatJoinToken, newTokenSecret } from './tokens.js';
-import { newUnlockKey } from './autolock.js';
 import { checkCertExpiry, warnIfShortCertExpiry } from './ca-service.js';
 
 /** A node availability from a request ('' = leave it as it is). */

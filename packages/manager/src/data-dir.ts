@@ -5,12 +5,13 @@
 //   DIR/tls/           ca.pem, node.pem, node-key.pem: this node's identity
 //   DIR/admin/         ca.pem, cert.pem, key.pem: CLI credentials, written by `init`
 //
-// All of it is the node user's only: directories 0700, files 0600 (data-dir-modes.ts).
+// All of it is the node user's only: directories 0700, files 0600 (data-dir-modes.ts in
+// @shoal/identity, which also reads and writes tls/ and admin/: tls-files.ts).
 // The Raft database's LevelDB lock keeps a second process off the same directory.
 
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, type ModeRepair } from './data-dir-modes.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, type ModeRepair } from '@shoal/identity';
 
 export interface NodeConfig {
   readonly format: 1;
@@ -23,12 +24,6 @@ export interface NodeConfig {
   /** Address /metrics is served on, or "" for none. */
   readonly metrics: string;
   readonly createdAt: string;
-}
-
-export interface TlsFiles {
-  readonly caPem: string;
-  readonly certPem: string;
-  readonly keyPem: string;
 }
 
 export function dataPaths(dir: string) {
@@ -106,22 +101,5 @@ export function writeNodeConfig(dir: string, cfg: NodeConfig): void {
   writeAtomic(dataPaths(dir).config, `${JSON.stringify(cfg, null, 2)}\n`, PRIVATE_FILE_MODE);
 }
 
-/** Writes a CA certificate, certificate and key, readable by the owner only (as the directory). */
-export function writeTlsFiles(dir: string, tls: TlsFiles, names = { ca: 'ca.pem', cert: 'node.pem', key: 'node-key.pem' }): void {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  chmodSync(dir, PRIVATE_DIR_MODE);
-  writeAtomic(join(dir, names.ca), tls.caPem, PRIVATE_FILE_MODE);
-  writeAtomic(join(dir, names.cert), tls.certPem, PRIVATE_FILE_MODE);
-  writeAtomic(join(dir, names.key), tls.keyPem, PRIVATE_FILE_MODE);
-}
-
-export function readTlsFiles(dir: string, names = { ca: 'ca.pem', cert: 'node.pem', key: 'node-key.pem' }): TlsFiles {
-  const read = (name: string): string => {
-    const file = join(dir, name);
-    if (!existsSync(file)) throw new DataDirError(`missing ${file}: the node's TLS identity is incomplete; restore the data directory from a backup`);
-    return readFileSync(file, 'utf8');
-  };
-  return { caPem: read(names.ca), certPem: read(names.cert), keyPem: read(names.key) };
-}
-
+/** The names of the CLI's credential files in DIR/admin (writeTlsFiles()' `names`). */
 export const ADMIN_FILES = { ca: 'ca.pem', cert: 'cert.pem', key: 'key.pem' };

@@ -17,6 +17,7 @@
 
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
+import { requireRole } from '@shoal/identity';
 import type { NodeId } from '@shoal/raft';
 import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, isFinalState, type NodeEvent, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
 import type { DispatcherHandlers, LogChunk__Output, ManagerMessage, TaskReport__Output, WorkerMessage__Output } from '@shoal/wire';
@@ -24,7 +25,6 @@ import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { standingOf } from './caller-standing.js';
 import { trustBundle } from './ca-rotation.js';
-import { requireRole } from './identity.js';
 import { readyStatus } from './orchestration/node-monitor.js';
 import { recordPublishStatus } from './publish-status.js';
 

@@ -2,44 +2,11 @@
 // the gRPC status they travel as. The code and the leader's address ride in metadata
 // (`shoal-error-code`, `shoal-leader-addr`), as proto/control.proto documents.
 
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
+import { isShoalErrorCode, serviceError, type ShoalErrorCode } from '@shoal/identity';
 
-export type ManagerErrorCode =
-  | 'NOT_LEADER' // writes go to the leader; see leaderAddr
-  | 'NO_QUORUM' // not enough managers reachable to commit or to confirm a read
-  | 'TIMEOUT' // the outcome is unknown (e.g. the leader changed while waiting)
-  | 'STOPPED' // this manager is shutting down
-  | 'NOT_FOUND'
-  | 'ALREADY_EXISTS'
-  | 'NAME_TAKEN'
-  | 'INVALID_ARGUMENT'
-  | 'UPDATE_OUT_OF_SEQUENCE'
-  | 'PORT_IN_USE'
-  | 'FAILED_PRECONDITION'
-  | 'TOKEN_REJECTED'
-  | 'PERMISSION_DENIED'
-  | 'REMOVED' // the caller's node was demoted or removed: its certificate grants nothing any more
-  | 'UNAUTHENTICATED'
-  | 'INTERNAL';
-
-const STATUS: Record<ManagerErrorCode, grpc.status> = {
-  NOT_LEADER: grpc.status.FAILED_PRECONDITION,
-  NO_QUORUM: grpc.status.UNAVAILABLE,
-  TIMEOUT: grpc.status.DEADLINE_EXCEEDED,
-  STOPPED: grpc.status.UNAVAILABLE,
-  NOT_FOUND: grpc.status.NOT_FOUND,
-  ALREADY_EXISTS: grpc.status.ALREADY_EXISTS,
-  NAME_TAKEN: grpc.status.ALREADY_EXISTS,
-  INVALID_ARGUMENT: grpc.status.INVALID_ARGUMENT,
-  UPDATE_OUT_OF_SEQUENCE: grpc.status.ABORTED,
-  PORT_IN_USE: grpc.status.FAILED_PRECONDITION,
-  FAILED_PRECONDITION: grpc.status.FAILED_PRECONDITION,
-  TOKEN_REJECTED: grpc.status.PERMISSION_DENIED,
-  PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
-  REMOVED: grpc.status.PERMISSION_DENIED,
-  UNAUTHENTICATED: grpc.status.UNAUTHENTICATED,
-  INTERNAL: grpc.status.INTERNAL,
-};
+/** The codes are identity's (@shoal/identity errors.ts): clients read one vocabulary. */
+export type ManagerErrorCode = ShoalErrorCode;
 
 export class ManagerError extends Error {
   readonly code: ManagerErrorCode;
@@ -55,10 +22,7 @@ export class ManagerError extends Error {
 
   /** As a gRPC error for a handler's callback. */
   toServiceError(): Partial<grpc.StatusObject> {
-    const metadata = new grpc.Metadata();
-    metadata.set('shoal-error-code', this.code);
-    if (this.leaderAddr) metadata.set('shoal-leader-addr', this.leaderAddr);
-    return { code: STATUS[this.code], details: this.message, metadata };
+    return serviceError(this.code, this.message, this.leaderAddr);
   }
 }
 
@@ -68,7 +32,7 @@ export function fromStoreError(code: string, message: string): ManagerError {
     INVALID_COMMAND: 'INVALID_ARGUMENT',
     CORRUPT_SNAPSHOT: 'INTERNAL',
   };
-  const c = mapped[code] ?? (code in STATUS ? (code as ManagerErrorCode) : 'INTERNAL');
+  const c = mapped[code] ?? (isShoalErrorCode(code) ? code : 'INTERNAL');
   return new ManagerError(c, message);
 }
 
@@ -77,7 +41,7 @@ export function asManagerError(e: unknown): ManagerError {
   if (e instanceof ManagerError) return e;
   const code = (e as { code?: unknown }).code;
   const message = e instanceof Error ? e.message : String(e);
-  if (typeof code === 'string' && code in STATUS) return new ManagerError(code as ManagerErrorCode, message);
+  if (isShoalErrorCode(code)) return new ManagerError(code, message);
   return new ManagerError('INTERNAL', message);
 }
 

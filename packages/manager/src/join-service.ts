@@ -7,15 +7,14 @@
 // with the cluster CA, and, for a manager, adds it to Raft as a learner; the learner promoter
 // makes it a voter once it has caught up.
 
+import { caDigest, JoinTokenError, parseJoinToken, signNodeCertificate, tokenMatches, validDaysOf } from '@shoal/identity';
 import { ConfChangeType, type NodeId } from '@shoal/raft';
 import { newId, type NodeObject } from '@shoal/store';
 import type { JoinHandlers, JoinRequest__Output, JoinResponse } from '@shoal/wire';
-import { caDigest, signNodeCertificate, validDaysOf } from './ca.js';
 import { encodeConfChangeContext } from './conf-change-context.js';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import type { RaftTimings } from './raft-host.js';
-import { JoinTokenError, parseJoinToken, tokenMatches } from './tokens.js';
 
 export interface JoinServiceOptions {
   readonly timings: () => RaftTimings;

@@ -8,6 +8,30 @@ import type { Server as HttpServer } from 'node:http';
 import { hostname as osHostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import {
+  caDigest,
+  certificateSerial,
+  CertRenewer,
+  createClusterCA,
+  formatJoinToken,
+  issueCredentials,
+  joinCluster,
+  logModeRepairs,
+  newTokenSecret,
+  newUnlockKey,
+  parseUnlockKey,
+  readCertificate,
+  readCertificates,
+  readTlsFiles,
+  splitHostPort,
+  updatableServerCredentials,
+  validDaysOf,
+  writeTlsFiles,
+  type ModeRepair,
+  type ServerTls,
+  type TlsFiles,
+  type TlsMaterial,
+} from '@shoal/identity';
+import {
   ConfChangeType,
   bootstrap,
   isRaftError,
@@ -20,8 +44,7 @@ import { LevelStorage } from '@shoal/raft/level';
 import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject, type NodePatch, type StoreEvent } from '@shoal/store';
 import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';
-import { DataKey, decryptNodeKey, encryptNodeKey, followUnlockKey, isEncryptedKeyPem, newUnlockKey, parseUnlockKey, waitForUnlock } from './autolock.js';
-import { certificateSerial, createClusterCA, issueCredentials, readCertificate, readCertificates, validDaysOf } from './ca.js';
+import { DataKey, decryptNodeKey, encryptNodeKey, followUnlockKey, isEncryptedKeyPem, waitForUnlock } from './autolock.js';
 import type { ManagerContext } from './context.js';
 import { decodeConfChangeContext } from './conf-change-context.js';
 import { controlHandlers } from './control-api.js';
@@ -30,33 +53,17 @@ import { LearnerPromoter } from './controllers/learner-promoter.js';
 import { Dispatcher } from './dispatcher.js';
 import { pipelineHandler } from './pipeline.js';
 import { serviceHandlers } from './service-api.js';
-import {
-  ADMIN_FILES,
-  dataPaths,
-  ensureFreshDataDir,
-  readNodeConfig,
-  readTlsFiles,
-  secureManagerDataDir,
-  writeNodeConfig,
-  writeTlsFiles,
-  type NodeConfig,
-  type TlsFiles,
-} from './data-dir.js';
-import { logModeRepairs, type ModeRepair } from './data-dir-modes.js';
+import { ADMIN_FILES, dataPaths, ensureFreshDataDir, readNodeConfig, secureManagerDataDir, writeNodeConfig, type NodeConfig } from './data-dir.js';
 import { standingOf as callerStandingOf } from './caller-standing.js';
 import { committedStore } from './committed-state.js';
 import { ManagerError } from './errors.js';
-import { updatableServerCredentials, type ServerTls, type TlsMaterial } from './identity.js';
 import { adminCertSeconds, certificateAuthorityHandlers, checkCertExpiry, warnIfShortCertExpiry } from './ca-service.js';
-import { CertRenewer } from './cert-renewal.js';
 import { finishIfDone, trustBundle } from './ca-rotation.js';
-import { joinCluster } from './join-client.js';
 import { joinHandlers } from './join-service.js';
 import { createLogger } from './logger.js';
-import { ManagerMetrics, splitHostPort } from './metrics.js';
+import { ManagerMetrics } from './metrics.js';
 import { defaultMetricsAddr, warnIfMetricsExposed } from './metrics-address.js';
 import { DEFAULT_TIMINGS, RaftHost, type PeerStanding, type RaftTimings, type StateMachine } from './raft-host.js';
-import { newTokenSecret } from './tokens.js';
 import { PeerTransport } from './transport.js';
 
 export interface CommonOptions {
@@ -463,9 +470,9 @@ export class Manager implements ManagerHandle {
   }
 
   /**
-   * Keeps this manager's certificate renewed (cert-renewal.ts): the new files are written (the
-   * key sealed as at init when autolocked), the server presents the new certificate on new
-   * connections, and peer links dial with it when they next reconnect.
+   * Keeps this manager's certificate renewed (CertRenewer, @shoal/identity): the new files are
+   * written (the key sealed as at init when autolocked), the server presents the new certificate
+   * on new connections, and peer links dial with it when they next reconnect.
    */
   private startCertRenewal(dataDir: string, dataKey: DataKey | undefined): void {
     this.certs = new CertRenewer({
@@ -504,7 +511,7 @@ export class Manager implements ManagerHandle {
     check();
   }
 
-  /** Trusts what the cluster trusts now, renewing at once if a CA rotation began (cert-renewal.ts). */
+  /** Trusts what the cluster trusts now, renewing at once if a CA rotation began (CertRenewer.follow()). */
   private followCa(): void {
     let bundle: string;
     try {
@@ -618,8 +625,6 @@ export class Manager implements ManagerHandle {
     writeNodeConfig(o.data, cfg);
     const manager = await Manager.launch(cfg, tls, storage, o, { campaign: true, repaired, ...(dataKey ? { dataKey } : {}) });
     warnIfShortCertExpiry(manager.logger, certExpirySeconds);
-    const { formatJoinToken } = await import('./tokens.js');
-    const { caDigest } = await import('./ca.js');
     const digest = caDigest(ca.certPem);
     return {
       manager,

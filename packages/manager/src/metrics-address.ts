@@ -4,7 +4,7 @@
 
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { splitHostPort } from './metrics.js';
+import { splitHostPort } from '@shoal/identity';
 
 /** A host name or address that only this machine reaches. */
 export function isLoopbackHost(host: string): boolean {

@@ -2,6 +2,7 @@
 
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { splitHostPort } from '@shoal/identity';
 import type { HostMetrics } from './raft-host.js';
 
 export class ManagerMetrics implements HostMetrics {
@@ -72,12 +73,4 @@ export class ManagerMetrics implements HostMetrics {
       server.listen(port, host, () => resolve(server));
     });
   }
-}
-
-/** Parses "host:port" with a clear error (IPv6 in brackets). */
-export function splitHostPort(addr: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(addr.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 0 || port > 65535) throw new Error(`"${addr}" is not an address of the form HOST:PORT (e.g. 127.0.0.1:4242)`);
-  return { host: (m[1] ?? m[2])!, port };
 }

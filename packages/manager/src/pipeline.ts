@@ -13,9 +13,9 @@
 // ours (a Raft apply answers dozens at once).
 
 import * as grpc from '@grpc/grpc-js';
+import { requireRole, type AuthenticatedCall } from '@shoal/identity';
 import { PIPELINE_BATCH_BYTES, TurnBatcher, type PipelinedCall__Output, type PipelinedCalls__Output, type PipelinedReplies, type PipelinedReply } from '@shoal/wire';
 import { asManagerError } from './errors.js';
-import { requireRole, type AuthenticatedCall } from './identity.js';
 
 type Stream = grpc.ServerDuplexStream<PipelinedCalls__Output, PipelinedReplies>;
 /** Where the handler notes streams opening (a pino logger will do). */

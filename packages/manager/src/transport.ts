@@ -16,6 +16,7 @@
 // learns it through TransportEvents.onRemoved. Raft membership is checked one level up (RaftHost).
 
 import * as grpc from '@grpc/grpc-js';
+import { channelCredentials, peerIdentity, TLS_CHANNEL_OPTIONS, type CertIdentity, type TlsMaterial } from '@shoal/identity';
 import {
   MessageType,
   SnapshotAssembler,
@@ -26,9 +27,7 @@ import {
 import { CLIENT_OPTIONS, raftProto, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { chunkFromWire, chunkToWire, messageFromWire, messageToWire } from './raft-codec.js';
-import type { CertIdentity } from './ca.js';
 import { standingError, type Standing } from './caller-standing.js';
-import { TLS_CHANNEL_OPTIONS, channelCredentials, peerIdentity, type TlsMaterial } from './identity.js';
 import { ThrottledWarnings } from './throttled-warnings.js';
 
 export const SNAPSHOT_CHUNK_BYTES = 1 << 20;

@@ -5,12 +5,12 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyAndCsr, newUnlockKey } from '@shoal/identity';
 import { EntryType, type Entry } from '@shoal/raft';
 import { LevelStorage } from '@shoal/raft/level';
 import { Level } from 'level';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataKey, decryptNodeKey, encryptNodeKey, isEncryptedKeyPem, newUnlockKey, parseUnlockKey } from '../src/autolock.js';
-import { generateKeyAndCsr } from '../src/security.js';
+import { DataKey, decryptNodeKey, encryptNodeKey, isEncryptedKeyPem } from '../src/autolock.js';
 
 const SECRET = 'the-ca-private-key-would-be-here-0123456789';
 const utf8 = new TextEncoder();
@@ -47,21 +47,6 @@ async function sealedDatabase(key: string): Promise<string> {
   await s.close();
   return dir;
 }
-
-describe('unlock keys', () => {
-  it('are SHLKEY-1- and 52 base32 characters, different each time, and parse back', () => {
-    const a = newUnlockKey();
-    expect(a).toMatch(/^SHLKEY-1-[A-Z2-7]{52}$/);
-    expect(newUnlockKey()).not.toBe(a);
-    expect(parseUnlockKey(`  ${a}\n`, 'stdin')).toBe(a);
-  });
-
-  it('refuses what is not a key, saying what one looks like', () => {
-    expect(() => parseUnlockKey('', 'stdin')).toThrow(/stdin holds no unlock key/);
-    expect(() => parseUnlockKey('SHLKEY-1-ABC', 'stdin')).toThrow(/cut short or mistyped.*52 characters/);
-    expect(() => parseUnlockKey('SWMKEY-1-whatever', 'the file k')).toThrow(/the file k does not hold an unlock key.*does not start with SHLKEY-1-/);
-  });
-});
 
 describe('a Raft database sealed with a data key', () => {
   it('reads back what was written, with the right key, and holds none of it in plain bytes', async () => {

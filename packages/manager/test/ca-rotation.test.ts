@@ -3,10 +3,8 @@
 // CAs is accepted where one CA was: client certificates of either, issued certificates of either.
 
 import { describe, expect, it } from 'vitest';
-import { createClusterCA, issueCredentials, readCertificates } from '../src/ca.js';
+import { AuthError, checkIssued, createClusterCA, issueCredentials, readCertificates, verifyPeerCertificate } from '@shoal/identity';
 import { rotationWaitingFor, signingCa, trustBundle } from '../src/ca-rotation.js';
-import { checkIssued } from '../src/cert-renewal.js';
-import { AuthError, verifyPeerCertificate } from '../src/identity.js';
 import { TestCluster, idOf } from './orchestration-harness.js';
 
 const NEW_CA = { certPem: '-----BEGIN CERTIFICATE-----\nNEW\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN PRIVATE KEY-----\nNEW\n-----END PRIVATE KEY-----\n' };

@@ -6,10 +6,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CERT_BACKDATE_MS, certificateSerial, createClusterCA, issueCredentials, validDaysOf } from '../src/ca.js';
-import { checkIssued, renewalTime, retryDelay, validityOf, RENEW_AT, RENEW_JITTER } from '../src/cert-renewal.js';
+import { CERT_BACKDATE_MS, certificateSerial, checkIssued, createClusterCA, issueCredentials, RENEW_AT, RENEW_JITTER, renewalTime, retryDelay, updatableServerCredentials, validDaysOf, validityOf } from '@shoal/identity';
 import { standingOf } from '../src/caller-standing.js';
-import { updatableServerCredentials } from '../src/identity.js';
 import { TestCluster, idOf } from './orchestration-harness.js';
 
 describe('when a node renews', () => {

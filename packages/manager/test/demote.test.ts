@@ -6,14 +6,13 @@ import { X509Certificate } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createClusterCA, issueCredentials, serverCredentials } from '@shoal/identity';
 import { ConfChangeType, type ConfChange, type ConfState, type NodeId } from '@shoal/raft';
 import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, encodeCommand, newId, type Command, type NodeObject } from '@shoal/store';
 import type { NodeRef, WireNode } from '@shoal/wire';
-import { createClusterCA, issueCredentials } from '../src/ca.js';
 import type { ManagerContext } from '../src/context.js';
 import { controlHandlers } from '../src/control-api.js';
 import { ManagerError } from '../src/errors.js';
-import { serverCredentials } from '../src/identity.js';
 import { storeStateMachine } from '../src/manager.js';
 import type { RaftHost } from '../src/raft-host.js';
 

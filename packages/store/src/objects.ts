@@ -194,7 +194,7 @@ export const ID_RULE: StringRule = {
 };
 
 // Letters and digits only, so the secret can sit at the end of SWMTKN-1-<ca digest>-<secret>.
-/** SHLKEY-1-<52 base32 characters>: 256 random bits (packages/manager/src/autolock.ts). */
+/** SHLKEY-1-<52 base32 characters>: 256 random bits (packages/identity/src/unlock.ts). */
 export const UNLOCK_KEY_RULE: StringRule = {
   pattern: /^SHLKEY-1-[A-Z2-7]{52}$/,
   patternHint: 'must be an unlock key, SHLKEY-1- followed by 52 base32 characters',

@@ -10,7 +10,7 @@
 
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { withStartingUmask } from '@shoal/manager';
+import { withStartingUmask } from '@shoal/identity';
 import type { RuntimeEvent } from './runtime.js';
 import { nextSpawnTurn } from './spawn-turns.js';
 import type { TaskSpec } from '@shoal/store';

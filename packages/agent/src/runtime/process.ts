@@ -3,7 +3,7 @@
 // nobody); otherwise it runs as the agent's own user. Either way it starts in its own working
 // directory outside DATA (work-dirs.ts), with a clean environment (task-env.ts), and under the
 // umask the agent was started with, not the 077 the CLI sets for the agent's own files
-// (data-dir-modes.ts: what a task creates is the task's business).
+// (data-dir-modes.ts in @shoal/identity: what a task creates is the task's business).
 //
 // What the agent keeps of a task lives in DATA/tasks/<taskId>/ (0700, the agent's own):
 //   launch.json  the TaskLaunch, written just before the spawn.
@@ -34,7 +34,7 @@ import { constants, cpus, totalmem } from 'node:os';
 import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
-import { PRIVATE_FILE_MODE, withStartingUmask } from '@shoal/manager';
+import { PRIVATE_FILE_MODE, withStartingUmask } from '@shoal/identity';
 import { RuntimeEventSource } from './event-source.js';
 import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';

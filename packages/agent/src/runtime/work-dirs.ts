@@ -86,7 +86,7 @@ export class WorkDirs {
 function checkRoot(root: string, o: WorkDirsOptions): void {
   try {
     const mode = o.user.separate ? 0o711 : 0o700;
-    // The shoal CLI runs agents under umask 077 (data-dir-modes.ts), which narrows 0711 to 0700.
+    // The shoal CLI runs agents under umask 077 (data-dir-modes.ts in @shoal/identity), which narrows 0711 to 0700.
     // Every directory mkdir creates (the root and any missing parent), so the task user can pass them.
     const first = mkdirSync(root, { recursive: true, mode });
     for (let dir = root; first !== undefined; dir = dirname(dir)) {

@@ -57,7 +57,7 @@ function writeCredentials(dir: string, next: { caPem: string; certPem: string; k
 export async function caRotateAdmin(hosts: readonly string[], certsDir: string | undefined, o: { json: boolean }): Promise<void> {
   const creds = loadCredentials(certsDir);
   checkWritable(creds.dir);
-  const { rotateAdminCredentials } = await import('@shoal/manager/certs');
+  const { rotateAdminCredentials } = await import('@shoal/identity/certs');
   let next: { caPem: string; certPem: string; keyPem: string };
   try {
     next = await rotateAdminCredentials(hosts, creds);
@@ -84,7 +84,7 @@ export async function caRotateAdmin(hosts: readonly string[], certsDir: string |
 // then it waits, with a line per change, until every node holds a certificate of the new CA and
 // the leader has made it the only CA, and rewrites ca.pem to hold the new CA only.
 
-type CaStatus = Awaited<ReturnType<typeof import('@shoal/manager/certs').fetchCaStatus>>;
+type CaStatus = Awaited<ReturnType<typeof import('@shoal/identity/certs').fetchCaStatus>>;
 
 /** What to do about each node the rotation still waits for. */
 export function describeWaiting(status: Pick<CaStatus, 'waiting'>): string[] {
@@ -102,7 +102,7 @@ function digestOf(pem: string): string {
 export async function caRotate(hosts: readonly string[], certsDir: string | undefined, o: { json: boolean; detach: boolean }): Promise<void> {
   const creds = loadCredentials(certsDir);
   checkWritable(creds.dir);
-  const { startCaRotation, fetchCaStatus } = await import('@shoal/manager/certs');
+  const { startCaRotation, fetchCaStatus } = await import('@shoal/identity/certs');
   let next: { caPem: string; certPem: string; keyPem: string };
   try {
     next = await startCaRotation(hosts, creds);
@@ -150,7 +150,7 @@ export async function caRotate(hosts: readonly string[], certsDir: string | unde
 
 export async function caStatus(hosts: readonly string[], certsDir: string | undefined, o: { json: boolean }): Promise<void> {
   const creds = loadCredentials(certsDir);
-  const { fetchCaStatus } = await import('@shoal/manager/certs');
+  const { fetchCaStatus } = await import('@shoal/identity/certs');
   let status: CaStatus;
   try {
     status = await fetchCaStatus(hosts, creds);

@@ -2,7 +2,8 @@
 // Logs go to stderr (JSON lines, pino); what a person needs to read goes to stdout.
 
 import { hostname } from 'node:os';
-import { Manager, readUnlockKeyFile, usePrivateUmask, type ManagerHandle, type RaftTimings } from '@shoal/manager';
+import { readUnlockKeyFile, usePrivateUmask } from '@shoal/identity';
+import { Manager, type ManagerHandle, type RaftTimings } from '@shoal/manager';
 import { printJson } from '../output.js';
 import { hideCommandLine, readJoinToken, type TokenSource } from '../token-input.js';
 
@@ -60,7 +61,7 @@ export async function managerInit(
     unlockKeyFile?: string | undefined;
   },
 ): Promise<void> {
-  // Before anything is created: LevelDB makes its files itself (data-dir-modes.ts).
+  // Before anything is created: LevelDB makes its files itself (data-dir-modes.ts in @shoal/identity).
   usePrivateUmask();
   if (o.forceNewCluster) {
     const m = await Manager.forceNewCluster({

@@ -36,7 +36,7 @@ async function promptHidden(question: string): Promise<string> {
 }
 
 export async function managerUnlock(o: { data: string; keyFile?: string | undefined }): Promise<void> {
-  const { parseUnlockKey, readUnlockKeyFile, sendUnlockKey } = await import('@shoal/manager');
+  const { parseUnlockKey, readUnlockKeyFile, sendUnlockKey } = await import('@shoal/identity/unlock');
   let key: string;
   if (o.keyFile !== undefined) {
     key = readUnlockKeyFile(o.keyFile);

@@ -2,7 +2,7 @@
 
 import { hostname } from 'node:os';
 import { Agent, type RuntimeName } from '@shoal/agent';
-import { usePrivateUmask } from '@shoal/manager';
+import { usePrivateUmask } from '@shoal/identity';
 import { CliError } from '../client.js';
 import { printJson } from '../output.js';
 import { hideCommandLine, readJoinToken, type TokenSource } from '../token-input.js';
@@ -43,7 +43,7 @@ export async function workerJoin(o: {
   const token = readJoinToken(o.token, 'worker');
   const name = o.name ?? hostname();
   hideCommandLine(`shoal worker join --data ${o.data} (joining as ${name})`);
-  usePrivateUmask(); // before the data directory is created (data-dir-modes.ts)
+  usePrivateUmask(); // before the data directory is created (data-dir-modes.ts in @shoal/identity)
   const a = await Agent.join({
     data: o.data,
     remote: o.remote,

@@ -9,7 +9,7 @@ import {
   newTokenSecret,
   parseJoinToken,
   tokenMatches,
-} from '../src/security.js';
+} from '../src/index.js';
 
 const DIGEST = 'ab'.repeat(32);
 const SECRET = 'abcdefghijklmnopqrstuvwx9';

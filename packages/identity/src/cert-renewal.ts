@@ -18,8 +18,8 @@ import * as grpc from '@grpc/grpc-js';
 import { CLIENT_OPTIONS, controlProto, type CaStatusResponse__Output, type CertificateAuthorityClient, type RenewCertificateResponse__Output } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { CERT_BACKDATE_MS, CertificateError, certificateSerial, generateKeyAndCsr, parseIdentity, readCertificate, readCertificates } from './ca.js';
-import { ManagerError, type ManagerErrorCode } from './errors.js';
-import { TLS_CHANNEL_OPTIONS, channelCredentials, type TlsMaterial } from './identity.js';
+import { IdentityError, type ShoalErrorCode } from './errors.js';
+import { TLS_CHANNEL_OPTIONS, channelCredentials, type TlsMaterial } from './tls.js';
 
 /** Renew once this share of the validity has passed... */
 export const RENEW_AT = 2 / 3;
@@ -63,7 +63,7 @@ export async function requestCertificate(
   csrPem: string,
   method: CertificateMethod = 'RenewCertificate',
 ): Promise<RenewCertificateResponse__Output> {
-  if (managers.length === 0) throw new ManagerError('NO_QUORUM', 'no manager address is known to ask for a certificate');
+  if (managers.length === 0) throw new IdentityError('NO_QUORUM', 'no manager address is known to ask for a certificate');
   const order = [...new Set(managers)];
   const failures: string[] = [];
   const tried = new Set<string>();
@@ -87,10 +87,10 @@ export async function requestCertificate(
         continue;
       }
       // An answer from the leader (refused, bad request): asking elsewhere gets the same.
-      throw new ManagerError(isManagerErrorCode(code) ? code : grpcCode(e.code), `${addr} refused the certificate: ${e.details || e.message}`);
+      throw new IdentityError(isRefusalCode(code) ? code : grpcCode(e.code), `${addr} refused the certificate: ${e.details || e.message}`);
     }
   }
-  throw new ManagerError('NO_QUORUM', `no leader could be reached to issue a certificate: ${failures.join('; ')}`);
+  throw new IdentityError('NO_QUORUM', `no leader could be reached to issue a certificate: ${failures.join('; ')}`);
 }
 
 type CertificateMethod = 'RenewCertificate' | 'RotateAdminCertificate' | 'StartCaRotation';
@@ -107,11 +107,12 @@ function callOnce(addr: string, tls: TlsMaterial, csr: string, method: Certifica
   }).finally(() => (client as unknown as grpc.Client).close());
 }
 
-const CODES: readonly ManagerErrorCode[] = ['PERMISSION_DENIED', 'REMOVED', 'UNAUTHENTICATED', 'INVALID_ARGUMENT', 'UPDATE_OUT_OF_SEQUENCE', 'FAILED_PRECONDITION', 'TIMEOUT', 'INTERNAL'];
-function isManagerErrorCode(code: string | undefined): code is ManagerErrorCode {
+/** The codes a refusal keeps; any other becomes its gRPC status's (grpcCode()). */
+const CODES: readonly ShoalErrorCode[] = ['PERMISSION_DENIED', 'REMOVED', 'UNAUTHENTICATED', 'INVALID_ARGUMENT', 'UPDATE_OUT_OF_SEQUENCE', 'FAILED_PRECONDITION', 'TIMEOUT', 'INTERNAL'];
+function isRefusalCode(code: string | undefined): code is ShoalErrorCode {
   return code !== undefined && (CODES as readonly string[]).includes(code);
 }
-function grpcCode(status: grpc.status): ManagerErrorCode {
+function grpcCode(status: grpc.status): ShoalErrorCode {
   if (status === grpc.status.PERMISSION_DENIED) return 'PERMISSION_DENIED';
   if (status === grpc.status.UNAUTHENTICATED) return 'UNAUTHENTICATED';
   return 'INTERNAL';
@@ -149,7 +150,7 @@ export async function rotateAdminCredentials(managers: readonly string[], curren
 }
 
 /**
- * `shoal ca rotate`: starts a CA rotation (ca-rotation.ts) and returns the admin credential the
+ * `shoal ca rotate`: starts a CA rotation (ca-rotation.ts in @shoal/manager) and returns the admin credential the
  * leader issued under the new CA, with the trust bundle (new CA, old CA) as its CA. The old
  * admin certificate is refused from then on. Nothing is written here.
  */
@@ -159,7 +160,7 @@ export function startCaRotation(managers: readonly string[], current: TlsMateria
 
 /** `shoal ca status`: the CA and the rotation in progress, from the first manager that answers. */
 export async function fetchCaStatus(managers: readonly string[], tls: TlsMaterial): Promise<CaStatusResponse__Output> {
-  if (managers.length === 0) throw new ManagerError('NO_QUORUM', 'no manager address is known to ask');
+  if (managers.length === 0) throw new IdentityError('NO_QUORUM', 'no manager address is known to ask');
   const failures: string[] = [];
   for (const addr of new Set(managers)) {
     const client = caClient(addr, tls);
@@ -174,12 +175,12 @@ export async function fetchCaStatus(managers: readonly string[], tls: TlsMateria
         failures.push(`${addr}: ${e.details || e.message}`);
         continue;
       }
-      throw new ManagerError(isManagerErrorCode(code) ? code : grpcCode(e.code), `${addr}: ${e.details || e.message}`);
+      throw new IdentityError(isRefusalCode(code) ? code : grpcCode(e.code), `${addr}: ${e.details || e.message}`);
     } finally {
       (client as unknown as grpc.Client).close();
     }
   }
-  throw new ManagerError('NO_QUORUM', `no manager answered: ${failures.join('; ')}`);
+  throw new IdentityError('NO_QUORUM', `no manager answered: ${failures.join('; ')}`);
 }
 
 export interface CertRenewerOptions {

@@ -6,7 +6,7 @@
 // Generation uses @peculiar/x509 over WebCrypto; reading certificates (identity, digest) uses
 // node:crypto's X509Certificate, which is synchronous and so usable inside gRPC handlers.
 // @peculiar/x509 is loaded on first use: it is ~200 modules, and clients that only read
-// certificates (the CLI, through identity.ts) should not pay for it on every start.
+// certificates (the CLI, through tls.ts) should not pay for it on every start.
 
 import type * as X509 from '@peculiar/x509';
 import { X509Certificate, createHash, randomBytes, webcrypto } from 'node:crypto';
@@ -150,7 +150,7 @@ export async function signNodeCertificate(
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       // Every node is both: managers serve and dial peers, workers and the CLI dial.
       new x509.ExtendedKeyUsageExtension([OID_SERVER_AUTH, OID_CLIENT_AUTH]),
-      // Clients match the role, not the host name (see identity.ts); the SAN keeps stock TLS
+      // Clients match the role, not the host name (see tls.ts); the SAN keeps stock TLS
       // tools (curl, openssl s_client) happy on a local test cluster.
       new x509.SubjectAlternativeNameExtension([
         { type: 'dns', value: identity.nodeId },

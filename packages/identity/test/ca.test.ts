@@ -12,7 +12,7 @@ import {
   parseIdentity,
   signNodeCertificate,
   type ClusterCA,
-} from '../src/security.js';
+} from '../src/index.js';
 import { selfSignedLeaf, signedLeaf } from './tls-fixtures.js';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 // Mutual TLS over real gRPC servers and sockets on 127.0.0.x: who gets authenticated, who does
-// not, and how a joining node learns and pins the CA.
+// not (tls.ts), and how a joining node learns and pins the CA (ca-pinning.ts).
 
 import * as grpc from '@grpc/grpc-js';
 import { X509Certificate, randomBytes } from 'node:crypto';
@@ -23,7 +23,7 @@ import {
   type CertIdentity,
   type ClusterCA,
   type IssuedCredentials,
-} from '../src/security.js';
+} from '../src/index.js';
 import { selfSignedLeaf, signedLeaf } from './tls-fixtures.js';
 
 // A two-method service with JSON messages: enough to exercise the credentials.

@@ -8,8 +8,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { CLIENT_OPTIONS, controlProto, type JoinClient, type JoinRequest, type JoinResponse__Output } from '@shoal/wire';
 import { generateKeyAndCsr } from './ca.js';
-import { ManagerError } from './errors.js';
-import { TLS_CHANNEL_OPTIONS, channelCredentials, fetchCaCertificate, verifyCaDigest } from './identity.js';
+import { fetchCaCertificate, verifyCaDigest } from './ca-pinning.js';
+import { IdentityError, type ShoalErrorCode } from './errors.js';
+import { TLS_CHANNEL_OPTIONS, channelCredentials } from './tls.js';
 import { parseJoinToken } from './tokens.js';
 
 export interface JoinParams {
@@ -70,11 +71,11 @@ export async function joinCluster(p: JoinParams): Promise<Joined> {
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
-      if (code === 'TOKEN_REJECTED') throw new ManagerError('TOKEN_REJECTED', `the cluster refused the join: ${e.details}`);
+      if (code === 'TOKEN_REJECTED') throw new IdentityError('TOKEN_REJECTED', `the cluster refused the join: ${e.details}`);
       if (e.code === grpc.status.UNAVAILABLE) {
-        throw new ManagerError('NO_QUORUM', `cannot reach the manager at ${addr} to join: ${e.details}; check the address`);
+        throw new IdentityError('NO_QUORUM', `cannot reach the manager at ${addr} to join: ${e.details}; check the address`);
       }
-      throw new ManagerError((code as never) ?? 'INTERNAL', `joining through ${addr} failed: ${e.details || e.message}`);
+      throw new IdentityError((code as ShoalErrorCode | undefined) ?? 'INTERNAL', `joining through ${addr} failed: ${e.details || e.message}`);
     }
   }
 }

@@ -1,6 +1,5 @@
-// File modes of a node's data directory (data-dir-modes.ts) and where /metrics is served by
-// default (metrics-address.ts). The cross-process side — a real manager and worker, LevelDB's
-// own files — is test/data-dir-modes.test.ts.
+// File modes of a node's data directory (data-dir-modes.ts). The cross-process side — a real
+// manager and worker, LevelDB's own files — is test/data-dir-modes.test.ts.
 
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,8 +9,6 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataDirModeError, logModeRepairs, secureDataDir, usePrivateUmask, withStartingUmask } from '../src/data-dir-modes.js';
-import { secureManagerDataDir } from '../src/data-dir.js';
-import { defaultMetricsAddr, isLoopbackHost, warnIfMetricsExposed } from '../src/metrics-address.js';
 
 let dir: string;
 
@@ -25,6 +22,9 @@ afterEach(() => {
 });
 
 const mode = (p: string): number => statSync(p).mode & 0o7777;
+
+/** What a manager keeps in its data directory (secureManagerDataDir() in @shoal/manager). */
+const secureManagerDataDir = (d: string) => secureDataDir(d, ['node.json', 'raft', 'tls', 'admin']);
 
 /** A manager-shaped directory with every entry open to others. */
 function openManagerDir(): void {
@@ -141,35 +141,5 @@ describe('umask', () => {
     } finally {
       process.umask(started);
     }
-  });
-});
-
-describe('metrics address', () => {
-  it('defaults to loopback, port + 1000, whatever the listen host', () => {
-    expect(defaultMetricsAddr('0.0.0.0:4242')).toBe('127.0.0.1:5242');
-    expect(defaultMetricsAddr('10.0.0.1:4242')).toBe('127.0.0.1:5242');
-    expect(defaultMetricsAddr('[::]:4242')).toBe('127.0.0.1:5242');
-    expect(defaultMetricsAddr('node1.example.com:4242')).toBe('127.0.0.1:5242');
-    // A loopback listen host is kept: managers sharing a machine on 127.0.0.21, .22 stay apart.
-    expect(defaultMetricsAddr('127.0.0.21:4242')).toBe('127.0.0.21:5242');
-    expect(defaultMetricsAddr('[::1]:4242')).toBe('[::1]:5242');
-    expect(defaultMetricsAddr('localhost:4242')).toBe('localhost:5242');
-    expect(defaultMetricsAddr('127.0.0.1:65000')).toBe(''); // no port + 1000
-  });
-
-  it('tells loopback hosts apart', () => {
-    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '::ffff:127.0.0.1']) expect(isLoopbackHost(h)).toBe(true);
-    for (const h of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', 'example.com', '127.0.0.1.example.com', '']) expect(isLoopbackHost(h)).toBe(false);
-  });
-
-  it('warns when /metrics is served beyond this machine', () => {
-    const { logger, lines } = captureLogger();
-    warnIfMetricsExposed(logger, '127.0.0.1:9100');
-    warnIfMetricsExposed(logger, '');
-    expect(lines).toHaveLength(0);
-    warnIfMetricsExposed(logger, '0.0.0.0:9100');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]!.level).toBe(40);
-    expect(lines[0]!.msg).toMatch(/0\.0\.0\.0:9100, which is not a loopback address: it is plain HTTP without authentication/);
   });
 });
