@@ -25,7 +25,7 @@ import { ManagerError, asManagerError } from './errors.js';
 import { standingOf } from './caller-standing.js';
 import { trustBundle } from './ca-rotation.js';
 import { requireRole } from './identity.js';
-import { readyStatus } from './orchestration/node-monitor.js';
+import { readyStatus } from './leader/node-health/node-health-plan.js';
 import { recordPublishStatus } from './publish-status.js';
 
 type Call = grpc.ServerDuplexStream<WorkerMessage__Output, ManagerMessage>;

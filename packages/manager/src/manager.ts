@@ -25,8 +25,8 @@ import { certificateSerial, createClusterCA, issueCredentials, readCertificate, 
 import type { ManagerContext } from './context.js';
 import { decodeConfChangeContext } from './conf-change-context.js';
 import { controlHandlers } from './control-api.js';
-import { startLeaderControllers } from './controllers/index.js';
-import { LearnerPromoter } from './controllers/learner-promoter.js';
+import { startLeaderControllers } from './leader/duties.js';
+import { LearnerPromoter } from './leader/learner-promoter/promotion-loop.js';
 import { Dispatcher } from './dispatcher.js';
 import { pipelineHandler } from './pipeline.js';
 import { serviceHandlers } from './service-api.js';

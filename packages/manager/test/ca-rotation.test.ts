@@ -7,7 +7,7 @@ import { createClusterCA, issueCredentials, readCertificates } from '../src/ca.j
 import { rotationWaitingFor, signingCa, trustBundle } from '../src/ca-rotation.js';
 import { checkIssued } from '../src/cert-renewal.js';
 import { AuthError, verifyPeerCertificate } from '../src/identity.js';
-import { TestCluster, idOf } from './orchestration-harness.js';
+import { TestCluster, idOf } from './test-cluster.js';
 
 const NEW_CA = { certPem: '-----BEGIN CERTIFICATE-----\nNEW\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN PRIVATE KEY-----\nNEW\n-----END PRIVATE KEY-----\n' };
 

@@ -10,7 +10,7 @@ import { CERT_BACKDATE_MS, certificateSerial, createClusterCA, issueCredentials,
 import { checkIssued, renewalTime, retryDelay, validityOf, RENEW_AT, RENEW_JITTER } from '../src/cert-renewal.js';
 import { standingOf } from '../src/caller-standing.js';
 import { updatableServerCredentials } from '../src/identity.js';
-import { TestCluster, idOf } from './orchestration-harness.js';
+import { TestCluster, idOf } from './test-cluster.js';
 
 describe('when a node renews', () => {
   const issued = Date.parse('2026-01-01T00:00:00Z');

@@ -3,9 +3,9 @@
 // that affect where tasks may run, and when a delayed restart falls due.
 
 import type { StoreEvent } from '@shoal/store';
-import type { ManagerContext } from '../context.js';
-import { planOrchestration, type OrchestratorSettings } from '../orchestration/orchestrator.js';
-import { ControlLoop } from './control-loop.js';
+import type { ManagerContext } from '../../context.js';
+import { planOrchestration, type OrchestratorSettings } from './orchestration-plan.js';
+import { ControlLoop } from '../loop.js';
 
 export class Orchestrator extends ControlLoop {
   constructor(ctx: ManagerContext, settings: OrchestratorSettings = {}) {

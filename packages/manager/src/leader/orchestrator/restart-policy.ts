@@ -14,8 +14,8 @@
 // was due during a failover still happens.
 
 import { taskSpecIsCurrent, type ServiceObject, type TaskObject } from '@shoal/store';
-import { ms } from './lifecycle.js';
-import { formatDuration } from './node-monitor.js';
+import { ms } from '../task-lifecycle.js';
+import { formatDuration } from '../node-health/node-health-plan.js';
 
 export type RestartDecision =
   | { readonly kind: 'now' }

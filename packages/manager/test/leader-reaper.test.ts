@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ClusterObject, StoreEvent } from '@shoal/store';
-import { reaperWants } from '../src/controllers/task-reaper.js';
-import { planReaping } from '../src/orchestration/reaper.js';
-import { TestCluster } from './orchestration-harness.js';
+import { reaperWants } from '../src/leader/reaper/reaper-loop.js';
+import { planReaping } from '../src/leader/reaper/reaping-plan.js';
+import { TestCluster } from './test-cluster.js';
 
 function crashLoop(c: TestCluster, service: string, times: number): void {
   for (let i = 0; i < times; i++) {

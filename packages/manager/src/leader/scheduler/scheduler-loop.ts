@@ -2,9 +2,9 @@
 // Plans again when tasks are created or stop (room frees up) and when nodes change.
 
 import type { StoreEvent } from '@shoal/store';
-import type { ManagerContext } from '../context.js';
-import { planScheduling, type SchedulerSettings } from '../orchestration/scheduler.js';
-import { ControlLoop } from './control-loop.js';
+import type { ManagerContext } from '../../context.js';
+import { planScheduling, type SchedulerSettings } from './scheduling-plan.js';
+import { ControlLoop } from '../loop.js';
 
 export class Scheduler extends ControlLoop {
   constructor(ctx: ManagerContext, settings: SchedulerSettings = {}) {

@@ -18,10 +18,10 @@ import {
   type TaskObject,
   type TaskStatusReport,
 } from '@shoal/store';
-import { isLive } from '../src/orchestration/lifecycle.js';
-import { planOrchestration } from '../src/orchestration/orchestrator.js';
-import { planScheduling, type SchedulingPlan } from '../src/orchestration/scheduler.js';
-import type { OrchestrationPlan } from '../src/orchestration/orchestrator.js';
+import { isLive } from '../src/leader/task-lifecycle.js';
+import { planOrchestration } from '../src/leader/orchestrator/orchestration-plan.js';
+import { planScheduling, type SchedulingPlan } from '../src/leader/scheduler/scheduling-plan.js';
+import type { OrchestrationPlan } from '../src/leader/orchestrator/orchestration-plan.js';
 
 export const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 

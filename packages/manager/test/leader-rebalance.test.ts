@@ -2,8 +2,8 @@
 // counts differ by at most one.
 
 import { describe, expect, it } from 'vitest';
-import { planRebalance, planRebalanceMoves } from '../src/orchestration/rebalance.js';
-import { TestCluster } from './orchestration-harness.js';
+import { planRebalance, planRebalanceMoves } from '../src/leader/rebalance/rebalance-plan.js';
+import { TestCluster } from './test-cluster.js';
 
 function afterOutage(): TestCluster {
   const c = new TestCluster();

@@ -3,15 +3,15 @@
 // terms that the store does not hold.
 
 import type { ManagerContext } from '../context.js';
-import { NodeMonitor, type HeartbeatSource } from './node-monitor.js';
-import { Orchestrator } from './orchestrator.js';
-import { Scheduler } from './scheduler.js';
-import { TaskReaper } from './task-reaper.js';
+import { NodeMonitor, type HeartbeatSource } from './node-health/node-health-loop.js';
+import { Orchestrator } from './orchestrator/orchestrator-loop.js';
+import { Scheduler } from './scheduler/scheduler-loop.js';
+import { TaskReaper } from './reaper/reaper-loop.js';
 
-export { NodeMonitor, type HeartbeatSource } from './node-monitor.js';
-export { Orchestrator } from './orchestrator.js';
-export { Scheduler } from './scheduler.js';
-export { TaskReaper } from './task-reaper.js';
+export { NodeMonitor, type HeartbeatSource } from './node-health/node-health-loop.js';
+export { Orchestrator } from './orchestrator/orchestrator-loop.js';
+export { Scheduler } from './scheduler/scheduler-loop.js';
+export { TaskReaper } from './reaper/reaper-loop.js';
 
 export interface LeaderControllers {
   readonly orchestrator: Orchestrator;

@@ -7,10 +7,10 @@
 // --force-new-cluster the store still lists the old managers as voters).
 
 import { ConfChangeType } from '@shoal/raft';
-import { encodeConfChangeContext } from '../conf-change-context.js';
-import type { ManagerContext } from '../context.js';
-import { nowIso, proposeCommand } from '../context.js';
-import { asManagerError } from '../errors.js';
+import { encodeConfChangeContext } from '../../conf-change-context.js';
+import type { ManagerContext } from '../../context.js';
+import { nowIso, proposeCommand } from '../../context.js';
+import { asManagerError } from '../../errors.js';
 
 const CHECK_EVERY_MS = 100;
 

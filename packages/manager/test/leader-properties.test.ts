@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isFinalState, matchesConstraints, type NodeObject, type ServiceSpecInput, type TaskObject } from '@shoal/store';
-import { isLive } from '../src/orchestration/lifecycle.js';
-import { CPU, GIB, TestCluster } from './orchestration-harness.js';
+import { isLive } from '../src/leader/task-lifecycle.js';
+import { CPU, GIB, TestCluster } from './test-cluster.js';
 
 const zone = fc.constantFrom('a', 'b', 'c', undefined);
 

@@ -14,9 +14,9 @@
 // changes (as Swarm re-runs such slots on a service update).
 
 import { taskSpecIsCurrent, type ServiceObject, type TaskObject } from '@shoal/store';
-import type { TaskBatch } from './batch.js';
-import { awaitsRestart, endedOnItsOwn, isLive, keeperFirst, newest, newestFirst } from './lifecycle.js';
-import { nextAttempt, restartDecision } from './restart.js';
+import type { TaskBatch } from '../task-batch.js';
+import { awaitsRestart, endedOnItsOwn, isLive, keeperFirst, newest, newestFirst } from '../task-lifecycle.js';
+import { nextAttempt, restartDecision } from './restart-policy.js';
 
 export interface SlotContext {
   readonly nowMs: number;

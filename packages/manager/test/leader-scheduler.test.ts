@@ -1,9 +1,9 @@
 // The scheduler: filters, spread, reasons for what cannot be placed, ports — and speed.
 
 import { describe, expect, it } from 'vitest';
-import { planOrchestration } from '../src/orchestration/orchestrator.js';
-import { planScheduling } from '../src/orchestration/scheduler.js';
-import { CPU, GIB, TestCluster } from './orchestration-harness.js';
+import { planOrchestration } from '../src/leader/orchestrator/orchestration-plan.js';
+import { planScheduling } from '../src/leader/scheduler/scheduling-plan.js';
+import { CPU, GIB, TestCluster } from './test-cluster.js';
 
 describe('scheduler: filters and reasons', () => {
   it('a constraint no node satisfies leaves the task pending with the reason; a matching node takes it when it joins', () => {

@@ -11,9 +11,9 @@
 // the task's directory with its logs (process, DATA/tasks/<id>).
 
 import { DEFAULT_CLUSTER_SETTINGS, type StoreView, type TaskObject, type TasksApplyCommand } from '@shoal/store';
-import { TaskBatch } from './batch.js';
-import { isRemovable, newestFirst } from './lifecycle.js';
-import { historyToKeep } from './restart.js';
+import { TaskBatch } from '../task-batch.js';
+import { isRemovable, newestFirst } from '../task-lifecycle.js';
+import { historyToKeep } from '../orchestrator/restart-policy.js';
 
 export const DEFAULT_HISTORY_PER_SLOT = DEFAULT_CLUSTER_SETTINGS.taskHistoryLimit;
 

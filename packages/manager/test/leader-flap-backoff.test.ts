@@ -2,8 +2,8 @@
 // status.noWorkUntil; the scheduler respects it and plans again when it ends).
 
 import { describe, expect, it } from 'vitest';
-import { planScheduling } from '../src/orchestration/scheduler.js';
-import { TestCluster } from './orchestration-harness.js';
+import { planScheduling } from '../src/leader/scheduler/scheduling-plan.js';
+import { TestCluster } from './test-cluster.js';
 
 describe('scheduler: the flap back-off', () => {
   it('pending tasks go to the other nodes while one rests', () => {

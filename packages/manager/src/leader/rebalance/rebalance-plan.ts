@@ -13,10 +13,10 @@
 // values, not nodes, by the scheduler).
 
 import { newId, type StoreView, type TaskObject, type TasksApplyCommand } from '@shoal/store';
-import { TaskBatch } from './batch.js';
-import { isLive, stateRank } from './lifecycle.js';
-import { ClusterLoad, DEFAULT_PORT_RANGE, type NodeLoad, type PortRange } from './node-load.js';
-import { staticCandidates } from './placement.js';
+import { TaskBatch } from '../task-batch.js';
+import { isLive, stateRank } from '../task-lifecycle.js';
+import { ClusterLoad, DEFAULT_PORT_RANGE, type NodeLoad, type PortRange } from '../scheduler/node-load.js';
+import { staticCandidates } from '../scheduler/placement.js';
 
 export interface RebalanceSettings {
   readonly newId?: () => string;

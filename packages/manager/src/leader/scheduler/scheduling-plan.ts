@@ -19,9 +19,9 @@
 // changes, so an unplaceable backlog costs no Raft writes).
 
 import type { NodeObject, StoreView, TaskObject, TaskSpec, TasksApplyCommand } from '@shoal/store';
-import { TaskBatch } from './batch.js';
+import { TaskBatch } from '../task-batch.js';
 import { ClusterLoad, DEFAULT_PORT_RANGE, type NodeLoad, type PortRange } from './node-load.js';
-import { acceptsNewWork } from './node-monitor.js';
+import { acceptsNewWork } from '../node-health/node-health-plan.js';
 import { refusalMessage, staticCandidates } from './placement.js';
 
 export interface SchedulerSettings {

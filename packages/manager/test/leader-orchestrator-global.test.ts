@@ -1,7 +1,7 @@
 // Global services: one task per eligible node, created with the node (and a port) assigned.
 
 import { describe, expect, it } from 'vitest';
-import { TestCluster } from './orchestration-harness.js';
+import { TestCluster } from './test-cluster.js';
 
 function globalCluster(): TestCluster {
   const c = new TestCluster();

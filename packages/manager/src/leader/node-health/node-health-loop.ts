@@ -4,9 +4,9 @@
 // cross its threshold, and at least every heartbeat period (to notice a node that is back).
 
 import type { StoreEvent, StoreView } from '@shoal/store';
-import type { ManagerContext } from '../context.js';
-import { monitored, planNodeHealth, type HeartbeatFacts } from '../orchestration/node-monitor.js';
-import { ControlLoop } from './control-loop.js';
+import type { ManagerContext } from '../../context.js';
+import { monitored, planNodeHealth, type HeartbeatFacts } from './node-health-plan.js';
+import { ControlLoop } from '../loop.js';
 
 /** What the monitor needs from the dispatcher, which holds the worker sessions. */
 export interface HeartbeatSource {

@@ -10,9 +10,9 @@
 //      service; this only guards against recreating anything).
 
 import { isFinalState, newId, type NodeObject, type StoreView, type TaskObject, type TasksApplyCommand } from '@shoal/store';
-import { TaskBatch } from './batch.js';
+import { TaskBatch } from '../task-batch.js';
 import { reconcileGlobal } from './global.js';
-import { ClusterLoad, DEFAULT_PORT_RANGE, type PortRange } from './node-load.js';
+import { ClusterLoad, DEFAULT_PORT_RANGE, type PortRange } from '../scheduler/node-load.js';
 import { reconcileReplicated } from './replicated.js';
 
 export interface OrchestratorSettings {

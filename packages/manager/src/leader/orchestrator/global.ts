@@ -6,8 +6,8 @@
 // creates global tasks assigned, so there is no pending task to carry a reason).
 
 import type { NodeObject, ServiceObject, TaskObject } from '@shoal/store';
-import type { ClusterLoad } from './node-load.js';
-import { mismatch, takesNewWork } from './placement.js';
+import type { ClusterLoad } from '../scheduler/node-load.js';
+import { mismatch, takesNewWork } from '../scheduler/placement.js';
 import { reconcileSlot, type SlotContext } from './slot.js';
 
 export interface GlobalContext extends SlotContext {

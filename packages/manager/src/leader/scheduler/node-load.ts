@@ -4,7 +4,7 @@
 // so one pass can place thousands of tasks and each placement sees the ones before it.
 
 import { holdsPort, type NodeObject, type StoreView, type TaskObject, type TaskSpec } from '@shoal/store';
-import { occupiesNode } from './lifecycle.js';
+import { occupiesNode } from '../task-lifecycle.js';
 
 /** The host ports given to tasks as PORT, per node. */
 export interface PortRange {

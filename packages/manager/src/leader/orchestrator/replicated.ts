@@ -4,7 +4,7 @@
 // New tasks are created pending with no node: placing them is the scheduler's job.
 
 import type { NodeObject, ServiceObject, TaskObject } from '@shoal/store';
-import { mismatch } from './placement.js';
+import { mismatch } from '../scheduler/placement.js';
 import { reconcileSlot, type SlotContext } from './slot.js';
 
 export interface ReplicatedContext extends SlotContext {

@@ -6,9 +6,9 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManagerContext } from '../src/context.js';
-import { startLeaderControllers, type HeartbeatSource, type LeaderControllers } from '../src/controllers/index.js';
+import { startLeaderControllers, type HeartbeatSource, type LeaderControllers } from '../src/leader/duties.js';
 import type { RaftHost } from '../src/raft-host.js';
-import { TestCluster } from './orchestration-harness.js';
+import { TestCluster } from './test-cluster.js';
 
 const HEARTBEAT_MS = 100;
 

@@ -2,8 +2,8 @@
 // restart policy (condition, delay, max attempts, window), drained and dead nodes.
 
 import { describe, expect, it } from 'vitest';
-import { planOrchestration } from '../src/orchestration/orchestrator.js';
-import { TestCluster } from './orchestration-harness.js';
+import { planOrchestration } from '../src/leader/orchestrator/orchestration-plan.js';
+import { TestCluster } from './test-cluster.js';
 
 function cluster(workers = 3): TestCluster {
   const c = new TestCluster();

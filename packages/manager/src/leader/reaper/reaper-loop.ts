@@ -2,9 +2,9 @@
 // plans at most once a second, so a burst of stopping tasks becomes one removal entry.
 
 import type { StoreEvent } from '@shoal/store';
-import type { ManagerContext } from '../context.js';
-import { planReaping, type ReaperSettings } from '../orchestration/reaper.js';
-import { ControlLoop } from './control-loop.js';
+import type { ManagerContext } from '../../context.js';
+import { planReaping, type ReaperSettings } from './reaping-plan.js';
+import { ControlLoop } from '../loop.js';
 
 export const REAP_INTERVAL_MS = 1_000;
 
