@@ -1,16 +1,65 @@
-// The leader-only controllers running together against a store whose "Raft" applies each
+// The leader's duty loops running together against a store whose "Raft" applies each
 // proposal asynchronously (setImmediate), with fake agents and a fake heartbeat source: a
 // 6-replica service converges over 3 nodes, a node that stops heartbeating is marked down and
-// its tasks are replaced on the others; a new leader's controllers pick up from the store.
+// its tasks are replaced on the others; a new leader's loops pick up from the store. Tests that
+// check that nothing happens for a while move a manual clock instead of sleeping.
 
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManagerContext } from '../src/context.js';
-import { startLeaderControllers, type HeartbeatSource, type LeaderControllers } from '../src/leader/duties.js';
+import type { LoopClock } from '../src/leader/clock.js';
+import { startLeaderDuties, type HeartbeatSource, type LeaderDuties } from '../src/leader/duties.js';
+import type { ControlLoop } from '../src/leader/loop.js';
+import { leaderGraceMs } from '../src/leader/node-health/node-health-plan.js';
 import type { RaftHost } from '../src/raft-host.js';
 import { TestCluster } from './test-cluster.js';
 
 const HEARTBEAT_MS = 100;
+
+/** A clock the test moves: the loops' timers fire only when it passes their time. */
+class ManualClock implements LoopClock {
+  private readonly timers = new Set<{ readonly atMs: number; readonly fn: () => void }>();
+
+  constructor(private nowMs: number) {}
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  after(ms: number, fn: () => void): () => void {
+    const timer = { atMs: this.nowMs + ms, fn };
+    this.timers.add(timer);
+    return () => this.timers.delete(timer);
+  }
+
+  /** Moves time on by `ms`, firing each timer due on the way at its own time, and lets what it started settle. */
+  async advance(ms: number, settle: () => Promise<void>): Promise<void> {
+    const end = this.nowMs + ms;
+    for (;;) {
+      let next: { atMs: number; fn: () => void } | undefined;
+      for (const t of this.timers) if (t.atMs <= end && (!next || t.atMs < next.atMs)) next = t;
+      if (!next) break;
+      this.timers.delete(next);
+      this.nowMs = Math.max(this.nowMs, next.atMs);
+      next.fn();
+      await settle();
+    }
+    this.nowMs = end;
+    await settle();
+  }
+}
+
+/** One turn of the event loop: coalesced plans and the fake Raft's applies run on these. */
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Turns the event loop until the loops have nothing left to plan or propose (no wall-clock wait). */
+async function settle(loops: readonly ControlLoop[]): Promise<void> {
+  for (let quiet = 0, turns = 0; quiet < 3; turns++) {
+    if (turns > 10_000) throw new Error('the loops never settled');
+    await turn();
+    quiet = loops.every((l) => l.idle) ? quiet + 1 : 0;
+  }
+}
 
 /** A Raft stand-in: proposals apply on a later turn of the event loop, in order. */
 function fakeContext(c: TestCluster): { ctx: ManagerContext; stats: { proposals: number; maxInFlight: number }; setLeader(v: boolean): void } {
@@ -100,17 +149,17 @@ async function until(what: string, ok: () => boolean, c: TestCluster, timeoutMs 
 
 const running = (c: TestCluster, service: string): number => c.live(service).filter((t) => t.status.state === 'running').length;
 
-describe('leader controllers', () => {
+describe('leader duty loops', () => {
   const cleanup: (() => void)[] = [];
   afterEach(() => {
     for (const f of cleanup.splice(0)) f();
   });
 
-  function start(c: TestCluster, workers: HeartbeatSource): { controllers: LeaderControllers; stats: { proposals: number; maxInFlight: number }; setLeader(v: boolean): void } {
+  function start(c: TestCluster, workers: HeartbeatSource, clock?: LoopClock): { duties: LeaderDuties; loops: ControlLoop[]; stats: { proposals: number; maxInFlight: number }; setLeader(v: boolean): void } {
     const { ctx, stats, setLeader } = fakeContext(c);
-    const controllers = startLeaderControllers(ctx, workers);
-    cleanup.push(() => controllers.stop());
-    return { controllers, stats, setLeader };
+    const duties = startLeaderDuties(ctx, workers, clock);
+    cleanup.push(() => duties.stop());
+    return { duties, loops: [duties.orchestrator, duties.scheduler, duties.nodeHealth, duties.reaper], stats, setLeader };
   }
 
   it('converge a 6-replica service over 3 nodes; a node that goes silent is marked down and its tasks move', async () => {
@@ -132,7 +181,7 @@ describe('leader controllers', () => {
     const orphaned = c.tasks('web').filter((t) => t.status.state === 'orphaned');
     expect(orphaned).toHaveLength(2);
     expect(orphaned.every((t) => t.desiredState === 'shutdown' && t.status.message === 'node w3 is down')).toBe(true);
-    // One proposal at a time per controller (four controllers).
+    // One proposal at a time per loop (four duties).
     expect(stats.maxInFlight).toBeLessThanOrEqual(4);
 
     // The node comes back: marked ready, and it takes the next new work.
@@ -151,17 +200,25 @@ describe('leader controllers', () => {
     const first = start(c, workers);
     c.createService('web', { replicas: 4 });
     await until('4 running', () => running(c, 'web') === 4, c);
-    first.controllers.stop();
+    first.duties.stop();
     first.setLeader(false);
     const before = c.store.tasks().map((t) => `${t.id}@${t.version}`);
 
     // The new leader has heard no heartbeats yet (the sessions were with the old one).
     const quiet: HeartbeatSource = { lastSeen: () => undefined, connected: () => false, sessionOpenedAt: () => undefined, returningBy: () => undefined, heartbeatMs: () => HEARTBEAT_MS };
-    const second = start(c, { ...quiet });
-    await new Promise((r) => setTimeout(r, 500));
+    const clock = new ManualClock(Date.now());
+    const second = start(c, { ...quiet }, clock);
+    const settled = (): Promise<void> => settle(second.loops);
+    // All through the grace period, every poll and wake-up included: nothing moves.
+    const grace = leaderGraceMs(HEARTBEAT_MS);
+    await clock.advance(grace - 1, settled);
     expect(c.store.nodes().filter((n) => n.status.state === 'down')).toEqual([]);
     expect(c.store.tasks().map((t) => `${t.id}@${t.version}`)).toEqual(before);
     expect(second.stats.proposals).toBe(0);
+
+    // The same clock ends the grace: still silent and disconnected, both workers go down.
+    await clock.advance(2 * HEARTBEAT_MS, settled);
+    expect(['w1', 'w2'].map((n) => c.node(n).status.state)).toEqual(['down', 'down']);
   });
 
   it('stop() stops: nothing is proposed afterwards', async () => {
@@ -169,11 +226,15 @@ describe('leader controllers', () => {
     c.addNode('w1');
     const workers = new FakeWorkers(c);
     cleanup.push(() => workers.close());
-    const { controllers, stats } = start(c, workers);
-    controllers.stop();
+    const clock = new ManualClock(Date.now());
+    const { duties, stats } = start(c, workers, clock);
+    duties.stop();
     const n = stats.proposals;
     c.createService('web', { replicas: 2 });
-    await new Promise((r) => setTimeout(r, 100));
+    // Past every poll, retry and reaper interval a loop could have had pending.
+    await clock.advance(60_000, async () => {
+      for (let i = 0; i < 50; i++) await turn();
+    });
     expect(stats.proposals).toBe(n);
     expect(c.tasks('web')).toEqual([]);
   });

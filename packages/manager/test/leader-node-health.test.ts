@@ -3,7 +3,8 @@
 
 import type { NodeUpdateCommand } from '@shoal/store';
 import { describe, expect, it } from 'vitest';
-import { acceptsNewWork, downStatus, flapBackoffMs, formatDuration, planNodeHealth, readyStatus, type HeartbeatFacts } from '../src/leader/node-health/node-health-plan.js';
+import { formatDuration } from '../src/leader/format-duration.js';
+import { acceptsNewWork, downStatus, flapBackoffMs, planNodeHealth, readyStatus, type HeartbeatFacts } from '../src/leader/node-health/node-health-plan.js';
 import { T0, TestCluster } from './test-cluster.js';
 
 const HB = 500;

@@ -1,40 +1,40 @@
-// The leader-only controllers that turn services into placed, running tasks. The manager
-// starts them when it is elected and stops them when it steps down; they keep nothing between
-// terms that the store does not hold.
+// The leader's duties that turn services into placed, running tasks, each a pure planner run by
+// the shared ControlLoop (loop.ts). The manager starts them when it is elected and stops them
+// when it steps down; they keep nothing between terms that the store does not hold.
 
 import type { ManagerContext } from '../context.js';
-import { NodeMonitor, type HeartbeatSource } from './node-health/node-health-loop.js';
-import { Orchestrator } from './orchestrator/orchestrator-loop.js';
-import { Scheduler } from './scheduler/scheduler-loop.js';
-import { TaskReaper } from './reaper/reaper-loop.js';
+import { systemClock, type LoopClock } from './clock.js';
+import { ControlLoop } from './loop.js';
+import { nodeHealthDuty, type HeartbeatSource } from './node-health/node-health-loop.js';
+import { orchestratorDuty } from './orchestrator/orchestrator-loop.js';
+import { reaperDuty } from './reaper/reaper-loop.js';
+import { schedulerDuty } from './scheduler/scheduler-loop.js';
 
-export { NodeMonitor, type HeartbeatSource } from './node-health/node-health-loop.js';
-export { Orchestrator } from './orchestrator/orchestrator-loop.js';
-export { Scheduler } from './scheduler/scheduler-loop.js';
-export { TaskReaper } from './reaper/reaper-loop.js';
+export type { HeartbeatSource } from './node-health/node-health-loop.js';
 
-export interface LeaderControllers {
-  readonly orchestrator: Orchestrator;
-  readonly scheduler: Scheduler;
-  readonly nodeMonitor: NodeMonitor;
-  readonly reaper: TaskReaper;
+export interface LeaderDuties {
+  readonly orchestrator: ControlLoop;
+  readonly scheduler: ControlLoop;
+  readonly nodeHealth: ControlLoop;
+  readonly reaper: ControlLoop;
   stop(): void;
 }
 
-export function startLeaderControllers(ctx: ManagerContext, heartbeats: HeartbeatSource): LeaderControllers {
-  const orchestrator = new Orchestrator(ctx);
-  const scheduler = new Scheduler(ctx);
-  const nodeMonitor = new NodeMonitor(ctx, heartbeats);
-  const reaper = new TaskReaper(ctx);
-  const all = [nodeMonitor, orchestrator, scheduler, reaper];
-  for (const c of all) c.run();
+/** Starts this term's loops; `clock` is for tests that move time themselves. */
+export function startLeaderDuties(ctx: ManagerContext, heartbeats: HeartbeatSource, clock: LoopClock = systemClock): LeaderDuties {
+  const orchestrator = new ControlLoop(ctx, orchestratorDuty(), clock);
+  const scheduler = new ControlLoop(ctx, schedulerDuty(), clock);
+  const nodeHealth = new ControlLoop(ctx, nodeHealthDuty(heartbeats, clock.now(), ctx.logger), clock);
+  const reaper = new ControlLoop(ctx, reaperDuty(), clock);
+  const all = [nodeHealth, orchestrator, scheduler, reaper];
+  for (const loop of all) loop.run();
   return {
     orchestrator,
     scheduler,
-    nodeMonitor,
+    nodeHealth,
     reaper,
     stop() {
-      for (const c of all) c.stop();
+      for (const loop of all) loop.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-// The shape every leader-only controller shares (SwarmKit's Run/Stop): subscribe to the store
+// The shape every leader duty's loop shares (SwarmKit's Run/Stop): subscribe to the store
 // and plan from a consistent view in one step, mark the loop dirty when a relevant event
 // arrives, coalesce a burst of events into one plan (setImmediate), propose at most one command
 // at a time, and plan again when it has been applied. Everything the loop knows is re-derived
@@ -10,6 +10,7 @@
 import type { Command, StoreEvent, StoreView } from '@shoal/store';
 import { proposeCommand, type ManagerContext } from '../context.js';
 import { asManagerError } from '../errors.js';
+import { systemClock, type LoopClock } from './clock.js';
 
 /** After a failed proposal (or one whose items were skipped), plan again this much later... */
 export const RETRY_MS = 1_000;
@@ -28,7 +29,11 @@ export interface LoopPlan {
   readonly nextWakeMs?: number | undefined;
 }
 
-export interface ControlLoopOptions {
+/**
+ * What a duty brings to the shared loop: its planner and when to run it. A duty is this
+ * configuration, not a subclass.
+ */
+export interface LoopDuty {
   /** For logs: "orchestrator", "scheduler", ... */
   readonly name: string;
   /** Whether a store event can change the plan. */
@@ -39,7 +44,6 @@ export interface ControlLoopOptions {
   readonly pollMs?: () => number;
   /** Plan at most this often (the reaper is in no hurry). */
   readonly minIntervalMs?: number;
-  readonly clock?: () => number;
 }
 
 export class ControlLoop {
@@ -48,20 +52,18 @@ export class ControlLoop {
   private scheduled = false;
   private inFlight = false;
   private unsubscribe: (() => void) | undefined;
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
+  private cancelWake: (() => void) | undefined;
+  private cancelPoll: (() => void) | undefined;
   private lastPlanMs = -Infinity;
   private setbacks = 0;
-  private readonly clock: () => number;
   /** Plans made and commands proposed: for tests and debugging. */
   readonly stats = { plans: 0, proposals: 0, failures: 0 };
 
   constructor(
     private readonly ctx: ManagerContext,
-    private readonly o: ControlLoopOptions,
-  ) {
-    this.clock = o.clock ?? Date.now;
-  }
+    private readonly o: LoopDuty,
+    private readonly clock: LoopClock = systemClock,
+  ) {}
 
   run(): void {
     if (this.running) return;
@@ -82,9 +84,9 @@ export class ControlLoop {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    clearTimeout(this.wakeTimer);
-    clearTimeout(this.pollTimer);
-    this.wakeTimer = this.pollTimer = undefined;
+    this.cancelWake?.();
+    this.cancelPoll?.();
+    this.cancelWake = this.cancelPoll = undefined;
   }
 
   /** Something changed: plan again soon (coalesced). */
@@ -96,29 +98,28 @@ export class ControlLoop {
   private schedule(): void {
     if (!this.running || this.scheduled || this.inFlight || !this.dirty) return;
     this.scheduled = true;
-    const wait = (this.o.minIntervalMs ?? 0) - (this.clock() - this.lastPlanMs);
+    const wait = (this.o.minIntervalMs ?? 0) - (this.clock.now() - this.lastPlanMs);
     if (wait > 0) {
-      setTimeout(() => this.tick(), wait).unref();
+      this.clock.after(wait, () => this.tick());
     } else {
+      // Not a wait: a turn of the event loop, so a burst of events becomes one plan.
       setImmediate(() => this.tick());
     }
   }
 
   private schedulePoll(): void {
     if (!this.o.pollMs || !this.running) return;
-    this.pollTimer = setTimeout(() => {
+    this.cancelPoll = this.clock.after(this.o.pollMs(), () => {
       this.poke();
       this.schedulePoll();
-    }, this.o.pollMs());
-    this.pollTimer.unref();
+    });
   }
 
   private wakeAt(atMs: number | undefined): void {
-    clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
+    this.cancelWake?.();
+    this.cancelWake = undefined;
     if (atMs === undefined || !this.running) return;
-    this.wakeTimer = setTimeout(() => this.poke(), Math.max(0, atMs - this.clock()) + 1);
-    this.wakeTimer.unref();
+    this.cancelWake = this.clock.after(Math.max(0, atMs - this.clock.now()) + 1, () => this.poke());
   }
 
   private tick(): void {
@@ -128,11 +129,11 @@ export class ControlLoop {
     if (!this.ctx.host.isCurrentLeader()) {
       // A new leader may not have applied everything committed before its election yet; a plan
       // from that view would recreate tasks that already exist. Look again shortly.
-      this.wakeAt(this.clock() + CATCH_UP_MS);
+      this.wakeAt(this.clock.now() + CATCH_UP_MS);
       return;
     }
     this.dirty = false;
-    const now = this.clock();
+    const now = this.clock.now();
     this.lastPlanMs = now;
     let plan: LoopPlan;
     const planStarted = performance.now();
@@ -181,7 +182,7 @@ export class ControlLoop {
 
   private retryLater(): void {
     this.setbacks++;
-    this.wakeAt(this.clock() + Math.min(RETRY_MS * 2 ** (this.setbacks - 1), MAX_RETRY_MS));
+    this.wakeAt(this.clock.now() + Math.min(RETRY_MS * 2 ** (this.setbacks - 1), MAX_RETRY_MS));
   }
 
   /** Nothing scheduled, in flight or waiting to be planned (tests). */

@@ -1,8 +1,8 @@
 // Collects a planner's task changes and turns them into tasks.apply commands. Updates to one
 // task merge into one item (e.g. "orphaned" and "desired shutdown" together), and every update
 // carries the version the planner read, so a change made meanwhile by someone else (an agent's
-// report, another controller) makes the store skip that item instead of overwriting it; the
-// controller re-plans from the new state.
+// report, another duty's loop) makes the store skip that item instead of overwriting it; the
+// loop re-plans from the new state.
 
 import { MAX_TASK_BATCH, type NewTask, type TaskObject, type TaskPatch, type TaskStatusReport, type TasksApplyCommand } from '@shoal/store';
 

@@ -1,4 +1,4 @@
-// What the orchestration planners need to know about a task's life, in one place. Desired state
+// What the leader's planners need to know about a task's life, in one place. Desired state
 // and observed state are separate (SwarmKit's model): a task is *live* while it is meant to run
 // and has not stopped; a task that stopped while still meant to run is *awaiting its restart*
 // decision — its desiredState stays "running" until the orchestrator carries the decision out

@@ -4,13 +4,16 @@
 // it does not count toward the quorum (adding an empty voter to a 3-node cluster would make
 // every write wait for it). Once its log reaches the leader's commit index it is promoted.
 // Also keeps the store's view of Raft membership in line with the real one (after
-// --force-new-cluster the store still lists the old managers as voters).
+// --force-new-cluster the store still lists the old managers as voters). promotion-plan.ts
+// decides both; this loop reads Raft's status for it and proposes the changes. Not a
+// ControlLoop: its input is Raft progress, which no store event announces, so it polls.
 
 import { ConfChangeType } from '@shoal/raft';
 import { encodeConfChangeContext } from '../../conf-change-context.js';
 import type { ManagerContext } from '../../context.js';
 import { nowIso, proposeCommand } from '../../context.js';
 import { asManagerError } from '../../errors.js';
+import { learnerToPromote, membershipCorrections } from './promotion-plan.js';
 
 const CHECK_EVERY_MS = 100;
 
@@ -34,7 +37,7 @@ export class LearnerPromoter {
     if (this.busy || !this.ctx.host.isLeader) return;
     this.busy = true;
     try {
-      await this.promoteCaughtUpLearners();
+      await this.promoteCaughtUpLearner();
       await this.reconcileStoreMembership();
     } catch (e) {
       const err = asManagerError(e);
@@ -47,28 +50,16 @@ export class LearnerPromoter {
     }
   }
 
-  private async promoteCaughtUpLearners(): Promise<void> {
-    const status = this.ctx.host.status();
-    for (const p of status.progress) {
-      if (!p.learner || p.match < status.commit) continue;
-      this.ctx.logger.info({ nodeId: p.id, match: p.match }, 'promoting a caught-up manager to voter');
-      await this.ctx.host.proposeConfChange({ type: ConfChangeType.AddVoter, nodeId: p.id, context: encodeConfChangeContext({ at: nowIso() }) });
-      return; // one membership change at a time
-    }
+  private async promoteCaughtUpLearner(): Promise<void> {
+    const p = learnerToPromote(this.ctx.host.status());
+    if (!p) return;
+    this.ctx.logger.info({ nodeId: p.id, match: p.match }, 'promoting a caught-up manager to voter');
+    await this.ctx.host.proposeConfChange({ type: ConfChangeType.AddVoter, nodeId: p.id, context: encodeConfChangeContext({ at: nowIso() }) });
   }
 
   private async reconcileStoreMembership(): Promise<void> {
-    const conf = this.ctx.host.confState();
-    for (const n of this.ctx.store.nodes()) {
-      if (n.role !== 'manager' || n.raftRole === undefined) continue;
-      const actual = conf.voters.includes(n.id) ? 'voter' : conf.learners.includes(n.id) ? 'learner' : null;
-      if (actual === n.raftRole) continue;
-      await proposeCommand(this.ctx, {
-        type: 'node.update',
-        at: nowIso(),
-        id: n.id,
-        patch: actual === null ? { raftRole: null, status: { state: 'down', message: 'no longer part of the Raft group' } } : { raftRole: actual },
-      });
+    for (const cmd of membershipCorrections(this.ctx.store.nodes(), this.ctx.host.confState(), nowIso())) {
+      await proposeCommand(this.ctx, cmd);
     }
   }
 }

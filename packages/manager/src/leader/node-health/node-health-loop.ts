@@ -1,12 +1,12 @@
 // Leader-only: marks workers down when their heartbeats stop and ready when they resume
-// (orchestration/node-monitor.ts decides). Heartbeats are not in the store — the dispatcher
-// holds them — so besides node changes the monitor plans on a timer: when the next node would
-// cross its threshold, and at least every heartbeat period (to notice a node that is back).
+// (node-health-plan.ts decides; the shared loop runs it). Heartbeats are not in the store — the
+// dispatcher holds them — so besides node changes the loop plans on a timer: when the next node
+// would cross its threshold, and at least every heartbeat period (to notice a node that is back).
 
 import type { StoreEvent, StoreView } from '@shoal/store';
-import type { ManagerContext } from '../../context.js';
+import type { Logger } from '../../logger.js';
+import type { LoopDuty } from '../loop.js';
 import { monitored, planNodeHealth, type HeartbeatFacts } from './node-health-plan.js';
-import { ControlLoop } from '../loop.js';
 
 /** What the monitor needs from the dispatcher, which holds the worker sessions. */
 export interface HeartbeatSource {
@@ -22,31 +22,28 @@ export interface HeartbeatSource {
   heartbeatMs(): number;
 }
 
-/** Also poked by the dispatcher on a heartbeat or a session change, to check now. */
-export class NodeMonitor extends ControlLoop {
-  constructor(ctx: ManagerContext, heartbeats: HeartbeatSource, o: { clock?: () => number } = {}) {
-    const clock = o.clock ?? Date.now;
-    // The grace period after an election counts from when this term's controllers started.
-    const leaderSinceMs = clock();
-    let heldLoggedAt = -Infinity;
-    super(ctx, {
-      name: 'node-monitor',
-      wants: nodeMonitorWants,
-      plan: (view, nowMs) => {
-        const plan = planNodeHealth(view, { ...heartbeatFacts(view, heartbeats), nowMs, heartbeatMs: heartbeats.heartbeatMs(), leaderSinceMs });
-        if (plan.held.length > 0 && nowMs - heldLoggedAt > HELD_LOG_EVERY_MS) {
-          heldLoggedAt = nowMs;
-          ctx.logger.warn(
-            { held: plan.held.map((id) => view.getNode(id)?.name ?? id), down: plan.down.length },
-            'most workers seem silent at once while their sessions are open: not marking them down on silence alone (this manager may be overloaded)',
-          );
-        }
-        return plan;
-      },
-      pollMs: () => heartbeats.heartbeatMs(),
-      clock,
-    });
-  }
+/**
+ * One term's node health duty. `leaderSinceMs` is when this term's loops started: the grace
+ * period after an election counts from it.
+ */
+export function nodeHealthDuty(heartbeats: HeartbeatSource, leaderSinceMs: number, logger: Logger): LoopDuty {
+  let heldLoggedAt = -Infinity;
+  return {
+    name: 'node-monitor',
+    wants: nodeHealthWants,
+    plan: (view, nowMs) => {
+      const plan = planNodeHealth(view, { ...heartbeatFacts(view, heartbeats), nowMs, heartbeatMs: heartbeats.heartbeatMs(), leaderSinceMs });
+      if (plan.held.length > 0 && nowMs - heldLoggedAt > HELD_LOG_EVERY_MS) {
+        heldLoggedAt = nowMs;
+        logger.warn(
+          { held: plan.held.map((id) => view.getNode(id)?.name ?? id), down: plan.down.length },
+          'most workers seem silent at once while their sessions are open: not marking them down on silence alone (this manager may be overloaded)',
+        );
+      }
+      return plan;
+    },
+    pollMs: () => heartbeats.heartbeatMs(),
+  };
 }
 
 /** The "not marking them down" warning, at most this often. */
@@ -70,7 +67,7 @@ function heartbeatFacts(view: StoreView, hb: HeartbeatSource): Pick<HeartbeatFac
   return { lastSeen, connected, openedAt, returningBy };
 }
 
-export function nodeMonitorWants(e: StoreEvent): boolean {
+export function nodeHealthWants(e: StoreEvent): boolean {
   return (
     e.kind === 'restore' ||
     (e.kind === 'node' && (e.action !== 'update' || e.object.status.state !== e.previous.status.state || e.object.role !== e.previous.role || e.object.runtime !== e.previous.runtime))

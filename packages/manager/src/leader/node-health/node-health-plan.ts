@@ -22,6 +22,7 @@
 //   node lost once and brought back is not flapping and takes work at once.
 
 import type { NodeObject, NodeStatus, NodeUpdateCommand, StoreView } from '@shoal/store';
+import { formatDuration } from '../format-duration.js';
 
 /** Silent this many periods (session still connected) → down. */
 export const SILENT_PERIODS = 3;
@@ -202,11 +203,4 @@ function downMessage(connected: boolean, silentMs: number, heartbeatMs: number, 
   const period = `heartbeat every ${formatDuration(heartbeatMs)}`;
   const silence = never ? `no heartbeat since this manager became leader ${formatDuration(silentMs)} ago` : `no heartbeat for ${formatDuration(silentMs)}`;
   return `${connected ? '' : 'disconnected; '}${silence} (${period})`;
-}
-
-/** "500 ms", "1.6 s", "2 min" — for status messages people read. */
-export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${(ms / 1_000).toFixed(1)} s`;
-  return `${Math.round(ms / 60_000)} min`;
 }

@@ -1,20 +1,17 @@
-// Leader-only: keeps every service's tasks as its spec asks (orchestration/orchestrator.ts
-// decides; this runs it). Plans again on service changes, task state changes, node changes
-// that affect where tasks may run, and when a delayed restart falls due.
+// Leader-only: keeps every service's tasks as its spec asks (orchestration-plan.ts decides;
+// the shared loop runs it). Plans again on service changes, task state changes, node changes
+// that affect where tasks may run, and when a delayed restart falls due (the plan's nextWakeMs).
 
 import type { StoreEvent } from '@shoal/store';
-import type { ManagerContext } from '../../context.js';
+import type { LoopDuty } from '../loop.js';
 import { planOrchestration, type OrchestratorSettings } from './orchestration-plan.js';
-import { ControlLoop } from '../loop.js';
 
-export class Orchestrator extends ControlLoop {
-  constructor(ctx: ManagerContext, settings: OrchestratorSettings = {}) {
-    super(ctx, {
-      name: 'orchestrator',
-      wants: orchestratorWants,
-      plan: (view, now) => planOrchestration(view, now, settings),
-    });
-  }
+export function orchestratorDuty(settings: OrchestratorSettings = {}): LoopDuty {
+  return {
+    name: 'orchestrator',
+    wants: orchestratorWants,
+    plan: (view, now) => planOrchestration(view, now, settings),
+  };
 }
 
 export function orchestratorWants(e: StoreEvent): boolean {

@@ -15,7 +15,7 @@
 
 import { taskSpecIsCurrent, type ServiceObject, type TaskObject } from '@shoal/store';
 import { ms } from '../task-lifecycle.js';
-import { formatDuration } from '../node-health/node-health-plan.js';
+import { formatDuration } from '../format-duration.js';
 
 export type RestartDecision =
   | { readonly kind: 'now' }

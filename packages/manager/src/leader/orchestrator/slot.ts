@@ -5,7 +5,7 @@
 //     along, stop the others;
 //   - a live task that must leave its node (drained, constraints no longer met): stop it and
 //     make a replacement at once — a move, not a restart, so no delay and no attempt counted;
-//   - a task that ended while meant to run: carry out the restart policy (restart.ts) — now,
+//   - a task that ended while meant to run: carry out the restart policy (restart-policy.ts) — now,
 //     later (the caller is told when to wake), or never;
 //   - no task at all, or the last one was stopped by the system (scaled down and up again, a
 //     replacement that failed to be created): make one.

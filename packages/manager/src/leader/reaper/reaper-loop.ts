@@ -1,22 +1,20 @@
-// Leader-only: removes old finished tasks (orchestration/reaper.ts decides). In no hurry: it
-// plans at most once a second, so a burst of stopping tasks becomes one removal entry.
+// Leader-only: removes old finished tasks (reaping-plan.ts decides; the shared loop runs it).
+// In no hurry: it plans at most once a second, so a burst of stopping tasks becomes one
+// removal entry.
 
 import type { StoreEvent } from '@shoal/store';
-import type { ManagerContext } from '../../context.js';
+import type { LoopDuty } from '../loop.js';
 import { planReaping, type ReaperSettings } from './reaping-plan.js';
-import { ControlLoop } from '../loop.js';
 
 export const REAP_INTERVAL_MS = 1_000;
 
-export class TaskReaper extends ControlLoop {
-  constructor(ctx: ManagerContext, settings: ReaperSettings & { intervalMs?: number } = {}) {
-    super(ctx, {
-      name: 'task-reaper',
-      wants: reaperWants,
-      plan: (view, now) => planReaping(view, now, settings),
-      minIntervalMs: settings.intervalMs ?? REAP_INTERVAL_MS,
-    });
-  }
+export function reaperDuty(settings: ReaperSettings & { intervalMs?: number } = {}): LoopDuty {
+  return {
+    name: 'task-reaper',
+    wants: reaperWants,
+    plan: (view, now) => planReaping(view, now, settings),
+    minIntervalMs: settings.intervalMs ?? REAP_INTERVAL_MS,
+  };
 }
 
 export function reaperWants(e: StoreEvent): boolean {

@@ -2,7 +2,7 @@
 // but history must not grow without bound. Per slot (per node for a global service) the last
 // few finished tasks stay — the cluster's taskHistoryLimit (`manager init --task-history-limit`,
 // default 5, as Swarm's task history retention limit), more when the restart policy counts
-// attempts within a window and needs them (restart.ts) — and older ones are removed. Tasks of
+// attempts within a window and needs them (../orchestrator/restart-policy.ts) — and older ones are removed. Tasks of
 // a service that no longer exists are removed once they have stopped. A task that stopped
 // while still meant to run is never removed: it is waiting for its restart decision.
 //

@@ -1,19 +1,17 @@
-// Leader-only: gives pending tasks a node and a port (orchestration/scheduler.ts decides).
-// Plans again when tasks are created or stop (room frees up) and when nodes change.
+// Leader-only: gives pending tasks a node and a port (scheduling-plan.ts decides; the shared
+// loop runs it). Plans again when tasks are created or stop (room frees up) and when nodes
+// change, and when a flapping node's back-off ends while tasks wait (the plan's nextWakeMs).
 
 import type { StoreEvent } from '@shoal/store';
-import type { ManagerContext } from '../../context.js';
+import type { LoopDuty } from '../loop.js';
 import { planScheduling, type SchedulerSettings } from './scheduling-plan.js';
-import { ControlLoop } from '../loop.js';
 
-export class Scheduler extends ControlLoop {
-  constructor(ctx: ManagerContext, settings: SchedulerSettings = {}) {
-    super(ctx, {
-      name: 'scheduler',
-      wants: schedulerWants,
-      plan: (view, now) => planScheduling(view, now, settings),
-    });
-  }
+export function schedulerDuty(settings: SchedulerSettings = {}): LoopDuty {
+  return {
+    name: 'scheduler',
+    wants: schedulerWants,
+    plan: (view, now) => planScheduling(view, now, settings),
+  };
 }
 
 export function schedulerWants(e: StoreEvent): boolean {

@@ -82,7 +82,7 @@ export function planScheduling(view: StoreView, nowMs: number, settings: Schedul
 
   const range = settings.portRange ?? DEFAULT_PORT_RANGE;
   const load = ClusterLoad.of(view, range, all);
-  // A node back after flapping takes no new tasks until its back-off ends (node-monitor.ts).
+  // A node back after flapping takes no new tasks until its back-off ends (../node-health/).
   const resting = view.nodes().filter((n) => !acceptsNewWork(n, nowMs));
   const nodes = resting.length === 0 ? view.nodes() : view.nodes().filter((n) => acceptsNewWork(n, nowMs));
   const restingNote = resting.length === 0 ? '' : `; ${resting.map((n) => n.name).join(', ')} flapped and take${resting.length === 1 ? 's' : ''} no new tasks for now`;
