@@ -1,6 +1,6 @@
-// A tiny cluster for the leader's planner tests: a real ClusterStore, commands applied directly with
-// increasing indexes, a clock the test moves, deterministic ids, and "agents" that report what
-// a worker would (assigned tasks start running, tasks to shut down stop).
+// A tiny cluster for the leader's planner tests: a real ClusterStore, commands applied
+// directly with increasing indexes, a clock the test moves, deterministic ids, and "agents"
+// that report what a worker would (assigned tasks start running, tasks to shut down stop).
 
 import {
   ClusterStore,
