@@ -2,7 +2,7 @@
 //
 // - Sessions: only the leader serves them; a follower answers NOT_LEADER with the leader's
 //   address. The worker's certificate names its node; it may only report on its own tasks.
-// - Heartbeats stay in memory (as in Swarm), not in Raft: the NodeMonitor reads them here.
+// - Heartbeats stay in memory (as in Swarm), not in Raft: the node-health loop reads them here.
 //   Any message from an agent is a sign of life, not only its heartbeats.
 // - Managers: every session is told the current manager list when it opens and again whenever
 //   it changes (a manager joins, is promoted, demoted, removed or moves), as SwarmKit's session
@@ -25,7 +25,7 @@ import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { standingOf } from './caller-standing.js';
 import { trustBundle } from './ca-rotation.js';
-import { readyStatus } from './orchestration/node-monitor.js';
+import { readyStatus } from './leader/node-health/node-health-plan.js';
 import { recordPublishStatus } from './publish-status.js';
 
 type Call = grpc.ServerDuplexStream<WorkerMessage__Output, ManagerMessage>;
@@ -78,7 +78,7 @@ export class Dispatcher {
     private readonly o: { heartbeatMs: () => number; managers: () => string[] },
   ) {}
 
-  // ------------------------------------------------------------------ heartbeat facts (NodeMonitor)
+  // ------------------------------------------------------------------ heartbeat facts (node health)
 
   lastSeen(nodeId: NodeId): number | undefined {
     return this.seen.get(nodeId);

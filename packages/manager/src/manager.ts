@@ -48,8 +48,8 @@ import { DataKey, decryptNodeKey, encryptNodeKey, followUnlockKey, isEncryptedKe
 import type { ManagerContext } from './context.js';
 import { decodeConfChangeContext } from './conf-change-context.js';
 import { controlHandlers } from './control-api.js';
-import { startLeaderControllers } from './controllers/index.js';
-import { LearnerPromoter } from './controllers/learner-promoter.js';
+import { startLeaderDuties } from './leader/duties.js';
+import { LearnerPromoter } from './leader/learner-promoter/promotion-loop.js';
 import { Dispatcher } from './dispatcher.js';
 import { pipelineHandler } from './pipeline.js';
 import { serviceHandlers } from './service-api.js';
@@ -167,7 +167,7 @@ export class Manager implements ManagerHandle {
     'grpc.http2.min_ping_interval_without_data_ms': 500,
     // The server pings too: a worker whose agent hangs with its connection open (stopped,
     // swapped out) loses its session, which the node monitor counts as evidence; silence
-    // alone on an open session never takes most workers down (orchestration/node-monitor.ts).
+    // alone on an open session never takes most workers down (leader/node-health/).
     'grpc.keepalive_time_ms': 10_000,
     'grpc.keepalive_timeout_ms': 10_000,
   });
@@ -357,7 +357,7 @@ export class Manager implements ManagerHandle {
       this.dispatcher.leadershipChanged(leading);
       if (leading) {
         this.promoter.run();
-        this.leaderControllers ??= startLeaderControllers(this.ctx, this.dispatcher);
+        this.leaderControllers ??= startLeaderDuties(this.ctx, this.dispatcher);
       } else {
         this.promoter.stop();
         this.leaderControllers?.stop();

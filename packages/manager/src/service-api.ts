@@ -17,8 +17,8 @@ import type { Dispatcher } from './dispatcher.js';
 import { controlCall } from './control-call.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { requireStanding } from './caller-standing.js';
-import { mismatch, takesNewWork } from './orchestration/placement.js';
-import { planRebalance } from './orchestration/rebalance.js';
+import { mismatch, takesNewWork } from './leader/scheduler/placement.js';
+import { planRebalance } from './leader/rebalance/rebalance-plan.js';
 
 type ServiceHandlers = Pick<
   ControlHandlers,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, checkIssued, createClusterCA, issueCredentials, readCertificates, verifyPeerCertificate } from '@shoal/identity';
 import { rotationWaitingFor, signingCa, trustBundle } from '../src/ca-rotation.js';
-import { TestCluster, idOf } from './orchestration-harness.js';
+import { TestCluster, idOf } from './test-cluster.js';
 
 const NEW_CA = { certPem: '-----BEGIN CERTIFICATE-----\nNEW\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN PRIVATE KEY-----\nNEW\n-----END PRIVATE KEY-----\n' };
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterStore } from '@shoal/store';
 import { standingOf } from '../src/caller-standing.js';
-import { TestCluster, idOf } from './orchestration-harness.js';
+import { TestCluster, idOf } from './test-cluster.js';
 
 const manager = (name: string) => ({ nodeId: idOf(name), role: 'manager' as const, clusterId: idOf('cluster') });
 const worker = (name: string) => ({ nodeId: idOf(name), role: 'worker' as const, clusterId: idOf('cluster') });

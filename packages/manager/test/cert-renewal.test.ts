@@ -8,7 +8,7 @@ import { connect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CERT_BACKDATE_MS, certificateSerial, checkIssued, createClusterCA, issueCredentials, RENEW_AT, RENEW_JITTER, renewalTime, retryDelay, updatableServerCredentials, validDaysOf, validityOf } from '@shoal/identity';
 import { standingOf } from '../src/caller-standing.js';
-import { TestCluster, idOf } from './orchestration-harness.js';
+import { TestCluster, idOf } from './test-cluster.js';
 
 describe('when a node renews', () => {
   const issued = Date.parse('2026-01-01T00:00:00Z');

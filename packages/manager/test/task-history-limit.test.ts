@@ -1,5 +1,5 @@
 // `manager init --task-history-limit`: Manager.init stores the limit in the cluster settings
-// (the reaper reads it there, see orchestration-reaper.test.ts), and refuses a bad one before
+// (the reaper reads it there, see leader-reaper.test.ts), and refuses a bad one before
 // anything is written.
 
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
