@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager/tls';
-import { CLIENT_OPTIONS, MAX_MESSAGE_BYTES, controlProto, type ClusterInfoResponse__Output, type ControlClient } from '@shoal/wire';
+import { CLIENT_OPTIONS, MAX_MESSAGE_BYTES, controlProto, readErrorCode, readLeaderAddr, type ClusterInfoResponse__Output, type ControlClient } from '@shoal/wire';
 import { CliError } from './errors.js';
 import { ControlPipeline } from './pipeline-client.js';
 
@@ -160,7 +160,7 @@ export class ControlConnection {
         return await this.pipeline(addr).call<Res>(method, req, timeoutMs);
       } catch (e) {
         const err = e as grpc.ServiceError;
-        if (err.code !== grpc.status.UNIMPLEMENTED || err.metadata?.get('shoal-error-code').length) throw e;
+        if (err.code !== grpc.status.UNIMPLEMENTED || readErrorCode(err) !== undefined) throw e;
         this.noPipeline.add(addr);
       }
     }
@@ -225,9 +225,9 @@ export class ControlConnection {
             continue;
           }
           const e = err as grpc.ServiceError;
-          const code = e.metadata?.get('shoal-error-code')[0]?.toString();
+          const code = readErrorCode(e);
           if (code === 'NOT_LEADER') {
-            const named = e.metadata?.get('shoal-leader-addr')[0]?.toString();
+            const named = readLeaderAddr(e);
             answered.push(addr);
             failures.set(addr, `${addr}: not the leader${named ? ` (it names ${named})` : ''}`);
             if (named) {

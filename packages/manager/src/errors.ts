@@ -1,8 +1,10 @@
 // Errors a manager returns: a code clients can branch on, a message that says what to do, and
 // the gRPC status they travel as. The code and the leader's address ride in metadata
-// (`shoal-error-code`, `shoal-leader-addr`), as proto/control.proto documents.
+// (`shoal-error-code`, `shoal-leader-addr`, written by @shoal/wire's errorMetadata), as
+// proto/control.proto documents.
 
 import * as grpc from '@grpc/grpc-js';
+import { errorMetadata } from '@shoal/wire';
 
 export type ManagerErrorCode =
   | 'NOT_LEADER' // writes go to the leader; see leaderAddr
@@ -55,10 +57,7 @@ export class ManagerError extends Error {
 
   /** As a gRPC error for a handler's callback. */
   toServiceError(): Partial<grpc.StatusObject> {
-    const metadata = new grpc.Metadata();
-    metadata.set('shoal-error-code', this.code);
-    if (this.leaderAddr) metadata.set('shoal-leader-addr', this.leaderAddr);
-    return { code: STATUS[this.code], details: this.message, metadata };
+    return { code: STATUS[this.code], details: this.message, metadata: errorMetadata(this.code, this.leaderAddr) };
   }
 }
 

@@ -83,6 +83,7 @@ export const MAX_MESSAGE_BYTES = 16 << 20;
  */
 export const PIPELINE_BATCH_BYTES = 1 << 20;
 export { TurnBatcher } from './turn-batcher.js';
+export { errorMetadata, readErrorCode, readLeaderAddr } from './error-metadata.js';
 
 /**
  * Options for every shoal gRPC client. Channelz bookkeeping and transparent retries cost
