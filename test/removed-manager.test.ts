@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/manager';
-import { CLIENT_OPTIONS, raftProto } from '@shoal/wire';
+import { CLIENT_OPTIONS, raftProto, readErrorCode } from '@shoal/wire';
 import type { ManagerProcess } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
 import { others, waitFor, waitForExit, waitHealthy, writeLabelEventually } from './support/managers.js';
@@ -87,7 +87,7 @@ describe.sequential('a removed manager', () => {
       const err = await raftStreamWith(victim, m.addr);
       expect(err?.code).toBe(grpc.status.PERMISSION_DENIED);
       expect(err?.details).toMatch(/demoted/);
-      expect(err?.metadata.get('shoal-error-code')).toEqual(['REMOVED']);
+      expect(readErrorCode(err)).toBe('REMOVED');
     }
 
     await client.call('RemoveNode', { node: victim.name, force: false }, { write: true });

@@ -143,6 +143,21 @@ function updateConfigToWire(value: unknown, path: string): WireUpdateConfig | un
   );
 }
 
+/**
+ * Task specs already converted: the store's tasks share their service's frozen spec object, so
+ * a node's full set of thousands of tasks converts it once, not once per task.
+ */
+const wireTaskSpecs = new WeakMap<TaskSpec, WireTaskSpec>();
+
+function taskSpecOnWire(spec: TaskSpec): WireTaskSpec {
+  let wire = wireTaskSpecs.get(spec);
+  if (!wire) {
+    wire = taskSpecToWire(spec, 'task.spec')!;
+    if (Object.isFrozen(spec)) wireTaskSpecs.set(spec, wire);
+  }
+  return wire;
+}
+
 /** A stored task as the dispatcher sends it to the agent of its node (what it needs to run it). */
 export function assignedTaskToWire(t: TaskObject): WireTask {
   return {
@@ -153,7 +168,7 @@ export function assignedTaskToWire(t: TaskObject): WireTask {
     serviceVersion: t.serviceVersion,
     slot: t.slot,
     nodeId: t.nodeId,
-    spec: taskSpecToWire(t.spec, 'task.spec'),
+    spec: taskSpecOnWire(t.spec),
     ports: t.ports.map((p) => portToWire(p, 'task.ports')),
     desiredState: t.desiredState,
     state: t.status.state,

@@ -23,11 +23,11 @@ interface WithMetadata {
 }
 
 /** The shoal error code of a failed call; undefined when the error carries none. */
-export function readErrorCode(err: WithMetadata | undefined): string | undefined {
+export function readErrorCode(err: WithMetadata | null | undefined): string | undefined {
   return err?.metadata?.get(ERROR_CODE_KEY)[0]?.toString() || undefined;
 }
 
 /** The leader's address a NOT_LEADER (or NO_QUORUM) error names; undefined when none. */
-export function readLeaderAddr(err: WithMetadata | undefined): string | undefined {
+export function readLeaderAddr(err: WithMetadata | null | undefined): string | undefined {
   return err?.metadata?.get(LEADER_ADDR_KEY)[0]?.toString() || undefined;
 }
