@@ -31,9 +31,9 @@ import type { UpdateConfig as WireUpdateConfig, UpdateConfig__Output as WireUpda
 // ---- domain → wire -----------------------------------------------------------------------
 
 /**
- * Fields a spec written by hand (a script, a test) may hold. Unknown ones are refused here,
- * in the leader's words, because the wire has no place for them: a typo would otherwise
- * vanish silently instead of being named.
+ * A spec written by hand (a script, a test) is checked for what its message cannot carry, in
+ * the leader's words: an unknown field (a typo would vanish silently instead of being named),
+ * a fraction in an integer field (it would be truncated), a number in a string field.
  */
 const INPUT = new Checker('INVALID_ARGUMENT', 'invalid service spec');
 const ANY_LENGTH = { max: Number.MAX_SAFE_INTEGER };
@@ -42,9 +42,18 @@ function fields(value: unknown, path: string, allowed: readonly string[]): Recor
   return value === undefined ? undefined : INPUT.object(value, path, [], allowed);
 }
 
-/** Numbers and strings travel as given: their ranges and choices are the leader's to check. */
-function scalar<T>(value: unknown): T | undefined {
-  return value as T | undefined;
+// Ranges and choices are the leader's to check (its refusal names them and their bounds).
+
+function text(value: unknown, path: string): string | undefined {
+  return value === undefined ? undefined : INPUT.string(value, path, ANY_LENGTH);
+}
+
+function int(value: unknown, path: string): number | undefined {
+  return value === undefined ? undefined : INPUT.integer(value, path, Number.MIN_SAFE_INTEGER);
+}
+
+function ratio(value: unknown, path: string): number | undefined {
+  return value === undefined ? undefined : INPUT.number(value, path, -Number.MAX_VALUE, Number.MAX_VALUE);
 }
 
 function list<T, W>(value: unknown, path: string, item: (v: T, path: string) => W): { items: W[] } | undefined {
@@ -53,7 +62,7 @@ function list<T, W>(value: unknown, path: string, item: (v: T, path: string) => 
 }
 
 function strings(value: unknown, path: string): { items: string[] } | undefined {
-  return list<unknown, string>(value, path, (v, at) => INPUT.string(v, at, ANY_LENGTH));
+  return list<unknown, string>(value, path, (v, at) => text(v, at)!);
 }
 
 function stringMap(value: unknown, path: string): { entries: Record<string, string> } | undefined {
@@ -65,9 +74,9 @@ function stringMap(value: unknown, path: string): { entries: Record<string, stri
 export function serviceSpecToWire(spec: ServiceSpecInput): WireServiceSpec {
   const v = fields(spec, 'spec', ['name', 'mode', 'replicas', 'task', 'ports', 'update', 'rollback', 'labels'])!;
   return {
-    name: scalar(v.name),
-    mode: scalar(v.mode),
-    replicas: scalar(v.replicas),
+    name: text(v.name, 'spec.name'),
+    mode: text(v.mode, 'spec.mode'),
+    replicas: int(v.replicas, 'spec.replicas'),
     task: taskSpecToWire(v.task, 'spec.task'),
     ports: list(v.ports, 'spec.ports', portToWire),
     update: updateConfigToWire(v.update, 'spec.update'),
@@ -81,29 +90,39 @@ function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined 
   if (!v) return undefined;
   const r = fields(v.resources, `${path}.resources`, ['reservations', 'limits']);
   return {
-    runtime: scalar(v.runtime),
-    image: scalar(v.image),
+    runtime: text(v.runtime, `${path}.runtime`),
+    image: text(v.image, `${path}.image`),
     command: strings(v.command, `${path}.command`),
     env: stringMap(v.env, `${path}.env`),
-    workdir: scalar(v.workdir),
-    resources: r && { reservations: amountsToWire(r.reservations, `${path}.resources.reservations`), limits: amountsToWire(r.limits, `${path}.resources.limits`) },
+    workdir: text(v.workdir, `${path}.workdir`),
+    resources: r && {
+      reservations: amountsToWire(r.reservations, `${path}.resources.reservations`),
+      limits: amountsToWire(r.limits, `${path}.resources.limits`),
+    },
     placement: placementToWire(v.placement, `${path}.placement`),
     restartPolicy: restartPolicyToWire(v.restartPolicy, `${path}.restartPolicy`),
     // null: no health check (a complete spec says so; an update removes the current one).
     healthCheck: v.healthCheck === null ? undefined : healthCheckToWire(v.healthCheck, `${path}.healthCheck`),
     noHealthCheck: v.healthCheck === null ? true : undefined,
-    stopGracePeriodMs: scalar(v.stopGracePeriodMs),
+    stopGracePeriodMs: int(v.stopGracePeriodMs, `${path}.stopGracePeriodMs`),
   };
 }
 
 function portToWire(value: unknown, path: string): WirePortSpec {
   const v = fields(value, path, ['published', 'target', 'protocol'])!;
-  return { published: scalar(v.published), target: scalar(v.target), protocol: scalar(v.protocol) };
+  return {
+    published: int(v.published, `${path}.published`),
+    target: int(v.target, `${path}.target`),
+    protocol: text(v.protocol, `${path}.protocol`),
+  };
 }
 
 function amountsToWire(value: unknown, path: string): WireAmounts | undefined {
   const v = fields(value, path, ['nanoCpus', 'memoryBytes']);
-  return v && { nanoCpus: scalar(v.nanoCpus), memoryBytes: scalar(v.memoryBytes) };
+  return v && {
+    nanoCpus: int(v.nanoCpus, `${path}.nanoCpus`),
+    memoryBytes: int(v.memoryBytes, `${path}.memoryBytes`),
+  };
 }
 
 function placementToWire(value: unknown, path: string): WirePlacement | undefined {
@@ -111,34 +130,52 @@ function placementToWire(value: unknown, path: string): WirePlacement | undefine
   if (!v) return undefined;
   return {
     constraints: strings(v.constraints, `${path}.constraints`),
-    preferences: list(v.preferences, `${path}.preferences`, (p, at) => ({ spread: scalar<string>(fields(p, at, ['spread'])!.spread) })),
-    maxReplicasPerNode: scalar(v.maxReplicasPerNode),
+    preferences: list(v.preferences, `${path}.preferences`, (p, at) => ({
+      spread: text(fields(p, at, ['spread'])!.spread, `${at}.spread`),
+    })),
+    maxReplicasPerNode: int(v.maxReplicasPerNode, `${path}.maxReplicasPerNode`),
   };
 }
 
 function restartPolicyToWire(value: unknown, path: string): WireRestartPolicy | undefined {
   const v = fields(value, path, ['condition', 'delayMs', 'maxAttempts', 'windowMs']);
-  return v && { condition: scalar(v.condition), delayMs: scalar(v.delayMs), maxAttempts: scalar(v.maxAttempts), windowMs: scalar(v.windowMs) };
+  return v && {
+    condition: text(v.condition, `${path}.condition`),
+    delayMs: int(v.delayMs, `${path}.delayMs`),
+    maxAttempts: int(v.maxAttempts, `${path}.maxAttempts`),
+    windowMs: int(v.windowMs, `${path}.windowMs`),
+  };
 }
 
 function healthCheckToWire(value: unknown, path: string): WireHealthCheck | undefined {
   const v = fields(value, path, ['test', 'intervalMs', 'timeoutMs', 'retries', 'startPeriodMs']);
   if (!v) return undefined;
   const t = fields(v.test, `${path}.test`, ['kind', 'cmd', 'path', 'port']);
-  const test: WireHealthTest | undefined = t && { kind: scalar(t.kind), cmd: strings(t.cmd, `${path}.test.cmd`), path: scalar(t.path), port: scalar(t.port) };
-  return { test, intervalMs: scalar(v.intervalMs), timeoutMs: scalar(v.timeoutMs), retries: scalar(v.retries), startPeriodMs: scalar(v.startPeriodMs) };
+  const test: WireHealthTest | undefined = t && {
+    kind: text(t.kind, `${path}.test.kind`),
+    cmd: strings(t.cmd, `${path}.test.cmd`),
+    path: text(t.path, `${path}.test.path`),
+    port: int(t.port, `${path}.test.port`),
+  };
+  return {
+    test,
+    intervalMs: int(v.intervalMs, `${path}.intervalMs`),
+    timeoutMs: int(v.timeoutMs, `${path}.timeoutMs`),
+    retries: int(v.retries, `${path}.retries`),
+    startPeriodMs: int(v.startPeriodMs, `${path}.startPeriodMs`),
+  };
 }
 
 function updateConfigToWire(value: unknown, path: string): WireUpdateConfig | undefined {
   const v = fields(value, path, ['parallelism', 'delayMs', 'monitorMs', 'failureAction', 'maxFailureRatio', 'order']);
   return (
     v && {
-      parallelism: scalar(v.parallelism),
-      delayMs: scalar(v.delayMs),
-      monitorMs: scalar(v.monitorMs),
-      failureAction: scalar(v.failureAction),
-      maxFailureRatio: scalar(v.maxFailureRatio),
-      order: scalar(v.order),
+      parallelism: int(v.parallelism, `${path}.parallelism`),
+      delayMs: int(v.delayMs, `${path}.delayMs`),
+      monitorMs: int(v.monitorMs, `${path}.monitorMs`),
+      failureAction: text(v.failureAction, `${path}.failureAction`),
+      maxFailureRatio: ratio(v.maxFailureRatio, `${path}.maxFailureRatio`),
+      order: text(v.order, `${path}.order`),
     }
   );
 }

@@ -121,3 +121,11 @@ describe('tasks on the wire', () => {
     expect(() => assignedTaskFromWire(null)).toThrow('invalid task from the leader: task is missing from the assignment');
   });
 });
+
+describe('what a wire spec cannot carry', () => {
+  it('is refused before sending, naming the field', () => {
+    expect(() => serviceSpecToWire({ name: 'f', replicas: 1.5 })).toThrow('invalid service spec: spec.replicas must be an integer (got 1.5)');
+    expect(() => serviceSpecToWire({ name: 5 } as never)).toThrow('invalid service spec: spec.name must be a string (got 5)');
+    expect(() => serviceSpecToWire({ name: 'f', task: { env: { A: 1 } } } as never)).toThrow('invalid service spec: spec.task.env.A must be a string (got 1)');
+  });
+});
