@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ListNodesResponse__Output } from '@shoal/wire';
 import { SHOAL_BIN, freePort, type LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
 import { waitFor } from './support/managers.js';
@@ -61,7 +60,7 @@ describe.sequential('join tokens out of argv', () => {
 
   async function nodeIsReady(nodeId: string): Promise<void> {
     await waitFor(`${nodeId} to be ready`, async () => {
-      const { nodes } = await cluster.client().call<ListNodesResponse__Output>('ListNodes', { read: { stale: true } });
+      const { nodes } = await cluster.client().call('ListNodes', { read: { stale: true } });
       return nodes.some((n) => n.id === nodeId && n.status === 'ready') ? true : undefined;
     });
   }

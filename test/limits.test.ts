@@ -7,11 +7,11 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '@shoal/cli';
-import type { ListServicesResponse__Output, WireService__Output } from '@shoal/wire';
+import { serviceSpecFromWire, type WireService__Output } from '@shoal/wire';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab, type ShoalResult } from './support/lab.js';
 import { infoFrom, leaderCommit, waitCaughtUp, waitHealthy, withManager, writeLabel } from './support/managers.js';
-import { DEMO_WEB, NODE, createService, getService, hostOf, httpGetWhenListening, removeAllServices, shoalEnv, updateService, waitConverged, waitFor, webSpec } from './support/services.js';
+import { DEMO_WEB, NODE, createService, getService, hostOf, httpGetWhenListening, removeAllServices, shoalEnv, specBytes, specOf, updateService, waitConverged, waitFor, webSpec } from './support/services.js';
 
 const SPEC_LIMIT = 256 * 1024;
 
@@ -86,13 +86,13 @@ describe.sequential('limits and validation on a 3-manager cluster', () => {
     // Just under the limit is fine, and so is an update to just under it.
     const under = specOfSize('under', SPEC_LIMIT - 4_000);
     const created = await createService(cluster, under);
-    expect(Buffer.byteLength(created.specJson)).toBeGreaterThan(SPEC_LIMIT - 4_000);
-    expect(Buffer.byteLength(created.specJson)).toBeLessThanOrEqual(SPEC_LIMIT);
+    expect(specBytes(specOf(created))).toBeGreaterThan(SPEC_LIMIT - 4_000);
+    expect(specBytes(specOf(created))).toBeLessThanOrEqual(SPEC_LIMIT);
 
     // The cluster carries on: writes are acknowledged and no manager saw another term or leader.
     for (let i = 0; i < 10; i++) await writeLabel(cluster.client(), leader.nodeId, `after-${i}`);
     expect(await terms()).toEqual(before);
-    const { services } = await cluster.client().call<ListServicesResponse__Output>('ListServices', { read: { stale: false } });
+    const { services } = await cluster.client().call('ListServices', { read: { stale: false } });
     expect(services.map((s) => s.name)).toEqual(['under']);
   });
 
@@ -124,7 +124,7 @@ describe.sequential('limits and validation on a 3-manager cluster', () => {
     expect(zero.code).toBe('INVALID_ARGUMENT');
     expect(zero.message).toContain('spec.ports[0].target 0 is not a port (1..65535)');
     const ok = await createService(cluster, webSpec('defaulted', { replicas: 0, published: 34091 }));
-    expect((JSON.parse(ok.specJson) as { ports: unknown[] }).ports).toEqual([{ published: 34091, target: 34091, protocol: 'tcp' }]);
+    expect(specOf(ok).ports).toEqual([{ published: 34091, target: 34091, protocol: 'tcp' }]);
 
     // A bad availability over the API is the caller's mistake, not an internal error.
     const w1 = cluster.worker('w1');
@@ -132,7 +132,7 @@ describe.sequential('limits and validation on a 3-manager cluster', () => {
     expect(bogus.code).toBe('INVALID_ARGUMENT');
     expect(bogus.message).toBe('availability must be one of active, pause, drain (got "bogus")');
     // Nothing was created by any of it but the one valid service.
-    const { services } = await cluster.client().call<ListServicesResponse__Output>('ListServices', { read: { stale: false } });
+    const { services } = await cluster.client().call('ListServices', { read: { stale: false } });
     expect(services.map((s) => s.name)).toEqual(['defaulted']);
   });
 
@@ -188,7 +188,7 @@ describe.sequential('limits and validation on a 3-manager cluster', () => {
     for (let round = 1; round <= 6; round++) {
       for (let i = 0; i < 10; i++) {
         const s = await updateService(cluster, `large-${i}`, { labels: { round: String(round) } });
-        expect(Buffer.byteLength(s.specJson)).toBeGreaterThan(240_000);
+        expect(specBytes(specOf(s))).toBeGreaterThan(240_000);
       }
     }
     const commit = await leaderCommit(cluster);
@@ -197,18 +197,18 @@ describe.sequential('limits and validation on a 3-manager cluster', () => {
     // Back, m3 catches up from the leader's log (entries kept behind the snapshots).
     await cluster.start(away.name);
     await waitCaughtUp(cluster, away, commit, 60_000);
-    const seen = await withManager(cluster, away, async (c) => (await c.call<ListServicesResponse__Output>('ListServices', { read: { stale: true } })).services);
-    expect(seen.filter((s) => s.name.startsWith('large-') && s.specJson.includes('"round":"6"'))).toHaveLength(10);
+    const seen = await withManager(cluster, away, async (c) => (await c.call('ListServices', { read: { stale: true } })).services);
+    expect(seen.filter((s) => s.name.startsWith('large-') && specOf(s).labels['round'] === '6')).toHaveLength(10);
 
     // A manager joining now gets the ~5 MB store as a snapshot, in chunks of 1 MiB.
     const m4 = await cluster.addManager('m4');
     await cluster.waitForVoters(4, 60_000);
     await waitCaughtUp(cluster, m4, commit, 60_000);
-    const fromM4 = await withManager(cluster, m4, async (c) => (await c.call<ListServicesResponse__Output>('ListServices', { read: { stale: true } })).services);
-    expect(fromM4.filter((s) => s.name.startsWith('large-') && s.specJson.includes('"round":"6"'))).toHaveLength(10);
+    const fromM4 = await withManager(cluster, m4, async (c) => (await c.call('ListServices', { read: { stale: true } })).services);
+    expect(fromM4.filter((s) => s.name.startsWith('large-') && specOf(s).labels['round'] === '6')).toHaveLength(10);
     const sample = fromM4.find((s) => s.name === 'large-7') as WireService__Output;
-    expect(Buffer.byteLength(sample.specJson)).toBeGreaterThan(240_000);
-    expect(Buffer.byteLength(sample.previousSpecJson)).toBeGreaterThan(240_000);
+    expect(specBytes(specOf(sample))).toBeGreaterThan(240_000);
+    expect(specBytes(serviceSpecFromWire(sample.previousSpec))).toBeGreaterThan(240_000);
     // No election was needed for any of it.
     expect((await infoFrom(cluster, m4)).term).toBe(termBefore);
   });

@@ -67,7 +67,7 @@ function unlockViaStdin(dataDir: string, key: string): Promise<{ code: number | 
 async function answers(cluster: LocalCluster, m: ManagerProcess): Promise<true | undefined> {
   const conn = cluster.client([m.addr]);
   try {
-    const info = await conn.call<{ answeredBy: string }>('ClusterInfo', { read: { stale: true } }, { timeoutMs: 1000 });
+    const info = await conn.call('ClusterInfo', { read: { stale: true } }, { timeoutMs: 1000 });
     return info.answeredBy === m.nodeId ? true : undefined;
   } catch {
     return undefined;

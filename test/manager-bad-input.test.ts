@@ -19,8 +19,8 @@ import { leaderCommit, others, waitCaughtUp, waitFor, withManager, writeLabel } 
 /** Node ids and Raft voters: what a refused join must leave as it was. */
 async function membership(cluster: LocalCluster): Promise<{ nodes: string[]; voters: string[] }> {
   const client = cluster.client();
-  const { nodes } = await client.call<ListNodesResponse__Output>('ListNodes', { read: { stale: false } });
-  const info = await client.call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: false } });
+  const { nodes } = await client.call('ListNodes', { read: { stale: false } });
+  const info = await client.call('ClusterInfo', { read: { stale: false } });
   return {
     nodes: nodes.map((n) => n.id).sort(),
     voters: info.managers.filter((m) => m.raftRole === 'voter').map((m) => m.id).sort(),
@@ -114,13 +114,13 @@ describe.sequential('bad input', () => {
     expect(r.stderr).toMatch(/shoal join-token worker/);
     // Checked before any write: the node list and the Raft membership are as they were.
     expect(await membership(cluster)).toEqual(before);
-    const info = await cluster.client().call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: false } });
+    const info = await cluster.client().call('ClusterInfo', { read: { stale: false } });
     expect(info.managers.map((m) => m.id).sort()).toEqual(before.voters);
   });
 
   it('a rotated manager token is refused afterwards', async () => {
     const old = await cluster.joinToken('manager');
-    const rotated = await cluster.client().call<{ token: string }>('JoinToken', { role: 'manager', rotate: true }, { write: true });
+    const rotated = await cluster.client().call('JoinToken', { role: 'manager', rotate: true }, { write: true });
     expect(rotated.token).not.toBe(old);
     expect(await cluster.joinToken('manager')).toBe(rotated.token);
     const before = await membership(cluster);
@@ -171,7 +171,7 @@ describe.sequential('bad input', () => {
     // The manager that got the garbage still serves, reads and writes.
     await withManager(cluster, target, async (conn) => {
       await writeLabel(conn, 'm1', 'after-garbage-direct');
-      const m1 = await conn.call<WireNode__Output>('GetNode', { node: 'm1', read: { stale: false } });
+      const m1 = await conn.call('GetNode', { node: 'm1', read: { stale: false } });
       expect(m1.labels).toMatchObject({ 'after-garbage': 'v', 'after-garbage-direct': 'v' });
     });
   });
@@ -216,12 +216,12 @@ describe.sequential('bad input', () => {
     expect(m.proc?.exitCode).toBeNull();
     expect(identity()).toEqual(before);
     await withManager(cluster, m, async (conn) => {
-      const info = await conn.call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: false } });
+      const info = await conn.call('ClusterInfo', { read: { stale: false } });
       expect(info.answeredBy).toBe(m.nodeId);
       await writeLabel(conn, 'm1', 'after-second-process');
     });
     await waitFor('m2 to apply the write', async () => {
-      const m1 = await withManager(cluster, m, (conn) => conn.call<WireNode__Output>('GetNode', { node: 'm1', read: { stale: true } }));
+      const m1 = await withManager(cluster, m, (conn) => conn.call('GetNode', { node: 'm1', read: { stale: true } }));
       return m1.labels['after-second-process'] === 'v' ? true : undefined;
     });
   });

@@ -159,7 +159,7 @@ describe.sequential('manager failover', () => {
     for (const m of cluster.managers) await cluster.start(m.name);
 
     await cluster.waitForLeader();
-    const labels = await waitFor('a linearizable read of node m1', async () => (await client.call<{ labels: Record<string, string> }>('GetNode', { node: 'm1', read: { stale: false } }, { timeoutMs: 3000 })).labels);
+    const labels = await waitFor('a linearizable read of node m1', async () => (await client.call('GetNode', { node: 'm1', read: { stale: false } }, { timeoutMs: 3000 })).labels);
     expect(keys.filter((k) => labels[k] !== 'v')).toEqual([]);
     const after = members(await waitFor('cluster info', () => cluster.clusterInfo(false)));
     expect(after).toEqual(before);

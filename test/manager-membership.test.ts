@@ -3,7 +3,7 @@
 // through the client, and the CLI warns about an even number of managers.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClusterInfoResponse__Output, ListNodesResponse__Output, WireNode__Output } from '@shoal/wire';
+import type { ListNodesResponse__Output } from '@shoal/wire';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
 import { logLines, others, waitFor, waitForExit, waitHealthy, writeLabel, writeLabelEventually } from './support/managers.js';
@@ -14,7 +14,7 @@ async function voters(cluster: LocalCluster): Promise<string[]> {
 }
 
 async function nodes(cluster: LocalCluster): Promise<ListNodesResponse__Output['nodes']> {
-  return (await cluster.client().call<ListNodesResponse__Output>('ListNodes', { read: { stale: false } })).nodes;
+  return (await cluster.client().call('ListNodes', { read: { stale: false } })).nodes;
 }
 
 describe.sequential('manager membership', () => {
@@ -47,7 +47,7 @@ describe.sequential('manager membership', () => {
     // Demote a follower: it leaves the Raft group and its process stops by itself.
     const leader = await waitHealthy(cluster, 5);
     const victim = others(cluster, leader).find((m) => m.name !== 'm1')!;
-    const demoted = await client.call<WireNode__Output>('DemoteNode', { node: victim.name }, { write: true, timeoutMs: 15_000 });
+    const demoted = await client.call('DemoteNode', { node: victim.name }, { write: true, timeoutMs: 15_000 });
     expect(demoted.role).toBe('worker');
     expect(await waitForExit(victim)).toBe(0);
     expect(logLines(victim, 'manager stopped').map((l) => String(l.reason))).toEqual(
@@ -67,7 +67,7 @@ describe.sequential('manager membership', () => {
     // Demote the leader itself: it hands leadership over and the client follows NOT_LEADER
     // to the new leader, which carries the demotion out.
     const oldLeader = await waitHealthy(cluster, 4);
-    const r = await client.call<WireNode__Output>('DemoteNode', { node: oldLeader.name }, { write: true, timeoutMs: 15_000 });
+    const r = await client.call('DemoteNode', { node: oldLeader.name }, { write: true, timeoutMs: 15_000 });
     expect(r.id).toBe(oldLeader.nodeId);
     expect(r.role).toBe('worker');
     expect(await waitForExit(oldLeader)).toBe(0);
@@ -77,9 +77,9 @@ describe.sequential('manager membership', () => {
     expect(three).toHaveLength(3);
     expect(three).not.toContain(oldLeader.nodeId);
     await writeLabelEventually(client, 'm1', 'after-leader-demoted');
-    const info = await cluster.client().call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: false } });
+    const info = await cluster.client().call('ClusterInfo', { read: { stale: false } });
     expect(info.quorum).toBe(2);
-    const m1 = await client.call<WireNode__Output>('GetNode', { node: 'm1', read: { stale: false } });
+    const m1 = await client.call('GetNode', { node: 'm1', read: { stale: false } });
     expect(m1.labels).toMatchObject({ before: 'v', 'after-remove': 'v', 'after-leader-demoted': 'v' });
   });
 });

@@ -71,7 +71,7 @@ describe.sequential('manager recovery', () => {
     // reason rather than hang until the client's deadline.
     await waitFor('the survivor to see it is alone', async () => ((await infoFrom(cluster, survivor)).reachableVoters === 1 ? true : undefined));
     const err = await withManager(cluster, survivor, (conn) =>
-      conn.call<WireNode__Output>('UpdateNode', { node: 'm1', addLabels: { lost: 'v' }, removeLabels: [], availability: '', version: '0' }, { write: true, timeoutMs: 8000 }).then(
+      conn.call('UpdateNode', { node: 'm1', addLabels: { lost: 'v' }, removeLabels: [], availability: '', version: '0' }, { write: true, timeoutMs: 8000 }).then(
         () => undefined,
         (e: unknown) => e,
       ),
@@ -96,12 +96,12 @@ describe.sequential('manager recovery', () => {
 
     await withManager(cluster, survivor, async (conn) => {
       const m1 = await waitFor('a linearizable read on the recovered manager', () =>
-        conn.call<WireNode__Output>('GetNode', { node: 'm1', read: { stale: false } }, { timeoutMs: 3000 }),
+        conn.call('GetNode', { node: 'm1', read: { stale: false } }, { timeoutMs: 3000 }),
       );
       expect(keys.filter((k) => m1.labels[k] !== 'v')).toEqual([]);
       const written = await writeLabel(conn, 'm1', 'after-recovery');
       expect(written.labels['after-recovery']).toBe('v');
-      const after = await conn.call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: false } });
+      const after = await conn.call('ClusterInfo', { read: { stale: false } });
       expect(after.quorum).toBe(1);
       expect(after.reachableVoters).toBe(1);
     });

@@ -19,7 +19,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
-import type { WireService__Output } from '@shoal/wire';
 import { LocalCluster, SHOAL_BIN, waitFor, type ManagerProcess } from '../lib/cluster.js';
 import { median, percentile, type BenchReport } from './report.js';
 
@@ -102,9 +101,9 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
   const failedWrites: string[] = [];
   try {
     // `service ps web` needs a service; 0 replicas, so no workers are needed.
-    await cluster.client().call<WireService__Output>(
+    await cluster.client().call(
       'CreateService',
-      { specJson: JSON.stringify({ name: 'web', replicas: 0, task: { runtime: 'process', command: [process.execPath, '-e', '0'] } }) },
+      { spec: { name: 'web', replicas: 0, task: { runtime: 'process', command: { items: [process.execPath, '-e', '0'] } } } },
       { write: true },
     );
     const env = { ...process.env, SHOAL_HOST: cluster.hosts.join(','), SHOAL_CERTS: cluster.adminDir };

@@ -26,7 +26,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     const client = cluster.client();
     let seq = 0;
     const write = (): Promise<WireNode__Output> =>
-      client.call<WireNode__Output>(
+      client.call(
         'UpdateNode',
         { node: 'm1', addLabels: { failover: String(seq++) }, removeLabels: [], availability: '', version: '0' },
         { write: true, timeoutMs: 2000 },

@@ -29,10 +29,10 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
   try {
     for (const w of ['w1', 'w2', 'w3']) await cluster.addWorker(w);
     const client = cluster.client();
-    const spec = { name: 'bench', replicas, task: { runtime: 'process', command: ['sleep', '3600'], stopGracePeriodMs: 1000 } };
-    const svc = await client.call<WireService__Output>('CreateService', { specJson: JSON.stringify(spec) }, { write: true });
+    const spec = { name: 'bench', replicas, task: { runtime: 'process', command: { items: ['sleep', '3600'] }, stopGracePeriodMs: 1000 } };
+    const svc = await client.call('CreateService', { spec }, { write: true });
     const running = async (): Promise<Map<string, number>> => {
-      const { tasks } = await client.call<ListTasksResponse__Output>('ListTasks', { service: svc.id, read: { stale: true } }, { timeoutMs: 3000 });
+      const { tasks } = await client.call('ListTasks', { service: svc.id, read: { stale: true } }, { timeoutMs: 3000 });
       const byNode = new Map<string, number>();
       for (const t of tasks) {
         if (t.desiredState === 'running' && t.state === 'running' && !TERMINAL.has(t.state)) byNode.set(t.nodeName, (byNode.get(t.nodeName) ?? 0) + 1);

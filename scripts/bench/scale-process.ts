@@ -63,7 +63,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     const nodeWatch = (async () => {
       while (watching) {
         try {
-          const { nodes } = await client.call<ListNodesResponse__Output>('ListNodes', { read: { stale: true } }, { timeoutMs: 2000 });
+          const { nodes } = await client.call('ListNodes', { read: { stale: true } }, { timeoutMs: 2000 });
           for (const n of nodes) {
             if (n.role !== 'worker') continue;
             if (n.status === 'down' && last.get(n.id) !== 'down') downEvents.push(`${n.name} down at ${((performance.now() - t0) / 1000).toFixed(1)} s: ${n.statusMessage}`);
@@ -76,11 +76,11 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       }
     })();
 
-    const spec = { name: 'scale', replicas, task: { runtime: 'process', command: ['sleep', '100000'], stopGracePeriodMs: 1000 } };
+    const spec = { name: 'scale', replicas, task: { runtime: 'process', command: { items: ['sleep', '100000'] }, stopGracePeriodMs: 1000 } };
     const createdAt = performance.now();
-    const svc = await client.call<WireService__Output>('CreateService', { specJson: JSON.stringify(spec) }, { write: true, timeoutMs: 10_000 });
+    const svc = await client.call('CreateService', { spec }, { write: true, timeoutMs: 10_000 });
     const count = async (): Promise<{ running: number; total: number }> => {
-      const { tasks } = await client.call<ListTasksResponse__Output>('ListTasks', { service: svc.id, read: { stale: true } }, { timeoutMs: 10_000 });
+      const { tasks } = await client.call('ListTasks', { service: svc.id, read: { stale: true } }, { timeoutMs: 10_000 });
       return { running: tasks.filter((t) => t.desiredState === 'running' && t.state === 'running').length, total: tasks.length };
     };
     try {

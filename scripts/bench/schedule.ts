@@ -51,11 +51,11 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     const leader = await cluster.waitForLeader();
     const watcher = cluster.client([cluster.managers.find((m) => m !== leader)!.addr]);
     const runningOf = async (id: string): Promise<number> =>
-      (await watcher.call<WireService__Output>('GetService', { service: id, read: { stale: true } }, { timeoutMs: 10_000 })).running;
+      (await watcher.call('GetService', { service: id, read: { stale: true } }, { timeoutMs: 10_000 })).running;
     const allRunning = async (id: string): Promise<boolean> => (await runningOf(id)) === argv.replicas;
     const allStopped = async (id: string): Promise<boolean> => {
       if ((await runningOf(id)) > 0) return false;
-      const { tasks } = await watcher.call<ListTasksResponse__Output>('ListTasks', { service: id, read: { stale: true } }, { timeoutMs: 10_000 });
+      const { tasks } = await watcher.call('ListTasks', { service: id, read: { stale: true } }, { timeoutMs: 10_000 });
       return tasks.every((t) => TERMINAL.has(t.state));
     };
     const timePhase = async (phase: number, trial: number, act: () => Promise<string>, done: (id: string) => Promise<boolean>): Promise<string> => {
@@ -69,11 +69,11 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     };
     try {
       for (let trial = 1; trial <= argv.trials; trial++) {
-        const spec = { name: `big-${trial}`, replicas: argv.replicas, task: { runtime: 'simulated', command: ['simulated'] } };
-        const id = await timePhase(0, trial, async () => (await client.call<WireService__Output>('CreateService', { specJson: JSON.stringify(spec) }, { write: true, timeoutMs: 60_000 })).id, allRunning);
+        const spec = { name: `big-${trial}`, replicas: argv.replicas, task: { runtime: 'simulated', command: { items: ['simulated'] } } };
+        const id = await timePhase(0, trial, async () => (await client.call('CreateService', { spec }, { write: true, timeoutMs: 60_000 })).id, allRunning);
         const scale = async (replicas: number): Promise<string> => {
-          const s = await client.call<WireService__Output>('GetService', { service: id });
-          await client.call('UpdateService', { service: id, version: s.version, specJson: JSON.stringify({ ...JSON.parse(s.specJson), replicas }) }, { write: true, timeoutMs: 60_000 });
+          const s = await client.call('GetService', { service: id });
+          await client.call('UpdateService', { service: id, version: s.version, spec: { ...s.spec, replicas } }, { write: true, timeoutMs: 60_000 });
           return id;
         };
         await timePhase(1, trial, () => scale(0), allStopped);
@@ -81,7 +81,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
         // Out of the way before the next trial: removed, and every task gone from the store.
         await client.call('RemoveService', { service: id }, { write: true, timeoutMs: 60_000 });
         await waitFor('the service to be removed', async () => {
-          const { tasks } = await watcher.call<ListTasksResponse__Output>('ListTasks', { service: id, read: { stale: true } }, { timeoutMs: 10_000 }).catch(() => ({ tasks: [] }));
+          const { tasks } = await watcher.call('ListTasks', { service: id, read: { stale: true } }, { timeoutMs: 10_000 }).catch(() => ({ tasks: [] }));
           return tasks.length === 0 ? true : undefined;
         }, 120_000, 100);
       }

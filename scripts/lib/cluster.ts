@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ControlConnection, loadCredentials, type ConnectionOptions, type Credentials } from '@shoal/cli';
-import type { ClusterInfoResponse__Output, JoinTokenResponse__Output } from '@shoal/wire';
+import type { ClusterInfoResponse__Output } from '@shoal/wire';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SHOAL_BIN = join(REPO_ROOT, 'packages/cli/dist/main.js');
@@ -256,7 +256,7 @@ export class LocalCluster {
   /** Waits until the leader lists the worker as ready. */
   async waitForWorkerReady(w: WorkerProcess, timeoutMs = 20_000): Promise<void> {
     await waitFor(`${w.name} to be ready`, async () => {
-      const { nodes } = await this.client().call<{ nodes: { id: string; status: string }[] }>('ListNodes', { read: { stale: true } });
+      const { nodes } = await this.client().call('ListNodes', { read: { stale: true } });
       return nodes.some((n) => n.id === w.nodeId && n.status === 'ready') ? true : undefined;
     }, timeoutMs);
   }
@@ -317,7 +317,7 @@ export class LocalCluster {
     await waitFor(`${m.name} to answer`, async () => {
       const conn = this.client([m.addr]);
       try {
-        const info = await conn.call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: true } }, { timeoutMs: 1000 });
+        const info = await conn.call('ClusterInfo', { read: { stale: true } }, { timeoutMs: 1000 });
         return info.answeredBy === m.nodeId ? true : undefined;
       } finally {
         conn.close();
@@ -339,7 +339,7 @@ export class LocalCluster {
   }
 
   async joinToken(role: 'worker' | 'manager'): Promise<string> {
-    const r = await this.client().call<JoinTokenResponse__Output>('JoinToken', { role, rotate: false });
+    const r = await this.client().call('JoinToken', { role, rotate: false });
     return r.token;
   }
 
@@ -369,7 +369,7 @@ export class LocalCluster {
   }
 
   async clusterInfo(stale = false): Promise<ClusterInfoResponse__Output> {
-    return this.client().call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale } }, { timeoutMs: 3000 });
+    return this.client().call('ClusterInfo', { read: { stale } }, { timeoutMs: 3000 });
   }
 
   /** Waits until a leader (other than `exclude`) is known and serving; returns it. */

@@ -11,7 +11,7 @@ export { waitFor };
 
 /** One acknowledged Raft write: adds label `key`=`value` to `node`. */
 export function writeLabel(client: ControlConnection, node: string, key: string, o: { timeoutMs?: number; value?: string } = {}): Promise<WireNode__Output> {
-  return client.call<WireNode__Output>(
+  return client.call(
     'UpdateNode',
     { node, addLabels: { [key]: o.value ?? 'v' }, removeLabels: [], availability: '', version: '0' },
     { write: true, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) },
@@ -39,7 +39,7 @@ export async function withManager<T>(cluster: LocalCluster, m: ManagerProcess, f
 /** `m`'s own view (stale read, answered by `m`). */
 export function infoFrom(cluster: LocalCluster, m: ManagerProcess, o: { stale?: boolean } = {}): Promise<ClusterInfoResponse__Output> {
   return withManager(cluster, m, async (conn) => {
-    const info = await conn.call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: o.stale ?? true } }, { timeoutMs: 3000 });
+    const info = await conn.call('ClusterInfo', { read: { stale: o.stale ?? true } }, { timeoutMs: 3000 });
     if (info.answeredBy !== m.nodeId) throw new Error(`${m.name} did not answer itself`);
     return info;
   });
@@ -47,7 +47,7 @@ export function infoFrom(cluster: LocalCluster, m: ManagerProcess, o: { stale?: 
 
 /** The nodes as `m` has them (stale read answered by `m`). */
 export function nodesFrom(cluster: LocalCluster, m: ManagerProcess): Promise<ListNodesResponse__Output['nodes']> {
-  return withManager(cluster, m, async (conn) => (await conn.call<ListNodesResponse__Output>('ListNodes', { read: { stale: true } }, { timeoutMs: 3000 })).nodes);
+  return withManager(cluster, m, async (conn) => (await conn.call('ListNodes', { read: { stale: true } }, { timeoutMs: 3000 })).nodes);
 }
 
 /** The labels of `node` as `m` has them (stale read answered by `m`). */

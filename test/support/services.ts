@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import type { ListNodesResponse__Output, ListServicesResponse__Output, ListTasksResponse__Output, WireNode__Output, WireService__Output, WireTask__Output } from '@shoal/wire';
+import { serviceSpecFromWire, serviceSpecToWire, type WireNode__Output, type WireService__Output, type WireTask__Output } from '@shoal/wire';
 import { REPO_ROOT, waitFor, type LocalCluster, type WorkerProcess } from '../../scripts/lib/cluster.js';
 import type { Lab } from './lab.js';
 import { waitHealthy } from './managers.js';
@@ -57,30 +57,43 @@ export function scriptSpec(name: string, script: string, o: { replicas?: number;
   };
 }
 
+/** A spec written as the store's JSON shape (partial), as a script would write it. */
+type SpecInput = Parameters<typeof serviceSpecToWire>[0];
+
 export function createService(cluster: LocalCluster, spec: Record<string, unknown>): Promise<WireService__Output> {
-  return cluster.client().call<WireService__Output>('CreateService', { specJson: JSON.stringify(spec) }, { write: true });
+  return cluster.client().call('CreateService', { spec: serviceSpecToWire(spec as SpecInput) }, { write: true });
+}
+
+/** A service's spec in the store's form (what `service inspect` prints). */
+export function specOf(s: WireService__Output): ReturnType<typeof serviceSpecFromWire> {
+  return serviceSpecFromWire(s.spec);
+}
+
+/** The size of a spec as the leader measures it against its limit: its JSON. */
+export function specBytes(spec: ReturnType<typeof serviceSpecFromWire>): number {
+  return Buffer.byteLength(JSON.stringify(spec));
 }
 
 export function getService(cluster: LocalCluster, service: string): Promise<WireService__Output> {
-  return cluster.client().call<WireService__Output>('GetService', { service, read: { stale: false } }, { timeoutMs: 3000 });
+  return cluster.client().call('GetService', { service, read: { stale: false } }, { timeoutMs: 3000 });
 }
 
 /** Changes part of a service's spec (a partial spec merged over the current one). */
 export function updateService(cluster: LocalCluster, service: string, patch: Record<string, unknown>): Promise<WireService__Output> {
-  return cluster.client().call<WireService__Output>('UpdateService', { service, version: '0', specJson: JSON.stringify(patch) }, { write: true, timeoutMs: 3000 });
+  return cluster.client().call('UpdateService', { service, version: '0', spec: serviceSpecToWire(patch as SpecInput) }, { write: true, timeoutMs: 3000 });
 }
 
 /** A service's tasks, every one the store holds (history included), by a linearizable read. */
 export async function tasksOf(cluster: LocalCluster, service: string): Promise<Task[]> {
-  return (await cluster.client().call<ListTasksResponse__Output>('ListTasks', { service, read: { stale: false } }, { timeoutMs: 3000 })).tasks;
+  return (await cluster.client().call('ListTasks', { service, read: { stale: false } }, { timeoutMs: 3000 })).tasks;
 }
 
 export async function allTasks(cluster: LocalCluster): Promise<Task[]> {
-  return (await cluster.client().call<ListTasksResponse__Output>('ListTasks', { read: { stale: false } }, { timeoutMs: 3000 })).tasks;
+  return (await cluster.client().call('ListTasks', { read: { stale: false } }, { timeoutMs: 3000 })).tasks;
 }
 
 export async function nodes(cluster: LocalCluster): Promise<WireNode__Output[]> {
-  return (await cluster.client().call<ListNodesResponse__Output>('ListNodes', { read: { stale: false } }, { timeoutMs: 3000 })).nodes;
+  return (await cluster.client().call('ListNodes', { read: { stale: false } }, { timeoutMs: 3000 })).nodes;
 }
 
 export async function nodeOf(cluster: LocalCluster, name: string): Promise<WireNode__Output> {
@@ -130,7 +143,7 @@ export function describeTasks(tasks: readonly Task[]): string {
 /** Removes every service and waits until the store holds no task at all (every task stopped and reaped). */
 export async function removeAllServices(cluster: LocalCluster, timeoutMs = 30_000): Promise<void> {
   const client = cluster.client();
-  const { services } = await waitFor('the list of services', () => client.call<ListServicesResponse__Output>('ListServices', { read: { stale: false } }, { timeoutMs: 3000 }));
+  const { services } = await waitFor('the list of services', () => client.call('ListServices', { read: { stale: false } }, { timeoutMs: 3000 }));
   for (const s of services) {
     await waitFor(`service ${s.name} to be removed`, () =>
       client.call('RemoveService', { service: s.id }, { write: true, timeoutMs: 3000 }).then(
@@ -171,7 +184,7 @@ export async function restoreWorkers(cluster: LocalCluster, skip: ReadonlySet<st
 }
 
 export function setAvailability(cluster: LocalCluster, node: string, availability: 'active' | 'pause' | 'drain'): Promise<WireNode__Output> {
-  return cluster.client().call<WireNode__Output>('UpdateNode', { node, availability, addLabels: {}, removeLabels: [], version: '0' }, { write: true });
+  return cluster.client().call('UpdateNode', { node, availability, addLabels: {}, removeLabels: [], version: '0' }, { write: true });
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   writeWorkerConfig,
   type WorkerConfig,
 } from './data-dir.js';
+import { readAssignments } from './assignments.js';
 import { Executor } from './executor.js';
 import { ProcessRuntime, createRuntime } from './runtime/index.js';
 import type { Runtime, RuntimeName } from './runtime/runtime.js';
@@ -116,7 +117,7 @@ export class Agent {
           this.certs.follow(c.caCertificates).catch((e: unknown) => this.logger.error({ err: (e as Error).message }, 'could not switch to the CAs the cluster trusts now'));
         }
       },
-      onAssignments: (a) => this.executor.apply(a),
+      onAssignments: (a) => this.executor.apply(readAssignments(a)),
       onLogsRequest: (r) => void this.serveLogs(r),
       onLogsCancel: (id) => this.logStreams.get(id)?.abort(),
       onRoutes: (t) =>

@@ -15,25 +15,13 @@
 // still held by another task of this node (one being stopped, or lost to the leader while it
 // still ran) waits in "preparing" and starts once the holder has ended.
 
-import { FINAL_TASK_STATES, type TaskSpec } from '@shoal/store';
-import type { Assignments__Output, TaskReport } from '@shoal/wire';
+import { FINAL_TASK_STATES, type AssignedTask } from '@shoal/store';
+import type { TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
+import type { TaskAssignments } from './assignments.js';
 import type { FoundTask, Runtime, RuntimeEvent, RuntimeState } from './runtime/runtime.js';
 
-/** The fields of the store's TaskObject the agent needs (the assignment's task_json). */
-export interface AssignedTask {
-  readonly id: string;
-  readonly name: string;
-  readonly serviceId: string;
-  readonly serviceName: string;
-  readonly slot: number;
-  readonly nodeId: string;
-  readonly spec: TaskSpec;
-  readonly port: number;
-  readonly desiredState: 'running' | 'shutdown';
-  /** The leader's view of the task's observed state. */
-  readonly status?: { readonly state: string };
-}
+export type { AssignedTask };
 
 export interface ExecutorOptions {
   /** Starts handed to the runtime and not finished yet, at most (default 8). */
@@ -148,20 +136,20 @@ export class Executor {
   }
 
   /** Runs the assignments a manager sent (the full set, or changes to it). */
-  apply(a: Assignments__Output): void {
+  apply(a: TaskAssignments): void {
     const assigned = new Set<string>();
-    for (const as of a.assigned) {
-      let task: AssignedTask;
-      try {
-        task = JSON.parse(as.taskJson) as AssignedTask;
-      } catch {
-        this.logger.warn({ taskId: as.taskId }, 'ignoring an assignment whose task is not valid JSON');
-        continue;
-      }
+    for (const u of a.unreadable) {
+      // Still assigned here (a full set must not stop what may run of it), but never started:
+      // the leader hears why, once, and its orchestrator decides what comes next.
+      assigned.add(u.taskId);
+      this.logger.warn({ taskId: u.taskId, err: u.error }, 'rejecting an assigned task that could not be read');
+      if (!this.tasks.has(u.taskId)) this.report({ taskId: u.taskId, state: 'rejected', message: 'the agent could not read the task it was assigned', error: u.error });
+    }
+    for (const task of a.assigned) {
       assigned.add(task.id);
       // A task the store says has ended must not run: keep it only for its output.
-      const ended = STORE_FINAL.has(task.status?.state ?? '');
-      const desired = as.desiredState === 'shutdown' || ended ? 'shutdown' : 'running';
+      const ended = STORE_FINAL.has(task.state);
+      const desired = task.desiredState === 'shutdown' || ended ? 'shutdown' : 'running';
       let l = this.tasks.get(task.id);
       if (!l) {
         const state: LocalState = ended ? 'shutdown' : 'assigned';

@@ -21,6 +21,8 @@ import {
   type ManagerMessage__Output,
   type RoutingTable__Output,
   type WorkerMessage,
+  readErrorCode,
+  readLeaderAddr,
 } from '@shoal/wire';
 import type { Logger } from 'pino';
 
@@ -254,8 +256,8 @@ export class DispatcherSession {
         }
       });
       call.on('error', (e: grpc.ServiceError) => {
-        const code = e.metadata?.get('shoal-error-code')[0]?.toString();
-        const leader = e.metadata?.get('shoal-leader-addr')[0]?.toString();
+        const code = readErrorCode(e);
+        const leader = readLeaderAddr(e);
         if (code === 'NOT_LEADER' && leader && leader !== addr) finish({ leader, reason: `not the leader; redirected to ${leader}` });
         else finish({ reason: e.details || e.message });
         if (code === 'REMOVED' && Date.now() - this.removedLoggedAt >= LOST_REPEAT_MS) {

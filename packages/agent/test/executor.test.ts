@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { TaskReport } from '@shoal/wire';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { TaskAssignments } from '../src/assignments.js';
 import { Executor, type AssignedTask } from '../src/executor.js';
 import type { FoundTask, LogLine, Runtime, RuntimeEvent, TaskLaunch } from '../src/runtime/index.js';
 import { eventually, spec } from './runtime-fixtures.js';
@@ -80,21 +81,20 @@ function task(id: string, over: Partial<AssignedTask> = {}): AssignedTask {
     name: `web.${id}`,
     serviceId: 'svc0000000000000000000001',
     serviceName: 'web',
+    serviceVersion: 1,
     slot: 1,
     nodeId: NODE_ID,
     spec: spec({ runtime: 'process', command: ['sleep', '1000'] }),
+    ports: [],
     port: 0,
     desiredState: 'running',
+    state: 'assigned',
     ...over,
   };
 }
 
-function assign(tasks: AssignedTask[], o: { full?: boolean; removed?: string[] } = {}) {
-  return {
-    full: o.full ?? false,
-    removed: o.removed ?? [],
-    assigned: tasks.map((t) => ({ taskId: t.id, desiredState: t.desiredState, taskJson: JSON.stringify(t) })),
-  };
+function assign(tasks: AssignedTask[], o: { full?: boolean; removed?: string[] } = {}): TaskAssignments {
+  return { full: o.full ?? false, removed: o.removed ?? [], assigned: tasks, unreadable: [] };
 }
 
 function setup(o: { maxStartsInFlight?: number; stopRetryMs?: number } = {}) {
@@ -216,7 +216,7 @@ describe('Executor: host ports', () => {
     await running(s, old);
     // The node was marked down and came back: the leader says the old task is orphaned (final)
     // and has placed a new one on the same port.
-    const orphaned = { ...old, status: { state: 'orphaned' } };
+    const orphaned: AssignedTask = { ...old, state: 'orphaned' };
     s.executor.apply(assign([orphaned, task('new', { port: 20_000 })], { full: true }));
     expect(s.runtime.calls).toContain('stop old');
     await eventually('new waiting', () => s.last('new')?.state === 'preparing');

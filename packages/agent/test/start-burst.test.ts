@@ -31,13 +31,16 @@ function assigned(desired: 'running' | 'shutdown') {
       name: `burst.${i + 1}.${id.slice(0, 6)}`,
       serviceId: 'svcburst000000000000000001',
       serviceName: 'burst',
+      serviceVersion: 1,
       slot: i + 1,
       nodeId: NODE_ID,
       spec: spec({ runtime: 'process', command: ['sleep', '1000'], stopGracePeriodMs: 5_000 }),
+      ports: [],
       port: 0,
       desiredState: desired,
+      state: 'assigned',
     };
-    return { taskId: id, desiredState: desired, taskJson: JSON.stringify(task) };
+    return task;
   });
 }
 
@@ -92,7 +95,7 @@ describe('a burst of task starts', () => {
     delay.enable();
     const began = performance.now();
     try {
-      executor.apply({ full: true, removed: [], assigned: assigned('running') });
+      executor.apply({ full: true, removed: [], assigned: assigned('running'), unreadable: [] });
       await eventually(`all ${TASKS} tasks running (${countIn('running')} so far)`, () => countIn('running') === TASKS, 90_000);
     } finally {
       delay.disable();
@@ -110,13 +113,13 @@ describe('a burst of task starts', () => {
     for (const pid of pids) expect(Number.isInteger(pid) && pid > 0 && isAlive(pid)).toBe(true);
     expect(processesOfBurst().sort()).toEqual([...pids].sort());
 
-    executor.apply({ full: true, removed: [], assigned: assigned('shutdown') });
+    executor.apply({ full: true, removed: [], assigned: assigned('shutdown'), unreadable: [] });
     await eventually(`all ${TASKS} tasks shut down (${countIn('shutdown')} so far)`, () => countIn('shutdown') === TASKS, 90_000);
     expect([...pids].filter(isAlive)).toEqual([]);
     expect(processesOfBurst()).toEqual([]);
 
     // The leader forgets them: their directories go.
-    executor.apply({ full: true, removed: ids, assigned: [] });
+    executor.apply({ full: true, removed: ids, assigned: [], unreadable: [] });
     await eventually('every task directory removed', () => ids.every((id) => !existsSync(runtime.taskDir(id))), 30_000);
     expect(readdirSync(join(dataDir, 'tasks'))).toEqual([]);
     expect(readdirSync(join(tasksRoot, NODE_ID))).toEqual([]);

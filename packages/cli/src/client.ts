@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/identity/tls';
-import { CLIENT_OPTIONS, MAX_MESSAGE_BYTES, controlProto, type ClusterInfoResponse__Output, type ControlClient } from '@shoal/wire';
+import { CLIENT_OPTIONS, MAX_MESSAGE_BYTES, controlProto, readErrorCode, readLeaderAddr, type ClusterInfoResponse__Output, type ControlClient, type ControlMethod, type RequestOf, type ResponseOf, type ServiceLogLine__Output, type ServiceLogsRequest } from '@shoal/wire';
 import { CliError } from './errors.js';
 import { ControlPipeline } from './pipeline-client.js';
 
@@ -57,9 +57,7 @@ export function parseHosts(value: string | undefined): string[] {
   return hosts;
 }
 
-type Method = keyof ControlClient & string;
-
-interface CallOptions {
+export interface CallOptions {
   /** Writes must reach the leader; reads may be served by any manager. */
   readonly write?: boolean;
   readonly timeoutMs?: number;
@@ -154,13 +152,13 @@ export class ControlConnection {
     return c;
   }
 
-  private async invoke<Res>(addr: string, method: Method, req: object, timeoutMs: number): Promise<Res> {
+  private async invoke<Res>(addr: string, method: ControlMethod, req: object, timeoutMs: number): Promise<Res> {
     if (this.options.pipeline && !this.noPipeline.has(addr)) {
       try {
         return await this.pipeline(addr).call<Res>(method, req, timeoutMs);
       } catch (e) {
         const err = e as grpc.ServiceError;
-        if (err.code !== grpc.status.UNIMPLEMENTED || err.metadata?.get('shoal-error-code').length) throw e;
+        if (err.code !== grpc.status.UNIMPLEMENTED || readErrorCode(err) !== undefined) throw e;
         this.noPipeline.add(addr);
       }
     }
@@ -176,7 +174,7 @@ export class ControlConnection {
     return p;
   }
 
-  private invokeUnary<Res>(addr: string, method: Method, req: object, timeoutMs: number): Promise<Res> {
+  private invokeUnary<Res>(addr: string, method: ControlMethod, req: object, timeoutMs: number): Promise<Res> {
     const client = this.client(addr) as unknown as Record<string, (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>;
     return new Promise((resolve, reject) => {
       client[method]!.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r)));
@@ -192,8 +190,11 @@ export class ControlConnection {
    * named. When a round ends with no answer but "not the leader" / "no leader" (NO_QUORUM), a
    * leader is being elected — if the managers that answered can still form a quorum, it tries
    * again after a short pause until the deadline; otherwise it fails at once with their reason.
+   *
+   * Typed by the method: the request is that method's request message, the answer its
+   * response message as decoded.
    */
-  async call<Res>(method: Method, req: object, o: CallOptions = {}): Promise<Res> {
+  async call<M extends ControlMethod>(method: M, req: RequestOf<M>, o: CallOptions = {}): Promise<ResponseOf<M>> {
     const deadline = Date.now() + (o.timeoutMs ?? 8000);
     /** The last word from each address, for the error if nothing works. */
     const failures = new Map<string, string>();
@@ -214,7 +215,7 @@ export class ControlConnection {
         const started = Date.now();
         try {
           await this.connected(addr, Math.min(deadline, started + (slow.has(addr) ? 0 : CONNECT_TIMEOUT_MS)));
-          const res = await this.invoke<Res>(addr, method, req, deadline - Date.now());
+          const res = await this.invoke<ResponseOf<M>>(addr, method, req as object, deadline - Date.now());
           this.preferred = addr;
           return res;
         } catch (err) {
@@ -225,9 +226,9 @@ export class ControlConnection {
             continue;
           }
           const e = err as grpc.ServiceError;
-          const code = e.metadata?.get('shoal-error-code')[0]?.toString();
+          const code = readErrorCode(e);
           if (code === 'NOT_LEADER') {
-            const named = e.metadata?.get('shoal-leader-addr')[0]?.toString();
+            const named = readLeaderAddr(e);
             answered.push(addr);
             failures.set(addr, `${addr}: not the leader${named ? ` (it names ${named})` : ''}`);
             if (named) {
@@ -296,15 +297,14 @@ export class ControlConnection {
 
   /** The leader's address, as any reachable manager sees it. */
   async leaderAddr(): Promise<string> {
-    const info = await this.call<{ leaderAddr: string; leader: string }>('ClusterInfo', { read: { stale: true } });
+    const info = await this.call('ClusterInfo', { read: { stale: true } });
     if (!info.leaderAddr) throw new CliError('no leader is elected right now; retry shortly', 'NO_QUORUM');
     return info.leaderAddr;
   }
 
-  /** A server-streaming call to one manager (e.g. the leader for logs). */
-  stream<Res>(addr: string, method: Method, req: object): grpc.ClientReadableStream<Res> {
-    const client = this.client(addr) as unknown as Record<string, (req: object) => grpc.ClientReadableStream<Res>>;
-    return client[method]!.call(client, req);
+  /** A service's logs, streamed by one manager (the leader: it holds the workers' sessions). */
+  serviceLogs(addr: string, req: ServiceLogsRequest): grpc.ClientReadableStream<ServiceLogLine__Output> {
+    return this.client(addr).ServiceLogs(req);
   }
 
   close(): void {

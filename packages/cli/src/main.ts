@@ -12,7 +12,8 @@ import type { Argv } from 'yargs';
 import type { ControlConnection } from './client.js';
 import { parseCertExpiry } from './cert-expiry.js';
 import { CliError } from './errors.js';
-import { parseDuration, wholeNumber } from './spec-flags.js';
+import { declareCreateFlags } from './service-create-flags.js';
+import { parseDuration, wholeNumber } from './flag-values.js';
 import { withStdinTokenValue } from './token-input.js';
 
 const nodeCommands = () => import('./commands/node.js');
@@ -277,74 +278,12 @@ export async function buildCli(args: string[]) {
           'create [image] [args..]',
           'create a service (IMAGE [ARGS...] for docker, --command for the process runtime); ARGS with options go after --: IMAGE -- sh -c "..."',
           (y) =>
-            y
-              .positional('image', { type: 'string', describe: 'container image (docker runtime)' })
-              .positional('args', { type: 'string', array: true, default: [] as string[] })
-              .option('name', { type: 'string' })
-              .option('replicas', { type: 'string', coerce: wholeNumber('--replicas') })
-              .option('mode', { type: 'string', choices: ['replicated', 'global'] })
-              .option('command', { type: 'string', describe: 'process runtime: the command line to run' })
-              .option('publish', { alias: 'p', type: 'string', array: true, default: [] as string[], describe: 'PUBLISHED:TARGET (repeatable)' })
-              .option('env', { alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'KEY=VALUE (repeatable)' })
-              .option('label', { type: 'string', array: true, default: [] as string[] })
-              .option('constraint', { type: 'string', array: true, default: [] as string[], describe: 'node.labels.zone==a, node.role!=manager, ... (repeatable)' })
-              .option('placement-pref', { type: 'string', array: true, default: [] as string[], describe: 'spread=node.labels.KEY' })
-              .option('replicas-max-per-node', { type: 'string', coerce: wholeNumber('--replicas-max-per-node') })
-              .option('reserve-cpu', { type: 'string' })
-              .option('reserve-memory', { type: 'string' })
-              .option('limit-cpu', { type: 'string' })
-              .option('limit-memory', { type: 'string' })
-              .option('health-cmd', { type: 'string', describe: 'a shell command; exit 0 = healthy' })
-              .option('health-http', { type: 'string', describe: 'an HTTP path probed on the task PORT' })
-              .option('health-interval', { type: 'string' })
-              .option('health-timeout', { type: 'string' })
-              .option('health-retries', { type: 'string', coerce: wholeNumber('--health-retries') })
-              .option('health-start-period', { type: 'string' })
-              .option('restart-condition', { type: 'string', choices: ['any', 'on-failure', 'none'] })
-              .option('restart-delay', { type: 'string' })
-              .option('restart-max-attempts', { type: 'string', coerce: wholeNumber('--restart-max-attempts') })
-              .option('restart-window', { type: 'string' })
-              .option('stop-grace-period', { type: 'string' })
-              .option('runtime', { type: 'string', choices: ['process', 'docker'] })
-              .option('workdir', { type: 'string' })
+            declareCreateFlags(y)
               .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return at once instead of waiting for the service to converge' })
               .option('timeout', { type: 'string', default: '60s', describe: 'how long to wait for convergence' }),
           (a) =>
             withManagers(a, async (c) =>
-              (await serviceCommands()).serviceCreate(
-                c,
-                {
-                  name: a.name,
-                  replicas: a.replicas,
-                  mode: a.mode,
-                  publish: a.publish,
-                  env: a.env,
-                  label: a.label,
-                  constraint: a.constraint,
-                  placementPref: a['placement-pref'],
-                  replicasMaxPerNode: a['replicas-max-per-node'],
-                  reserveCpu: a['reserve-cpu'],
-                  reserveMemory: a['reserve-memory'],
-                  limitCpu: a['limit-cpu'],
-                  limitMemory: a['limit-memory'],
-                  healthCmd: a['health-cmd'],
-                  healthHttp: a['health-http'],
-                  healthInterval: a['health-interval'],
-                  healthTimeout: a['health-timeout'],
-                  healthRetries: a['health-retries'],
-                  healthStartPeriod: a['health-start-period'],
-                  restartCondition: a['restart-condition'],
-                  restartDelay: a['restart-delay'],
-                  restartMaxAttempts: a['restart-max-attempts'],
-                  restartWindow: a['restart-window'],
-                  stopGracePeriod: a['stop-grace-period'],
-                  runtime: a.runtime,
-                  workdir: a.workdir,
-                  command: a.command,
-                  image: [...(a.image ? [a.image, ...a.args] : []), ...((a['--'] as unknown[] | undefined) ?? []).map(String)],
-                },
-                { json: Boolean(a.json), detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') },
-              ),
+              (await serviceCommands()).serviceCreate(c, a, { json: Boolean(a.json), detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') }),
             ),
         )
         .command(

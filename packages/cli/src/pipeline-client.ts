@@ -7,7 +7,7 @@
 // as the manager's replies come back batched: see the server half for why.
 
 import * as grpc from '@grpc/grpc-js';
-import { PIPELINE_BATCH_BYTES, TurnBatcher, type ControlClient, type PipelinedCall, type PipelinedReplies__Output, type PipelinedReply__Output } from '@shoal/wire';
+import { PIPELINE_BATCH_BYTES, TurnBatcher, errorMetadata, readErrorCode, readLeaderAddr, type ControlClient, type PipelinedCall, type PipelinedReplies__Output, type PipelinedReply__Output } from '@shoal/wire';
 
 interface Pending {
   readonly definition: grpc.MethodDefinition<object, unknown>;
@@ -18,9 +18,7 @@ interface Pending {
 
 /** An error shaped like the one a unary call reports, so callers cannot tell them apart. */
 export function serviceError(code: grpc.status, details: string, errorCode = '', leaderAddr = ''): grpc.ServiceError {
-  const metadata = new grpc.Metadata();
-  if (errorCode) metadata.set('shoal-error-code', errorCode);
-  if (leaderAddr) metadata.set('shoal-leader-addr', leaderAddr);
+  const metadata = errorMetadata(errorCode, leaderAddr);
   return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata });
 }
 
@@ -69,8 +67,8 @@ export class ControlPipeline {
       this.stream = undefined;
       this.outbox.drop(); // their calls are in `pending` and fail below
       const err = e ?? serviceError(grpc.status.UNAVAILABLE, 'the manager closed the pipeline');
-      const errorCode = err.metadata?.get('shoal-error-code')[0]?.toString() ?? '';
-      const leaderAddr = err.metadata?.get('shoal-leader-addr')[0]?.toString() ?? '';
+      const errorCode = readErrorCode(err) ?? '';
+      const leaderAddr = readLeaderAddr(err) ?? '';
       for (const [id, p] of this.pending) {
         clearTimeout(p.timer);
         p.reject(serviceError(err.code ?? grpc.status.UNAVAILABLE, err.details || err.message, errorCode, leaderAddr));

@@ -74,7 +74,7 @@ function connect(hosts: string[]): ControlConnection {
 }
 
 const write = (c: ControlConnection, timeoutMs = 8000): Promise<WireNode> =>
-  c.call<WireNode>('UpdateNode', { node: 'm1', addLabels: { a: '1' }, removeLabels: [] }, { write: true, timeoutMs });
+  c.call('UpdateNode', { node: 'm1', addLabels: { a: '1' }, removeLabels: [] }, { write: true, timeoutMs });
 
 async function failure(p: Promise<unknown>): Promise<CliError> {
   try {

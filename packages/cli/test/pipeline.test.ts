@@ -115,15 +115,15 @@ describe('Control.Pipeline', () => {
     const c = connect([addr]);
     const calls = Array.from({ length: 200 }, (_, i) =>
       i % 10 === 0
-        ? c.call<WireNode>('GetNode', { node: 'slow' }).then((n) => n.name)
-        : c.call<WireNode>('UpdateNode', { node: 'm1', addLabels: { [`k${i}`]: `v${i}` }, removeLabels: [] }, { write: true }).then((n) => n.labels?.[`k${i}`]),
+        ? c.call('GetNode', { node: 'slow' }).then((n) => n.name)
+        : c.call('UpdateNode', { node: 'm1', addLabels: { [`k${i}`]: `v${i}` }, removeLabels: [] }, { write: true }).then((n) => n.labels?.[`k${i}`]),
     );
     const results = await Promise.all(calls);
     expect(results).toEqual(Array.from({ length: 200 }, (_, i) => (i % 10 === 0 ? 'slow' : `v${i}`)));
     expect(seen).toHaveLength(200);
     // The same answer as the unary call gives.
-    const viaUnary = await connect([addr], admin, false).call<WireNode>('GetNode', { node: 'm1' });
-    expect(await c.call<WireNode>('GetNode', { node: 'm1' })).toEqual(viaUnary);
+    const viaUnary = await connect([addr], admin, false).call('GetNode', { node: 'm1' });
+    expect(await c.call('GetNode', { node: 'm1' })).toEqual(viaUnary);
   });
 
   it('fails a call exactly as the unary call fails: same words and code', async () => {
@@ -139,7 +139,7 @@ describe('Control.Pipeline', () => {
   it('follows NOT_LEADER to the leader it names, as unary calls do', async () => {
     const leader = await serve();
     const follower = await serve({ leaderAddr: leader.addr });
-    const n = await connect([follower.addr]).call<WireNode>('UpdateNode', { node: 'm1', addLabels: { a: '1' }, removeLabels: [] }, { write: true });
+    const n = await connect([follower.addr]).call('UpdateNode', { node: 'm1', addLabels: { a: '1' }, removeLabels: [] }, { write: true });
     expect(n.labels).toEqual({ a: '1' });
     expect(follower.seen).toEqual(['UpdateNode m1']);
     expect(leader.seen).toEqual(['UpdateNode m1']);
@@ -227,7 +227,7 @@ describe('Control.Pipeline', () => {
     const c = connect([addr]);
     // 25 × 700 kB = 17.5 MB: as one message the manager would refuse it whole.
     const values = Array.from({ length: 25 }, (_, i) => String.fromCharCode(97 + i).repeat(700_000));
-    const nodes = await Promise.all(values.map((v) => c.call<WireNode>('UpdateNode', { node: 'm1', addLabels: { k: v }, removeLabels: [] }, { write: true })));
+    const nodes = await Promise.all(values.map((v) => c.call('UpdateNode', { node: 'm1', addLabels: { k: v }, removeLabels: [] }, { write: true })));
     expect(nodes.map((n) => n.labels?.k?.length)).toEqual(Array(25).fill(700_000));
     expect(new Set(nodes.map((n) => n.labels?.k?.[0])).size).toBe(25);
   });
@@ -235,8 +235,8 @@ describe('Control.Pipeline', () => {
   it('uses unary calls with a manager that has no Pipeline', async () => {
     const { addr, seen } = await serve({ pipeline: false });
     const c = connect([addr]);
-    expect((await c.call<WireNode>('GetNode', { node: 'm1' })).name).toBe('m1');
-    expect((await c.call<WireNode>('GetNode', { node: 'm1' })).name).toBe('m1');
+    expect((await c.call('GetNode', { node: 'm1' })).name).toBe('m1');
+    expect((await c.call('GetNode', { node: 'm1' })).name).toBe('m1');
     expect(seen).toEqual(['GetNode m1', 'GetNode m1']);
   });
 
@@ -244,8 +244,8 @@ describe('Control.Pipeline', () => {
     const dying = await serve();
     const spare = await serve();
     const c = connect([dying.addr, spare.addr]);
-    expect((await c.call<WireNode>('GetNode', { node: 'm1' })).name).toBe('m1');
-    const inFlight = c.call<WireNode>('GetNode', { node: 'slow' });
+    expect((await c.call('GetNode', { node: 'm1' })).name).toBe('m1');
+    const inFlight = c.call('GetNode', { node: 'slow' });
     await new Promise<void>((resolve) => {
       const check = (): void => (dying.seen.includes('GetNode slow') ? resolve() : void setTimeout(check, 1));
       check();

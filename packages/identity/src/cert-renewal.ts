@@ -15,7 +15,7 @@
 
 import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { CLIENT_OPTIONS, controlProto, type CaStatusResponse__Output, type CertificateAuthorityClient, type RenewCertificateResponse__Output } from '@shoal/wire';
+import { CLIENT_OPTIONS, controlProto, readErrorCode, readLeaderAddr, type CaStatusResponse__Output, type CertificateAuthorityClient, type RenewCertificateResponse__Output } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { CERT_BACKDATE_MS, CertificateError, certificateSerial, generateKeyAndCsr, parseIdentity, readCertificate, readCertificates } from './ca.js';
 import { IdentityError, type ShoalErrorCode } from './errors.js';
@@ -75,8 +75,8 @@ export async function requestCertificate(
       return await callOnce(addr, tls, csrPem, method);
     } catch (err) {
       const e = err as grpc.ServiceError;
-      const code = e.metadata?.get('shoal-error-code')[0]?.toString();
-      const leader = e.metadata?.get('shoal-leader-addr')[0]?.toString();
+      const code = readErrorCode(e);
+      const leader = readLeaderAddr(e);
       if (code === 'NOT_LEADER' && leader) {
         order.unshift(leader);
         failures.push(`${addr}: not the leader (it names ${leader})`);
@@ -170,7 +170,7 @@ export async function fetchCaStatus(managers: readonly string[], tls: TlsMateria
       });
     } catch (err) {
       const e = err as grpc.ServiceError;
-      const code = e.metadata?.get('shoal-error-code')[0]?.toString();
+      const code = readErrorCode(e);
       if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
         failures.push(`${addr}: ${e.details || e.message}`);
         continue;

@@ -6,6 +6,7 @@
 // (@shoal/manager) speaks the same codes, through the table and serviceError() below.
 
 import * as grpc from '@grpc/grpc-js';
+import { errorMetadata } from '@shoal/wire';
 
 export type ShoalErrorCode =
   | 'NOT_LEADER' // writes go to the leader; see leaderAddr
@@ -51,10 +52,7 @@ export function isShoalErrorCode(code: unknown): code is ShoalErrorCode {
 
 /** An error as a gRPC handler returns it: the code's status, and the code (and leader) in metadata. */
 export function serviceError(code: ShoalErrorCode, message: string, leaderAddr?: string): Partial<grpc.StatusObject> {
-  const metadata = new grpc.Metadata();
-  metadata.set('shoal-error-code', code);
-  if (leaderAddr) metadata.set('shoal-leader-addr', leaderAddr);
-  return { code: STATUS[code], details: message, metadata };
+  return { code: STATUS[code], details: message, metadata: errorMetadata(code, leaderAddr) };
 }
 
 export class IdentityError extends Error {

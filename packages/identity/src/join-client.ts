@@ -6,7 +6,7 @@
 //   4. call Join over TLS verified against that CA; follow the leader if told to
 
 import * as grpc from '@grpc/grpc-js';
-import { CLIENT_OPTIONS, controlProto, type JoinClient, type JoinRequest, type JoinResponse__Output } from '@shoal/wire';
+import { CLIENT_OPTIONS, controlProto, readErrorCode, readLeaderAddr, type JoinClient, type JoinRequest, type JoinResponse__Output } from '@shoal/wire';
 import { generateKeyAndCsr } from './ca.js';
 import { fetchCaCertificate, verifyCaDigest } from './ca-pinning.js';
 import { IdentityError, type ShoalErrorCode } from './errors.js';
@@ -61,8 +61,8 @@ export async function joinCluster(p: JoinParams): Promise<Joined> {
       return { response: await callJoin(addr, caPem, req), caPem, keyPem };
     } catch (err) {
       const e = err as grpc.ServiceError;
-      const code = e.metadata?.get('shoal-error-code')[0]?.toString();
-      const leader = e.metadata?.get('shoal-leader-addr')[0]?.toString();
+      const code = readErrorCode(e);
+      const leader = readLeaderAddr(e);
       if (code === 'NOT_LEADER' && leader && attempt < 5) {
         addr = leader;
         continue;

@@ -20,7 +20,7 @@ import * as grpc from '@grpc/grpc-js';
 import { requireRole } from '@shoal/identity';
 import type { NodeId } from '@shoal/raft';
 import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, isFinalState, type NodeEvent, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
-import type { DispatcherHandlers, LogChunk__Output, ManagerMessage, TaskReport__Output, WorkerMessage__Output } from '@shoal/wire';
+import { assignedTaskToWire, type DispatcherHandlers, type LogChunk__Output, type ManagerMessage, type TaskReport__Output, type WorkerMessage__Output } from '@shoal/wire';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { standingOf } from './caller-standing.js';
@@ -301,7 +301,7 @@ export class Dispatcher {
     s.call.write({
       assignments: {
         full: true,
-        assigned: tasks.map((t) => ({ taskId: t.id, desiredState: t.desiredState, taskJson: JSON.stringify(t) })),
+        assigned: tasks.map((t) => ({ taskId: t.id, desiredState: t.desiredState, task: assignedTaskToWire(t) })),
         removed: [],
       },
     });
@@ -348,7 +348,7 @@ export class Dispatcher {
       if (t && t.nodeId === s.nodeId && this.relevant(t)) {
         // Only desired-state changes and new tasks matter to the agent; its own status
         // reports coming back need no echo.
-        assigned.push({ taskId: t.id, desiredState: t.desiredState, taskJson: JSON.stringify(t) });
+        assigned.push({ taskId: t.id, desiredState: t.desiredState, task: assignedTaskToWire(t) });
         s.known.add(id);
       } else if (s.known.delete(id) || !t) {
         removed.push(id);

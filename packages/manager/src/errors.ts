@@ -1,6 +1,7 @@
 // Errors a manager returns: a code clients can branch on, a message that says what to do, and
 // the gRPC status they travel as. The code and the leader's address ride in metadata
-// (`shoal-error-code`, `shoal-leader-addr`), as proto/control.proto documents.
+// (`shoal-error-code`, `shoal-leader-addr`, written by @shoal/wire's errorMetadata), as
+// proto/control.proto documents.
 
 import type * as grpc from '@grpc/grpc-js';
 import { isShoalErrorCode, serviceError, type ShoalErrorCode } from '@shoal/identity';

@@ -14,7 +14,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { requireRole, type AuthenticatedCall } from '@shoal/identity';
-import { PIPELINE_BATCH_BYTES, TurnBatcher, type PipelinedCall__Output, type PipelinedCalls__Output, type PipelinedReplies, type PipelinedReply } from '@shoal/wire';
+import { PIPELINE_BATCH_BYTES, TurnBatcher, readErrorCode, readLeaderAddr, type PipelinedCall__Output, type PipelinedCalls__Output, type PipelinedReplies, type PipelinedReply } from '@shoal/wire';
 import { asManagerError } from './errors.js';
 
 type Stream = grpc.ServerDuplexStream<PipelinedCalls__Output, PipelinedReplies>;
@@ -103,13 +103,13 @@ export function pipelineHandler(
           reply({ id, status: grpc.status.OK, response: method.definition.responseSerialize(value) });
           return;
         }
-        const md = err.metadata instanceof grpc.Metadata ? err.metadata : undefined;
+        const md = err.metadata instanceof grpc.Metadata ? { metadata: err.metadata } : undefined;
         reply({
           id,
           status: err.code ?? grpc.status.UNKNOWN,
           details: err.details ?? ('message' in err ? err.message : ''),
-          errorCode: md?.get('shoal-error-code')[0]?.toString() ?? '',
-          leaderAddr: md?.get('shoal-leader-addr')[0]?.toString() ?? '',
+          errorCode: readErrorCode(md) ?? '',
+          leaderAddr: readLeaderAddr(md) ?? '',
         });
       });
     };

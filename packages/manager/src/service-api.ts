@@ -1,6 +1,6 @@
 // The control API's services and tasks (proto/control.proto): create, update, scale, remove,
-// list, `service ps`, rebalance and logs. Specs arrive as JSON, are completed with defaults and
-// validated by the store's rules, and go through Raft like every other change.
+// list, `service ps`, rebalance and logs. Specs arrive as (partial) wire messages, are completed
+// with defaults and validated by the store's rules, and go through Raft like every other change.
 
 import {
   encodeCommand,
@@ -11,7 +11,7 @@ import {
   type ServiceSpec,
   type TaskObject,
 } from '@shoal/store';
-import type { ControlHandlers, WirePublishError, WireService, WireTask } from '@shoal/wire';
+import { serviceSpecInputFromWire, serviceSpecToWire, type ControlHandlers, type WirePublishError, type WireService, type WireServiceSpec__Output, type WireTask } from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, type ManagerContext } from './context.js';
 import type { Dispatcher } from './dispatcher.js';
 import { controlCall } from './control-call.js';
@@ -27,15 +27,9 @@ type ServiceHandlers = Pick<
 
 
 /** A (partial) spec from the wire, completed from `base` (an update) or the defaults. */
-function parseSpec(json: string, base?: ServiceSpec): ServiceSpec {
-  let raw: unknown;
+function parseSpec(wire: WireServiceSpec__Output | null, base?: ServiceSpec): ServiceSpec {
   try {
-    raw = JSON.parse(json);
-  } catch (e) {
-    throw new ManagerError('INVALID_ARGUMENT', `the service spec is not valid JSON: ${(e as Error).message}`);
-  }
-  try {
-    return normalizeServiceSpec(raw, base);
+    return normalizeServiceSpec(serviceSpecInputFromWire(wire), base);
   } catch (e) {
     throw asManagerError(e);
   }
@@ -73,8 +67,8 @@ export function toWireService(ctx: ManagerContext, s: ServiceObject): WireServic
     id: s.id,
     name: s.spec.name,
     version: String(s.version),
-    specJson: JSON.stringify(s.spec),
-    previousSpecJson: s.previousSpec ? JSON.stringify(s.previousSpec) : '',
+    spec: serviceSpecToWire(s.spec),
+    previousSpec: s.previousSpec ? serviceSpecToWire(s.previousSpec) : null,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     running,
@@ -123,7 +117,7 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
   return {
     CreateService: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
-      const spec = parseSpec(req.specJson);
+      const spec = parseSpec(req.spec);
       const id = newId();
       await proposeCommand(ctx, { type: 'service.create', at: nowIso(), service: { id, spec } });
       return toWireService(ctx, ctx.store.getService(id)!);
@@ -132,7 +126,7 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
     UpdateService: controlCall(ctx, async (req) => {
       await prepareWrite(ctx);
       const s = findService(ctx, req.service);
-      const spec = parseSpec(req.specJson, s.spec);
+      const spec = parseSpec(req.spec, s.spec);
       const version = Number(req.version);
       await proposeCommand(ctx, {
         type: 'service.update',

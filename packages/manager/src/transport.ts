@@ -24,7 +24,7 @@ import {
   type Message,
   type NodeId,
 } from '@shoal/raft';
-import { CLIENT_OPTIONS, raftProto, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
+import { CLIENT_OPTIONS, raftProto, readErrorCode, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { chunkFromWire, chunkToWire, messageFromWire, messageToWire } from './raft-codec.js';
 import { standingError, type Standing } from './caller-standing.js';
@@ -190,7 +190,7 @@ class PeerLink {
     }
     const stream = this.client.Stream((err) => {
       // The call ended: the peer went away, restarted, or refused us.
-      if (err && err.code === grpc.status.PERMISSION_DENIED && err.metadata?.get('shoal-error-code')[0] === 'REMOVED') {
+      if (err && err.code === grpc.status.PERMISSION_DENIED && readErrorCode(err) === 'REMOVED') {
         this.opts.events.onRemoved?.(err.details);
       }
       if (this.stream === stream) this.fail(err ?? new Error('stream closed by peer'));

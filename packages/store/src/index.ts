@@ -62,6 +62,9 @@ export {
   SERVICE_MODES,
   UPDATE_ORDERS,
   normalizeServiceSpec,
+  checkPortSpec,
+  checkServiceSpec,
+  checkTaskSpec,
   describeBytes,
   type FailureAction,
   type HealthCheck,
@@ -86,12 +89,14 @@ export {
   MAX_TASK_ERROR,
   MAX_TASK_MESSAGE,
   TASK_STATES,
+  checkAssignedTask,
   holdsPort,
   isFinalState,
   nextTaskStatus,
   taskStateRank,
   taskName,
   taskSpecIsCurrent,
+  type AssignedTask,
   type DesiredTaskState,
   type NewTask,
   type TaskObject,
@@ -115,4 +120,6 @@ export type {
   TaskEvent,
 } from './events.js';
 export { ID_LENGTH, isValidId, newId } from './ids.js';
+export { Checker } from './shape.js';
+export { seal } from './canonical.js';
 export { SNAPSHOT_FORMAT_VERSION } from './snapshot.js';

@@ -371,3 +371,40 @@ export function checkTask(c: Checker, value: unknown, path: string): TaskObject 
   if (needsNode(task.status.state) && task.nodeId === '') c.fail(`${path}.status.state`, `is "${task.status.state}", but the task has no node`);
   return task;
 }
+
+/**
+ * What a worker's agent needs of a task to run it: the store's TaskObject without the history
+ * the leader keeps (status details, attempt, timestamps). The dispatcher sends it to the
+ * task's node (proto/dispatcher.proto Task); the agent checks it with checkAssignedTask.
+ */
+export type AssignedTask = Pick<
+  TaskObject,
+  'id' | 'name' | 'serviceId' | 'serviceName' | 'serviceVersion' | 'slot' | 'nodeId' | 'spec' | 'ports' | 'desiredState' | 'port'
+> & {
+  /** The task's observed state as the store holds it: a final one means it must not run (again). */
+  readonly state: TaskState;
+};
+
+const ASSIGNED_TASK_FIELDS = ['id', 'name', 'serviceId', 'serviceName', 'serviceVersion', 'slot', 'nodeId', 'spec', 'ports', 'desiredState', 'state', 'port'] as const;
+
+/** An assigned task, by the rules a stored task follows (checkTask), its spec by the leader's. */
+export function checkAssignedTask(c: Checker, value: unknown, path: string): AssignedTask {
+  const v = c.object(value, path, ASSIGNED_TASK_FIELDS);
+  const task: AssignedTask = {
+    id: checkId(c, v.id, `${path}.id`),
+    name: c.string(v.name, `${path}.name`, TASK_NAME_RULE),
+    serviceId: checkId(c, v.serviceId, `${path}.serviceId`),
+    serviceName: c.string(v.serviceName, `${path}.serviceName`, TASK_NAME_RULE),
+    serviceVersion: c.integer(v.serviceVersion, `${path}.serviceVersion`, 1),
+    slot: c.integer(v.slot, `${path}.slot`, 0, MAX_REPLICAS),
+    nodeId: checkId(c, v.nodeId, `${path}.nodeId`),
+    spec: checkTaskSpec(c, v.spec, `${path}.spec`),
+    ports: c.array(v.ports, `${path}.ports`, (p, at) => checkPortSpec(c, p, at), 64),
+    desiredState: c.oneOf(v.desiredState, `${path}.desiredState`, DESIRED_TASK_STATES),
+    state: c.oneOf(v.state, `${path}.state`, TASK_STATES),
+    port: c.integer(v.port, `${path}.port`, 0, 65_535),
+  };
+  const expected = taskName(task.serviceName, task.slot, task.nodeId, task.id);
+  if (task.name !== expected) c.fail(`${path}.name`, `("${task.name}") is not the name its service, slot and id give ("${expected}")`);
+  return task;
+}

@@ -83,6 +83,9 @@ export const MAX_MESSAGE_BYTES = 16 << 20;
  */
 export const PIPELINE_BATCH_BYTES = 1 << 20;
 export { TurnBatcher } from './turn-batcher.js';
+export { errorMetadata, readErrorCode, readLeaderAddr } from './error-metadata.js';
+export { assignedTaskFromWire, assignedTaskToWire, serviceSpecFromWire, serviceSpecInputFromWire, serviceSpecToWire } from './domain-shapes.js';
+export type { ControlMethod, RequestOf, ResponseOf } from './control-methods.js';
 
 /**
  * Options for every shoal gRPC client. Channelz bookkeeping and transparent retries cost
@@ -157,9 +160,14 @@ export type { LogChunk, LogChunk__Output } from './gen/shoal/dispatcher/v1/LogCh
 export type { LogsRequest, LogsRequest__Output } from './gen/shoal/dispatcher/v1/LogsRequest.js';
 export type { Service as WireService, Service__Output as WireService__Output } from './gen/shoal/control/v1/Service.js';
 export type { Task as WireTask, Task__Output as WireTask__Output } from './gen/shoal/control/v1/Task.js';
+export type { Task as WireAssignedTask, Task__Output as WireAssignedTask__Output } from './gen/shoal/dispatcher/v1/Task.js';
+export type { ServiceSpec as WireServiceSpec, ServiceSpec__Output as WireServiceSpec__Output } from './gen/shoal/spec/v1/ServiceSpec.js';
+export type { TaskSpec as WireTaskSpec, TaskSpec__Output as WireTaskSpec__Output } from './gen/shoal/spec/v1/TaskSpec.js';
+export type { ControlDefinition } from './gen/shoal/control/v1/Control.js';
 export type { ListTasksResponse, ListTasksResponse__Output } from './gen/shoal/control/v1/ListTasksResponse.js';
 export type { ListServicesResponse, ListServicesResponse__Output } from './gen/shoal/control/v1/ListServicesResponse.js';
 export type { ServiceLogLine, ServiceLogLine__Output } from './gen/shoal/control/v1/ServiceLogLine.js';
+export type { ServiceLogsRequest, ServiceLogsRequest__Output } from './gen/shoal/control/v1/ServiceLogsRequest.js';
 export type { RoutingTable, RoutingTable__Output } from './gen/shoal/dispatcher/v1/RoutingTable.js';
 export type { PublishStatus, PublishStatus__Output } from './gen/shoal/dispatcher/v1/PublishStatus.js';
 export type { PublishError as WirePublishError, PublishError__Output as WirePublishError__Output } from './gen/shoal/control/v1/PublishError.js';

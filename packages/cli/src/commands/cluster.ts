@@ -7,11 +7,11 @@ import { CliError, type ControlConnection } from '../client.js';
 import { managerCountWarning, printJson, printTable, warn } from '../output.js';
 
 export async function clusterInfo(conn: ControlConnection, o: { json: boolean; stale: boolean }): Promise<void> {
-  let info = await conn.call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: o.stale } });
+  let info = await conn.call('ClusterInfo', { read: { stale: o.stale } });
   // Reachability is best judged by the leader: ask it when someone else answered.
   if (info.leader && info.answeredBy !== info.leader && info.leaderAddr) {
     try {
-      info = await conn.call<ClusterInfoResponse__Output>('ClusterInfo', { read: { stale: o.stale } }, { preferAddr: info.leaderAddr });
+      info = await conn.call('ClusterInfo', { read: { stale: o.stale } }, { preferAddr: info.leaderAddr });
     } catch {
       // keep the first answer
     }
@@ -56,7 +56,7 @@ export async function clusterInfo(conn: ControlConnection, o: { json: boolean; s
 /** `shoal cluster update`: cluster-wide settings that may change on a running cluster. */
 export async function clusterUpdate(conn: ControlConnection, o: { json: boolean; certExpirySeconds?: number | undefined }): Promise<void> {
   if (o.certExpirySeconds === undefined) throw new CliError('nothing to change: give --cert-expiry (e.g. 90d)', 'USAGE');
-  const res = await conn.call<ClusterSettingsInfo__Output>('UpdateCluster', { certExpirySeconds: String(o.certExpirySeconds) }, { write: true });
+  const res = await conn.call('UpdateCluster', { certExpirySeconds: String(o.certExpirySeconds) }, { write: true });
   const seconds = Number(res.certExpirySeconds);
   if (o.json) {
     printJson({ version: Number(res.version), certExpirySeconds: seconds });

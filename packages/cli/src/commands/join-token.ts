@@ -1,6 +1,5 @@
 // `shoal join-token worker|manager [--rotate] [--quiet]`, like `docker swarm join-token`.
 
-import type { JoinTokenResponse__Output } from '@shoal/wire';
 import type { ControlConnection } from '../client.js';
 import { printJson } from '../output.js';
 
@@ -9,7 +8,7 @@ export async function joinToken(
   role: 'worker' | 'manager',
   o: { rotate: boolean; quiet: boolean; json: boolean; hosts: readonly string[] },
 ): Promise<void> {
-  const r = await conn.call<JoinTokenResponse__Output>('JoinToken', { role, rotate: o.rotate }, { write: o.rotate });
+  const r = await conn.call('JoinToken', { role, rotate: o.rotate }, { write: o.rotate });
   if (o.json) return printJson({ role: r.role, token: r.token });
   if (o.quiet) return void process.stdout.write(`${r.token}\n`);
   if (o.rotate) process.stdout.write(`Rotated the ${role} join token; the old one is refused from now on.\n\n`);

@@ -1,6 +1,6 @@
 // `shoal node ls|inspect|update|promote|demote|rm`, like `docker node ...`.
 
-import type { ListNodesResponse__Output, WireNode__Output } from '@shoal/wire';
+import type { WireNode__Output } from '@shoal/wire';
 import { CliError, type ControlConnection } from '../client.js';
 import { managerCountWarning, printJson, printTable, warn } from '../output.js';
 
@@ -39,7 +39,7 @@ function nodeDetail(n: WireNode__Output) {
 }
 
 export async function nodeLs(conn: ControlConnection, o: { json: boolean; stale: boolean }): Promise<void> {
-  const { nodes } = await conn.call<ListNodesResponse__Output>('ListNodes', { read: { stale: o.stale } });
+  const { nodes } = await conn.call('ListNodes', { read: { stale: o.stale } });
   if (o.json) {
     printJson(nodes.map(nodeRow));
   } else {
@@ -55,7 +55,7 @@ export async function nodeLs(conn: ControlConnection, o: { json: boolean; stale:
 
 export async function nodeInspect(conn: ControlConnection, refs: readonly string[], o: { stale: boolean }): Promise<void> {
   const out = [];
-  for (const ref of refs) out.push(nodeDetail(await conn.call<WireNode__Output>('GetNode', { node: ref, read: { stale: o.stale } })));
+  for (const ref of refs) out.push(nodeDetail(await conn.call('GetNode', { node: ref, read: { stale: o.stale } })));
   printJson(out); // like `docker node inspect`: always JSON
 }
 
@@ -76,7 +76,7 @@ export async function nodeUpdate(
   if (!o.availability && o.labelAdd.length === 0 && o.labelRm.length === 0) {
     throw new CliError('nothing to update: give --availability, --label-add or --label-rm');
   }
-  const n = await conn.call<WireNode__Output>(
+  const n = await conn.call(
     'UpdateNode',
     { node: ref, version: String(o.version ?? 0), availability: o.availability ?? '', addLabels, removeLabels: [...o.labelRm] },
     { write: true },
@@ -87,7 +87,7 @@ export async function nodeUpdate(
 
 export async function nodeRole(conn: ControlConnection, refs: readonly string[], promote: boolean, o: { json: boolean }): Promise<void> {
   for (const ref of refs) {
-    const n = await conn.call<WireNode__Output>(promote ? 'PromoteNode' : 'DemoteNode', { node: ref }, { write: true, timeoutMs: 15000 });
+    const n = await conn.call(promote ? 'PromoteNode' : 'DemoteNode', { node: ref }, { write: true, timeoutMs: 15000 });
     if (o.json) printJson(nodeDetail(n));
     else process.stdout.write(`Node ${n.name} (${n.id}) ${promote ? 'promoted to a manager' : 'demoted to a worker'}.\n`);
   }

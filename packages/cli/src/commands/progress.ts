@@ -2,7 +2,7 @@
 // `docker service create`: "overall progress: 3 out of 5 tasks" and a line per slot, until the
 // service converges — or, if it cannot, why not (pending reasons, failures).
 
-import type { ListTasksResponse__Output, WireService__Output, WireTask__Output } from '@shoal/wire';
+import { serviceSpecFromWire, type WireTask__Output } from '@shoal/wire';
 import { CliError, type ControlConnection } from '../client.js';
 
 const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
@@ -18,9 +18,9 @@ export interface Convergence {
 
 /** Reads the service and its tasks and judges where it stands. */
 export async function convergence(conn: ControlConnection, serviceId: string): Promise<Convergence> {
-  const svc = await conn.call<WireService__Output>('GetService', { service: serviceId, read: { stale: true } });
-  const { tasks } = await conn.call<ListTasksResponse__Output>('ListTasks', { service: serviceId, read: { stale: true } });
-  const spec = JSON.parse(svc.specJson) as { mode: string; replicas: number };
+  const svc = await conn.call('GetService', { service: serviceId, read: { stale: true } });
+  const { tasks } = await conn.call('ListTasks', { service: serviceId, read: { stale: true } });
+  const spec = serviceSpecFromWire(svc.spec);
   const live = tasks.filter((t) => t.desiredState === 'running' && !TERMINAL.has(t.state));
   const running = live.filter((t) => t.state === 'running');
   const desired = spec.mode === 'global' ? Math.max(svc.desired, live.length) : spec.replicas;

@@ -1,21 +1,15 @@
 // `shoal service create|ls|ps|inspect|scale|rm|logs|rebalance`, like `docker service ...`.
 
 import * as grpc from '@grpc/grpc-js';
-import type { ListServicesResponse__Output, ListTasksResponse__Output, ServiceLogLine__Output, WireService__Output, WireTask__Output } from '@shoal/wire';
+import { serviceSpecFromWire, type ServiceLogLine__Output, type WireService__Output, type WireTask__Output } from '@shoal/wire';
 import { CliError, type ControlConnection } from '../client.js';
 import { printJson, printTable } from '../output.js';
-import { specFromFlags, type CreateFlags } from '../spec-flags.js';
+import { specFromArgv } from '../service-create-flags.js';
 import { waitForConvergence } from './progress.js';
 
-interface SpecView {
-  mode: string;
-  replicas: number;
-  task: { runtime: string; image: string; command: string[] };
-  ports: { published: number; target: number }[];
-}
-
-function specOf(s: WireService__Output): SpecView {
-  return JSON.parse(s.specJson) as SpecView;
+/** A service's spec in the store's form: what `--json` prints and every view reads. */
+function specOf(s: WireService__Output) {
+  return serviceSpecFromWire(s.spec);
 }
 
 /** The JSON shape of `service ls` rows. */
@@ -54,16 +48,17 @@ export function taskRow(t: WireTask__Output) {
   };
 }
 
-export async function serviceCreate(conn: ControlConnection, f: CreateFlags, o: { json: boolean; detach: boolean; timeoutMs: number }): Promise<void> {
-  const spec = specFromFlags(f);
-  const s = await conn.call<WireService__Output>('CreateService', { specJson: JSON.stringify(spec) }, { write: true });
+/** `argv`: what yargs parsed of `service create`'s flags (service-create-flags.ts declares them). */
+export async function serviceCreate(conn: ControlConnection, argv: Readonly<Record<string, unknown>>, o: { json: boolean; detach: boolean; timeoutMs: number }): Promise<void> {
+  const spec = specFromArgv(argv);
+  const s = await conn.call('CreateService', { spec }, { write: true });
   if (o.json) printJson(serviceRow(s));
   else process.stdout.write(`${s.id}\n`);
   if (!o.detach) await waitForConvergence(conn, s.id, { timeoutMs: o.timeoutMs });
 }
 
 export async function serviceLs(conn: ControlConnection, o: { json: boolean; stale: boolean }): Promise<void> {
-  const { services } = await conn.call<ListServicesResponse__Output>('ListServices', { read: { stale: o.stale } });
+  const { services } = await conn.call('ListServices', { read: { stale: o.stale } });
   const rows = services.map(serviceRow);
   if (o.json) return printJson(rows);
   printTable(
@@ -75,7 +70,7 @@ export async function serviceLs(conn: ControlConnection, o: { json: boolean; sta
 export async function servicePs(conn: ControlConnection, refs: readonly string[], o: { json: boolean; stale: boolean; all: boolean }): Promise<void> {
   const rows = [];
   for (const ref of refs) {
-    const { tasks } = await conn.call<ListTasksResponse__Output>('ListTasks', { service: ref, read: { stale: o.stale } });
+    const { tasks } = await conn.call('ListTasks', { service: ref, read: { stale: o.stale } });
     rows.push(...tasks.filter((t) => o.all || t.desiredState === 'running' || !['complete', 'failed', 'shutdown', 'rejected', 'orphaned'].includes(t.state) || isRecent(t)).map(taskRow));
   }
   if (o.json) return printJson(rows);
@@ -85,7 +80,7 @@ export async function servicePs(conn: ControlConnection, refs: readonly string[]
   );
   // The tasks may run fine while a node cannot publish the service's port: say so under them.
   for (const ref of refs) {
-    const s = await conn.call<WireService__Output>('GetService', { service: ref, read: { stale: o.stale } });
+    const s = await conn.call('GetService', { service: ref, read: { stale: o.stale } });
     for (const e of s.publishErrors) process.stdout.write(`${s.name}: not published: ${publishErrorLine(e)}\n`);
   }
 }
@@ -98,15 +93,15 @@ function isRecent(t: WireTask__Output): boolean {
 export async function serviceInspect(conn: ControlConnection, refs: readonly string[], o: { stale: boolean }): Promise<void> {
   const out = [];
   for (const ref of refs) {
-    const s = await conn.call<WireService__Output>('GetService', { service: ref, read: { stale: o.stale } });
+    const s = await conn.call('GetService', { service: ref, read: { stale: o.stale } });
     out.push({
       id: s.id,
       name: s.name,
       version: Number(s.version),
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
-      spec: JSON.parse(s.specJson) as unknown,
-      previousSpec: s.previousSpecJson ? (JSON.parse(s.previousSpecJson) as unknown) : null,
+      spec: specOf(s),
+      previousSpec: s.previousSpec ? serviceSpecFromWire(s.previousSpec) : null,
       tasks: { running: s.running, desired: s.desired },
       // Per node, the published ports its routing mesh could not open (Docker's Endpoint).
       endpoint: {
@@ -129,11 +124,11 @@ export async function serviceScale(conn: ControlConnection, pairs: readonly stri
     if (!m) throw new CliError(`scale wants SERVICE=REPLICAS like web=5 (got "${pair}")`);
     const [, ref, n] = m;
     for (let attempt = 0; ; attempt++) {
-      const s = await conn.call<WireService__Output>('GetService', { service: ref });
-      const spec = JSON.parse(s.specJson) as Record<string, unknown> & { mode: string };
-      if (spec.mode === 'global') throw new CliError(`${s.name} is a global service: it runs one task per node and cannot be scaled`);
+      const s = await conn.call('GetService', { service: ref });
+      if (specOf(s).mode === 'global') throw new CliError(`${s.name} is a global service: it runs one task per node and cannot be scaled`);
       try {
-        const updated = await conn.call<WireService__Output>('UpdateService', { service: s.id, version: s.version, specJson: JSON.stringify({ ...spec, replicas: Number(n) }) }, { write: true });
+        // The spec as read, with the new count: the version check refuses it if it changed meanwhile.
+        const updated = await conn.call('UpdateService', { service: s.id, version: s.version, spec: { ...s.spec, replicas: Number(n) } }, { write: true });
         if (o.json) printJson(serviceRow(updated));
         else process.stdout.write(`${updated.name} scaled to ${n}\n`);
         if (!o.detach) await waitForConvergence(conn, s.id, { timeoutMs: o.timeoutMs });
@@ -155,7 +150,7 @@ export async function serviceRm(conn: ControlConnection, refs: readonly string[]
 }
 
 export async function serviceRebalance(conn: ControlConnection, ref: string, o: { json: boolean; detach: boolean; timeoutMs: number }): Promise<void> {
-  const s = await conn.call<WireService__Output>('RebalanceService', { service: ref }, { write: true });
+  const s = await conn.call('RebalanceService', { service: ref }, { write: true });
   if (o.json) printJson(serviceRow(s));
   else process.stdout.write(`${s.name}: rebalancing\n`);
   if (!o.detach) await waitForConvergence(conn, s.id, { timeoutMs: o.timeoutMs });
@@ -163,7 +158,7 @@ export async function serviceRebalance(conn: ControlConnection, ref: string, o: 
 
 export async function serviceLogs(conn: ControlConnection, ref: string, o: { follow: boolean; tail: number; json: boolean }): Promise<void> {
   // Workers hold their sessions with the leader, so the leader gathers the logs.
-  const stream = conn.stream<ServiceLogLine__Output>(await conn.leaderAddr(), 'ServiceLogs', { service: ref, follow: o.follow, tail: o.tail });
+  const stream = conn.serviceLogs(await conn.leaderAddr(), { service: ref, follow: o.follow, tail: o.tail });
   const stop = (): void => stream.cancel();
   process.once('SIGINT', stop);
   try {

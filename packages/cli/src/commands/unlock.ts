@@ -5,7 +5,6 @@
 //   `shoal manager unlock-key [--rotate]`  prints (or replaces) the cluster's unlock key.
 
 import { readFileSync } from 'node:fs';
-import type { UnlockKeyResponse__Output } from '@shoal/wire';
 import type { ControlConnection } from '../client.js';
 import { CliError } from '../errors.js';
 import { printJson } from '../output.js';
@@ -56,7 +55,7 @@ export async function managerUnlock(o: { data: string; keyFile?: string | undefi
 }
 
 export async function unlockKey(conn: ControlConnection, o: { rotate: boolean; quiet: boolean; json: boolean }): Promise<void> {
-  const r = await conn.call<UnlockKeyResponse__Output>('UnlockKey', { rotate: o.rotate }, { write: o.rotate });
+  const r = await conn.call('UnlockKey', { rotate: o.rotate }, { write: o.rotate });
   if (o.json) return printJson({ unlockKey: r.unlockKey });
   if (o.quiet) return void process.stdout.write(`${r.unlockKey}\n`);
   if (o.rotate) {

@@ -1,10 +1,11 @@
 // Original file: proto/control.proto
 
+import type { ServiceSpec as _shoal_spec_v1_ServiceSpec, ServiceSpec__Output as _shoal_spec_v1_ServiceSpec__Output } from '../../../shoal/spec/v1/ServiceSpec.js';
 
 export interface CreateServiceRequest {
-  'specJson'?: (string);
+  'spec'?: (_shoal_spec_v1_ServiceSpec | null);
 }
 
 export interface CreateServiceRequest__Output {
-  'specJson': (string);
+  'spec': (_shoal_spec_v1_ServiceSpec__Output | null);
 }

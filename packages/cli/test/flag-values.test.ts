@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../src/errors.js';
-import { parsePort, wholeNumber } from '../src/spec-flags.js';
+import { parsePort, wholeNumber } from '../src/flag-values.js';
 
 function message(fn: () => unknown): string {
   try {

@@ -1,0 +1,12 @@
+// Original file: proto/spec.proto
+
+
+export interface SpreadPreference {
+  'spread'?: (string);
+  '_spread'?: "spread";
+}
+
+export interface SpreadPreference__Output {
+  'spread'?: (string);
+  '_spread'?: "spread";
+}
