@@ -1,19 +1,22 @@
-// What the manager's services share: the store, the Raft host, who we are, and helpers to turn
-// store objects into wire objects. One object so handlers stay small and testable.
+// What the manager's services share: the store, consensus (the Raft host, as a Consensus), who
+// we are, and helpers to turn store objects into wire objects. One object so handlers stay
+// small and testable.
 
 import type { NodeId } from '@shoal/raft';
 import { encodeCommand, isStoreError, type ApplyResult, type ClusterStore, type Command, type NodeObject, type TasksApplyResult } from '@shoal/store';
 import type { WireNode } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { ManagerError, asManagerError, fromStoreError } from './errors.js';
-import { MAX_ENTRY_BYTES, type RaftHost } from './raft-host.js';
+import type { Consensus } from './consensus.js';
+import { MAX_ENTRY_BYTES } from './raft-host.js';
 import { splitTaskBatch } from './split-task-batch.js';
 
 export interface ManagerContext {
   readonly nodeId: NodeId;
   readonly clusterId: string;
   readonly store: ClusterStore;
-  readonly host: RaftHost;
+  /** Raft, as far as the services need it (RaftHost in a manager, a fake in unit tests). */
+  readonly host: Consensus;
   readonly logger: Logger;
   /** Whether our stream to this manager is up. */
   reachable(id: NodeId): boolean;

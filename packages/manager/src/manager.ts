@@ -1,105 +1,51 @@
 // A manager process: the Raft host over the LevelDB Raft database, the peer transport, the
 // control and join services on one gRPC port, /metrics, and the leader-only controllers.
 //
-// Lifecycles: `init` founds a cluster, `join` enters one with a token, `start` resumes from the
-// data directory, `forceNewCluster` recovers a cluster that lost its quorum from one survivor.
+// Lifecycles (lifecycle/): `init` founds a cluster, `join` enters one with a token, `start`
+// resumes from the data directory, `forceNewCluster` recovers a cluster that lost its quorum
+// from one survivor. Each prepares the data directory, identity and Raft storage and hands
+// that ReadyState to `launch`, which runs the manager.
 
 import type { Server as HttpServer } from 'node:http';
-import { hostname as osHostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
-import {
-  caDigest,
-  certificateSerial,
-  CertRenewer,
-  createClusterCA,
-  formatJoinToken,
-  issueCredentials,
-  joinCluster,
-  logModeRepairs,
-  newTokenSecret,
-  newUnlockKey,
-  parseUnlockKey,
-  readCertificate,
-  readCertificates,
-  readTlsFiles,
-  splitHostPort,
-  updatableServerCredentials,
-  validDaysOf,
-  writeTlsFiles,
-  type ModeRepair,
-  type ServerTls,
-  type TlsFiles,
-  type TlsMaterial,
-} from '@shoal/identity';
-import {
-  ConfChangeType,
-  bootstrap,
-  isRaftError,
-  decodeConfChange,
-  EntryType,
-  type ConfChange,
-  type NodeId,
-} from '@shoal/raft';
-import { LevelStorage } from '@shoal/raft/level';
-import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject, type NodePatch, type StoreEvent } from '@shoal/store';
+import { CertRenewer, logModeRepairs, readCertificate, readCertificates, type ServerTls, type TlsFiles, type TlsMaterial, updatableServerCredentials, writeTlsFiles } from '@shoal/identity';
+import type { LevelStorage } from '@shoal/raft/level';
+import type { NodeId } from '@shoal/raft';
+import { ClusterStore, type ClusterObject, type NodeObject, type StoreEvent } from '@shoal/store';
 import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';
-import { DataKey, decryptNodeKey, encryptNodeKey, followUnlockKey, isEncryptedKeyPem, waitForUnlock } from './autolock.js';
+import { encryptNodeKey, followUnlockKey, type DataKey } from './autolock.js';
 import type { ManagerContext } from './context.js';
-import { decodeConfChangeContext } from './conf-change-context.js';
 import { controlHandlers } from './control-api.js';
 import { startLeaderDuties } from './leader/duties.js';
 import { LearnerPromoter } from './leader/learner-promoter/promotion-loop.js';
 import { Dispatcher } from './dispatcher.js';
 import { pipelineHandler } from './pipeline.js';
 import { serviceHandlers } from './service-api.js';
-import { ADMIN_FILES, dataPaths, ensureFreshDataDir, readNodeConfig, secureManagerDataDir, writeNodeConfig, type NodeConfig } from './data-dir.js';
+import { dataPaths, type NodeConfig } from './data-dir.js';
 import { standingOf as callerStandingOf } from './caller-standing.js';
+import { timingsFrom } from './cluster-timings.js';
 import { committedStore } from './committed-state.js';
 import { ManagerError } from './errors.js';
-import { adminCertSeconds, certificateAuthorityHandlers, checkCertExpiry, warnIfShortCertExpiry } from './ca-service.js';
+import { certificateAuthorityHandlers, warnIfShortCertExpiry } from './ca-service.js';
 import { finishIfDone, trustBundle } from './ca-rotation.js';
 import { joinHandlers } from './join-service.js';
+import { forceNewCluster } from './lifecycle/force-new-cluster.js';
+import { foundCluster } from './lifecycle/init.js';
+import { joinAsManager } from './lifecycle/join.js';
+import type { InitOptions, JoinOptions, StartOptions } from './lifecycle/options.js';
+import type { ReadyState } from './lifecycle/ready-state.js';
+import { resumeFromDataDir } from './lifecycle/start.js';
 import { createLogger } from './logger.js';
 import { ManagerMetrics } from './metrics.js';
-import { defaultMetricsAddr, warnIfMetricsExposed } from './metrics-address.js';
-import { DEFAULT_TIMINGS, RaftHost, type PeerStanding, type RaftTimings, type StateMachine } from './raft-host.js';
+import { warnIfMetricsExposed } from './metrics-address.js';
+import { RaftHost, type PeerStanding, type RaftTimings } from './raft-host.js';
+import { storeStateMachine } from './store-state-machine.js';
 import { PeerTransport } from './transport.js';
 
-export interface CommonOptions {
-  readonly data: string;
-  /** /metrics address; "" for none; default: the listen port + 1000 on loopback (metrics-address.ts). */
-  readonly metrics?: string;
-  readonly logger?: Logger;
-  readonly timings?: Partial<RaftTimings>;
-}
-
-export interface InitOptions extends CommonOptions {
-  readonly listen: string;
-  readonly name?: string;
-  /** How often workers heartbeat (default 500 ms); a few missed periods make a node down. */
-  readonly nodeHeartbeatMs?: number;
-  /** Ended tasks kept per slot (default 5, 0..100); older ones are removed with their containers and logs. */
-  readonly taskHistoryLimit?: number;
-  /** How long node certificates are valid, in seconds (default 90 days; 30 s at least). */
-  readonly certExpirySeconds?: number;
-  /** Seal secrets at rest under a new unlock key (autolock.ts), returned once by init. */
-  readonly autolock?: boolean;
-}
-
-export interface JoinOptions extends CommonOptions {
-  readonly listen: string;
-  readonly remote: string;
-  readonly token: string;
-  readonly name?: string;
-}
-
-export interface StartOptions extends CommonOptions {
-  /** Serve on another address than the one recorded. */
-  readonly listen?: string;
-  /** An autolocked manager's unlock key (--unlock-key-file); without it, it waits on DIR/unlock.sock. */
-  readonly unlockKey?: string;
-}
+export type { CommonOptions, InitOptions, JoinOptions, StartOptions } from './lifecycle/options.js';
+// Kept here for the modules and tests that import it from the manager.
+export { storeStateMachine } from './store-state-machine.js';
 
 export interface ManagerHandle {
   readonly nodeId: NodeId;
@@ -116,41 +62,6 @@ const REJOIN_ADVICE =
 
 /** How long each step of a manager's shutdown may take before it is abandoned. */
 const SHUTDOWN_STEP_MS = 2000;
-
-function timingsFrom(settings: ClusterObject['settings'] | undefined, override?: Partial<RaftTimings>): RaftTimings {
-  return {
-    ...DEFAULT_TIMINGS,
-    ...(settings
-      ? {
-          tickMs: settings.tickMs,
-          heartbeatTicks: settings.heartbeatTicks,
-          electionTicks: settings.electionTicks,
-          snapshotEvery: settings.snapshotEvery,
-        }
-      : {}),
-    ...override,
-  };
-}
-
-/** The store as the Raft host's state machine; membership changes update managers' raftRole. */
-export function storeStateMachine(store: ClusterStore): StateMachine {
-  return {
-    applyEntry: (data, index) => store.applyEntry(data, index),
-    applyConfChange: (cc: ConfChange, index: number) => {
-      if (!store.getNode(cc.nodeId)) return;
-      const { at, demote } = decodeConfChangeContext(cc.context);
-      const raftRole: NodePatch['raftRole'] = cc.type === ConfChangeType.AddVoter ? 'voter' : cc.type === ConfChangeType.AddLearner ? 'learner' : null;
-      // A demotion leaves Raft and becomes a worker in this one entry (see ConfChangeContext.demote).
-      const patch: NodePatch =
-        cc.type === ConfChangeType.RemoveNode && demote
-          ? { raftRole: null, role: 'worker', status: { state: 'down', message: 'demoted: its manager left the Raft group' } }
-          : { raftRole };
-      store.apply({ type: 'node.update', at, id: cc.nodeId, patch }, index);
-    },
-    snapshot: () => store.snapshot(),
-    restore: (data) => store.replaceWith(ClusterStore.restore(data)),
-  };
-}
 
 export class Manager implements ManagerHandle {
   readonly nodeId: NodeId;
@@ -549,246 +460,39 @@ export class Manager implements ManagerHandle {
     this.serving = next;
   }
 
-  // ------------------------------------------------------------------ lifecycles
+  // ------------------------------------------------------------------ lifecycles (lifecycle/)
 
   /** Founds a cluster: CA, tokens, this node as its first manager and leader. */
   static async init(o: InitOptions): Promise<{ manager: Manager; tokens: { worker: string; manager: string }; adminDir: string; unlockKey?: string }> {
-    splitHostPort(o.listen);
-    ensureFreshDataDir(o.data);
-    const repaired = secureManagerDataDir(o.data);
-    const paths = dataPaths(o.data);
-    const clusterId = newId();
-    const nodeId = newId();
-    const at = new Date().toISOString();
-    const ca = await createClusterCA(clusterId);
-    if (o.certExpirySeconds !== undefined) checkCertExpiry(o.certExpirySeconds);
-    const certExpirySeconds = o.certExpirySeconds ?? DEFAULT_CLUSTER_SETTINGS.certExpirySeconds;
-    const nodeCreds = await issueCredentials(ca, { nodeId, role: 'manager', clusterId }, validDaysOf(certExpirySeconds));
-    const adminCreds = await issueCredentials(ca, { nodeId: 'admin', role: 'admin', clusterId }, validDaysOf(adminCertSeconds(certExpirySeconds)));
-    const timings = timingsFrom(undefined, o.timings);
-    const unlockKey = o.autolock ? newUnlockKey() : undefined;
-    const dataKey = unlockKey ? DataKey.create(unlockKey) : undefined;
-    const cluster: ClusterObject = {
-      id: clusterId,
-      name: 'default',
-      version: 1,
-      createdAt: at,
-      tokens: { worker: newTokenSecret(), manager: newTokenSecret() },
-      ca,
-      ...(unlockKey ? { unlockKey } : {}),
-      // The one admin certificate that counts until `ca rotate-admin` replaces it.
-      adminCerts: [certificateSerial(adminCreds.certPem)],
-      settings: {
-        ...DEFAULT_CLUSTER_SETTINGS,
-        tickMs: timings.tickMs,
-        heartbeatTicks: timings.heartbeatTicks,
-        electionTicks: timings.electionTicks,
-        snapshotEvery: timings.snapshotEvery,
-        ...(o.nodeHeartbeatMs !== undefined ? { nodeHeartbeatMs: o.nodeHeartbeatMs } : {}),
-        ...(o.taskHistoryLimit !== undefined ? { taskHistoryLimit: o.taskHistoryLimit } : {}),
-        certExpirySeconds,
-      },
-    };
-    const name = o.name ?? osHostname();
-    const node: NodeObject = {
-      id: nodeId,
-      name,
-      hostname: osHostname(),
-      role: 'manager',
-      availability: 'active',
-      status: { state: 'ready', message: '' },
-      addr: o.listen,
-      labels: {},
-      resources: { nanoCpus: 0, memoryBytes: 0 },
-      raftRole: 'voter',
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    };
-    // Checked before anything is written: bad settings leave the directory as it was.
-    const initial = ClusterStore.initial(cluster, node);
-    const tls = { caPem: ca.certPem, certPem: nodeCreds.certPem, keyPem: nodeCreds.keyPem };
-    writeTlsFiles(paths.tls, dataKey ? { ...tls, keyPem: encryptNodeKey(tls.keyPem, dataKey) } : tls);
-    writeTlsFiles(paths.admin, { caPem: ca.certPem, certPem: adminCreds.certPem, keyPem: adminCreds.keyPem }, ADMIN_FILES);
-    const storage = await LevelStorage.open(paths.raft, dataKey ? { cipher: dataKey } : {});
-    await bootstrap(storage, [nodeId], initial);
-    const cfg: NodeConfig = {
-      format: 1,
-      nodeId,
-      clusterId,
-      name,
-      role: 'manager',
-      listen: o.listen,
-      metrics: o.metrics ?? defaultMetricsAddr(o.listen),
-      createdAt: at,
-    };
-    writeNodeConfig(o.data, cfg);
-    const manager = await Manager.launch(cfg, tls, storage, o, { campaign: true, repaired, ...(dataKey ? { dataKey } : {}) });
-    warnIfShortCertExpiry(manager.logger, certExpirySeconds);
-    const digest = caDigest(ca.certPem);
+    const founded = await foundCluster(o);
+    const manager = await Manager.launch(founded.ready);
+    warnIfShortCertExpiry(manager.logger, founded.certExpirySeconds);
     return {
       manager,
-      tokens: { worker: formatJoinToken(digest, cluster.tokens.worker), manager: formatJoinToken(digest, cluster.tokens.manager) },
-      adminDir: paths.admin,
-      ...(unlockKey ? { unlockKey } : {}),
+      tokens: founded.tokens,
+      adminDir: founded.adminDir,
+      ...(founded.unlockKey ? { unlockKey: founded.unlockKey } : {}),
     };
   }
 
   /** Joins an existing cluster with a manager token. */
   static async join(o: JoinOptions): Promise<Manager> {
-    splitHostPort(o.listen);
-    ensureFreshDataDir(o.data);
-    const repaired = secureManagerDataDir(o.data);
-    const name = o.name ?? osHostname();
-    const { response, caPem, keyPem } = await joinCluster({ remote: o.remote, token: o.token, name, hostname: osHostname(), addr: o.listen, role: 'manager' });
-    if (response.role !== 'manager') {
-      throw new ManagerError('TOKEN_REJECTED', 'that is a worker token: a manager needs the manager token (`shoal join-token manager`)');
-    }
-    const paths = dataPaths(o.data);
-    const tls = { caPem, certPem: response.certificate, keyPem };
-    // An autolocked cluster hands its joining managers the unlock key: sealed from the first write.
-    const dataKey = response.unlockKey ? DataKey.create(parseUnlockKey(response.unlockKey, `the join answer from ${o.remote}`)) : undefined;
-    writeTlsFiles(paths.tls, dataKey ? { ...tls, keyPem: encryptNodeKey(tls.keyPem, dataKey) } : tls);
-    const cfg: NodeConfig = {
-      format: 1,
-      nodeId: response.nodeId,
-      clusterId: response.clusterId,
-      name,
-      role: 'manager',
-      listen: o.listen,
-      metrics: o.metrics ?? defaultMetricsAddr(o.listen),
-      createdAt: new Date().toISOString(),
-    };
-    const storage = await LevelStorage.open(paths.raft, dataKey ? { cipher: dataKey } : {});
-    try {
-      // The cluster may have been recovered with --force-new-cluster: take on its incarnation, or
-      // its managers drop our messages (docs/raft.md, "Who may send Raft messages").
-      if (response.incarnation) await storage.setIncarnation(response.incarnation);
-    } catch (e) {
-      await storage.close();
-      throw new ManagerError('INTERNAL', `the cluster answered the join with an unusable incarnation id: ${(e as Error).message}; ${o.remote} may run an incompatible shoal version`);
-    }
-    writeNodeConfig(o.data, cfg);
-    const r = response.raft;
-    const timings = timingsFrom(undefined, {
-      ...(r ? { tickMs: r.tickMs, heartbeatTicks: r.heartbeatTicks, electionTicks: r.electionTicks, snapshotEvery: r.snapshotEvery } : {}),
-      ...o.timings,
-    });
-    const initialPeers = new Map(response.managers.map((m) => [m.id, m.addr] as [NodeId, string]));
-    return Manager.launch(cfg, tls, storage, { ...o, timings }, { campaign: false, initialPeers, repaired, ...(dataKey ? { dataKey } : {}) });
+    return Manager.launch(await joinAsManager(o));
   }
 
   /** Resumes from the data directory. */
   static async start(o: StartOptions): Promise<Manager> {
-    const repaired = secureManagerDataDir(o.data);
-    let cfg = readNodeConfig(o.data);
-    if (o.listen && o.listen !== cfg.listen) cfg = { ...cfg, listen: o.listen };
-    if (o.metrics !== undefined) cfg = { ...cfg, metrics: o.metrics };
-    const { tls, storage, dataKey, logger } = await Manager.openData(o, cfg);
-    return Manager.launch(cfg, tls, storage, { ...o, logger }, { campaign: false, repaired, ...(dataKey ? { dataKey } : {}) });
+    return Manager.launch(await resumeFromDataDir(o));
   }
 
-  /**
-   * Recovers from a lost quorum (as Swarm's --force-new-cluster): this manager's state —
-   * every entry in its log — becomes a new single-manager cluster; the other managers are
-   * dropped from the Raft membership (their node objects stay, marked down).
-   */
+  /** Recovers from a lost quorum from this survivor (lifecycle/force-new-cluster.ts). */
   static async forceNewCluster(o: StartOptions): Promise<Manager> {
-    const repaired = secureManagerDataDir(o.data);
-    const cfg0 = readNodeConfig(o.data);
-    const cfg = { ...cfg0, ...(o.listen ? { listen: o.listen } : {}), ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) };
-    const { tls, storage, dataKey, logger } = await Manager.openData(o, cfg);
-    try {
-      const snap = storage.snapshot();
-      const store = snap.meta.index > 0 ? ClusterStore.restore(snap.data) : new ClusterStore();
-      const last = storage.lastIndex();
-      if (last >= storage.firstIndex()) {
-        for (const e of storage.entries(storage.firstIndex(), last + 1)) {
-          if (e.index <= store.appliedIndex) continue;
-          if (e.type === EntryType.Normal && e.data.byteLength > 0) store.applyEntry(e.data, e.index);
-          else if (e.type === EntryType.ConfChange) storeStateMachine(store).applyConfChange(decodeConfChange(e.data), e.index);
-        }
-      }
-      const hs = storage.initialState().hardState;
-      // The other managers are out of the group from here on; say so in their node objects now
-      // (LearnerPromoter would once we lead), so nothing takes their Raft messages for a joining
-      // manager's (RaftHost.admits).
-      let index = Math.max(last, snap.meta.index);
-      const at = new Date().toISOString();
-      const leftOut = store.nodes().filter((n) => n.role === 'manager' && n.id !== cfg.nodeId && n.raftRole !== undefined);
-      for (const n of leftOut) {
-        store.apply(
-          {
-            type: 'node.update',
-            at,
-            id: n.id,
-            patch: { raftRole: null, status: { state: 'down', message: 'left out of the Raft group by --force-new-cluster: remove its data directory and join it again' } },
-          },
-          ++index,
-        );
-      }
-      // A fresh snapshot past everything, with us as the only voter. Nobody else shares this
-      // history from here on, so its index and term need not match any old entry.
-      index = Math.max(index, Math.max(last, snap.meta.index) + 1);
-      const term = Math.max(hs.term, snap.meta.term) + 1;
-      // A new incarnation: managers left over from the old one (partitioned, not dead) can no
-      // longer reach this history, however high their term (the transport drops them). Written
-      // before the snapshot: a crash in between leaves a manager no old peer can disturb, and
-      // running --force-new-cluster again finishes the job.
-      await storage.setIncarnation(newId());
-      await storage.save({
-        snapshot: { meta: { index, term, conf: { voters: [cfg.nodeId], learners: [] } }, data: store.snapshot() },
-        hardState: { term, vote: '', commit: index },
-      });
-    } catch (e) {
-      await storage.close();
-      throw e;
-    }
-    writeNodeConfig(o.data, cfg);
-    return Manager.launch(cfg, tls, storage, { ...o, logger }, { campaign: true, repaired, ...(dataKey ? { dataKey } : {}) });
+    return Manager.launch(await forceNewCluster(o));
   }
 
-  /**
-   * The node's TLS identity and Raft database. An autolocked manager (its node key is
-   * encrypted) first needs the unlock key: o.unlockKey (--unlock-key-file), or else the one sent
-   * to DIR/unlock.sock (`shoal manager unlock`); until then it serves nothing.
-   */
-  private static async openData(o: StartOptions, cfg: NodeConfig): Promise<{ tls: TlsFiles; storage: LevelStorage; dataKey?: DataKey; logger: Logger }> {
-    const logger = o.logger ?? createLogger({ nodeId: cfg.nodeId });
-    const paths = dataPaths(o.data);
-    const files = readTlsFiles(paths.tls);
-    if (!isEncryptedKeyPem(files.keyPem)) {
-      if (o.unlockKey !== undefined) throw new ManagerError('INVALID_ARGUMENT', `${o.data} is not autolocked (its node key is not encrypted): start it without --unlock-key-file`);
-      return { tls: files, storage: await LevelStorage.open(paths.raft), logger };
-    }
-    const open = async (key: string): Promise<{ tls: TlsFiles; storage: LevelStorage; dataKey: DataKey; logger: Logger }> => {
-      const dataKey = DataKey.opening(key);
-      const storage = await LevelStorage.open(paths.raft, { cipher: dataKey });
-      try {
-        return { tls: { ...files, keyPem: decryptNodeKey(files.keyPem, dataKey, `${paths.tls}/node-key.pem`) }, storage, dataKey, logger };
-      } catch (e) {
-        await storage.close();
-        throw e;
-      }
-    };
-    if (o.unlockKey !== undefined) return open(o.unlockKey);
-    // Before waiting: a database in use by another process, or not encrypted, is said now.
-    const probe = await LevelStorage.open(paths.raft).catch((e: unknown) => e);
-    if (probe instanceof LevelStorage) {
-      await probe.close();
-      throw new ManagerError('FAILED_PRECONDITION', `${paths.tls}/node-key.pem is encrypted but the Raft database in ${paths.raft} is not: the data directory is inconsistent; restore it from a backup, or remove it and join the manager again`);
-    }
-    if (!isRaftError(probe, 'LOCKED')) throw probe;
-    return waitForUnlock({ dataDir: o.data, logger, attempt: open });
-  }
-
-  private static async launch(
-    cfg: NodeConfig,
-    tls: TlsFiles,
-    storage: LevelStorage,
-    o: CommonOptions,
-    r: { campaign: boolean; initialPeers?: Map<NodeId, string>; repaired: readonly ModeRepair[]; dataKey?: DataKey },
-  ): Promise<Manager> {
+  /** Runs a manager on the state a lifecycle prepared; on failure, stops what it started. */
+  private static async launch(r: ReadyState): Promise<Manager> {
+    const { cfg, tls, storage, options: o } = r;
     const logger = o.logger ?? createLogger({ nodeId: cfg.nodeId });
     logModeRepairs(logger, r.repaired);
     warnIfMetricsExposed(logger, cfg.metrics);

@@ -23,6 +23,7 @@ import {
   quorumSize,
   type ConfChange,
   type ConfState,
+  type DurableStorage,
   type Message,
   type NodeId,
   type RaftStatus,
@@ -30,6 +31,7 @@ import {
 } from '@shoal/raft';
 import type { LevelStorage } from '@shoal/raft/level';
 import type { Logger } from 'pino';
+import type { Consensus } from './consensus.js';
 import { ManagerError, quorumMessage } from './errors.js';
 import { ThrottledWarnings } from './throttled-warnings.js';
 
@@ -102,9 +104,25 @@ export type PeerStanding = 'manager' | 'not-a-manager' | 'unknown';
 /** What only a leader sends: from a sender we do not know, it may be a leader that joined after our log ends. */
 const LEADER_TRAFFIC: ReadonlySet<MessageType> = new Set([MessageType.App, MessageType.Heartbeat, MessageType.Snap]);
 
+/** What drives the host's ticks: real time in a manager, a manual clock in tests. */
+export interface TickSource {
+  /** Calls `tick` every `ms` until the returned function is called. */
+  every(ms: number, tick: () => void): () => void;
+}
+
+/** Ticks on a timer that does not keep the process alive. */
+export const REAL_TIME: TickSource = {
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
 export interface RaftHostOptions {
   readonly id: NodeId;
-  readonly storage: LevelStorage;
+  /** The Raft database: LevelStorage in a manager, MemoryStorage in tests. */
+  readonly storage: DurableStorage;
   readonly stateMachine: StateMachine;
   readonly transport: HostTransport;
   readonly timings: RaftTimings;
@@ -116,6 +134,10 @@ export interface RaftHostOptions {
   readonly addressOf: (id: NodeId) => string | undefined;
   /** What the cluster state says of a sender outside the membership (default: nothing). */
   readonly standing?: (id: NodeId) => PeerStanding;
+  /** Drives the ticks (default: REAL_TIME, every timings.tickMs). */
+  readonly ticks?: TickSource;
+  /** Randomizes election timeouts (default Math.random); fixed in tests so elections replay. */
+  readonly random?: () => number;
 }
 
 interface ProposalWaiter {
@@ -140,10 +162,10 @@ export declare interface RaftHost {
   on(event: 'fatal', listener: (err: Error) => void): this;
 }
 
-export class RaftHost extends EventEmitter {
+export class RaftHost extends EventEmitter implements Consensus {
   readonly id: NodeId;
   private raw: RawNode;
-  private readonly storage: LevelStorage;
+  private readonly storage: DurableStorage;
   private readonly sm: StateMachine;
   private readonly transport: HostTransport;
   private readonly timings: RaftTimings;
@@ -153,8 +175,10 @@ export class RaftHost extends EventEmitter {
   private readonly addressOf: (id: NodeId) => string | undefined;
   private readonly standing: (id: NodeId) => PeerStanding;
   private readonly warnings: ThrottledWarnings;
+  private readonly ticks: TickSource;
+  private readonly random: () => number;
 
-  private ticker: NodeJS.Timeout | undefined;
+  private stopTicking: (() => void) | undefined;
   private busy: Promise<void> | undefined;
   private scheduled = false;
   private stopped = false;
@@ -186,6 +210,8 @@ export class RaftHost extends EventEmitter {
     this.addressOf = o.addressOf;
     this.standing = o.standing ?? (() => 'unknown');
     this.warnings = new ThrottledWarnings(o.logger);
+    this.ticks = o.ticks ?? REAL_TIME;
+    this.random = o.random ?? Math.random;
     this.raw = this.newRawNode();
     // The state machine starts from the snapshot; the core re-delivers the committed log after it.
     const snap = o.storage.snapshot();
@@ -197,7 +223,7 @@ export class RaftHost extends EventEmitter {
     return new RawNode({
       id: this.id,
       storage: this.storage,
-      random: Math.random,
+      random: this.random,
       electionTicks: this.timings.electionTicks,
       heartbeatTicks: this.timings.heartbeatTicks,
       maxMsgBytes: MAX_ENTRY_BYTES,
@@ -211,11 +237,10 @@ export class RaftHost extends EventEmitter {
   }
 
   start(opts: { campaign?: boolean } = {}): void {
-    this.ticker = setInterval(() => {
+    this.stopTicking = this.ticks.every(this.timings.tickMs, () => {
       this.raw.tick();
       this.kick();
-    }, this.timings.tickMs);
-    this.ticker.unref();
+    });
     // A lone founding member need not wait out an election timeout.
     if (opts.campaign) this.raw.campaign();
     this.kick();
@@ -224,7 +249,7 @@ export class RaftHost extends EventEmitter {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.ticker);
+    this.stopTicking?.();
     await this.busy;
     const err = new ManagerError('STOPPED', 'this manager is shutting down; retry against another manager');
     for (const waiting of this.proposals.values()) {

@@ -8,22 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  EntryType,
-  MessageType,
-  Role,
-  bootstrap,
-  message,
-  type ConfChange,
-  type ConfState,
-  type Entry,
-  type Message,
-  type NodeId,
-  type StorageUpdate,
-} from '@shoal/raft';
+import { EntryType, MessageType, Role, bootstrap, message, type ConfChange, type ConfState, type Entry, type Message, type NodeId, type StorageUpdate } from '@shoal/raft';
 import { LevelStorage } from '@shoal/raft/level';
 import { ManagerError } from '../src/errors.js';
 import { RaftHost, type PeerStanding, type RaftTimings, type StateMachine } from '../src/raft-host.js';
+import { Cluster, encodeText, track } from './raft-host-cluster.js';
 
 const text = new TextEncoder();
 const untext = new TextDecoder();
@@ -39,16 +28,6 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => realSetTimeout(r, 2));
   }
-}
-
-/** How a promise ended, without awaiting it. */
-function track<T>(p: Promise<T>): { value?: T; error?: Error; settled: boolean } {
-  const t: { value?: T; error?: Error; settled: boolean } = { settled: false };
-  p.then(
-    (v) => Object.assign(t, { value: v, settled: true }),
-    (e: Error) => Object.assign(t, { error: e, settled: true }),
-  );
-  return t;
 }
 
 /** A state machine of applied texts. */
@@ -309,5 +288,148 @@ describe('RaftHost: whose messages reach the core', () => {
     r.from({ type: MessageType.Heartbeat, from: 'joining', term: term + 3, commit: 1 });
     await waitFor('the joining manager followed', () => (r.host.leaderId === 'joining' ? true : undefined));
     expect(r.host.status().role).toBe(Role.Follower);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Whole groups of hosts in one process (raft-host-cluster.ts): in-memory storage, a manual
+// clock, an in-process network. Every wait is counted in ticks of that clock.
+
+describe('RaftHost groups on a manual clock', () => {
+  const clusters: Cluster[] = [];
+  afterEach(async () => {
+    for (const c of clusters.splice(0)) await c.stop();
+  });
+  const group = async (ids: readonly NodeId[], o: { campaign?: NodeId } = {}): Promise<Cluster> => {
+    const c = await Cluster.start(ids, o);
+    clusters.push(c);
+    return c;
+  };
+  /** A group of three whose leader is a (the first to time out). */
+  const ledByA = async (): Promise<Cluster> => {
+    const c = await group(['a', 'b', 'c']);
+    await c.until('a leads and everyone knows', () => c.ids.every((id) => c.host(id).leaderId === 'a'));
+    // The new leader's no-op is applied everywhere before the test begins.
+    await c.until('the no-op applied everywhere', () => c.ids.every((id) => c.host(id).appliedIndex === c.host('a').appliedIndex));
+    return c;
+  };
+
+  it('a lone founding member that campaigns leads at once, with no tick', async () => {
+    const c = await group(['a'], { campaign: 'a' });
+    await c.settle();
+    expect(c.host('a').isLeader).toBe(true);
+    expect(c.leaderEvents.get('a')).toEqual([['a', 2]]);
+  });
+
+  it('three hosts elect the first to time out, and every host announces it once', async () => {
+    const c = await group(['a', 'b', 'c']);
+    await c.tick(5);
+    expect(c.leaders()).toEqual([]); // nobody times out before the election timeout
+    await c.until('a leader', () => c.leaders().length > 0);
+    expect(c.leaders()).toEqual(['a']);
+    await c.until('everyone knows', () => c.ids.every((id) => c.host(id).leaderId === 'a'));
+    const term = c.host('a').status().term;
+    for (const id of c.ids) expect(c.leaderEvents.get(id), id).toEqual([['a', term]]);
+    // It stays leader while its heartbeats flow.
+    await c.tick(50);
+    expect(c.leaders()).toEqual(['a']);
+    expect(c.host('a').status().term).toBe(term);
+  });
+
+  it('a proposal resolves once its entry is applied, with the state machine\'s result, and applies once everywhere', async () => {
+    const c = await ledByA();
+    // The followers' appends wait: the entry cannot commit yet.
+    c.net.hold({ from: 'a', type: MessageType.App });
+    let appliedWhenSettled: string[] = [];
+    const p = track(c.host('a').propose(encodeText('x')), () => (appliedWhenSettled = [...c.applied('a')]));
+    await c.tick(5);
+    expect(p.settled).toBe(false);
+    expect(c.applied('a')).toEqual([]);
+
+    c.net.release();
+    await c.until('the proposal answered', () => p.settled);
+    expect(p.error).toBeUndefined();
+    expect(p.value).toBe('applied x');
+    expect(appliedWhenSettled).toEqual(['x']);
+    await c.until('applied everywhere', () => c.ids.every((id) => c.applied(id).length === 1));
+    await c.tick(10);
+    for (const id of c.ids) expect(c.applied(id), id).toEqual(['x']);
+  });
+
+  it('a proposal on a follower is refused with NOT_LEADER and the leader\'s address; with no leader, NO_QUORUM', async () => {
+    const c = await group(['a', 'b', 'c']);
+    const early = track(c.host('b').propose(encodeText('too soon')));
+    await c.settle();
+    expect((early.error as ManagerError).code).toBe('NO_QUORUM');
+    expect(early.error!.message).toMatch(/^no leader is elected: .*Wait for an election, or start the missing managers$/);
+
+    await c.until('a leads and b knows', () => c.host('b').leaderId === 'a');
+    const p = track(c.host('b').propose(encodeText('y')));
+    await c.settle();
+    expect(p.error).toBeInstanceOf(ManagerError);
+    expect((p.error as ManagerError).code).toBe('NOT_LEADER');
+    expect((p.error as ManagerError).leaderAddr).toBe('a.example:4242');
+    expect(p.error!.message).toBe('this manager is not the leader; the leader is a at a.example:4242');
+    await c.tick(5);
+    for (const id of c.ids) expect(c.applied(id), id).toEqual([]);
+  });
+
+  it('a read on a follower resolves only once the follower has applied its read index', async () => {
+    const c = await ledByA();
+    // b gets no appends from here on: a commits "x" with c alone.
+    c.net.hold({ from: 'a', to: 'b', type: MessageType.App });
+    const x = track(c.host('a').propose(encodeText('x')));
+    await c.until('x committed', () => x.settled);
+    const xIndex = c.host('a').appliedIndex;
+    expect(c.host('b').appliedIndex).toBeLessThan(xIndex);
+
+    let appliedWhenRead: string[] = [];
+    const mark = c.net.delivered.length;
+    const read = track(c.host('b').readBarrier(), () => (appliedWhenRead = [...c.applied('b')]));
+    await c.until('the leader confirmed the read index to b', () =>
+      c.net.delivered.slice(mark).some((m) => m.type === MessageType.ReadIndexResp && m.to === 'b'),
+    );
+    const confirmed = c.net.delivered.slice(mark).find((m) => m.type === MessageType.ReadIndexResp && m.to === 'b')!;
+    expect(confirmed.index).toBe(xIndex);
+    await c.tick(10);
+    expect(read.settled).toBe(false);
+
+    c.net.release();
+    await c.until('the read answered', () => read.settled);
+    expect(read.error).toBeUndefined();
+    expect(appliedWhenRead).toEqual(['x']);
+  });
+
+  it('a leader cut off steps down: its pending read fails at once, its pending proposal once another term\'s entry takes its index', async () => {
+    const c = await ledByA();
+    const term = c.host('a').status().term;
+    // The transport still believes in its links (reachable), so a accepts both requests.
+    c.net.isolate('a');
+    const lost = track(c.host('a').propose(encodeText('lost')));
+    const read = track(c.host('a').readBarrier());
+    const lostIndex = c.host('a').status().lastIndex;
+
+    // b, the next to time out, wins with c; a, hearing from no quorum, steps down.
+    await c.until('b leads b and c', () => c.host('b').isLeader && c.host('c').leaderId === 'b');
+    await c.until('a stepped down', () => !c.host('a').isLeader);
+    await c.until('the read failed', () => read.settled);
+    expect((read.error as ManagerError).code).toBe('TIMEOUT');
+    expect(read.error!.message).toBe('the leader changed while confirming a read; retry');
+    expect(lost.settled).toBe(false); // it may still commit, as far as a can tell
+
+    // b's no-op (its term's first entry) takes the lost proposal's index, and b commits more;
+    // a learns of it once healed.
+    const taken = track(c.host('b').propose(encodeText('b-1')));
+    await c.until('b-1 committed', () => taken.settled);
+    expect(c.host('b').status().term).toBeGreaterThan(term);
+    expect(c.host('b').appliedIndex).toBe(lostIndex + 1);
+    c.net.heal();
+    await c.until('the lost proposal failed', () => lost.settled);
+    expect((lost.error as ManagerError).code).toBe('NOT_LEADER');
+    expect(lost.error!.message).toMatch(
+      new RegExp(`^superseded: leadership changed before the change committed \\(proposed at index ${lostIndex} in term ${term}, .* retry on the leader b at b\\.example:4242$`),
+    );
+    await c.until('a applied b-1', () => c.applied('a').includes('b-1'));
+    expect(c.applied('a')).toEqual(['b-1']);
   });
 });
