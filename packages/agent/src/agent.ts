@@ -6,7 +6,7 @@
 
 import { hostname as osHostname } from 'node:os';
 import { CertRenewer, IdentityError, joinCluster, logModeRepairs, readTlsFiles, splitHostPort, writeTlsFiles, type ModeRepair, type TlsMaterial } from '@shoal/identity';
-import { warmWireCodecs, type LogsRequest__Output, type TaskReport } from '@shoal/wire';
+import { EndOfTurn, warmWireCodecs, type LogsRequest__Output, type TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { AgentStatsWriter } from './agent-stats.js';
@@ -69,7 +69,7 @@ export class Agent {
   private readonly executor: Executor;
   /** Reports not sent yet (latest per task): sent together once per turn, or on reconnect. */
   private readonly outbox = new Map<string, TaskReport>();
-  private flushQueued = false;
+  private readonly reportsSoon = new EndOfTurn(() => this.sendReports());
   private readonly logStreams = new Map<string, AbortController>();
   private stopping: Promise<void> | undefined;
   /** Publishes services' ports on this node's address (the routing mesh). */
@@ -157,14 +157,13 @@ export class Agent {
    */
   private queueReport(r: TaskReport): void {
     this.outbox.set(r.taskId ?? '', r);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    setImmediate(() => {
-      this.flushQueued = false;
-      if (this.outbox.size === 0 || !this.session.connected) return;
-      const reports = [...this.outbox.values()];
-      if (this.session.send({ statuses: { reports } })) this.outbox.clear();
-    });
+    this.reportsSoon.request();
+  }
+
+  private sendReports(): void {
+    if (this.outbox.size === 0 || !this.session.connected) return;
+    const reports = [...this.outbox.values()];
+    if (this.session.send({ statuses: { reports } })) this.outbox.clear();
   }
 
   private async serveLogs(r: LogsRequest__Output): Promise<void> {

@@ -7,9 +7,9 @@
 // All of it is the node user's only: directories 0700, files 0600 (@shoal/identity's
 // data-dir-modes.ts). A lock file keeps a second agent off the same directory.
 
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, type ModeRepair } from '@shoal/identity';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, writePrivateJson, type ModeRepair } from '@shoal/identity';
 import type { RuntimeName } from './runtime/runtime.js';
 
 export interface WorkerConfig {
@@ -54,11 +54,7 @@ export function readWorkerConfig(dir: string): WorkerConfig {
 }
 
 export function writeWorkerConfig(dir: string, cfg: WorkerConfig): void {
-  const file = workerPaths(dir).config;
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(cfg, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
-  chmodSync(tmp, PRIVATE_FILE_MODE); // the mode applies only when the file is created
-  renameSync(tmp, file);
+  writePrivateJson(workerPaths(dir).config, cfg);
 }
 
 export function ensureFreshWorkerDir(dir: string): void {

@@ -16,7 +16,7 @@
 // still ran) waits in "preparing" and starts once the holder has ended.
 
 import { FINAL_TASK_STATES, type AssignedTask } from '@shoal/store';
-import type { TaskReport } from '@shoal/wire';
+import { EndOfTurn, type TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
 import type { TaskAssignments } from './assignments.js';
 import type { FoundTask, Runtime, RuntimeEvent, RuntimeState } from './runtime/runtime.js';
@@ -72,7 +72,7 @@ export class Executor {
   private queue: string[] = [];
   private queueHead = 0;
   private startsInFlight = 0;
-  private pumpScheduled = false;
+  private readonly pumpSoon = new EndOfTurn(() => this.pump());
   /** Host port → the task of this node holding it (forgotten tasks too, until they have stopped). */
   private readonly portHolders = new Map<number, { taskId: string; name: string }>();
   /** Host port → tasks waiting for it, in arrival order. */
@@ -203,14 +203,11 @@ export class Executor {
   }
 
   private schedulePump(): void {
-    if (this.pumpScheduled || this.queueHead >= this.queue.length) return;
-    this.pumpScheduled = true;
-    setImmediate(() => this.pump());
+    if (this.queueHead < this.queue.length) this.pumpSoon.request();
   }
 
   /** Hands the next queued task to the runtime: one per turn, so timers and I/O run in between. */
   private pump(): void {
-    this.pumpScheduled = false;
     while (this.startsInFlight < this.maxStartsInFlight && this.queueHead < this.queue.length) {
       const taskId = this.queue[this.queueHead++] as string;
       const l = this.tasks.get(taskId);

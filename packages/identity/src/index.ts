@@ -4,7 +4,7 @@
 // key material private, and the operator's side of autolock.
 //
 // Subpaths keep the CLI's start-up lean: `@shoal/identity/tls` (client credentials; no x509
-// generation), `/certs` (renewal and CA calls) and `/unlock` load only what they need.
+// generation), `/certs` (renewal and CA calls) `/unlock` and `/private-file` load only what they need.
 
 export * from './address.js';
 export * from './ca.js';
@@ -13,6 +13,7 @@ export * from './cert-renewal.js';
 export * from './data-dir-modes.js';
 export * from './errors.js';
 export * from './join-client.js';
+export * from './private-file.js';
 export * from './tls.js';
 export * from './tls-files.js';
 export * from './tokens.js';

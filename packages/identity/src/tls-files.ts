@@ -2,9 +2,10 @@
 // worker (the CLI's admin/ uses other names). Owner-only, as all key material (data-dir-modes.ts),
 // and each file written atomically, so a crash mid-renewal leaves the old file or the new one.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir-modes.js';
+import { PRIVATE_DIR_MODE } from './data-dir-modes.js';
+import { writePrivateFile } from './private-file.js';
 
 export interface TlsFiles {
   readonly caPem: string;
@@ -20,20 +21,13 @@ export class TlsFilesError extends Error {
   }
 }
 
-function writeAtomic(file: string, content: string, mode: number): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, file);
-}
-
 /** Writes a CA certificate, certificate and key, readable by the owner only (as the directory). */
 export function writeTlsFiles(dir: string, tls: TlsFiles, names = { ca: 'ca.pem', cert: 'node.pem', key: 'node-key.pem' }): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   chmodSync(dir, PRIVATE_DIR_MODE);
-  writeAtomic(join(dir, names.ca), tls.caPem, PRIVATE_FILE_MODE);
-  writeAtomic(join(dir, names.cert), tls.certPem, PRIVATE_FILE_MODE);
-  writeAtomic(join(dir, names.key), tls.keyPem, PRIVATE_FILE_MODE);
+  writePrivateFile(join(dir, names.ca), tls.caPem);
+  writePrivateFile(join(dir, names.cert), tls.certPem);
+  writePrivateFile(join(dir, names.key), tls.keyPem);
 }
 
 export function readTlsFiles(dir: string, names = { ca: 'ca.pem', cert: 'node.pem', key: 'node-key.pem' }): TlsFiles {

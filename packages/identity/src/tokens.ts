@@ -4,15 +4,13 @@
 // before it trusts anything the manager says; the secret (25 base-36 characters, ~129 bits)
 // is what the manager checks. Manager and worker tokens differ only in their secret.
 
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { randomId } from '@shoal/store';
 
 export const TOKEN_PREFIX = 'SWMTKN';
 export const TOKEN_VERSION = '1';
 export const SECRET_LENGTH = 25;
 const DIGEST_LENGTH = 64;
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-// 252 = 7 × 36: bytes at or above it are dropped so every character is equally likely.
-const UNBIASED_LIMIT = 252;
 const SHAPE = `${TOKEN_PREFIX}-${TOKEN_VERSION}-<64 hex>-<${SECRET_LENGTH} chars>`;
 
 export interface JoinToken {
@@ -29,15 +27,7 @@ export class JoinTokenError extends Error {
 }
 
 export function newTokenSecret(): string {
-  let secret = '';
-  while (secret.length < SECRET_LENGTH) {
-    for (const byte of randomBytes(SECRET_LENGTH * 2)) {
-      if (byte >= UNBIASED_LIMIT) continue;
-      secret += ALPHABET[byte % ALPHABET.length];
-      if (secret.length === SECRET_LENGTH) break;
-    }
-  }
-  return secret;
+  return randomId(SECRET_LENGTH);
 }
 
 export function formatJoinToken(caDigest: string, secret: string): string {

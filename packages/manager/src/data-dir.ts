@@ -9,9 +9,9 @@
 // @shoal/identity, which also reads and writes tls/ and admin/: tls-files.ts).
 // The Raft database's LevelDB lock keeps a second process off the same directory.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, secureDataDir, type ModeRepair } from '@shoal/identity';
+import { PRIVATE_DIR_MODE, secureDataDir, writePrivateJson, type ModeRepair } from '@shoal/identity';
 
 export interface NodeConfig {
   readonly format: 1;
@@ -90,15 +90,8 @@ export function secureManagerDataDir(dir: string): ModeRepair[] {
   return secureDataDir(dir, ['node.json', 'raft', 'tls', 'admin']);
 }
 
-function writeAtomic(file: string, content: string, mode: number): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, file);
-}
-
 export function writeNodeConfig(dir: string, cfg: NodeConfig): void {
-  writeAtomic(dataPaths(dir).config, `${JSON.stringify(cfg, null, 2)}\n`, PRIVATE_FILE_MODE);
+  writePrivateJson(dataPaths(dir).config, cfg);
 }
 
 /** The names of the CLI's credential files in DIR/admin (writeTlsFiles()' `names`). */

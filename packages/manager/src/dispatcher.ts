@@ -15,12 +15,11 @@
 // Tasks go to agents as the store's JSON (objects are kept with sorted keys), so an agent runs
 // exactly what the leader committed.
 
-import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { requireRole } from '@shoal/identity';
 import type { NodeId } from '@shoal/raft';
-import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, isFinalState, type NodeEvent, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
-import { assignedTaskToWire, type DispatcherHandlers, type LogChunk__Output, type ManagerMessage, type TaskReport__Output, type WorkerMessage__Output } from '@shoal/wire';
+import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, isFinalState, randomId, type NodeEvent, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
+import { EndOfTurn, assignedTaskToWire, type DispatcherHandlers, type LogChunk__Output, type ManagerMessage, type TaskReport__Output, type WorkerMessage__Output } from '@shoal/wire';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { standingOf } from './caller-standing.js';
@@ -38,7 +37,8 @@ interface Session {
   readonly known: Set<string>;
   /** Tasks changed in the store since the last push. */
   readonly dirty: Set<string>;
-  pushQueued: boolean;
+  /** Pushes what became dirty, once per turn. */
+  readonly push: EndOfTurn;
 }
 
 export interface LogSink {
@@ -62,16 +62,16 @@ export class Dispatcher {
   private readonly returning = new Map<NodeId, number>();
   /** Latest unreported status per task, with the node that reported it. */
   private readonly pending = new Map<string, { nodeId: NodeId; report: TaskReport__Output }>();
-  private flushQueued = false;
   private flushing = false;
   private unwatch: (() => void) | undefined;
   private readonly logRequests = new Map<string, { sink: LogSink; nodes: Set<NodeId> }>();
   /** The routing table last pushed (JSON), to push only changes. */
   private routesJson = '';
-  private routesQueued = false;
+  private readonly routesSoon = new EndOfTurn(() => this.pushRoutes());
   /** The manager list last pushed (joined), to push only changes. */
   private managersKey = '';
-  private managersQueued = false;
+  private readonly managersSoon = new EndOfTurn(() => this.pushManagers());
+  private readonly flushSoon = new EndOfTurn(() => void this.flush());
 
   constructor(
     private readonly ctx: ManagerContext,
@@ -164,7 +164,7 @@ export class Dispatcher {
       call.emit('error', asManagerError(e).toServiceError());
       return;
     }
-    const session: Session = { id: randomBytes(6).toString('hex'), nodeId, call, known: new Set(), dirty: new Set(), pushQueued: false };
+    const session: Session = { id: randomId(12), nodeId, call, known: new Set(), dirty: new Set(), push: new EndOfTurn(() => this.pushDirty(session)) };
     let opened = false;
     call.on('data', (m: WorkerMessage__Output) => {
       this.seen.set(nodeId, Date.now());
@@ -271,15 +271,14 @@ export class Dispatcher {
 
   /** Pushes the manager list (and heartbeat period, and trusted CAs) to every session if any changed. */
   private queueManagers(): void {
-    if (this.managersQueued || this.sessions.size === 0) return;
-    this.managersQueued = true;
-    setImmediate(() => {
-      this.managersQueued = false;
-      const probe = { heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers(), caCertificates: this.trustedCas() };
-      if (configKey(probe) === this.managersKey) return;
-      this.ctx.logger.info({ managers: probe.managers, sessions: this.sessions.size }, 'telling workers the new manager list');
-      for (const s of this.sessions.values()) s.call.write({ config: this.sessionConfig(s.nodeId) });
-    });
+    if (this.sessions.size > 0) this.managersSoon.request();
+  }
+
+  private pushManagers(): void {
+    const probe = { heartbeatMs: this.o.heartbeatMs(), managers: this.o.managers(), caCertificates: this.trustedCas() };
+    if (configKey(probe) === this.managersKey) return;
+    this.ctx.logger.info({ managers: probe.managers, sessions: this.sessions.size }, 'telling workers the new manager list');
+    for (const s of this.sessions.values()) s.call.write({ config: this.sessionConfig(s.nodeId) });
   }
 
   // ------------------------------------------------------------------ assignments
@@ -331,15 +330,11 @@ export class Dispatcher {
       const s = this.sessions.get(n);
       if (!s) continue;
       s.dirty.add((e.object ?? e.previous)!.id);
-      if (!s.pushQueued) {
-        s.pushQueued = true;
-        setImmediate(() => this.pushDirty(s));
-      }
+      s.push.request();
     }
   }
 
   private pushDirty(s: Session): void {
-    s.pushQueued = false;
     if (this.sessions.get(s.nodeId) !== s) return;
     const assigned = [];
     const removed = [];
@@ -378,16 +373,15 @@ export class Dispatcher {
   }
 
   private queueRoutes(): void {
-    if (this.routesQueued || this.sessions.size === 0) return;
-    this.routesQueued = true;
-    setImmediate(() => {
-      this.routesQueued = false;
-      const table = this.routingTable();
-      const json = JSON.stringify(table);
-      if (json === this.routesJson) return;
-      this.routesJson = json;
-      for (const s of this.sessions.values()) s.call.write({ routes: table });
-    });
+    if (this.sessions.size > 0) this.routesSoon.request();
+  }
+
+  private pushRoutes(): void {
+    const table = this.routingTable();
+    const json = JSON.stringify(table);
+    if (json === this.routesJson) return;
+    this.routesJson = json;
+    for (const s of this.sessions.values()) s.call.write({ routes: table });
   }
 
   // ------------------------------------------------------------------ reports
@@ -399,12 +393,7 @@ export class Dispatcher {
   }
 
   private scheduleFlush(): void {
-    if (this.flushQueued || this.flushing) return;
-    this.flushQueued = true;
-    setImmediate(() => {
-      this.flushQueued = false;
-      void this.flush();
-    });
+    if (!this.flushing) this.flushSoon.request();
   }
 
   /** One proposal for every report gathered since the last one. */
@@ -444,7 +433,7 @@ export class Dispatcher {
 
   /** Asks the workers holding `tasks` for their output; returns a cancel function. */
   requestLogs(tasks: readonly TaskObject[], o: { follow: boolean; tail: number }, sink: LogSink): () => void {
-    const requestId = randomBytes(8).toString('hex');
+    const requestId = randomId(16);
     const byNode = new Map<NodeId, string[]>();
     for (const t of tasks) {
       if (!t.nodeId) continue;

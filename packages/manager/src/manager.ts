@@ -12,7 +12,7 @@ import { CertRenewer, logModeRepairs, readCertificate, readCertificates, type Se
 import type { LevelStorage } from '@shoal/raft/level';
 import type { NodeId } from '@shoal/raft';
 import { ClusterStore, type ClusterObject, type NodeObject, type StoreEvent } from '@shoal/store';
-import { SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
+import { EndOfTurn, SERVER_OPTIONS, controlProto, dispatcherProto, raftProto, warmWireCodecs } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { encryptNodeKey, followUnlockKey, type DataKey } from './autolock.js';
 import type { ManagerContext } from './context.js';
@@ -278,14 +278,9 @@ export class Manager implements ManagerHandle {
     });
     this.host.on('fatal', (e: Error) => void this.shutdown(`stopped: ${e.message}`));
     // Peers change only with a manager's node object (or a restore); coalesce bursts of changes.
-    let refreshQueued = false;
+    const refreshSoon = new EndOfTurn(() => this.refreshPeers());
     this.store.watch((e) => {
-      if (refreshQueued || !movesPeerLinks(e)) return;
-      refreshQueued = true;
-      setImmediate(() => {
-        refreshQueued = false;
-        this.refreshPeers();
-      });
+      if (movesPeerLinks(e)) refreshSoon.request();
     });
     this.refreshPeers();
     const peerGauge = setInterval(() => this.refreshPeers(), 1000);
@@ -405,16 +400,11 @@ export class Manager implements ManagerHandle {
     this.serving = this.tls;
     // CA rotation (ca-rotation.ts): follow the CAs the cluster trusts; the leader ends a
     // rotation once no node is left (a renewal, a node removed, or a new leader).
-    let queued = false;
-    const check = (): void => {
-      if (queued) return;
-      queued = true;
-      setImmediate(() => {
-        queued = false;
-        this.followCa();
-        if (this.host.isLeader) finishIfDone(this.ctx).catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'could not finish the CA rotation; retrying on the next change'));
-      });
-    };
+    const checkSoon = new EndOfTurn(() => {
+      this.followCa();
+      if (this.host.isLeader) finishIfDone(this.ctx).catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'could not finish the CA rotation; retrying on the next change'));
+    });
+    const check = (): void => checkSoon.request();
     this.store.watch((e) => {
       if (e.kind === 'cluster' || e.kind === 'restore' || (e.kind === 'node' && e.action === 'remove')) check();
     });

@@ -11,7 +11,6 @@
 // membership are dropped unless the sender may be a member we have not learned of yet (see
 // `admits`; the cluster-incarnation check is the transport's).
 
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   EntryType,
@@ -29,7 +28,8 @@ import {
   type RaftStatus,
   type Ready,
 } from '@shoal/raft';
-import type { LevelStorage } from '@shoal/raft/level';
+import { randomId } from '@shoal/store';
+import { EndOfTurn } from '@shoal/wire';
 import type { Logger } from 'pino';
 import type { Consensus } from './consensus.js';
 import { ManagerError, quorumMessage } from './errors.js';
@@ -180,7 +180,7 @@ export class RaftHost extends EventEmitter implements Consensus {
 
   private stopTicking: (() => void) | undefined;
   private busy: Promise<void> | undefined;
-  private scheduled = false;
+  private readonly loopSoon = new EndOfTurn(() => this.runLoop());
   private stopped = false;
   private applied: number;
   private leader: NodeId = '';
@@ -519,7 +519,7 @@ export class RaftHost extends EventEmitter implements Consensus {
         return Promise.reject(e);
       }
     }
-    const context = randomBytes(8).toString('hex');
+    const context = randomId(16);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.reads.delete(context);
@@ -552,22 +552,21 @@ export class RaftHost extends EventEmitter implements Consensus {
   // ------------------------------------------------------------------ the loop
 
   private kick(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.busy || this.stopped) return;
-      this.busy = this.loop()
-        .catch((e: Error) => {
-          // A failed disk write leaves the node unable to make progress safely.
-          this.logger.error({ err: e.message }, 'the Raft loop failed; stopping this manager');
-          this.emit('fatal', e);
-        })
-        .finally(() => {
-          this.busy = undefined;
-          if (!this.stopped && this.raw.hasReady()) this.kick();
-        });
-    });
+    if (!this.stopped) this.loopSoon.request();
+  }
+
+  private runLoop(): void {
+    if (this.busy || this.stopped) return;
+    this.busy = this.loop()
+      .catch((e: Error) => {
+        // A failed disk write leaves the node unable to make progress safely.
+        this.logger.error({ err: e.message }, 'the Raft loop failed; stopping this manager');
+        this.emit('fatal', e);
+      })
+      .finally(() => {
+        this.busy = undefined;
+        if (!this.stopped && this.raw.hasReady()) this.kick();
+      });
   }
 
   private async loop(): Promise<void> {

@@ -24,7 +24,7 @@ import {
   type Message,
   type NodeId,
 } from '@shoal/raft';
-import { CLIENT_OPTIONS, raftProto, readErrorCode, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
+import { CLIENT_OPTIONS, EndOfTurn, raftProto, readErrorCode, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { chunkFromWire, chunkToWire, messageFromWire, messageToWire } from './raft-codec.js';
 import { standingError, type Standing } from './caller-standing.js';
@@ -66,7 +66,7 @@ class PeerLink {
   private client: RaftTransportClient;
   private stream: grpc.ClientWritableStream<Batch> | undefined;
   private queue: Envelope[] = [];
-  private flushScheduled = false;
+  private readonly flushSoon = new EndOfTurn(() => this.flush());
   private backoffMs = BACKOFF_MIN_MS;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private waitingForDrain = false;
@@ -136,10 +136,7 @@ class PeerLink {
     }
     this.queue.push(e);
     if (done) this.afterWrite.push(done);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.flushSoon.request();
   }
 
   private snapshotSent(ok: boolean): void {
@@ -149,7 +146,6 @@ class PeerLink {
   }
 
   private flush(): void {
-    this.flushScheduled = false;
     const stream = this.stream;
     if (!stream || this.waitingForDrain || this.queue.length === 0) return;
     // A chunk is as large as a message may be: send chunks one per batch, messages together.
@@ -174,8 +170,7 @@ class PeerLink {
         this.flush();
       });
     } else if (this.queue.length > 0) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      this.flushSoon.request();
     }
   }
 

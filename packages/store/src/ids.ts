@@ -11,12 +11,20 @@ export const ID_LENGTH = 25;
 const UNBIASED_LIMIT = 252;
 
 export function newId(): string {
+  return randomId(ID_LENGTH);
+}
+
+/**
+ * `length` random base-36 characters: every random name in shoal (object ids, join-token
+ * secrets, session and request ids) comes from here. Each character carries ~5.2 bits.
+ */
+export function randomId(length: number): string {
   let id = '';
-  while (id.length < ID_LENGTH) {
-    for (const byte of randomBytes(ID_LENGTH * 2)) {
+  while (id.length < length) {
+    for (const byte of randomBytes(length * 2)) {
       if (byte >= UNBIASED_LIMIT) continue;
       id += ALPHABET[byte % ALPHABET.length];
-      if (id.length === ID_LENGTH) break;
+      if (id.length === length) break;
     }
   }
   return id;

@@ -119,7 +119,7 @@ export type {
   StoreListener,
   TaskEvent,
 } from './events.js';
-export { ID_LENGTH, isValidId, newId } from './ids.js';
+export { ID_LENGTH, isValidId, newId, randomId } from './ids.js';
 export { Checker } from './shape.js';
 export { seal } from './canonical.js';
 export { SNAPSHOT_FORMAT_VERSION } from './snapshot.js';

@@ -82,6 +82,7 @@ export const MAX_MESSAGE_BYTES = 16 << 20;
  * batch whose payload passes this many bytes leaves at once, well under MAX_MESSAGE_BYTES.
  */
 export const PIPELINE_BATCH_BYTES = 1 << 20;
+export { EndOfTurn } from './end-of-turn.js';
 export { TurnBatcher } from './turn-batcher.js';
 export { errorMetadata, readErrorCode, readLeaderAddr } from './error-metadata.js';
 export { assignedTaskFromWire, assignedTaskToWire, serviceSpecFromWire, serviceSpecInputFromWire, serviceSpecToWire } from './domain-shapes.js';

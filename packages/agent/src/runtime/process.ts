@@ -28,20 +28,20 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, fchownSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchownSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { constants, cpus, totalmem } from 'node:os';
 import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
-import { PRIVATE_FILE_MODE, withStartingUmask } from '@shoal/identity';
+import { withStartingUmask, writePrivateJson } from '@shoal/identity';
 import { RuntimeEventSource } from './event-source.js';
 import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { readLogFiles } from './log-files.js';
 import { portInUse } from './port-check.js';
 import { findTaskLeader, isGroupAlive, isSameProcess, readProcStat, signalGroup } from './proc.js';
-import type { FoundTask, LogLine, Runtime, RuntimeEvent, TaskLaunch } from './runtime.js';
+import type { FoundTask, LogLine, Runtime, TaskLaunch } from './runtime.js';
 import { nextSpawnTurn } from './spawn-turns.js';
 import { agentBaseEnv, taskEnv } from './task-env.js';
 import { agentIdentity, resolveTaskUser, taskUserWarning, type AgentIdentity, type TaskUser } from './task-user.js';
@@ -551,12 +551,9 @@ function readJson<T>(path: string): T | undefined {
   }
 }
 
-/** Write to a temporary file, then rename: a crash leaves the old file or the new one, never half. */
+/** 0600, whole or not at all: launch.json and task.json carry the spec's environment, which may hold secrets. */
 function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  // 0600: launch.json and task.json carry the spec's environment, which may hold secrets.
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
-  renameSync(tmp, path);
+  writePrivateJson(path, value);
 }
 
 /**

@@ -4,25 +4,18 @@
 // certifies a new key as the admin and commits it as the only valid admin certificate, so the
 // old one (here, and any copy of it elsewhere) is refused by every manager from then on.
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate, createHash } from 'node:crypto';
+import { writePrivateFile } from '@shoal/identity/private-file';
 import { loadCredentials, CliError } from '../client.js';
 import { printJson } from '../output.js';
 
 const FILES = { ca: 'ca.pem', cert: 'cert.pem', key: 'key.pem' } as const;
 
-/** Writes `content` to `file` through a temporary file and a rename, readable by the owner only. */
+/** A credential file: owner-only, whole, and on disk before the old credential is revoked. */
 function writePrivate(file: string, content: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writePrivateFile(file, content, { durable: true });
 }
 
 /** Fails now, before the old credential is revoked, if the directory cannot take new files. */
