@@ -9,11 +9,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
+import { isFinalState } from '@shoal/store';
 import type { ListTasksResponse__Output, WireService__Output } from '@shoal/wire';
 import { LocalCluster, waitFor } from '../lib/cluster.js';
 import { percentile, type BenchReport } from './report.js';
 
-const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
 
 export async function run(args: readonly string[]): Promise<BenchReport> {
   const argv = yargs([...args])
@@ -35,7 +35,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       const { tasks } = await client.call('ListTasks', { service: svc.id, read: { stale: true } }, { timeoutMs: 3000 });
       const byNode = new Map<string, number>();
       for (const t of tasks) {
-        if (t.desiredState === 'running' && t.state === 'running' && !TERMINAL.has(t.state)) byNode.set(t.nodeName, (byNode.get(t.nodeName) ?? 0) + 1);
+        if (t.desiredState === 'running' && t.state === 'running' && !isFinalState(t.state)) byNode.set(t.nodeName, (byNode.get(t.nodeName) ?? 0) + 1);
       }
       return byNode;
     };

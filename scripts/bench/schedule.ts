@@ -11,11 +11,11 @@ import { readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
+import { isFinalState } from '@shoal/store';
 import type { ListTasksResponse__Output, WireService__Output } from '@shoal/wire';
 import { LocalCluster, waitFor } from '../lib/cluster.js';
 import { median, type BenchReport } from './report.js';
 
-const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
 
 /** Peak resident memory of a process (VmHWM), in MiB. */
 function peakRssMiB(pid: number | undefined): number {
@@ -56,7 +56,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     const allStopped = async (id: string): Promise<boolean> => {
       if ((await runningOf(id)) > 0) return false;
       const { tasks } = await watcher.call('ListTasks', { service: id, read: { stale: true } }, { timeoutMs: 10_000 });
-      return tasks.every((t) => TERMINAL.has(t.state));
+      return tasks.every((t) => isFinalState(t.state));
     };
     const timePhase = async (phase: number, trial: number, act: () => Promise<string>, done: (id: string) => Promise<boolean>): Promise<string> => {
       const t0 = performance.now();

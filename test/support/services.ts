@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { isFinalState } from '@shoal/store';
 import { serviceSpecFromWire, serviceSpecToWire, type WireNode__Output, type WireService__Output, type WireTask__Output } from '@shoal/wire';
 import { REPO_ROOT, waitFor, type LocalCluster, type WorkerProcess } from '../../scripts/lib/cluster.js';
 import type { Lab } from './lab.js';
@@ -21,11 +22,9 @@ export const NODE = process.execPath;
 /** An HTTP server answering with its task's name (listens on HOST:PORT; /health answers ok). */
 export const DEMO_WEB = join(REPO_ROOT, 'scripts', 'demo-web.mjs');
 
-const FINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
-
 /** Meant to run and not ended. */
 export function isLive(t: Task): boolean {
-  return t.desiredState === 'running' && !FINAL.has(t.state);
+  return t.desiredState === 'running' && !isFinalState(t.state);
 }
 
 export function isRunning(t: Task): boolean {
@@ -33,7 +32,7 @@ export function isRunning(t: Task): boolean {
 }
 
 export function isFinal(t: Task): boolean {
-  return FINAL.has(t.state);
+  return isFinalState(t.state);
 }
 
 /** A replicated process service of `demo-web` (a partial spec, completed by the leader). */

@@ -140,8 +140,9 @@ export function taskStateRank(state: TaskState): number {
   return RANK[state];
 }
 
-export function isFinalState(state: TaskState): boolean {
-  return RANK[state] === 7;
+/** Whether a task in `state` has ended for good. Takes any string: wire rows carry the state as one. */
+export function isFinalState(state: TaskState | string): boolean {
+  return Object.hasOwn(RANK, state) && RANK[state as TaskState] === 7;
 }
 
 /** States a task can be in only once it has a node. */

@@ -3,9 +3,9 @@
 // service converges — or, if it cannot, why not (pending reasons, failures).
 
 import { serviceSpecFromWire, type WireTask__Output } from '@shoal/wire';
+import { isFinalState } from '@shoal/store';
 import { CliError, type ControlConnection } from '../client.js';
 
-const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned']);
 
 export interface Convergence {
   readonly converged: boolean;
@@ -21,7 +21,7 @@ export async function convergence(conn: ControlConnection, serviceId: string): P
   const svc = await conn.call('GetService', { service: serviceId, read: { stale: true } });
   const { tasks } = await conn.call('ListTasks', { service: serviceId, read: { stale: true } });
   const spec = serviceSpecFromWire(svc.spec);
-  const live = tasks.filter((t) => t.desiredState === 'running' && !TERMINAL.has(t.state));
+  const live = tasks.filter((t) => t.desiredState === 'running' && !isFinalState(t.state));
   const running = live.filter((t) => t.state === 'running');
   const desired = spec.mode === 'global' ? Math.max(svc.desired, live.length) : spec.replicas;
   // One line per slot (replicated) or per node (global), newest task first.

@@ -2,6 +2,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { serviceSpecFromWire, type ServiceLogLine__Output, type WireService__Output, type WireTask__Output } from '@shoal/wire';
+import { isFinalState } from '@shoal/store';
 import { CliError, type ControlConnection } from '../client.js';
 import { printJson, printTable } from '../output.js';
 import { specFromArgv } from '../service-create-flags.js';
@@ -71,7 +72,7 @@ export async function servicePs(conn: ControlConnection, refs: readonly string[]
   const rows = [];
   for (const ref of refs) {
     const { tasks } = await conn.call('ListTasks', { service: ref, read: { stale: o.stale } });
-    rows.push(...tasks.filter((t) => o.all || t.desiredState === 'running' || !['complete', 'failed', 'shutdown', 'rejected', 'orphaned'].includes(t.state) || isRecent(t)).map(taskRow));
+    rows.push(...tasks.filter((t) => o.all || t.desiredState === 'running' || !isFinalState(t.state) || isRecent(t)).map(taskRow));
   }
   if (o.json) return printJson(rows);
   printTable(
