@@ -29,7 +29,8 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     load: async () => (await import('./bench/commit.js')).run,
   },
   'scale-process': {
-    describe: '3 managers, 2 process-runtime workers: 1,000 replicas of a tiny process, time until all run, tasks per slot, worker-down events, agents\' event-loop delay and RSS',
+    describe:
+      "3 managers, 2 process-runtime workers: 1,000 replicas of a tiny process, time until all run, tasks per slot, worker-down events, agents' event-loop delay and RSS",
     load: async () => (await import('./bench/scale-process.js')).run,
   },
   cli: {

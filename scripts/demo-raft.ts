@@ -52,9 +52,7 @@ for (let round = 1; round <= 3 && !stopping; round++) {
   live.delete(l);
   await writeThroughLeader(`after killing ${l.id}`);
   const next = leader()!;
-  console.log(
-    `  new leader ${next.id} (term ${next.raw.status().term}) committed a write ${(performance.now() - killedAt).toFixed(0)} ms after the kill`,
-  );
+  console.log(`  new leader ${next.id} (term ${next.raw.status().term}) committed a write ${(performance.now() - killedAt).toFixed(0)} ms after the kill`);
   // Bring the old leader back: it catches up from the new one.
   const revived = nodes.find((n) => n.id === l.id)!;
   revived.restart();

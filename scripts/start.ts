@@ -37,10 +37,28 @@ const env = { ...process.env, SHOAL_HOST: cluster.hosts.join(','), SHOAL_CERTS: 
 const demo = join(REPO_ROOT, 'scripts', 'demo-web.mjs');
 console.log('\nDeploying the demo web service: 3 replicas, published on port 8080 of every worker ...');
 console.log(
-  execFileSync(process.execPath, [SHOAL_BIN, 'service', 'create', '--name', 'web', '--replicas', '3', '-p', '8080:8080', '--health-http', '/health', '--command', `${process.execPath} ${demo}`], {
-    env,
-    encoding: 'utf8',
-  }),
+  execFileSync(
+    process.execPath,
+    [
+      SHOAL_BIN,
+      'service',
+      'create',
+      '--name',
+      'web',
+      '--replicas',
+      '3',
+      '-p',
+      '8080:8080',
+      '--health-http',
+      '/health',
+      '--command',
+      `${process.execPath} ${demo}`,
+    ],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  ),
 );
 console.log('');
 console.log(execFileSync(process.execPath, [SHOAL_BIN, 'cluster-info'], { env, encoding: 'utf8' }));

@@ -64,17 +64,25 @@ describe.sequential('CA rotation on 3 managers and 2 workers', () => {
       const oldAdmin = lab.dir('old-admin');
       cpSync(cluster.adminDir, oldAdmin, { recursive: true });
       const w1 = cluster.worker('w1');
-      const oldWorkerTls = { certPem: readFileSync(join(w1.dataDir, 'tls', 'node.pem'), 'utf8'), keyPem: readFileSync(join(w1.dataDir, 'tls', 'node-key.pem'), 'utf8') };
+      const oldWorkerTls = {
+        certPem: readFileSync(join(w1.dataDir, 'tls', 'node.pem'), 'utf8'),
+        keyPem: readFileSync(join(w1.dataDir, 'tls', 'node-key.pem'), 'utf8'),
+      };
       const oldToken = await cluster.joinToken('worker');
 
       const rotating = lab.runShoal(['ca', 'rotate'], shoalEnv(cluster), 90_000);
       type Status = { caDigest: string; rotating: boolean; newCaDigest: string; renewed: number; waiting: { name: string; role: string; state: string }[] };
-      const waiting = await waitFor('the rotation to wait for w2 only', async () => {
-        const st = await lab.runShoal(['ca', 'status', '--json'], shoalEnv(cluster));
-        if (st.code !== 0) return undefined; // the admin credential is being replaced
-        const v = JSON.parse(st.stdout) as Status;
-        return v.rotating && v.waiting.length === 1 && v.waiting[0]!.name === 'w2' ? v : undefined;
-      }, 30_000, 200);
+      const waiting = await waitFor(
+        'the rotation to wait for w2 only',
+        async () => {
+          const st = await lab.runShoal(['ca', 'status', '--json'], shoalEnv(cluster));
+          if (st.code !== 0) return undefined; // the admin credential is being replaced
+          const v = JSON.parse(st.stdout) as Status;
+          return v.rotating && v.waiting.length === 1 && v.waiting[0]!.name === 'w2' ? v : undefined;
+        },
+        30_000,
+        200,
+      );
       expect(waiting.waiting[0]).toMatchObject({ role: 'worker', state: 'down' });
       expect(waiting.renewed).toBe(4);
       expect(waiting.caDigest).toBe(digest(oldCa));
@@ -103,22 +111,30 @@ describe.sequential('CA rotation on 3 managers and 2 workers', () => {
       expect(status.code, status.stderr).toBe(0);
       expect(JSON.parse(status.stdout)).toMatchObject({ caDigest: digest(newCa), rotating: false, waiting: [] });
       // Each manager presents its new certificate once it has applied the end of the rotation.
-      for (const m of cluster.managers) await waitFor(`${m.name} to present its new-CA certificate`, async () => (await servedCert(m.addr)).checkIssued(newCa) || undefined, 10_000, 100);
+      for (const m of cluster.managers)
+        await waitFor(`${m.name} to present its new-CA certificate`, async () => (await servedCert(m.addr)).checkIssued(newCa) || undefined, 10_000, 100);
 
       // Every node's certificate is the new CA's, and it trusts the new CA only (workers and
       // followers rewrite ca.pem once they learn that the rotation ended).
       const nodes = [...cluster.managers, ...cluster.workers];
-      await waitFor('every node to trust the new CA only', () =>
-        nodes.every((n) => {
-          const cas = certsIn(join(n.dataDir, 'tls', 'ca.pem'));
-          return cas.length === 1 && digest(cas[0]!) === digest(newCa);
-        }) || undefined, 15_000, 100);
+      await waitFor(
+        'every node to trust the new CA only',
+        () =>
+          nodes.every((n) => {
+            const cas = certsIn(join(n.dataDir, 'tls', 'ca.pem'));
+            return cas.length === 1 && digest(cas[0]!) === digest(newCa);
+          }) || undefined,
+        15_000,
+        100,
+      );
       for (const n of nodes) {
         const cert = new X509Certificate(readFileSync(join(n.dataDir, 'tls', 'node.pem')));
         expect(cert.checkIssued(newCa) && cert.verify(newCa.publicKey), `${n.name}'s certificate is the new CA's`).toBe(true);
       }
       for (const m of cluster.managers) {
-        expect(readFileSync(join(m.dataDir, 'tls', 'node-key.pem'), 'utf8'), `${m.name}'s new key is sealed`).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+        expect(readFileSync(join(m.dataDir, 'tls', 'node-key.pem'), 'utf8'), `${m.name}'s new key is sealed`).toContain(
+          '-----BEGIN ENCRYPTED PRIVATE KEY-----',
+        );
       }
 
       const after = await tasksOf(cluster, 'steady');
@@ -188,18 +204,28 @@ describe.sequential('CA rotation on 3 managers and 2 workers', () => {
       const again = await lab.runShoal(['ca', 'rotate'], shoalEnv(cluster));
       expect(again.code).not.toBe(0);
       expect(again.stderr).toMatch(/a CA rotation is already in progress .*`shoal ca status`/);
-      await waitFor('the rotation to wait for w3 only', async () => {
-        const st = await lab.runShoal(['ca', 'status', '--json'], shoalEnv(cluster));
-        const v = JSON.parse(st.stdout) as { waiting: { name: string }[] };
-        return v.waiting.length === 1 && v.waiting[0]!.name === 'w3' ? true : undefined;
-      }, 30_000, 200);
+      await waitFor(
+        'the rotation to wait for w3 only',
+        async () => {
+          const st = await lab.runShoal(['ca', 'status', '--json'], shoalEnv(cluster));
+          const v = JSON.parse(st.stdout) as { waiting: { name: string }[] };
+          return v.waiting.length === 1 && v.waiting[0]!.name === 'w3' ? true : undefined;
+        },
+        30_000,
+        200,
+      );
 
       const rm = await lab.runShoal(['node', 'rm', '--force', 'w3'], shoalEnv(cluster));
       expect(rm.code, rm.stderr).toBe(0);
-      const status = await waitFor('the rotation to end', async () => {
-        const st = await lab.runShoal(['ca', 'status'], shoalEnv(cluster));
-        return /Rotation:  none/.test(st.stdout) ? st.stdout : undefined;
-      }, 15_000, 200);
+      const status = await waitFor(
+        'the rotation to end',
+        async () => {
+          const st = await lab.runShoal(['ca', 'status'], shoalEnv(cluster));
+          return /Rotation: {2}none/.test(st.stdout) ? st.stdout : undefined;
+        },
+        15_000,
+        200,
+      );
       expect(status).toContain(`CA:        ${digest(newCa)}`);
       // The first status after the end drops the retired CA from the CLI's ca.pem.
       expect(status).toMatch(/now trusts the current CA only/);

@@ -85,10 +85,15 @@ describe.sequential('certificates on 3 managers and 2 workers', () => {
       expect(ok.stdout).toMatch(/issued for 2h; each node takes the new period at its next renewal/);
       // The next renewal of w1 (due within ~25 s) gets a 2-hour certificate.
       const w1 = cluster.worker('w1');
-      await waitFor('w1 to get a 2-hour certificate', () => {
-        const c = new X509Certificate(readFileSync(join(w1.dataDir, 'tls', 'node.pem')));
-        return Date.parse(c.validTo) - Date.parse(c.validFrom) === 2 * 3_600_000 + 5 * 60_000 || undefined;
-      }, 40_000, 250);
+      await waitFor(
+        'w1 to get a 2-hour certificate',
+        () => {
+          const c = new X509Certificate(readFileSync(join(w1.dataDir, 'tls', 'node.pem')));
+          return Date.parse(c.validTo) - Date.parse(c.validFrom) === 2 * 3_600_000 + 5 * 60_000 || undefined;
+        },
+        40_000,
+        250,
+      );
     } catch (e) {
       failed = true;
       throw e;
@@ -113,14 +118,19 @@ describe.sequential('certificates on 3 managers and 2 workers', () => {
         // Each manager refuses the old certificate once it has applied the rotation.
         const old = new ControlConnection([m.addr], loadCredentials(oldDir));
         try {
-          const err = await waitFor(`${m.name} to refuse the old admin certificate`, async () => {
-            try {
-              await old.call('ListNodes', { read: { stale: true } });
-              return undefined;
-            } catch (e) {
-              return e as Error & { code: string };
-            }
-          }, 10_000, 50);
+          const err = await waitFor(
+            `${m.name} to refuse the old admin certificate`,
+            async () => {
+              try {
+                await old.call('ListNodes', { read: { stale: true } });
+                return undefined;
+              } catch (e) {
+                return e as Error & { code: string };
+              }
+            },
+            10_000,
+            50,
+          );
           expect(err.code).toBe('PERMISSION_DENIED');
           expect(err.message).toMatch(/this admin certificate was replaced by `shoal ca rotate-admin` and is no longer accepted/);
         } finally {

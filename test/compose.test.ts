@@ -179,7 +179,10 @@ describe.skipIf(available !== undefined)('docker-compose: managers and workers i
       const ids = (await run(DOCKER, ['ps', '-aq', '--filter', filter])).stdout.split(/\s+/).filter(Boolean);
       if (ids.length > 0) await run(DOCKER, ['rm', '-f', ...ids]);
     }
-    await run('docker-compose', ['-p', PROJECT, '-f', 'docker-compose.yml', '--profile', 'more-managers', 'down', '-v', '--remove-orphans', '-t', '5'], { env, timeoutMs: 180_000 });
+    await run('docker-compose', ['-p', PROJECT, '-f', 'docker-compose.yml', '--profile', 'more-managers', 'down', '-v', '--remove-orphans', '-t', '5'], {
+      env,
+      timeoutMs: 180_000,
+    });
     // Whatever `down` could not remove (it never ran, or timed out).
     const left = (await run(DOCKER, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`])).stdout.split(/\s+/).filter(Boolean);
     if (left.length > 0) await run(DOCKER, ['rm', '-f', '-v', ...left]);
@@ -222,8 +225,23 @@ describe.skipIf(available !== undefined)('docker-compose: managers and workers i
     await shoal(
       'manager1',
       [
-        'service', 'create', '--name', SERVICE, '--replicas', '2', '--publish', `${published}:80`, '--stop-grace-period', '1s', '--timeout', '120s',
-        TASK_IMAGE, '--', 'sh', '-c', 'echo "hello from $SHOAL_TASK_NAME" > /etc/index.html && exec httpd -f -p $HOST:$PORT -h /etc',
+        'service',
+        'create',
+        '--name',
+        SERVICE,
+        '--replicas',
+        '2',
+        '--publish',
+        `${published}:80`,
+        '--stop-grace-period',
+        '1s',
+        '--timeout',
+        '120s',
+        TASK_IMAGE,
+        '--',
+        'sh',
+        '-c',
+        'echo "hello from $SHOAL_TASK_NAME" > /etc/index.html && exec httpd -f -p $HOST:$PORT -h /etc',
       ],
       180_000,
     );

@@ -67,7 +67,9 @@ describe.sequential('data directory modes', () => {
     const raft = [...modes(join(m1.dataDir, 'raft')).keys()];
     expect(raft).toEqual(expect.arrayContaining(['CURRENT', 'LOCK', 'LOG', expect.stringMatching(/^MANIFEST-\d+$/), expect.stringMatching(/^\d+\.ldb$/)]));
     expect(raft.some((p) => p.endsWith('.log'))).toBe(true);
-    expect([...modes(m1.dataDir).keys()]).toEqual(expect.arrayContaining(['node.json', 'tls/node-key.pem', 'tls/ca.pem', 'tls/node.pem', 'admin/key.pem', 'admin/ca.pem']));
+    expect([...modes(m1.dataDir).keys()]).toEqual(
+      expect.arrayContaining(['node.json', 'tls/node-key.pem', 'tls/ca.pem', 'tls/node.pem', 'admin/key.pem', 'admin/ca.pem']),
+    );
     expect([...modes(w1.dataDir).keys()]).toEqual(expect.arrayContaining(['worker.json', 'tls/node-key.pem', 'tls/ca.pem', 'tasks', 'agent-stats.json']));
     expect(notPrivate(m1.dataDir)).toEqual([]);
     expect(notPrivate(w1.dataDir)).toEqual([]);
@@ -96,7 +98,9 @@ describe.sequential('data directory modes', () => {
       [m1, m1.dataDir],
       [w1, w1.dataDir],
     ] as const) {
-      const expected = opened.filter(([p]) => p.startsWith(`${dir}/`)).map(([p, m]) => ({ path: p, was: `0${m.toString(8)}`, now: statSync(p).isDirectory() ? '0700' : '0600' }));
+      const expected = opened
+        .filter(([p]) => p.startsWith(`${dir}/`))
+        .map(([p, m]) => ({ path: p, was: `0${m.toString(8)}`, now: statSync(p).isDirectory() ? '0700' : '0600' }));
       const [warning, ...more] = await waitFor(`${node.name}'s repair warning`, () => {
         const lines = logLines(readFileSync(node.logFile, 'utf8')).filter((l) => 'repaired' in l);
         return lines.length > 0 ? lines : undefined;

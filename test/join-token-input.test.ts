@@ -87,17 +87,32 @@ describe.sequential('join tokens out of argv', () => {
 
   it('a worker joins with --token-file', async () => {
     const data = lab.dir('w-file');
-    const p = lab.spawnShoal(['worker', 'join', cluster.manager('m1').addr, '--token-file', tokenFile('w', `${workerToken}\n`), '--data', data, '--name', 'w-file', '--json']);
+    const p = lab.spawnShoal([
+      'worker',
+      'join',
+      cluster.manager('m1').addr,
+      '--token-file',
+      tokenFile('w', `${workerToken}\n`),
+      '--data',
+      data,
+      '--name',
+      'w-file',
+      '--json',
+    ]);
     await nodeIsReady(await joinedNodeId(p.output));
     expect(cmdline(p.proc.pid!)).toContain('(joined as w-file)');
   });
 
   it('a worker joins with the token on stdin (--token -)', async () => {
     const data = lab.dir('w-stdin');
-    const proc = spawn(process.execPath, [SHOAL_BIN, 'worker', 'join', cluster.manager('m1').addr, '--token', '-', '--data', data, '--name', 'w-stdin', '--json'], {
-      env: { ...process.env, SHOAL_HOST: '', SHOAL_CERTS: '' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [SHOAL_BIN, 'worker', 'join', cluster.manager('m1').addr, '--token', '-', '--data', data, '--name', 'w-stdin', '--json'],
+      {
+        env: { ...process.env, SHOAL_HOST: '', SHOAL_CERTS: '' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     piped.add(proc);
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -110,8 +125,20 @@ describe.sequential('join tokens out of argv', () => {
     const data = lab.dir('m-file');
     const listen = `127.0.0.1:${await freePort()}`;
     const p = lab.spawnShoal([
-      'manager', 'join', cluster.manager('m1').addr, '--token-file', tokenFile('m', managerToken), '--listen', listen,
-      '--data', data, '--name', 'm-file', '--metrics', `127.0.0.1:${await freePort()}`, '--json',
+      'manager',
+      'join',
+      cluster.manager('m1').addr,
+      '--token-file',
+      tokenFile('m', managerToken),
+      '--listen',
+      listen,
+      '--data',
+      data,
+      '--name',
+      'm-file',
+      '--metrics',
+      `127.0.0.1:${await freePort()}`,
+      '--json',
     ]);
     const nodeId = await joinedNodeId(p.output);
     await nodeIsReady(nodeId);
@@ -127,11 +154,17 @@ describe.sequential('join tokens out of argv', () => {
     mkdirSync(aDirectory, { recursive: true });
     const cases: [string[], RegExp][] = [
       [['worker', 'join', remote, '--token-file', missing], new RegExp(`cannot read the join token from --token-file ${missing}: no such file`)],
-      [['worker', 'join', remote, '--token-file', empty], /no join token in --token-file .*: it must hold the worker token printed by `shoal join-token worker`/],
+      [
+        ['worker', 'join', remote, '--token-file', empty],
+        /no join token in --token-file .*: it must hold the worker token printed by `shoal join-token worker`/,
+      ],
       [['worker', 'join', remote, '--token-file', aDirectory], /cannot read the join token from --token-file .*: it is a directory, not a file/],
       [['worker', 'join', remote], /a worker join token is needed: --token-file FILE, --token - to read it from stdin/],
       [['worker', 'join', remote, '--token', workerToken, '--token-file', empty], /give the join token one way: --token or --token-file, not both/],
-      [['manager', 'join', remote, '--listen', '127.0.0.1:1', '--token-file', empty], /no join token in --token-file .*: it must hold the manager token printed by `shoal join-token manager`/],
+      [
+        ['manager', 'join', remote, '--listen', '127.0.0.1:1', '--token-file', empty],
+        /no join token in --token-file .*: it must hold the manager token printed by `shoal join-token manager`/,
+      ],
     ];
     for (const [args, message] of cases) {
       const data = lab.dir('refused');

@@ -11,7 +11,22 @@ import { serviceSpecFromWire, type WireService__Output } from '@shoal/wire';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab, type ShoalResult } from './support/lab.js';
 import { infoFrom, leaderCommit, waitCaughtUp, waitHealthy, withManager, writeLabel } from './support/managers.js';
-import { DEMO_WEB, NODE, createService, getService, hostOf, httpGetWhenListening, removeAllServices, shoalEnv, specBytes, specOf, updateService, waitConverged, waitFor, webSpec } from './support/services.js';
+import {
+  DEMO_WEB,
+  NODE,
+  createService,
+  getService,
+  hostOf,
+  httpGetWhenListening,
+  removeAllServices,
+  shoalEnv,
+  specBytes,
+  specOf,
+  updateService,
+  waitConverged,
+  waitFor,
+  webSpec,
+} from './support/services.js';
 
 const SPEC_LIMIT = 256 * 1024;
 
@@ -59,10 +74,14 @@ describe.sequential('limits and validation on a 3-manager cluster', () => {
 
   /** Every running manager's own term and leader. */
   async function terms(): Promise<{ term: string; leader: string }[]> {
-    return Promise.all(cluster.managers.filter((m) => m.proc).map(async (m) => {
-      const info = await infoFrom(cluster, m);
-      return { term: info.term, leader: info.leader };
-    }));
+    return Promise.all(
+      cluster.managers
+        .filter((m) => m.proc)
+        .map(async (m) => {
+          const info = await infoFrom(cluster, m);
+          return { term: info.term, leader: info.leader };
+        }),
+    );
   }
 
   it('a multi-MB spec is refused naming the limit, and the leader keeps its term', async () => {
@@ -128,7 +147,9 @@ describe.sequential('limits and validation on a 3-manager cluster', () => {
 
     // A bad availability over the API is the caller's mistake, not an internal error.
     const w1 = cluster.worker('w1');
-    const bogus = await refusal(cluster.client().call('UpdateNode', { node: w1.nodeId, availability: 'bogus', addLabels: {}, removeLabels: [], version: '0' }, { write: true }));
+    const bogus = await refusal(
+      cluster.client().call('UpdateNode', { node: w1.nodeId, availability: 'bogus', addLabels: {}, removeLabels: [], version: '0' }, { write: true }),
+    );
     expect(bogus.code).toBe('INVALID_ARGUMENT');
     expect(bogus.message).toBe('availability must be one of active, pause, drain (got "bogus")');
     // Nothing was created by any of it but the one valid service.
@@ -161,7 +182,9 @@ describe.sequential('limits and validation on a 3-manager cluster', () => {
       const inspect = await shoal('service', 'inspect', 'held');
       expect(inspect.code).toBe(0);
       const [view] = JSON.parse(inspect.stdout) as { endpoint: { publishErrors: { message: string; nodeName: string }[] } }[];
-      expect(view!.endpoint.publishErrors.map((e) => e.message)).toEqual([`port ${port} on node w1: address in use: another process on this node listens on ${hostOf(w1)}:${port}`]);
+      expect(view!.endpoint.publishErrors.map((e) => e.message)).toEqual([
+        `port ${port} on node w1: address in use: another process on this node listens on ${hostOf(w1)}:${port}`,
+      ]);
       const ps = await shoal('service', 'ps', 'held');
       expect(ps.code).toBe(0);
       expect(ps.stdout).toContain(`held: not published: port ${port} on node w1: address in use`);

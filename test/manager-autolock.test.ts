@@ -96,7 +96,9 @@ describe.sequential('autolock', () => {
     // Restarted without the key: locked, nothing served.
     await cluster.kill('m1', 'SIGTERM');
     const locked = lab.spawnShoal(['manager', 'start', '--data', m1.dataDir, '--metrics', m1.metrics]);
-    await waitFor('m1 to say it is locked', () => (locked.output().includes(`this manager is locked: run \`shoal manager unlock --data ${m1.dataDir}\``) ? true : undefined));
+    await waitFor('m1 to say it is locked', () =>
+      locked.output().includes(`this manager is locked: run \`shoal manager unlock --data ${m1.dataDir}\``) ? true : undefined,
+    );
     expect(await portOpen(m1.addr)).toBe(false);
 
     // A wrong key is refused, and it stays locked.
@@ -121,7 +123,17 @@ describe.sequential('autolock', () => {
     // --force-new-cluster on an autolocked directory takes the key the same way.
     locked.proc.kill('SIGTERM');
     await locked.exited;
-    const recovered = lab.spawnShoal(['manager', 'init', '--force-new-cluster', '--data', m1.dataDir, '--metrics', m1.metrics, '--unlock-key-file', join(keys, 'right')]);
+    const recovered = lab.spawnShoal([
+      'manager',
+      'init',
+      '--force-new-cluster',
+      '--data',
+      m1.dataDir,
+      '--metrics',
+      m1.metrics,
+      '--unlock-key-file',
+      join(keys, 'right'),
+    ]);
     await waitFor('m1 to serve after --force-new-cluster', () => answers(cluster, m1));
     expect(recovered.output()).not.toContain('this manager is locked');
     await expectSealed(lab, cluster, m1, key);

@@ -11,7 +11,6 @@ import { join, relative } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, ControlConnection, loadCredentials } from '@shoal/cli';
-import type { ClusterInfoResponse__Output, ListNodesResponse__Output, WireNode__Output } from '@shoal/wire';
 import { SHOAL_BIN, freePort, type LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
 import { leaderCommit, others, waitCaughtUp, waitFor, withManager, writeLabel } from './support/managers.js';
@@ -23,7 +22,10 @@ async function membership(cluster: LocalCluster): Promise<{ nodes: string[]; vot
   const info = await client.call('ClusterInfo', { read: { stale: false } });
   return {
     nodes: nodes.map((n) => n.id).sort(),
-    voters: info.managers.filter((m) => m.raftRole === 'voter').map((m) => m.id).sort(),
+    voters: info.managers
+      .filter((m) => m.raftRole === 'voter')
+      .map((m) => m.id)
+      .sort(),
   };
 }
 
@@ -78,7 +80,21 @@ describe.sequential('bad input', () => {
   /** Runs `shoal manager join` into a fresh directory; returns the result and that directory. */
   async function join_(token: string, name: string): Promise<{ code: number | null; stderr: string; dir: string }> {
     const dir = lab.dir(name);
-    const r = await lab.runShoal(['manager', 'join', cluster.hosts[0]!, '--token', token, '--listen', `127.0.0.1:${await freePort()}`, '--data', dir, '--name', name, '--metrics', '']);
+    const r = await lab.runShoal([
+      'manager',
+      'join',
+      cluster.hosts[0]!,
+      '--token',
+      token,
+      '--listen',
+      `127.0.0.1:${await freePort()}`,
+      '--data',
+      dir,
+      '--name',
+      name,
+      '--metrics',
+      '',
+    ]);
     return { code: r.code, stderr: r.stderr, dir };
   }
 
@@ -106,8 +122,19 @@ describe.sequential('bad input', () => {
     const before = await membership(cluster);
     const dir = lab.dir('manager-token-worker');
     const r = await lab.runShoal([
-      'worker', 'join', cluster.hosts[0]!, '--token', await cluster.joinToken('manager'),
-      '--data', dir, '--name', 'manager-token-worker', '--listen', `127.0.0.1:${await freePort()}`, '--runtime', 'simulated',
+      'worker',
+      'join',
+      cluster.hosts[0]!,
+      '--token',
+      await cluster.joinToken('manager'),
+      '--data',
+      dir,
+      '--name',
+      'manager-token-worker',
+      '--listen',
+      `127.0.0.1:${await freePort()}`,
+      '--runtime',
+      'simulated',
     ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/that is a manager join token/);
@@ -160,7 +187,15 @@ describe.sequential('bad input', () => {
 
     // Authenticated TLS (the admin certificate), the HTTP/2 preface, then noise as frames.
     const admin = loadCredentials(cluster.adminDir);
-    const authed = tlsConnect({ host, port, ca: admin.caPem, cert: admin.certPem, key: admin.keyPem, checkServerIdentity: () => undefined, ALPNProtocols: ['h2'] });
+    const authed = tlsConnect({
+      host,
+      port,
+      ca: admin.caPem,
+      cert: admin.certPem,
+      key: admin.keyPem,
+      checkServerIdentity: () => undefined,
+      ALPNProtocols: ['h2'],
+    });
     authed.on('error', () => undefined);
     await new Promise<void>((resolve) => authed.once('secureConnect', resolve).once('close', resolve));
     if (!authed.destroyed) authed.end(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), randomBytes(64 * 1024)]));

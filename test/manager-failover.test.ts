@@ -45,7 +45,9 @@ describe.sequential('manager failover', () => {
     await cluster.start(old.name);
     const commit = await leaderCommit(cluster);
     // Its own view, answered by it alone: the write made while it was dead, and the whole log.
-    await waitFor(`${old.name} to show the write made while it was down`, async () => ((await labelsFrom(cluster, old, 'm1')).after === 'v' ? true : undefined));
+    await waitFor(`${old.name} to show the write made while it was down`, async () =>
+      (await labelsFrom(cluster, old, 'm1')).after === 'v' ? true : undefined,
+    );
     await waitCaughtUp(cluster, old, commit);
     const info = await infoFrom(cluster, old);
     expect(info.answeredBy).toBe(old.nodeId);
@@ -159,7 +161,10 @@ describe.sequential('manager failover', () => {
     for (const m of cluster.managers) await cluster.start(m.name);
 
     await cluster.waitForLeader();
-    const labels = await waitFor('a linearizable read of node m1', async () => (await client.call('GetNode', { node: 'm1', read: { stale: false } }, { timeoutMs: 3000 })).labels);
+    const labels = await waitFor(
+      'a linearizable read of node m1',
+      async () => (await client.call('GetNode', { node: 'm1', read: { stale: false } }, { timeoutMs: 3000 })).labels,
+    );
     expect(keys.filter((k) => labels[k] !== 'v')).toEqual([]);
     const after = members(await waitFor('cluster info', () => cluster.clusterInfo(false)));
     expect(after).toEqual(before);

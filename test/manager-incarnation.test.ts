@@ -55,7 +55,7 @@ describe.sequential('cluster incarnations', () => {
     const old = await oldLeader();
     expect(Number(old.term)).toBeGreaterThan(oldTerm);
     expect(Number(old.term), 'the old managers campaign at a term above the recovered one').toBeGreaterThan(Number(alone.term));
-    await waitFor('the recovered manager to say it drops the old managers\' messages', () =>
+    await waitFor("the recovered manager to say it drops the old managers' messages", () =>
       /dropping Raft messages from manager .*another incarnation of this cluster/.test(recovered.output()) ? true : undefined,
     );
     expect(recovered.output()).toMatch(/remove the old manager's data directory and join it again/);

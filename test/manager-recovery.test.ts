@@ -4,19 +4,8 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError } from '@shoal/cli';
-import type { ClusterInfoResponse__Output, WireNode__Output } from '@shoal/wire';
 import { Lab } from './support/lab.js';
-import {
-  infoFrom,
-  labelsFrom,
-  leaderCommit,
-  logLines,
-  others,
-  waitCaughtUp,
-  waitFor,
-  withManager,
-  writeLabel,
-} from './support/managers.js';
+import { infoFrom, labelsFrom, leaderCommit, logLines, others, waitCaughtUp, waitFor, withManager, writeLabel } from './support/managers.js';
 
 describe.sequential('manager recovery', () => {
   const lab = new Lab();
@@ -56,7 +45,9 @@ describe.sequential('manager recovery', () => {
     expect(await labelsFrom(cluster, follower, 'm1')).toEqual(expected);
     // And it keeps following: a write after the snapshot reaches it too.
     await writeLabel(client, 'm1', 'after-snapshot');
-    await waitFor(`${follower.name} to apply a write made after its snapshot`, async () => ((await labelsFrom(cluster, follower, 'm1'))['after-snapshot'] === 'v' ? true : undefined));
+    await waitFor(`${follower.name} to apply a write made after its snapshot`, async () =>
+      (await labelsFrom(cluster, follower, 'm1'))['after-snapshot'] === 'v' ? true : undefined,
+    );
   });
 
   it('without a quorum a write fails fast and says why; --force-new-cluster recovers all acknowledged data', async () => {
@@ -71,10 +62,12 @@ describe.sequential('manager recovery', () => {
     // reason rather than hang until the client's deadline.
     await waitFor('the survivor to see it is alone', async () => ((await infoFrom(cluster, survivor)).reachableVoters === 1 ? true : undefined));
     const err = await withManager(cluster, survivor, (conn) =>
-      conn.call('UpdateNode', { node: 'm1', addLabels: { lost: 'v' }, removeLabels: [], availability: '', version: '0' }, { write: true, timeoutMs: 8000 }).then(
-        () => undefined,
-        (e: unknown) => e,
-      ),
+      conn
+        .call('UpdateNode', { node: 'm1', addLabels: { lost: 'v' }, removeLabels: [], availability: '', version: '0' }, { write: true, timeoutMs: 8000 })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
     );
     expect(err).toBeInstanceOf(CliError);
     expect(['NO_QUORUM', 'UNAVAILABLE']).toContain((err as CliError).code);

@@ -77,7 +77,12 @@ describe.sequential('a removed manager', () => {
     const live = others(cluster, victim);
 
     // Demoted: every API refuses it, on every manager still up.
-    for (const args of [['node', 'ls'], ['service', 'create', '--name', 'evil', 'sleep', '1000'], ['join-token', 'manager'], ['join-token', 'worker', '--rotate']]) {
+    for (const args of [
+      ['node', 'ls'],
+      ['service', 'create', '--name', 'evil', 'sleep', '1000'],
+      ['join-token', 'manager'],
+      ['join-token', 'worker', '--rotate'],
+    ]) {
       const r = await asVictim(args);
       expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).not.toBe(0);
       expect(r.stderr).toMatch(/demoted to a worker; its manager certificate grants nothing/);

@@ -51,7 +51,10 @@ describe.sequential('bad service input', () => {
     const cmd = `${NODE} ${DEMO_WEB}`;
     const cases: { args: string[]; field: RegExp }[] = [
       { args: ['--name', 'neg', '--replicas', '-1', '--command', cmd], field: /spec\.replicas must be an integer from 0 to 10000 \(got -1\)/ },
-      { args: ['--name', 'badc', '--constraint', 'node.labels.zone=b', '--command', cmd], field: /spec\.task\.placement\.constraints\[0\].*"node\.labels\.zone=b".*operator/ },
+      {
+        args: ['--name', 'badc', '--constraint', 'node.labels.zone=b', '--command', cmd],
+        field: /spec\.task\.placement\.constraints\[0\].*"node\.labels\.zone=b".*operator/,
+      },
       { args: ['--name', 'bad name', '--command', cmd], field: /spec\.name must start with a letter or digit/ },
     ];
     // Independent commands: run side by side (each is a node process starting up).

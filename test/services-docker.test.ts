@@ -52,9 +52,13 @@ function httpdSpec(name: string, replicas: number, published: number): Record<st
 /** Container id and start time of each running container of `service`, by task id. */
 function containerStarts(service: string): Map<string, string> {
   const out = new Map<string, string>();
-  const ids = docker(['ps', '-q', '--filter', `label=shoal.service.name=${service}`]).split(/\s+/).filter(Boolean);
+  const ids = docker(['ps', '-q', '--filter', `label=shoal.service.name=${service}`])
+    .split(/\s+/)
+    .filter(Boolean);
   if (ids.length === 0) return out;
-  for (const line of docker(['inspect', '--format', '{{index .Config.Labels "shoal.task.id"}} {{.Id}} {{.State.StartedAt}}', ...ids]).trim().split('\n')) {
+  for (const line of docker(['inspect', '--format', '{{index .Config.Labels "shoal.task.id"}} {{.Id}} {{.State.StartedAt}}', ...ids])
+    .trim()
+    .split('\n')) {
     const [task, id, started] = line.split(' ');
     out.set(task!, `${id} ${started}`);
   }
@@ -105,7 +109,9 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     // `docker ps` shows one running container per task, labelled with it, on its node.
     for (const t of running) {
       expect(containersOf(t.nodeId)).toEqual([t.id]);
-      expect(docker(['inspect', '--format', '{{.HostConfig.NetworkMode}} {{index .Config.Labels "shoal.service.name"}}', `shoal-${t.name}`]).trim()).toBe('host dweb');
+      expect(docker(['inspect', '--format', '{{.HostConfig.NetworkMode}} {{index .Config.Labels "shoal.service.name"}}', `shoal-${t.name}`]).trim()).toBe(
+        'host dweb',
+      );
     }
   });
 
@@ -120,10 +126,16 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     expect(containersOf(victim.nodeId, { all: true })).toEqual([]);
     await waitFor('d3 to be marked down', async () => ((await nodeOf(cluster, victim.nodeId)).status === 'down' ? true : undefined));
 
-    const after = await waitForTasks(cluster, 'dweb', '3 tasks running on d1 and d2', (ts) => {
-      const running = ts.filter(isRunning);
-      return running.length === 3 && ts.filter(isLive).length === 3 && running.every((t) => t.nodeId !== victim.nodeId);
-    }, 60_000);
+    const after = await waitForTasks(
+      cluster,
+      'dweb',
+      '3 tasks running on d1 and d2',
+      (ts) => {
+        const running = ts.filter(isRunning);
+        return running.length === 3 && ts.filter(isLive).length === 3 && running.every((t) => t.nodeId !== victim.nodeId);
+      },
+      60_000,
+    );
     const running = after.filter(isRunning);
     expect(Object.keys(perNode(running))).toEqual(['d1', 'd2']);
     expect(after.find((t) => t.id === lost.id)?.state).toBe('orphaned');
@@ -156,10 +168,16 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     await waitConverged(cluster, 'dweb', 3, 60_000);
     const d2 = cluster.worker('d2');
     await setAvailability(cluster, d2.nodeId, 'drain');
-    const moved = await waitForTasks(cluster, 'dweb', 'd2 to be drained', (ts) => {
-      const running = ts.filter(isRunning);
-      return running.length === 3 && ts.filter(isLive).length === 3 && running.every((t) => t.nodeId !== d2.nodeId);
-    }, 60_000);
+    const moved = await waitForTasks(
+      cluster,
+      'dweb',
+      'd2 to be drained',
+      (ts) => {
+        const running = ts.filter(isRunning);
+        return running.length === 3 && ts.filter(isLive).length === 3 && running.every((t) => t.nodeId !== d2.nodeId);
+      },
+      60_000,
+    );
     expect(Object.keys(perNode(moved.filter(isRunning))).sort()).toEqual(['d1', 'd3']);
     // Its container stopped; it stays (exited) for `service logs` until the task is reaped, as
     // Swarm keeps a task's history.
@@ -172,11 +190,22 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     await createService(cluster, {
       name: 'crash',
       replicas: 1,
-      task: { runtime: 'docker', image: IMAGE, command: ['sh', '-c', 'sleep 0.2; exit 3'], restartPolicy: { condition: 'on-failure', maxAttempts: 2, delayMs: 0 } },
+      task: {
+        runtime: 'docker',
+        image: IMAGE,
+        command: ['sh', '-c', 'sleep 0.2; exit 3'],
+        restartPolicy: { condition: 'on-failure', maxAttempts: 2, delayMs: 0 },
+      },
     });
     // A task's failure and the orchestrator's answer to it (desired shutdown: replaced, or
     // given up on) are two writes; wait for both.
-    const ended = await waitForTasks(cluster, 'crash', '3 runs that failed with code 3, each given up on', (ts) => ts.length === 3 && ts.every((t) => t.state === 'failed' && t.desiredState === 'shutdown'), 60_000);
+    const ended = await waitForTasks(
+      cluster,
+      'crash',
+      '3 runs that failed with code 3, each given up on',
+      (ts) => ts.length === 3 && ts.every((t) => t.state === 'failed' && t.desiredState === 'shutdown'),
+      60_000,
+    );
     for (const t of ended) {
       expect(t.exitCode).toBe(3);
       expect(t.desiredState).toBe('shutdown');
@@ -189,7 +218,11 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     // Removing the service removes its containers too: no orphans left on the engine.
     expect(docker(['ps', '-aq', '--filter', 'label=shoal.service.name=crash']).trim()).not.toBe('');
     await removeAllServices(cluster);
-    await waitFor('the crashed containers to be removed', async () => (docker(['ps', '-aq', '--filter', 'label=shoal.service.name=crash']).trim() === '' ? true : undefined), 30_000);
+    await waitFor(
+      'the crashed containers to be removed',
+      async () => (docker(['ps', '-aq', '--filter', 'label=shoal.service.name=crash']).trim() === '' ? true : undefined),
+      30_000,
+    );
   });
 
   it('an agent restart (SIGTERM, then `worker start`) adopts its containers: same containers, no second copy', async () => {
@@ -203,12 +236,27 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     await cluster.killWorker('d1', 'SIGTERM');
     expect(containersOf(d1.nodeId)).toEqual(mine); // its container runs on without its agent
     await cluster.startWorker('d1');
-    await waitFor('d1 to report its task running again', async () => {
-      const ts = await tasksOf(cluster, 'dweb');
-      return ts.filter(isRunning).length === 3 && ts.filter(isLive).length === 3 ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      'd1 to report its task running again',
+      async () => {
+        const ts = await tasksOf(cluster, 'dweb');
+        return ts.filter(isRunning).length === 3 && ts.filter(isLive).length === 3 ? true : undefined;
+      },
+      30_000,
+    );
     expect(containerStarts('dweb')).toEqual(before);
-    const onD1 = docker(['ps', '-a', '--filter', `label=shoal.node.id=${d1.nodeId}`, '--filter', 'label=shoal.service.name=dweb', '--format', '{{.Label "shoal.task.id"}}']).trim().split('\n');
+    const onD1 = docker([
+      'ps',
+      '-a',
+      '--filter',
+      `label=shoal.node.id=${d1.nodeId}`,
+      '--filter',
+      'label=shoal.service.name=dweb',
+      '--format',
+      '{{.Label "shoal.task.id"}}',
+    ])
+      .trim()
+      .split('\n');
     expect(onD1).toEqual(mine);
     expect((await tasksOf(cluster, 'dweb')).filter(isFinal)).toEqual([]);
   });

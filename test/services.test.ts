@@ -166,12 +166,17 @@ describe.sequential('services on 3 managers and 3 workers', () => {
     // Nothing was restarted: the 6 tasks from before still run, and no task of the service ended.
     const tasks = await tasksOf(cluster, 'web');
     expect(tasks.filter(isFinal), describeTasks(tasks)).toEqual([]);
-    expect(tasks.filter((t) => ids.includes(t.id) && isRunning(t)).map((t) => t.id).sort()).toEqual(ids);
+    expect(
+      tasks
+        .filter((t) => ids.includes(t.id) && isRunning(t))
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(ids);
     expect(tasks).toHaveLength(9);
     for (const w of WORKERS) expect((await nodeOf(cluster, nodeIdOf(w))).status).toBe('ready');
   });
 
-  it('drain moves a worker\'s tasks to the others; back to active, a rebalance spreads them again', async () => {
+  it("drain moves a worker's tasks to the others; back to active, a rebalance spreads them again", async () => {
     await createService(cluster, webSpec('web', { replicas: 6 }));
     const before = await waitConverged(cluster, 'web', 6);
     const onW3 = before.filter((t) => t.nodeName === 'w3').map((t) => t.id);
@@ -179,7 +184,12 @@ describe.sequential('services on 3 managers and 3 workers', () => {
     await setAvailability(cluster, nodeIdOf('w3'), 'drain');
     const drained = await waitForTasks(cluster, 'web', 'w3 to be drained', (ts) => {
       const running = ts.filter(isRunning);
-      return running.length === 6 && ts.filter(isLive).length === 6 && running.every((t) => t.nodeName !== 'w3') && onW3.every((id) => ts.find((t) => t.id === id)?.state === 'shutdown');
+      return (
+        running.length === 6 &&
+        ts.filter(isLive).length === 6 &&
+        running.every((t) => t.nodeName !== 'w3') &&
+        onW3.every((id) => ts.find((t) => t.id === id)?.state === 'shutdown')
+      );
     });
     expect(perNode(drained.filter(isRunning))).toEqual({ w1: 3, w2: 3 });
     // A drained task really stopped: no process of it is left.
@@ -197,7 +207,12 @@ describe.sequential('services on 3 managers and 3 workers', () => {
 
   it('an unsatisfiable constraint leaves tasks pending with the reason; a worker with the label that joins gets them', async () => {
     await createService(cluster, webSpec('zoned', { replicas: 2, task: { placement: { constraints: ['node.labels.zone==b'] } } }));
-    const pending = await waitForTasks(cluster, 'zoned', 'both tasks pending with a reason', (ts) => ts.length === 2 && ts.every((t) => t.state === 'pending' && t.message !== ''));
+    const pending = await waitForTasks(
+      cluster,
+      'zoned',
+      'both tasks pending with a reason',
+      (ts) => ts.length === 2 && ts.every((t) => t.state === 'pending' && t.message !== ''),
+    );
     for (const t of pending) expect(t.message).toContain('node.labels.zone==b');
     const rows = await servicePs(lab, cluster, 'zoned');
     expect(rows.map((r) => r.state)).toEqual(['pending', 'pending']);
@@ -239,7 +254,11 @@ describe.sequential('services on 3 managers and 3 workers', () => {
 
   it('a global service runs one task per worker, and a worker that joins later gets one', async () => {
     // Created as a user would, waiting for it: the CLI's progress counts the 3 workers only.
-    const created = await lab.runShoal(['service', 'create', '--name', 'agentd', '--mode', 'global', '--timeout', '30s', '--command', `${NODE} ${DEMO_WEB}`], shoalEnv(cluster), 60_000);
+    const created = await lab.runShoal(
+      ['service', 'create', '--name', 'agentd', '--mode', 'global', '--timeout', '30s', '--command', `${NODE} ${DEMO_WEB}`],
+      shoalEnv(cluster),
+      60_000,
+    );
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain('overall progress: 3 out of 3 tasks');
     const running = await waitConverged(cluster, 'agentd', 3);
@@ -274,13 +293,20 @@ describe.sequential('services on 3 managers and 3 workers', () => {
     const after = await waitConverged(cluster, 'web', 6);
 
     // The same task ids on w2, run by the very same processes, each exactly once; nothing ended.
-    expect(after.filter((t) => t.nodeId === w.nodeId).map((t) => t.id).sort()).toEqual([...files.keys()].sort());
+    expect(
+      after
+        .filter((t) => t.nodeId === w.nodeId)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([...files.keys()].sort());
     for (const t of mine) {
       expect(taskFile(w, t.id)).toEqual(files.get(t.id));
       expect(pidsOfTask(t.id)).toEqual([files.get(t.id)!.pid]);
     }
     expect((await tasksOf(cluster, 'web')).filter(isFinal)).toEqual([]);
-    expect(logLines(await cluster.waitForLeader(), 'worker agent is stopping; its tasks keep running while it restarts').some((l) => l.nodeId === w.nodeId)).toBe(true);
+    expect(
+      logLines(await cluster.waitForLeader(), 'worker agent is stopping; its tasks keep running while it restarts').some((l) => l.nodeId === w.nodeId),
+    ).toBe(true);
   });
 
   it('an agent that dies (kill -9) is a lost node: its tasks move, and once back it stops its old copies', async () => {
@@ -292,7 +318,12 @@ describe.sequential('services on 3 managers and 3 workers', () => {
 
     await cluster.killWorker('w2', 'SIGKILL');
     await waitFor('w2 to be marked down', async () => ((await nodeOf(cluster, w.nodeId)).status === 'down' ? true : undefined));
-    const moved = await waitForTasks(cluster, 'web', '6 tasks running on w1 and w3', (ts) => ts.filter(isRunning).length === 6 && ts.filter(isLive).length === 6 && ts.filter(isRunning).every((t) => t.nodeId !== w.nodeId));
+    const moved = await waitForTasks(
+      cluster,
+      'web',
+      '6 tasks running on w1 and w3',
+      (ts) => ts.filter(isRunning).length === 6 && ts.filter(isLive).length === 6 && ts.filter(isRunning).every((t) => t.nodeId !== w.nodeId),
+    );
     for (const t of mine) expect(moved.find((x) => x.id === t.id)?.state).toBe('orphaned');
     // Its processes still run (only the agent died) until the agent comes back and, told by the
     // leader's full assignment set, stops them: no slot runs twice.

@@ -94,7 +94,19 @@ describe.skipIf(!IS_ROOT)('process tasks on a worker running as root (needs root
     const r = await lab.runShoal(['worker', 'join', cluster.hosts[0]!, '--token', token, '--data', data, '--task-user', 'shoal-no-such-user-x7']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: --task-user shoal-no-such-user-x7: no such user on this node .*useradd --system --no-create-home shoal-no-such-user-x7/m);
-    const d = await lab.runShoal(['worker', 'join', cluster.hosts[0]!, '--token', token, '--data', lab.dir('docker-task-user'), '--runtime', 'docker', '--task-user', 'nobody']);
+    const d = await lab.runShoal([
+      'worker',
+      'join',
+      cluster.hosts[0]!,
+      '--token',
+      token,
+      '--data',
+      lab.dir('docker-task-user'),
+      '--runtime',
+      'docker',
+      '--task-user',
+      'nobody',
+    ]);
     expect(d.code).toBe(1);
     expect(d.stderr).toContain('error: --task-user applies to the process runtime only (this worker runs docker tasks): leave it out');
     // Neither joined: the cluster has the nodes it had.

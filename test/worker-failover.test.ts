@@ -20,7 +20,9 @@ function managersOnDisk(w: WorkerProcess): string[] {
 
 /** The lines of a worker agent's log that contain `text`. */
 function workerLog(w: WorkerProcess, text: string): string[] {
-  return readFileSync(w.logFile, 'utf8').split('\n').filter((l) => l.includes(text));
+  return readFileSync(w.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(text));
 }
 
 const summary = (ts: readonly Task[]): string[] => ts.map((t) => `${t.id}:${t.nodeName}:${t.state}`).sort();
@@ -46,7 +48,8 @@ describe.sequential('workers that joined before the other managers', () => {
 
     // The leader pushed each new manager to the open sessions, and the agents wrote them down.
     const all = cluster.managers.map((m) => m.addr).sort();
-    for (const w of [w1, w2]) await waitFor(`${w.name} to know all 3 managers`, () => (JSON.stringify([...managersOnDisk(w)].sort()) === JSON.stringify(all) ? true : undefined));
+    for (const w of [w1, w2])
+      await waitFor(`${w.name} to know all 3 managers`, () => (JSON.stringify([...managersOnDisk(w)].sort()) === JSON.stringify(all) ? true : undefined));
 
     await createService(cluster, webSpec('web', { replicas: 4 }));
     const before = await waitConverged(cluster, 'web', 4);
@@ -117,10 +120,14 @@ describe.sequential('workers that joined before the other managers', () => {
     expect(lost).toContain('shoal worker join');
 
     await cluster.start('m1');
-    const back = await waitFor('the node to be ready again, saying where it was', async () => {
-      const n = await nodeOf(cluster, w.nodeId);
-      return n.status === 'ready' && n.statusMessage !== '' ? n : undefined;
-    }, 30_000);
+    const back = await waitFor(
+      'the node to be ready again, saying where it was',
+      async () => {
+        const n = await nodeOf(cluster, w.nodeId);
+        return n.status === 'ready' && n.statusMessage !== '' ? n : undefined;
+      },
+      30_000,
+    );
     expect(back.statusMessage).toMatch(/^back after \d+ s without a session: could not reach the manager it knew \(127\.0\.0\.1:\d+: /);
   });
 });

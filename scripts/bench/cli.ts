@@ -101,11 +101,13 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
   const failedWrites: string[] = [];
   try {
     // `service ps web` needs a service; 0 replicas, so no workers are needed.
-    await cluster.client().call(
-      'CreateService',
-      { spec: { name: 'web', replicas: 0, task: { runtime: 'process', command: { items: [process.execPath, '-e', '0'] } } } },
-      { write: true },
-    );
+    await cluster
+      .client()
+      .call(
+        'CreateService',
+        { spec: { name: 'web', replicas: 0, task: { runtime: 'process', command: { items: [process.execPath, '-e', '0'] } } } },
+        { write: true },
+      );
     const env = { ...process.env, SHOAL_HOST: cluster.hosts.join(','), SHOAL_CERTS: cluster.adminDir };
     const runs: { label: string; args: readonly string[] }[] = [
       { label: 'node -e 0', args: ['-e', '0'] },
@@ -136,7 +138,9 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       if (write instanceof Error) {
         // Reported, not fatal: the figure is how often the CLI fails during a failover.
         failedWrites.push(write.message.split('\n').filter(Boolean).slice(1).join(' '));
-        process.stderr.write(`  failover ${trial}/${argv.trials}: killed ${leader.name}; the CLI write FAILED after ${doneAt - killedAt} ms: ${failedWrites.at(-1)}\n`);
+        process.stderr.write(
+          `  failover ${trial}/${argv.trials}: killed ${leader.name}; the CLI write FAILED after ${doneAt - killedAt} ms: ${failedWrites.at(-1)}\n`,
+        );
         await cluster.start(leader.name);
         continue;
       }
@@ -163,7 +167,9 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     const s = stats(byCommand.get(c.label)!);
     const over = s.p50 - base.p50;
     figures[c.label] = { ...s, overNodeP50: over };
-    const target = c.write ? `p50 < ${WRITE_MS} ms: ${s.p50 < WRITE_MS ? 'met' : 'MISSED'}` : `+${READ_OVER_NODE_MS} ms: ${over <= READ_OVER_NODE_MS ? 'met' : 'MISSED'}`;
+    const target = c.write
+      ? `p50 < ${WRITE_MS} ms: ${s.p50 < WRITE_MS ? 'met' : 'MISSED'}`
+      : `+${READ_OVER_NODE_MS} ms: ${over <= READ_OVER_NODE_MS ? 'met' : 'MISSED'}`;
     rows.push([`shoal ${c.label}`, byCommand.get(c.label)!.length, s.p50, s.p90, over, target]);
   }
   const notes = [

@@ -54,7 +54,12 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
             // Every client overwrites one label: each call is a full Raft write, and the node
             // (returned whole, as `docker node update` would) stays small. The no-op call is a
             // stale read: no Raft, no disk — what gRPC with TLS itself allows on this machine.
-            if (write) await client.call('UpdateNode', { node: 'm1', addLabels: { bench: `${id}-${i++}` }, removeLabels: [], availability: '', version: '0' }, { write: true });
+            if (write)
+              await client.call(
+                'UpdateNode',
+                { node: 'm1', addLabels: { bench: `${id}-${i++}` }, removeLabels: [], availability: '', version: '0' },
+                { write: true },
+              );
             else await client.call('GetNode', { node: 'm1', read: { stale: true } });
             latencies.push(performance.now() - t);
           } catch {
@@ -104,10 +109,12 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     name: 'commit',
     title: `Committed writes through the control API: ${argv.managers} manager processes, gRPC + synced LevelDB (median of ${argv.trials} trials × ${argv.seconds} s)`,
     columns: ['clients', 'call', 'calls/s', 'p50 ms', 'p99 ms', 'errors'],
-    rows: [1, 64].flatMap((clients) => KINDS.map((kind) => {
-      const x = m(clients, kind);
-      return [clients, kind, x.writesPerSecond, x.p50Ms, x.p99Ms, x.errors];
-    })),
+    rows: [1, 64].flatMap((clients) =>
+      KINDS.map((kind) => {
+        const x = m(clients, kind);
+        return [clients, kind, x.writesPerSecond, x.p50Ms, x.p99Ms, x.errors];
+      }),
+    ),
     notes: [
       `target: ≥ 5,000 writes/s with 64 clients → ${Math.round(many.writesPerSecond).toLocaleString('en-US')} (${(many.writesPerSecond / 5000).toFixed(2)}× target)`,
       `target: 1-client p50 < 3 ms → ${one.p50Ms.toFixed(2)} ms`,

@@ -103,14 +103,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     };
     const one = pick(1);
     const many = pick(64);
-    const rows = [one, many].map((r) => [
-      r.proposers,
-      r.entriesPerSecond,
-      r.latencyP50Ms,
-      r.latencyP99Ms,
-      r.entriesPerSync,
-      r.latencyP50Ms / syncP50,
-    ]);
+    const rows = [one, many].map((r) => [r.proposers, r.entriesPerSecond, r.latencyP50Ms, r.latencyP99Ms, r.entriesPerSync, r.latencyP50Ms / syncP50]);
     return {
       name: 'raft',
       title: `Raft group of 3 in one process, LevelDB with sync, ${argv.payload}-byte entries (median of ${argv.trials} trials × ${argv.seconds} s)`,

@@ -10,10 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { isFinalState } from '@shoal/store';
-import type { ListTasksResponse__Output, WireService__Output } from '@shoal/wire';
 import { LocalCluster, waitFor } from '../lib/cluster.js';
 import { percentile, type BenchReport } from './report.js';
-
 
 export async function run(args: readonly string[]): Promise<BenchReport> {
   const argv = yargs([...args])

@@ -14,7 +14,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
-import type { ListNodesResponse__Output, ListTasksResponse__Output, WireService__Output } from '@shoal/wire';
 import { LocalCluster, killProcessTasksOf, taskProcessesOf, waitFor, type WorkerProcess } from '../lib/cluster.js';
 import type { BenchReport } from './report.js';
 
@@ -66,7 +65,8 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
           const { nodes } = await client.call('ListNodes', { read: { stale: true } }, { timeoutMs: 2000 });
           for (const n of nodes) {
             if (n.role !== 'worker') continue;
-            if (n.status === 'down' && last.get(n.id) !== 'down') downEvents.push(`${n.name} down at ${((performance.now() - t0) / 1000).toFixed(1)} s: ${n.statusMessage}`);
+            if (n.status === 'down' && last.get(n.id) !== 'down')
+              downEvents.push(`${n.name} down at ${((performance.now() - t0) / 1000).toFixed(1)} s: ${n.statusMessage}`);
             last.set(n.id, n.status);
           }
         } catch {
@@ -117,8 +117,18 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     // Removal: every process gone.
     const removeAt = performance.now();
     try {
-      await waitFor('the service to be removed', () => client.call('RemoveService', { service: svc.id }, { write: true, timeoutMs: 10_000 }).then(() => true), 60_000, 500);
-      await waitFor('every task process to be gone', () => (cluster.workers.every((w) => taskProcessesOf(w.nodeId).length === 0) ? true : undefined), 120_000, 250);
+      await waitFor(
+        'the service to be removed',
+        () => client.call('RemoveService', { service: svc.id }, { write: true, timeoutMs: 10_000 }).then(() => true),
+        60_000,
+        500,
+      );
+      await waitFor(
+        'every task process to be gone',
+        () => (cluster.workers.every((w) => taskProcessesOf(w.nodeId).length === 0) ? true : undefined),
+        120_000,
+        250,
+      );
       removeMs = performance.now() - removeAt;
     } catch (e) {
       process.stderr.write(`  ${(e as Error).message}\n`);
@@ -136,7 +146,16 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     name: 'scale-process',
     title: `Scale on the embedded default: ${replicas} replicas of \`sleep\` on 2 process workers (3 managers), real processes`,
     columns: ['replicas', 'all running after s', 'running at end', 'tasks per slot', 'worker-down events', 'removal s'],
-    rows: [[replicas, converged ? s(convergedMs) : `not within ${argv.timeout} s`, runningAtEnd, Number((tasksAtEnd / replicas).toFixed(3)), downEvents.length, s(removeMs)]],
+    rows: [
+      [
+        replicas,
+        converged ? s(convergedMs) : `not within ${argv.timeout} s`,
+        runningAtEnd,
+        Number((tasksAtEnd / replicas).toFixed(3)),
+        downEvents.length,
+        s(removeMs),
+      ],
+    ],
     notes: [
       `target: all ${replicas} running in under 30 s → ${converged && convergedMs < 30_000 ? 'met' : 'MISSED'}; tasks per slot 1.0 → ${tasksAtEnd === replicas ? 'met' : 'MISSED'}; worker-down events 0 → ${downEvents.length === 0 ? 'met' : 'MISSED'}`,
       ...Object.entries(stats).map(

@@ -12,10 +12,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { isFinalState } from '@shoal/store';
-import type { ListTasksResponse__Output, WireService__Output } from '@shoal/wire';
 import { LocalCluster, waitFor } from '../lib/cluster.js';
 import { median, type BenchReport } from './report.js';
-
 
 /** Peak resident memory of a process (VmHWM), in MiB. */
 function peakRssMiB(pid: number | undefined): number {
@@ -80,10 +78,15 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
         await timePhase(2, trial, () => scale(argv.replicas), allRunning);
         // Out of the way before the next trial: removed, and every task gone from the store.
         await client.call('RemoveService', { service: id }, { write: true, timeoutMs: 60_000 });
-        await waitFor('the service to be removed', async () => {
-          const { tasks } = await watcher.call('ListTasks', { service: id, read: { stale: true } }, { timeoutMs: 10_000 }).catch(() => ({ tasks: [] }));
-          return tasks.length === 0 ? true : undefined;
-        }, 120_000, 100);
+        await waitFor(
+          'the service to be removed',
+          async () => {
+            const { tasks } = await watcher.call('ListTasks', { service: id, read: { stale: true } }, { timeoutMs: 10_000 }).catch(() => ({ tasks: [] }));
+            return tasks.length === 0 ? true : undefined;
+          },
+          120_000,
+          100,
+        );
       }
     } finally {
       watcher.close();

@@ -44,7 +44,7 @@ function accepts(addr, ms = 1000) {
  */
 function containerId() {
   const m = /\/containers\/([0-9a-f]{64})\//.exec(readFileSync('/proc/self/mountinfo', 'utf8'));
-  if (!m) fail('cannot tell this container\'s id from /proc/self/mountinfo: set SHOAL_WORKER_INDEX instead');
+  if (!m) fail("cannot tell this container's id from /proc/self/mountinfo: set SHOAL_WORKER_INDEX instead");
   return m[1];
 }
 
@@ -65,7 +65,10 @@ function inspectContainer(id) {
 switch (command) {
   case 'reachable': {
     const [list = '', except = ''] = args;
-    for (const addr of list.split(',').map((a) => a.trim()).filter(Boolean)) {
+    for (const addr of list
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)) {
       if (addr !== except && (await accepts(addr))) {
         process.stdout.write(`${addr}\n`);
         process.exit(0);

@@ -193,10 +193,29 @@ export class LocalCluster {
     cleanLeftovers(o.dir);
     rmSync(o.dir, { recursive: true, force: true });
     mkdirSync(join(o.dir, 'logs'), { recursive: true });
-    const c = new LocalCluster(o.dir, o.env ?? {}, o.nodeArgs ?? [], o.workerNodeArgs ?? [], o.tasksRoot === undefined ? join(o.dir, 'task-dirs') : o.tasksRoot);
+    const c = new LocalCluster(
+      o.dir,
+      o.env ?? {},
+      o.nodeArgs ?? [],
+      o.workerNodeArgs ?? [],
+      o.tasksRoot === undefined ? join(o.dir, 'task-dirs') : o.tasksRoot,
+    );
     try {
       const first = await c.addSlot('m1');
-      await c.spawnManager(first, ['manager', 'init', '--listen', first.addr, '--data', first.dataDir, '--name', first.name, '--metrics', first.metrics, '--json', ...(o.initArgs ?? [])]);
+      await c.spawnManager(first, [
+        'manager',
+        'init',
+        '--listen',
+        first.addr,
+        '--data',
+        first.dataDir,
+        '--name',
+        first.name,
+        '--metrics',
+        first.metrics,
+        '--json',
+        ...(o.initArgs ?? []),
+      ]);
       await c.waitUntilServing(first);
       for (let i = 2; i <= o.managers; i++) await c.addManager(`m${i}`);
       await c.waitForVoters(o.managers);
@@ -225,7 +244,10 @@ export class LocalCluster {
    * Starts a worker agent that joins with the worker token. Each worker gets its own
    * 127.0.0.x address (from .11 up), so services' published ports do not collide.
    */
-  async addWorker(name: string, o: { runtime?: 'process' | 'docker' | 'simulated'; labels?: Record<string, string>; host?: string } = {}): Promise<WorkerProcess> {
+  async addWorker(
+    name: string,
+    o: { runtime?: 'process' | 'docker' | 'simulated'; labels?: Record<string, string>; host?: string } = {},
+  ): Promise<WorkerProcess> {
     const tokenFile = await this.tokenFile('worker', name);
     const host = o.host ?? `127.0.0.${11 + this.workers.length}`;
     const w: WorkerProcess = {
@@ -239,10 +261,28 @@ export class LocalCluster {
     };
     this.workers.push(w);
     const labels = Object.entries(o.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-    await this.spawnNode(w, [
-      'worker', 'join', this.managers[0]!.addr, '--token-file', tokenFile, '--data', w.dataDir, '--name', name,
-      '--runtime', w.runtime, '--listen', w.addr, '--json', ...labels, ...this.tasksRootArgs(w.runtime),
-    ], this.workerNodeArgs);
+    await this.spawnNode(
+      w,
+      [
+        'worker',
+        'join',
+        this.managers[0]!.addr,
+        '--token-file',
+        tokenFile,
+        '--data',
+        w.dataDir,
+        '--name',
+        name,
+        '--runtime',
+        w.runtime,
+        '--listen',
+        w.addr,
+        '--json',
+        ...labels,
+        ...this.tasksRootArgs(w.runtime),
+      ],
+      this.workerNodeArgs,
+    );
     await this.waitForWorkerReady(w);
     return w;
   }
@@ -255,10 +295,14 @@ export class LocalCluster {
 
   /** Waits until the leader lists the worker as ready. */
   async waitForWorkerReady(w: WorkerProcess, timeoutMs = 20_000): Promise<void> {
-    await waitFor(`${w.name} to be ready`, async () => {
-      const { nodes } = await this.client().call('ListNodes', { read: { stale: true } });
-      return nodes.some((n) => n.id === w.nodeId && n.status === 'ready') ? true : undefined;
-    }, timeoutMs);
+    await waitFor(
+      `${w.name} to be ready`,
+      async () => {
+        const { nodes } = await this.client().call('ListNodes', { read: { stale: true } });
+        return nodes.some((n) => n.id === w.nodeId && n.status === 'ready') ? true : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Kills a worker's agent (SIGKILL by default). Its process tasks keep running, as on a real machine crash they would not: see killWorkerTasks. */
@@ -357,7 +401,22 @@ export class LocalCluster {
   async addManager(name: string): Promise<ManagerProcess> {
     const tokenFile = await this.tokenFile('manager', name);
     const m = await this.addSlot(name);
-    await this.spawnManager(m, ['manager', 'join', this.managers[0]!.addr, '--token-file', tokenFile, '--listen', m.addr, '--data', m.dataDir, '--name', name, '--metrics', m.metrics, '--json']);
+    await this.spawnManager(m, [
+      'manager',
+      'join',
+      this.managers[0]!.addr,
+      '--token-file',
+      tokenFile,
+      '--listen',
+      m.addr,
+      '--data',
+      m.dataDir,
+      '--name',
+      name,
+      '--metrics',
+      m.metrics,
+      '--json',
+    ]);
     await this.waitUntilServing(m);
     return m;
   }
@@ -386,10 +445,14 @@ export class LocalCluster {
   }
 
   async waitForVoters(n: number, timeoutMs = 30_000): Promise<void> {
-    await waitFor(`${n} voters`, async () => {
-      const info = await this.clusterInfo(true);
-      return info.managers.filter((m) => m.raftRole === 'voter').length === n && info.leader ? true : undefined;
-    }, timeoutMs);
+    await waitFor(
+      `${n} voters`,
+      async () => {
+        const info = await this.clusterInfo(true);
+        return info.managers.filter((m) => m.raftRole === 'voter').length === n && info.leader ? true : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Kills a manager's process (SIGKILL by default) and waits for it to be gone. */
@@ -439,7 +502,10 @@ export class LocalCluster {
     const w = this.worker(name);
     if (w.nodeId) killProcessTasksOf(w.nodeId);
     if (w.runtime === 'docker' && w.nodeId) {
-      const ids = spawnSync('/usr/bin/docker', ['ps', '-aq', '--filter', `label=shoal.node.id=${w.nodeId}`], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
+      const ids =
+        spawnSync('/usr/bin/docker', ['ps', '-aq', '--filter', `label=shoal.node.id=${w.nodeId}`], { encoding: 'utf8' })
+          .stdout?.split(/\s+/)
+          .filter(Boolean) ?? [];
       if (ids.length > 0) spawnSync('/usr/bin/docker', ['rm', '-f', ...ids]);
     }
   }

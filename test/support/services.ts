@@ -36,7 +36,10 @@ export function isFinal(t: Task): boolean {
 }
 
 /** A replicated process service of `demo-web` (a partial spec, completed by the leader). */
-export function webSpec(name: string, o: { replicas?: number; published?: number; task?: Record<string, unknown>; extra?: Record<string, unknown> } = {}): Record<string, unknown> {
+export function webSpec(
+  name: string,
+  o: { replicas?: number; published?: number; task?: Record<string, unknown>; extra?: Record<string, unknown> } = {},
+): Record<string, unknown> {
   return {
     name,
     replicas: o.replicas ?? 1,
@@ -47,7 +50,11 @@ export function webSpec(name: string, o: { replicas?: number; published?: number
 }
 
 /** A process service running `node -e <script>`. */
-export function scriptSpec(name: string, script: string, o: { replicas?: number; task?: Record<string, unknown>; extra?: Record<string, unknown> } = {}): Record<string, unknown> {
+export function scriptSpec(
+  name: string,
+  script: string,
+  o: { replicas?: number; task?: Record<string, unknown>; extra?: Record<string, unknown> } = {},
+): Record<string, unknown> {
   return {
     name,
     replicas: o.replicas ?? 1,
@@ -105,10 +112,15 @@ export async function nodeOf(cluster: LocalCluster, name: string): Promise<WireN
 export async function waitForTasks(cluster: LocalCluster, service: string, what: string, ok: (tasks: Task[]) => boolean, timeoutMs = 30_000): Promise<Task[]> {
   let last: Task[] = [];
   try {
-    return await waitFor(what, async () => {
-      last = await tasksOf(cluster, service);
-      return ok(last) ? last : undefined;
-    }, timeoutMs, 100);
+    return await waitFor(
+      what,
+      async () => {
+        last = await tasksOf(cluster, service);
+        return ok(last) ? last : undefined;
+      },
+      timeoutMs,
+      100,
+    );
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${service}'s tasks:\n${describeTasks(last)}`);
   }
@@ -116,7 +128,13 @@ export async function waitForTasks(cluster: LocalCluster, service: string, what:
 
 /** Waits until exactly `n` tasks of `service` run and no other is meant to; returns the running ones. */
 export async function waitConverged(cluster: LocalCluster, service: string, n: number, timeoutMs = 30_000): Promise<Task[]> {
-  const tasks = await waitForTasks(cluster, service, `${service} to run ${n} tasks`, (ts) => ts.filter(isRunning).length === n && ts.filter(isLive).length === n, timeoutMs);
+  const tasks = await waitForTasks(
+    cluster,
+    service,
+    `${service} to run ${n} tasks`,
+    (ts) => ts.filter(isRunning).length === n && ts.filter(isLive).length === n,
+    timeoutMs,
+  );
   return tasks.filter(isRunning);
 }
 
@@ -129,13 +147,19 @@ export function perNode(tasks: readonly Task[]): Record<string, number> {
 
 /** Whether `tasks` are spread exactly as `counts` says (node name → tasks). */
 export function spreadIs(tasks: readonly Task[], counts: Record<string, number>): boolean {
-  return JSON.stringify(perNode(tasks)) === JSON.stringify(perNode(Object.entries(counts).flatMap(([n, k]) => Array.from({ length: k }, () => ({ nodeName: n }) as Task))));
+  return (
+    JSON.stringify(perNode(tasks)) ===
+    JSON.stringify(perNode(Object.entries(counts).flatMap(([n, k]) => Array.from({ length: k }, () => ({ nodeName: n }) as Task))))
+  );
 }
 
 /** One line per task, for failure messages. */
 export function describeTasks(tasks: readonly Task[]): string {
   return tasks
-    .map((t) => `  ${t.name} slot=${t.slot} node=${t.nodeName || '-'} desired=${t.desiredState} state=${t.state}${t.health ? `(${t.health})` : ''} msg=${JSON.stringify(t.message)} err=${JSON.stringify(t.error)}`)
+    .map(
+      (t) =>
+        `  ${t.name} slot=${t.slot} node=${t.nodeName || '-'} desired=${t.desiredState} state=${t.state}${t.health ? `(${t.health})` : ''} msg=${JSON.stringify(t.message)} err=${JSON.stringify(t.error)}`,
+    )
     .join('\n');
 }
 
@@ -156,10 +180,15 @@ export async function removeAllServices(cluster: LocalCluster, timeoutMs = 30_00
   }
   let left: Task[] = [];
   try {
-    await waitFor('every task to stop and be removed', async () => {
-      left = await allTasks(cluster);
-      return left.length === 0 ? true : undefined;
-    }, timeoutMs, 100);
+    await waitFor(
+      'every task to stop and be removed',
+      async () => {
+        left = await allTasks(cluster);
+        return left.length === 0 ? true : undefined;
+      },
+      timeoutMs,
+      100,
+    );
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${describeTasks(left)}`);
   }
@@ -195,13 +224,16 @@ export async function removeWorker(cluster: LocalCluster, name: string): Promise
   await cluster.killWorker(name);
   cluster.killWorkerTasks(name);
   await waitFor(`node ${name} to be removed`, () =>
-    cluster.client().call('RemoveNode', { node: w.nodeId, force: true }, { write: true, timeoutMs: 3000 }).then(
-      () => true,
-      (e: Error & { code?: string }) => {
-        if (e.code === 'NOT_FOUND') return true;
-        throw e;
-      },
-    ),
+    cluster
+      .client()
+      .call('RemoveNode', { node: w.nodeId, force: true }, { write: true, timeoutMs: 3000 })
+      .then(
+        () => true,
+        (e: Error & { code?: string }) => {
+          if (e.code === 'NOT_FOUND') return true;
+          throw e;
+        },
+      ),
   );
 }
 
@@ -246,14 +278,24 @@ export function hostOf(w: WorkerProcess): string {
  * mesh balances round robin over the service's running tasks); returns the task names seen.
  * `taskName` extracts the answering task from a body.
  */
-export async function answeringTasks(host: string, port: number, distinct: number, taskName: (body: string) => string | undefined, timeoutMs = 20_000): Promise<Set<string>> {
+export async function answeringTasks(
+  host: string,
+  port: number,
+  distinct: number,
+  taskName: (body: string) => string | undefined,
+  timeoutMs = 20_000,
+): Promise<Set<string>> {
   const seen = new Set<string>();
-  await waitFor(`answers from ${distinct} tasks on ${host}:${port}`, async () => {
-    const r = await httpGet(host, port);
-    const name = r.status === 200 ? taskName(r.body) : undefined;
-    if (name) seen.add(name);
-    return seen.size >= distinct ? true : undefined;
-  }, timeoutMs);
+  await waitFor(
+    `answers from ${distinct} tasks on ${host}:${port}`,
+    async () => {
+      const r = await httpGet(host, port);
+      const name = r.status === 200 ? taskName(r.body) : undefined;
+      if (name) seen.add(name);
+      return seen.size >= distinct ? true : undefined;
+    },
+    timeoutMs,
+  );
   return seen;
 }
 

@@ -5,20 +5,22 @@
 // resumes from the data directory — adopting the tasks still running from before.
 
 import { hostname as osHostname } from 'node:os';
-import { CertRenewer, IdentityError, joinCluster, logModeRepairs, readTlsFiles, splitHostPort, writeTlsFiles, type ModeRepair, type TlsMaterial } from '@shoal/identity';
+import {
+  CertRenewer,
+  IdentityError,
+  joinCluster,
+  logModeRepairs,
+  readTlsFiles,
+  splitHostPort,
+  writeTlsFiles,
+  type ModeRepair,
+  type TlsMaterial,
+} from '@shoal/identity';
 import { EndOfTurn, warmWireCodecs, type LogsRequest__Output, type TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { AgentStatsWriter } from './agent-stats.js';
-import {
-  ensureFreshWorkerDir,
-  lockWorkerDir,
-  readWorkerConfig,
-  secureWorkerDataDir,
-  workerPaths,
-  writeWorkerConfig,
-  type WorkerConfig,
-} from './data-dir.js';
+import { ensureFreshWorkerDir, lockWorkerDir, readWorkerConfig, secureWorkerDataDir, workerPaths, writeWorkerConfig, type WorkerConfig } from './data-dir.js';
 import { readAssignments } from './assignments.js';
 import { Executor } from './executor.js';
 import { ProcessRuntime, createRuntime } from './runtime/index.js';
@@ -94,45 +96,58 @@ export class Agent {
     this.executor = new Executor(runtime, (r) => this.queueReport(r), logger, splitHostPort(cfg.addr).host);
     // Ports the mesh cannot open show on the service (the leader records them on the node).
     this.mesh = new RoutingMesh(splitHostPort(cfg.addr).host, logger, (failures) => this.sendPublishStatus(failures));
-    this.session = new DispatcherSession(tls, cfg.managers, {
-      hello: () => {
-        const cap = runtime.capacity();
-        return {
-          runtime: runtime.name,
-          resources: { nanoCpus: String(cap.nanoCpus), memoryBytes: String(cap.memoryBytes) },
-          hostname: osHostname(),
-          addr: cfg.addr,
-          tasks: this.executor.reports(),
-          agentVersion: AGENT_VERSION,
-        };
+    this.session = new DispatcherSession(
+      tls,
+      cfg.managers,
+      {
+        hello: () => {
+          const cap = runtime.capacity();
+          return {
+            runtime: runtime.name,
+            resources: { nanoCpus: String(cap.nanoCpus), memoryBytes: String(cap.memoryBytes) },
+            hostname: osHostname(),
+            addr: cfg.addr,
+            tasks: this.executor.reports(),
+            agentVersion: AGENT_VERSION,
+          };
+        },
+        onConfig: (c) => {
+          // Remember the managers the leader lists, to find the cluster again after a restart.
+          if (c.managers.length > 0 && c.managers.join(',') !== this.cfg.managers.join(',')) {
+            this.cfg = { ...this.cfg, managers: c.managers };
+            writeWorkerConfig(this.dir, this.cfg);
+          }
+          // A CA rotation began or ended: trust what the cluster trusts, and renew if it began.
+          if (c.caCertificates) {
+            this.certs
+              .follow(c.caCertificates)
+              .catch((e: unknown) => this.logger.error({ err: (e as Error).message }, 'could not switch to the CAs the cluster trusts now'));
+          }
+        },
+        onAssignments: (a) => this.executor.apply(readAssignments(a)),
+        onLogsRequest: (r) => void this.serveLogs(r),
+        onLogsCancel: (id) => this.logStreams.get(id)?.abort(),
+        onRoutes: (t) =>
+          this.mesh.update(
+            t.routes.map((r) => ({
+              published: r.published,
+              serviceName: r.serviceName,
+              backends: r.backends.map((b) => ({ host: b.host, port: b.port, taskId: b.taskId })),
+            })),
+          ),
+        onConnected: (addr) => {
+          this.logger.info({ manager: addr }, 'session open with the leader');
+          // The Hello carried every task's state; what changed since goes now.
+          const queued = [...this.outbox.values()];
+          this.outbox.clear();
+          if (queued.length > 0) this.session.send({ statuses: { reports: queued } });
+          // Also when there are none: it clears what an earlier run of this agent reported.
+          this.sendPublishStatus(this.mesh.failures());
+        },
+        onDisconnected: (reason) => this.logger.warn({ reason }, 'lost the session with the leader; tasks keep running'),
       },
-      onConfig: (c) => {
-        // Remember the managers the leader lists, to find the cluster again after a restart.
-        if (c.managers.length > 0 && c.managers.join(',') !== this.cfg.managers.join(',')) {
-          this.cfg = { ...this.cfg, managers: c.managers };
-          writeWorkerConfig(this.dir, this.cfg);
-        }
-        // A CA rotation began or ended: trust what the cluster trusts, and renew if it began.
-        if (c.caCertificates) {
-          this.certs.follow(c.caCertificates).catch((e: unknown) => this.logger.error({ err: (e as Error).message }, 'could not switch to the CAs the cluster trusts now'));
-        }
-      },
-      onAssignments: (a) => this.executor.apply(readAssignments(a)),
-      onLogsRequest: (r) => void this.serveLogs(r),
-      onLogsCancel: (id) => this.logStreams.get(id)?.abort(),
-      onRoutes: (t) =>
-        this.mesh.update(t.routes.map((r) => ({ published: r.published, serviceName: r.serviceName, backends: r.backends.map((b) => ({ host: b.host, port: b.port, taskId: b.taskId })) }))),
-      onConnected: (addr) => {
-        this.logger.info({ manager: addr }, 'session open with the leader');
-        // The Hello carried every task's state; what changed since goes now.
-        const queued = [...this.outbox.values()];
-        this.outbox.clear();
-        if (queued.length > 0) this.session.send({ statuses: { reports: queued } });
-        // Also when there are none: it clears what an earlier run of this agent reported.
-        this.sendPublishStatus(this.mesh.failures());
-      },
-      onDisconnected: (reason) => this.logger.warn({ reason }, 'lost the session with the leader; tasks keep running'),
-    }, logger);
+      logger,
+    );
     this.certs = new CertRenewer({
       kind: 'worker',
       initial: tls,
@@ -303,7 +318,10 @@ export class Agent {
     logModeRepairs(log, repaired);
     const runtime = await createRuntime(cfg.runtime, { nodeId: cfg.nodeId, dataDir: dir, logger: log, ...processTaskOptions(processTasks) });
     if (runtime instanceof ProcessRuntime) {
-      log.info({ taskUser: runtime.taskUser.name, uid: runtime.taskUser.uid, gid: runtime.taskUser.gid, tasksRoot: runtime.tasksRoot }, 'process tasks run as the task user, in the tasks root');
+      log.info(
+        { taskUser: runtime.taskUser.name, uid: runtime.taskUser.uid, gid: runtime.taskUser.gid, tasksRoot: runtime.tasksRoot },
+        'process tasks run as the task user, in the tasks root',
+      );
       if (runtime.isolationWarning) log.warn(runtime.isolationWarning);
     }
     const agent = new Agent(cfg, dir, tls, runtime, log, unlock);

@@ -113,7 +113,8 @@ export class Executor {
       this.tasks.set(f.taskId, l);
       if (f.running && f.port !== undefined && f.port > 0) this.hold(f.taskId, l, f.port, f.taskId);
     }
-    if (found.length > 0) this.logger.info({ running: found.filter((f) => f.running).length, finished: found.filter((f) => !f.running).length }, 'found tasks from a previous run');
+    if (found.length > 0)
+      this.logger.info({ running: found.filter((f) => f.running).length, finished: found.filter((f) => !f.running).length }, 'found tasks from a previous run');
     return found;
   }
 
@@ -143,7 +144,8 @@ export class Executor {
       // the leader hears why, once, and its orchestrator decides what comes next.
       assigned.add(u.taskId);
       this.logger.warn({ taskId: u.taskId, err: u.error }, 'rejecting an assigned task that could not be read');
-      if (!this.tasks.has(u.taskId)) this.report({ taskId: u.taskId, state: 'rejected', message: 'the agent could not read the task it was assigned', error: u.error });
+      if (!this.tasks.has(u.taskId))
+        this.report({ taskId: u.taskId, state: 'rejected', message: 'the agent could not read the task it was assigned', error: u.error });
     }
     for (const task of a.assigned) {
       assigned.add(task.id);
@@ -153,7 +155,21 @@ export class Executor {
       let l = this.tasks.get(task.id);
       if (!l) {
         const state: LocalState = ended ? 'shutdown' : 'assigned';
-        l = { task, desired, state, message: '', error: '', exitCode: undefined, runtimeId: '', health: '', busy: false, launched: false, adoptable: false, queued: false, heldPort: 0 };
+        l = {
+          task,
+          desired,
+          state,
+          message: '',
+          error: '',
+          exitCode: undefined,
+          runtimeId: '',
+          health: '',
+          busy: false,
+          launched: false,
+          adoptable: false,
+          queued: false,
+          heldPort: 0,
+        };
         this.tasks.set(task.id, l);
       }
       l.task = task;
@@ -182,7 +198,12 @@ export class Executor {
         this.setState(taskId, l, 'shutdown', 'shut down before it started');
         return;
       }
-      this.stopTask(taskId, l, () => this.setState(taskId, l, 'shutdown', 'stopped'), () => this.drive(taskId, l));
+      this.stopTask(
+        taskId,
+        l,
+        () => this.setState(taskId, l, 'shutdown', 'stopped'),
+        () => this.drive(taskId, l),
+      );
     }
   }
 
@@ -233,7 +254,17 @@ export class Executor {
     if (t.port > 0) this.hold(taskId, l, t.port, t.name);
     this.startsInFlight++;
     this.runtime
-      .start({ taskId, taskName: t.name, serviceId: t.serviceId, serviceName: t.serviceName, slot: t.slot, nodeId: t.nodeId, spec: t.spec, port: t.port, host: this.host })
+      .start({
+        taskId,
+        taskName: t.name,
+        serviceId: t.serviceId,
+        serviceName: t.serviceName,
+        slot: t.slot,
+        nodeId: t.nodeId,
+        spec: t.spec,
+        port: t.port,
+        host: this.host,
+      })
       .catch((e: Error) => this.onRuntimeEvent({ kind: 'state', taskId, state: 'failed', message: 'could not start', error: e.message }))
       .finally(() => {
         this.startsInFlight--;

@@ -178,7 +178,10 @@ export class DispatcherSession {
     const away = Date.now() - this.offlineSince;
     if (away < LOST_AFTER_MS) return '';
     const tried = [...this.failures.keys()];
-    const why = tried.length > 0 ? `could not reach ${tried.length === 1 ? 'the manager' : 'any of the managers'} it knew (${tried.map((m) => `${m}: ${this.failures.get(m)}`).join('; ')})` : 'no manager answered';
+    const why =
+      tried.length > 0
+        ? `could not reach ${tried.length === 1 ? 'the manager' : 'any of the managers'} it knew (${tried.map((m) => `${m}: ${this.failures.get(m)}`).join('; ')})`
+        : 'no manager answered';
     return `back after ${Math.round(away / 1000)} s without a session: ${why}`;
   }
 
@@ -243,7 +246,12 @@ export class DispatcherSession {
             this.offlineSince = undefined;
             this.failures.clear();
           }
-          this.events.onConfig({ nodeId: m.config.nodeId, heartbeatMs: this.heartbeatMs, managers: [...m.config.managers], caCertificates: m.config.caCertificates });
+          this.events.onConfig({
+            nodeId: m.config.nodeId,
+            heartbeatMs: this.heartbeatMs,
+            managers: [...m.config.managers],
+            caCertificates: m.config.caCertificates,
+          });
           if (opening) this.events.onConnected(addr);
         } else if (m.assignments) {
           this.events.onAssignments(m.assignments);
@@ -264,7 +272,10 @@ export class DispatcherSession {
           // Retrying is harmless (every manager refuses the same way) and lets an operator's
           // mistake be undone only by a fresh join: say so plainly, not as "unreachable".
           this.removedLoggedAt = Date.now();
-          this.logger.error({ manager: addr }, `${e.details}. This worker's tasks keep running until you stop it; remove its data directory before joining it again.`);
+          this.logger.error(
+            { manager: addr },
+            `${e.details}. This worker's tasks keep running until you stop it; remove its data directory before joining it again.`,
+          );
         }
       });
       call.on('end', () => finish({ reason: 'the manager ended the session' }));

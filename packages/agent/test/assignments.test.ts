@@ -39,7 +39,11 @@ function decoded(tasks: TaskObject[], broken: (w: ReturnType<typeof assignedTask
     removed: [],
     assigned: tasks.map((t) => {
       const w = broken(assignedTaskToWire(t)) as ReturnType<typeof assignedTaskToWire>;
-      return { taskId: t.id, desiredState: t.desiredState, task: { ...w, serviceVersion: String(w.serviceVersion) } } as unknown as Assignments__Output['assigned'][number];
+      return {
+        taskId: t.id,
+        desiredState: t.desiredState,
+        task: { ...w, serviceVersion: String(w.serviceVersion) },
+      } as unknown as Assignments__Output['assigned'][number];
     }),
   };
 }
@@ -54,7 +58,9 @@ describe('readAssignments', () => {
   it('sets a malformed task apart with the reason, and the executor rejects it without starting it', () => {
     const a = readAssignments(decoded([storedTask('abcdefabcdefabcdefabcdef2')], (w) => ({ ...w, nodeId: 'NOT AN ID' })));
     expect(a.assigned).toEqual([]);
-    expect(a.unreadable).toEqual([{ taskId: 'abcdefabcdefabcdefabcdef2', error: expect.stringMatching(/^invalid task from the leader: task\.nodeId must be an object id/) as unknown }]);
+    expect(a.unreadable).toEqual([
+      { taskId: 'abcdefabcdefabcdefabcdef2', error: expect.stringMatching(/^invalid task from the leader: task\.nodeId must be an object id/) as unknown },
+    ]);
 
     const reports: TaskReport[] = [];
     const started: string[] = [];

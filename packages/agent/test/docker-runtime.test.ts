@@ -18,7 +18,15 @@ const engineUp = await docker.ping().then(
   () => true,
   () => false,
 );
-const imageHere = engineUp && (await docker.getImage(IMAGE).inspect().then(() => true, () => false));
+const imageHere =
+  engineUp &&
+  (await docker
+    .getImage(IMAGE)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    ));
 if (!engineUp) {
   console.warn(`Docker tests skipped: no Docker engine at ${SOCKET}; start one as docs/docker.md shows — CI runs them`);
 } else if (!imageHere) {
@@ -27,7 +35,14 @@ if (!engineUp) {
 
 async function removeTestContainers(): Promise<void> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${DOCKER_LABELS.nodeId}=${NODE_ID}`] } });
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }
 
 describe.skipIf(!engineUp || !imageHere)('DockerRuntime (real engine)', () => {
@@ -56,7 +71,10 @@ describe.skipIf(!engineUp || !imageHere)('DockerRuntime (real engine)', () => {
 
   it('runs a container with host networking, labels and no Docker restarts; logs; stop', async () => {
     const { rt, events } = await newRuntime();
-    const t = { ...task({ command: ['sh', '-c', 'echo hi; echo oops >&2; echo port=$PORT slot=$SHOAL_SLOT; sleep 30'], env: { GREETING: 'hello' } }), port: 18_123 };
+    const t = {
+      ...task({ command: ['sh', '-c', 'echo hi; echo oops >&2; echo port=$PORT slot=$SHOAL_SLOT; sleep 30'], env: { GREETING: 'hello' } }),
+      port: 18_123,
+    };
     await rt.start(t);
     const running = await events.state(t.taskId, 'running');
     expect(events.states(t.taskId)).toEqual(['starting', 'running']);
@@ -235,9 +253,7 @@ describe('DockerRuntime without an engine', () => {
   it('says clearly that the engine cannot be reached', async () => {
     const rt = new DockerRuntime({ nodeId: NODE_ID, socketPath: '/tmp/shoal-no-such-docker.sock' });
     const events = new EventRecorder(rt);
-    await expect(rt.connect()).rejects.toThrow(
-      /^cannot reach the Docker engine at \/tmp\/shoal-no-such-docker\.sock: .*; is dockerd running\?$/,
-    );
+    await expect(rt.connect()).rejects.toThrow(/^cannot reach the Docker engine at \/tmp\/shoal-no-such-docker\.sock: .*; is dockerd running\?$/);
     await expect(rt.connect()).rejects.toBeInstanceOf(RuntimeError);
     const t = launch(NODE_ID, { runtime: 'docker', image: IMAGE, command: ['true'] });
     await rt.start(t);

@@ -130,7 +130,12 @@ describe('Executor: the start queue', () => {
 
   it('hands starts to the runtime one per event-loop turn', async () => {
     const { runtime, executor } = setup({ maxStartsInFlight: 8 });
-    executor.apply(assign(Array.from({ length: 8 }, (_, i) => task(`t${i}`)), { full: true }));
+    executor.apply(
+      assign(
+        Array.from({ length: 8 }, (_, i) => task(`t${i}`)),
+        { full: true },
+      ),
+    );
     const seen: number[] = [];
     for (let turn = 0; turn < 8 && runtime.started().length < 8; turn++) {
       await new Promise((r) => setImmediate(r));

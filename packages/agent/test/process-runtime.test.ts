@@ -173,7 +173,9 @@ describe('ProcessRuntime', () => {
 
   it('stop() ends the whole process group and reports shutdown', async () => {
     const { rt, events } = newRuntime();
-    const t = nodeTask(`const c = require('child_process').spawn(process.execPath, ['-e', '${FOREVER}'], { stdio: 'ignore' }); console.log('child ' + c.pid); ${FOREVER}`);
+    const t = nodeTask(
+      `const c = require('child_process').spawn(process.execPath, ['-e', '${FOREVER}'], { stdio: 'ignore' }); console.log('child ' + c.pid); ${FOREVER}`,
+    );
     await rt.start(t);
     const running = await events.state(t.taskId, 'running');
     const pid = Number(running.runtimeId);
@@ -306,7 +308,11 @@ describe('ProcessRuntime', () => {
 
     it('http: a server that answers 200 becomes healthy', async () => {
       const { rt, events } = newRuntime();
-      const t = nodeTask(server(200), { healthCheck: { test: { kind: 'http', path: '/health', port: 0 }, intervalMs: 100, timeoutMs: 1000, retries: 3, startPeriodMs: 0 } }, { port: await freePort() });
+      const t = nodeTask(
+        server(200),
+        { healthCheck: { test: { kind: 'http', path: '/health', port: 0 }, intervalMs: 100, timeoutMs: 1000, retries: 3, startPeriodMs: 0 } },
+        { port: await freePort() },
+      );
       await rt.start(t);
       const h = await events.health(t.taskId, true);
       expect(h.message).toContain('HTTP 200');
@@ -316,7 +322,11 @@ describe('ProcessRuntime', () => {
 
     it('http: a server that answers 500 becomes unhealthy after `retries` failures', async () => {
       const { rt, events } = newRuntime();
-      const t = nodeTask(server(500), { healthCheck: { test: { kind: 'http', path: '/health', port: 0 }, intervalMs: 100, timeoutMs: 1000, retries: 3, startPeriodMs: 0 } }, { port: await freePort() });
+      const t = nodeTask(
+        server(500),
+        { healthCheck: { test: { kind: 'http', path: '/health', port: 0 }, intervalMs: 100, timeoutMs: 1000, retries: 3, startPeriodMs: 0 } },
+        { port: await freePort() },
+      );
       await rt.start(t);
       const h = await events.health(t.taskId, false);
       expect(h.message).toMatch(/failed 3 time\(s\) in a row: GET http:\/\/127\.0\.0\.1:\d+\/health: HTTP 500/);
@@ -328,7 +338,11 @@ describe('ProcessRuntime', () => {
       const { rt, events } = newRuntime();
       const port = await freePort();
       const check = `process.exit(process.env.PORT === '${port}' && require('fs').existsSync('ok') ? 0 : 1)`;
-      const t = nodeTask(FOREVER, { healthCheck: { test: { kind: 'cmd', cmd: [NODE, '-e', check] }, intervalMs: 100, timeoutMs: 5000, retries: 1, startPeriodMs: 0 } }, { port });
+      const t = nodeTask(
+        FOREVER,
+        { healthCheck: { test: { kind: 'cmd', cmd: [NODE, '-e', check] }, intervalMs: 100, timeoutMs: 5000, retries: 1, startPeriodMs: 0 } },
+        { port },
+      );
       await rt.start(t);
       await events.health(t.taskId, false);
       writeFileSync(join(rt.workDir(t.taskId), 'ok'), '');

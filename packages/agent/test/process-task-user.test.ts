@@ -81,7 +81,7 @@ console.log(JSON.stringify({
 }));`;
 
 describe('the task environment', () => {
-  it('holds PATH, HOME, PORT and SHOAL_* and the spec env: none of the agent\'s own environment', async () => {
+  it("holds PATH, HOME, PORT and SHOAL_* and the spec env: none of the agent's own environment", async () => {
     process.env['SHOAL_TEST_AGENT_SECRET'] = 'agent-only';
     try {
       const { rt, events } = newRuntime();
@@ -89,7 +89,17 @@ describe('the task environment', () => {
       await rt.start(t);
       expect(await events.end(t.taskId)).toMatchObject({ state: 'complete' });
       const env = JSON.parse((await stdoutOf(rt, t.taskId))[0] ?? '{}') as Record<string, string>;
-      expect(Object.keys(env).sort()).toEqual(['HOME', 'MINE', 'PATH', 'SHOAL_NODE_ID', 'SHOAL_SERVICE', 'SHOAL_SERVICE_ID', 'SHOAL_SLOT', 'SHOAL_TASK_ID', 'SHOAL_TASK_NAME']);
+      expect(Object.keys(env).sort()).toEqual([
+        'HOME',
+        'MINE',
+        'PATH',
+        'SHOAL_NODE_ID',
+        'SHOAL_SERVICE',
+        'SHOAL_SERVICE_ID',
+        'SHOAL_SLOT',
+        'SHOAL_TASK_ID',
+        'SHOAL_TASK_NAME',
+      ]);
       if (rt.taskUser.separate) {
         expect(env).toMatchObject({ HOME: rt.workDir(t.taskId), PATH: DEFAULT_PATH });
       } else {
@@ -118,13 +128,17 @@ describe('choosing the task user', () => {
   it('an agent that is not root runs tasks as itself, and warns that they can read its key', () => {
     const own = resolveTaskUser(undefined, plainAgent);
     expect(own).toMatchObject({ uid: 4242, gid: 4343, separate: false });
-    expect(taskUserWarning(own, plainAgent)).toMatch(/the agent's own user: they can read this worker's key material .*run the agent as root .* or use the docker runtime/);
+    expect(taskUserWarning(own, plainAgent)).toMatch(
+      /the agent's own user: they can read this worker's key material .*run the agent as root .* or use the docker runtime/,
+    );
     // Naming itself is allowed: nothing to switch.
     expect(resolveTaskUser('4242:4343', plainAgent)).toMatchObject({ separate: false });
   });
 
   it('an agent that is not root refuses another task user, saying why and what to do', () => {
-    expect(() => resolveTaskUser('nobody', plainAgent)).toThrow(/--task-user nobody: only an agent running as root can run tasks as another user \(this agent runs as uid 4242\); start the agent as root, or leave --task-user out/);
+    expect(() => resolveTaskUser('nobody', plainAgent)).toThrow(
+      /--task-user nobody: only an agent running as root can run tasks as another user \(this agent runs as uid 4242\); start the agent as root, or leave --task-user out/,
+    );
     try {
       resolveTaskUser('70000:70001', plainAgent);
       expect.unreachable();
@@ -134,8 +148,12 @@ describe('choosing the task user', () => {
   });
 
   it('refuses unknown users and malformed ids with a clear error', () => {
-    expect(() => resolveTaskUser('shoal-no-such-user-x7', rootAgent)).toThrow(/--task-user shoal-no-such-user-x7: no such user on this node .*useradd --system --no-create-home shoal-no-such-user-x7/);
-    expect(() => resolveTaskUser('3999999', rootAgent)).toThrow(/uid 3999999 has no user entry, so its group is unknown: give it as UID:GID \(e\.g\. 3999999:3999999\)/);
+    expect(() => resolveTaskUser('shoal-no-such-user-x7', rootAgent)).toThrow(
+      /--task-user shoal-no-such-user-x7: no such user on this node .*useradd --system --no-create-home shoal-no-such-user-x7/,
+    );
+    expect(() => resolveTaskUser('3999999', rootAgent)).toThrow(
+      /uid 3999999 has no user entry, so its group is unknown: give it as UID:GID \(e\.g\. 3999999:3999999\)/,
+    );
     expect(() => resolveTaskUser('bad name', rootAgent)).toThrow(/"bad name" is neither a user name nor UID or UID:GID/);
     expect(() => resolveTaskUser('4294967295:0', rootAgent)).toThrow(/uid 4294967295 is out of range/);
   });
@@ -175,7 +193,7 @@ describe('the tasks root', () => {
     expect(() => new WorkDirs({ root: tasksRoot, nodeId: NODE_ID, dataDir, user: asMe, agent: me })).not.toThrow();
   });
 
-  it('is created passable for a separate task user, parents included, whatever the agent\'s umask', () => {
+  it("is created passable for a separate task user, parents included, whatever the agent's umask", () => {
     const before = process.umask(0o077); // as the shoal CLI runs agents
     try {
       new WorkDirs({ root: join(tasksRoot, 'a', 'b'), nodeId: NODE_ID, dataDir, user: other, agent: me });
@@ -190,7 +208,9 @@ describe('the tasks root', () => {
     const closed = mkdtempSync(join(tmpdir(), 'shoal-task-user-closed-'));
     try {
       chmodSync(closed, 0o700);
-      expect(refusal(join(closed, 'root'), other)).toMatch(new RegExp(`the task user someone \\(uid 70000\\) cannot reach the tasks root .*: ${closed} is mode 0700 .*chmod o\\+x ${closed}`));
+      expect(refusal(join(closed, 'root'), other)).toMatch(
+        new RegExp(`the task user someone \\(uid 70000\\) cannot reach the tasks root .*: ${closed} is mode 0700 .*chmod o\\+x ${closed}`),
+      );
     } finally {
       rmSync(closed, { recursive: true, force: true });
     }
@@ -213,13 +233,20 @@ describe.skipIf(!IS_ROOT)('tasks run as another user (needs root: skipped when n
   });
   afterAll(() => groups().set(groupsBefore));
 
-  it('cannot read the node key: runs as nobody without the agent\'s groups, in a private directory outside DATA', async () => {
+  it("cannot read the node key: runs as nobody without the agent's groups, in a private directory outside DATA", async () => {
     const { rt, events } = newRuntime();
     expect(rt.taskUser).toMatchObject({ name: 'nobody', separate: true });
     const t = nodeTask(REPORT, { command: [NODE, '-e', REPORT, keyFile] });
     await rt.start(t);
     expect(await events.end(t.taskId)).toMatchObject({ state: 'complete' });
-    const seen = JSON.parse((await stdoutOf(rt, t.taskId))[0] ?? '{}') as { uid: number; gid: number; groups: string; cwd: string; relativeKey: string; absoluteKey: string };
+    const seen = JSON.parse((await stdoutOf(rt, t.taskId))[0] ?? '{}') as {
+      uid: number;
+      gid: number;
+      groups: string;
+      cwd: string;
+      relativeKey: string;
+      absoluteKey: string;
+    };
 
     expect(seen).toMatchObject({ uid: NOBODY.uid(), gid: NOBODY.gid(), groups: '' });
     // Where a task started in DATA/tasks/<id>, ../../tls/node-key.pem was the key: now it is nothing.
@@ -247,7 +274,9 @@ describe.skipIf(!IS_ROOT)('tasks run as another user (needs root: skipped when n
   it('runs a cmd health check as the task user too', async () => {
     const { rt, events } = newRuntime();
     const check = `process.exit(process.getuid() === ${NOBODY.uid()} && process.cwd() === process.env.HOME ? 0 : 1)`;
-    const t = nodeTask(FOREVER, { healthCheck: { test: { kind: 'cmd', cmd: [NODE, '-e', check] }, intervalMs: 50, timeoutMs: 5000, retries: 1, startPeriodMs: 0 } });
+    const t = nodeTask(FOREVER, {
+      healthCheck: { test: { kind: 'cmd', cmd: [NODE, '-e', check] }, intervalMs: 50, timeoutMs: 5000, retries: 1, startPeriodMs: 0 },
+    });
     await rt.start(t);
     await events.health(t.taskId, true);
     await rt.stop(t.taskId, 1000);
@@ -259,7 +288,9 @@ describe.skipIf(!IS_ROOT)('tasks run as another user (needs root: skipped when n
     await rt.start(t);
     const end = await events.end(t.taskId);
     expect(end).toMatchObject({ state: 'failed' });
-    expect(end.error).toMatch(/^working directory .*\/tls is inside the worker's data directory, which holds the node's key: tasks may not run there; choose another workdir$/);
+    expect(end.error).toMatch(
+      /^working directory .*\/tls is inside the worker's data directory, which holds the node's key: tasks may not run there; choose another workdir$/,
+    );
     expect(processesOfTask(t.taskId)).toEqual([]);
   });
 

@@ -98,7 +98,11 @@ export class EventRecorder {
   }
 
   health(taskId: string, healthy: boolean, timeoutMs?: number): Promise<HealthEvent> {
-    return this.waitFor(`${healthy ? 'healthy' : 'unhealthy'} event for ${taskId}`, (e): e is HealthEvent => e.kind === 'health' && e.taskId === taskId && e.healthy === healthy, timeoutMs);
+    return this.waitFor(
+      `${healthy ? 'healthy' : 'unhealthy'} event for ${taskId}`,
+      (e): e is HealthEvent => e.kind === 'health' && e.taskId === taskId && e.healthy === healthy,
+      timeoutMs,
+    );
   }
 }
 

@@ -20,7 +20,11 @@ export function parseCertExpiry(v: string, flag = '--cert-expiry'): number {
 
 /** Seconds in the largest unit that divides them: 7776000 → "90d". */
 export function formatCertExpiry(seconds: number): string {
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
     if (seconds % size === 0) return `${seconds / size}${unit}`;
   }
   return `${seconds}s`;

@@ -10,7 +10,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { TLS_CHANNEL_OPTIONS, channelCredentials } from '@shoal/identity/tls';
-import { CLIENT_OPTIONS, MAX_MESSAGE_BYTES, controlProto, readErrorCode, readLeaderAddr, type ClusterInfoResponse__Output, type ControlClient, type ControlMethod, type RequestOf, type ResponseOf, type ServiceLogLine__Output, type ServiceLogsRequest } from '@shoal/wire';
+import {
+  CLIENT_OPTIONS,
+  MAX_MESSAGE_BYTES,
+  controlProto,
+  readErrorCode,
+  readLeaderAddr,
+  type ClusterInfoResponse__Output,
+  type ControlClient,
+  type ControlMethod,
+  type RequestOf,
+  type ResponseOf,
+  type ServiceLogLine__Output,
+  type ServiceLogsRequest,
+} from '@shoal/wire';
 import { CliError } from './errors.js';
 import { ControlPipeline } from './pipeline-client.js';
 
@@ -29,14 +42,12 @@ export interface Credentials {
  */
 export function loadCredentials(dir: string | undefined): Credentials {
   if (!dir) {
-    throw new CliError(
-      'no credentials: pass --certs DIR or set SHOAL_CERTS to the admin directory `shoal manager init` wrote (DATA/admin)',
-      'UNAUTHENTICATED',
-    );
+    throw new CliError('no credentials: pass --certs DIR or set SHOAL_CERTS to the admin directory `shoal manager init` wrote (DATA/admin)', 'UNAUTHENTICATED');
   }
   const read = (name: string): string => {
     const file = join(dir, name);
-    if (!existsSync(file)) throw new CliError(`missing ${file}: --certs/SHOAL_CERTS must name the admin directory written by \`shoal manager init\``, 'UNAUTHENTICATED');
+    if (!existsSync(file))
+      throw new CliError(`missing ${file}: --certs/SHOAL_CERTS must name the admin directory written by \`shoal manager init\``, 'UNAUTHENTICATED');
     return readFileSync(file, 'utf8');
   };
   return { caPem: read('ca.pem'), certPem: read('cert.pem'), keyPem: read('key.pem'), dir };
@@ -175,7 +186,10 @@ export class ControlConnection {
   }
 
   private invokeUnary<Res>(addr: string, method: ControlMethod, req: object, timeoutMs: number): Promise<Res> {
-    const client = this.client(addr) as unknown as Record<string, (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>;
+    const client = this.client(addr) as unknown as Record<
+      string,
+      (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: Res) => void) => void
+    >;
     return new Promise((resolve, reject) => {
       client[method]!.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (e, r) => (e ? reject(e) : resolve(r)));
     });
@@ -221,7 +235,8 @@ export class ControlConnection {
         } catch (err) {
           if (err instanceof ConnectTimeout) {
             // A later round's glance (no wait) keeps the first round's words.
-            if (!slow.has(addr)) failures.set(addr, `${addr}: no connection within ${Date.now() - started} ms (is the address right? is a firewall dropping the traffic?)`);
+            if (!slow.has(addr))
+              failures.set(addr, `${addr}: no connection within ${Date.now() - started} ms (is the address right? is a firewall dropping the traffic?)`);
             slow.add(addr);
             continue;
           }
@@ -249,7 +264,10 @@ export class ControlConnection {
           }
           if (!code && e.code === grpc.status.RESOURCE_EXHAUSTED && /larger than max/.test(e.details)) {
             // grpc-js says "Sent message larger than max (20000000 vs. 16777216)".
-            throw new CliError(`${addr}: ${e.details}: a gRPC message to or from a manager may be at most ${MAX_MESSAGE_BYTES} bytes (16 MiB); send less at once`, 'RESOURCE_EXHAUSTED');
+            throw new CliError(
+              `${addr}: ${e.details}: a gRPC message to or from a manager may be at most ${MAX_MESSAGE_BYTES} bytes (16 MiB); send less at once`,
+              'RESOURCE_EXHAUSTED',
+            );
           }
           throw new CliError(e.details || e.message, code ?? grpc.status[e.code]);
         }
@@ -284,7 +302,12 @@ export class ControlConnection {
     const views = await Promise.all(
       addrs.map(async (addr) => {
         try {
-          return await this.invoke<ClusterInfoResponse__Output>(addr, 'ClusterInfo', { read: { stale: true } }, Math.min(deadline - Date.now(), CONNECT_TIMEOUT_MS));
+          return await this.invoke<ClusterInfoResponse__Output>(
+            addr,
+            'ClusterInfo',
+            { read: { stale: true } },
+            Math.min(deadline - Date.now(), CONNECT_TIMEOUT_MS),
+          );
         } catch {
           return undefined;
         }

@@ -49,7 +49,10 @@ export function parsePort(v: string): { published: number; target: number; proto
   if (!m) throw new CliError(`-p/--publish wants PUBLISHED:TARGET like 8080:80 (got "${v}")`);
   const published = Number(m[1]);
   const target = Number(m[2] ?? m[1]);
-  for (const [what, port] of [['published', published], ['target', target]] as const) {
+  for (const [what, port] of [
+    ['published', published],
+    ['target', target],
+  ] as const) {
     if (port < 1 || port > 65_535) throw new CliError(`-p/--publish ${v}: the ${what} port ${port} is not a port (1..65535)`);
   }
   return { published, target, protocol: 'tcp' };

@@ -7,7 +7,17 @@
 // as the manager's replies come back batched: see the server half for why.
 
 import * as grpc from '@grpc/grpc-js';
-import { PIPELINE_BATCH_BYTES, TurnBatcher, errorMetadata, readErrorCode, readLeaderAddr, type ControlClient, type PipelinedCall, type PipelinedReplies__Output, type PipelinedReply__Output } from '@shoal/wire';
+import {
+  PIPELINE_BATCH_BYTES,
+  TurnBatcher,
+  errorMetadata,
+  readErrorCode,
+  readLeaderAddr,
+  type ControlClient,
+  type PipelinedCall,
+  type PipelinedReplies__Output,
+  type PipelinedReply__Output,
+} from '@shoal/wire';
 
 interface Pending {
   readonly definition: grpc.MethodDefinition<object, unknown>;
@@ -40,7 +50,7 @@ export class ControlPipeline {
       return Promise.reject(serviceError(grpc.status.UNIMPLEMENTED, `${method} cannot be pipelined`));
     }
     const id = String(this.nextId++);
-    const stream = this.open();
+    this.open();
     return new Promise<Res>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

@@ -52,7 +52,11 @@ function text(name: string, option: Options, land: (d: SpecDraft, v: string, fla
 
 /** A repeatable string flag. */
 function texts(name: string, option: Options, land: (d: SpecDraft, v: readonly string[], flag: string) => void): CreateFlag {
-  return { name, option: { type: 'string', array: true, default: [] as string[], ...option }, land: (d, v, flag) => (Array.isArray(v) && v.length > 0 ? land(d, v.map(String), flag) : undefined) };
+  return {
+    name,
+    option: { type: 'string', array: true, default: [] as string[], ...option },
+    land: (d, v, flag) => (Array.isArray(v) && v.length > 0 ? land(d, v.map(String), flag) : undefined),
+  };
 }
 
 /** A whole-number flag (refused at once unless it is one: yargs would read "abc" as NaN). */

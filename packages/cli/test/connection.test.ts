@@ -35,14 +35,24 @@ async function standIn(script: Script, view: { reachableVoters: number; leaderAd
     UpdateNode: (call: grpc.ServerUnaryCall<{ node: string }, WireNode>, callback: grpc.sendUnaryData<WireNode>) => {
       requireRole(call, ['admin']);
       void Promise.resolve(script(s.writes++)).then((err) =>
-        err ? callback(err.toServiceError()) : callback(null, { id: 'm1'.padEnd(25, 'x'), name: call.request.node, role: 'manager', status: 'ready', availability: 'active', version: '1' }),
+        err
+          ? callback(err.toServiceError())
+          : callback(null, { id: 'm1'.padEnd(25, 'x'), name: call.request.node, role: 'manager', status: 'ready', availability: 'active', version: '1' }),
       );
     },
     ClusterInfo: (_call: unknown, callback: grpc.sendUnaryData<object>) =>
-      callback(null, { voters: 3, quorum: 2, reachableVoters: view.reachableVoters, leaderAddr: view.leaderAddr ?? '', leader: view.leaderAddr ? 'leader' : '' }),
+      callback(null, {
+        voters: 3,
+        quorum: 2,
+        reachableVoters: view.reachableVoters,
+        leaderAddr: view.leaderAddr ?? '',
+        leader: view.leaderAddr ? 'leader' : '',
+      }),
   });
   servers.push(server);
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', serverCredentials(serverCreds), (e, p) => (e ? reject(e) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', serverCredentials(serverCreds), (e, p) => (e ? reject(e) : resolve(p))),
+  );
   s.addr = `127.0.0.1:${port}`;
   return s;
 }
@@ -86,7 +96,8 @@ async function failure(p: Promise<unknown>): Promise<CliError> {
   throw new Error('expected the call to fail');
 }
 
-const noLeader = (): ManagerError => new ManagerError('NO_QUORUM', 'no leader is elected: 2 of 3 managers reachable; 2 needed. Wait for an election, or start the missing managers');
+const noLeader = (): ManagerError =>
+  new ManagerError('NO_QUORUM', 'no leader is elected: 2 of 3 managers reachable; 2 needed. Wait for an election, or start the missing managers');
 
 beforeAll(async () => {
   const ca = await createClusterCA('cluster1');
@@ -139,10 +150,13 @@ describe('ControlConnection failover', () => {
 
   it('retries while the only leader named is dead, until a manager that answers leads', async () => {
     const dead = await closedAddr();
-    const survivor = await standIn((n) => (n < 2 ? new ManagerError('NOT_LEADER', `this manager is not the leader; the leader is at ${dead}`, dead) : undefined), {
-      reachableVoters: 2,
-      leaderAddr: dead,
-    });
+    const survivor = await standIn(
+      (n) => (n < 2 ? new ManagerError('NOT_LEADER', `this manager is not the leader; the leader is at ${dead}`, dead) : undefined),
+      {
+        reachableVoters: 2,
+        leaderAddr: dead,
+      },
+    );
     expect((await write(connect([dead, survivor.addr]))).name).toBe('m1');
     expect(survivor.writes).toBe(3);
   });
@@ -151,11 +165,16 @@ describe('ControlConnection failover', () => {
     // The order the leader's death meets: the dead leader refuses, a survivor still names it,
     // and a manager restarted a moment ago answers last, not yet reconnected to its peers.
     const dead = await closedAddr();
-    const survivor = await standIn((n) => (n < 2 ? new ManagerError('NOT_LEADER', `this manager is not the leader; the leader is at ${dead}`, dead) : undefined), {
-      reachableVoters: 2,
-      leaderAddr: dead,
+    const survivor = await standIn(
+      (n) => (n < 2 ? new ManagerError('NOT_LEADER', `this manager is not the leader; the leader is at ${dead}`, dead) : undefined),
+      {
+        reachableVoters: 2,
+        leaderAddr: dead,
+      },
+    );
+    const restarted = await standIn(() => new ManagerError('NO_QUORUM', 'no leader is elected: 1 of 2 managers reachable; 2 needed for a quorum'), {
+      reachableVoters: 1,
     });
-    const restarted = await standIn(() => new ManagerError('NO_QUORUM', 'no leader is elected: 1 of 2 managers reachable; 2 needed for a quorum'), { reachableVoters: 1 });
     expect((await write(connect([dead, survivor.addr, restarted.addr]))).name).toBe('m1');
     expect(survivor.writes).toBe(3);
   });

@@ -34,18 +34,20 @@ function node(name: string, labels: Record<string, string> = {}): WireNode {
  */
 function handlers(o: { leaderAddr?: string; seen: string[] }): grpc.UntypedServiceImplementation {
   const labels: Record<string, string> = {};
-  const guard = <Req, Res>(fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> => (call, callback) => {
-    try {
-      requireRole(call, ['admin', 'manager']);
-    } catch (e) {
-      callback((e as ManagerError).toServiceError());
-      return;
-    }
-    fn(call.request).then(
-      (r) => callback(null, r),
-      (e: unknown) => callback((e as ManagerError).toServiceError()),
-    );
-  };
+  const guard =
+    <Req, Res>(fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    (call, callback) => {
+      try {
+        requireRole(call, ['admin', 'manager']);
+      } catch (e) {
+        callback((e as ManagerError).toServiceError());
+        return;
+      }
+      fn(call.request).then(
+        (r) => callback(null, r),
+        (e: unknown) => callback((e as ManagerError).toServiceError()),
+      );
+    };
   return {
     GetNode: guard(async (req: { node: string }) => {
       o.seen.push(`GetNode ${req.node}`);
@@ -75,7 +77,9 @@ async function serve(o: { leaderAddr?: string; pipeline?: boolean } = {}): Promi
   const unary = handlers({ seen, ...(o.leaderAddr ? { leaderAddr: o.leaderAddr } : {}) });
   server.addService(CONTROL(), o.pipeline === false ? unary : { ...unary, Pipeline: pipelineHandler(CONTROL(), unary, quiet) });
   servers.push(server);
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', serverCredentials(serverCreds), (e, p) => (e ? reject(e) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', serverCredentials(serverCreds), (e, p) => (e ? reject(e) : resolve(p))),
+  );
   return { addr: `127.0.0.1:${port}`, seen, server };
 }
 
@@ -208,7 +212,9 @@ describe('Control.Pipeline', () => {
         return done.then(() => batches.slice(from));
       };
       // 50 small calls in one message: 50 replies in one message.
-      const small = await exchange(Array.from({ length: 50 }, (_, i) => ({ id: String(i + 1), method: 'GetNode', request: request('GetNode', { node: 'm1' }) })));
+      const small = await exchange(
+        Array.from({ length: 50 }, (_, i) => ({ id: String(i + 1), method: 'GetNode', request: request('GetNode', { node: 'm1' }) })),
+      );
       expect(small.map((b) => b.length)).toEqual([50]);
       expect(small[0]!.map((r) => r.status)).toEqual(Array(50).fill(grpc.status.OK));
       // Replies of ~600 KB each: no batch carries two of them.

@@ -14,15 +14,22 @@ async function sent(...args: string[]): Promise<unknown> {
   let spec: WireServiceSpec | undefined;
   await yargs()
     .parserConfiguration({ 'greedy-arrays': false, 'populate--': true })
-    .command('create [image] [args..]', '', (y) => declareCreateFlags(y), (a) => {
-      spec = specFromArgv(a);
-    })
+    .command(
+      'create [image] [args..]',
+      '',
+      (y) => declareCreateFlags(y),
+      (a) => {
+        spec = specFromArgv(a);
+      },
+    )
     .fail((msg, err) => {
       throw err ?? new Error(msg);
     })
     .parseAsync(['create', ...args]);
   // Through the decoded form's shape: 64-bit numbers as strings, as grpc hands them over.
-  return serviceSpecInputFromWire(JSON.parse(JSON.stringify(spec, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? v : typeof v === 'number' ? String(v) : v))));
+  return serviceSpecInputFromWire(
+    JSON.parse(JSON.stringify(spec, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? v : typeof v === 'number' ? String(v) : v))),
+  );
 }
 
 async function refusal(...args: string[]): Promise<string> {
@@ -36,10 +43,42 @@ async function refusal(...args: string[]): Promise<string> {
 describe('service create flags', () => {
   it('a process service with every kind of flag', async () => {
     const spec = await sent(
-      '--name', 'web', '--replicas', '3', '--command', 'node "my server.js"', '-p', '8080:80', '-e', 'A=1', '--label', 'team=a',
-      '--constraint', 'node.labels.zone==a', '--placement-pref', 'spread=node.labels.zone', '--replicas-max-per-node', '2',
-      '--reserve-cpu', '0.5', '--limit-memory', '1G', '--health-http', '/health', '--health-interval', '2s', '--health-retries', '4',
-      '--restart-condition', 'on-failure', '--restart-delay', '1s', '--stop-grace-period', '3s', '--workdir', '/srv',
+      '--name',
+      'web',
+      '--replicas',
+      '3',
+      '--command',
+      'node "my server.js"',
+      '-p',
+      '8080:80',
+      '-e',
+      'A=1',
+      '--label',
+      'team=a',
+      '--constraint',
+      'node.labels.zone==a',
+      '--placement-pref',
+      'spread=node.labels.zone',
+      '--replicas-max-per-node',
+      '2',
+      '--reserve-cpu',
+      '0.5',
+      '--limit-memory',
+      '1G',
+      '--health-http',
+      '/health',
+      '--health-interval',
+      '2s',
+      '--health-retries',
+      '4',
+      '--restart-condition',
+      'on-failure',
+      '--restart-delay',
+      '1s',
+      '--stop-grace-period',
+      '3s',
+      '--workdir',
+      '/srv',
     );
     // What the CLI sent as JSON for the same flags.
     const before = {
@@ -70,15 +109,24 @@ describe('service create flags', () => {
   });
 
   it('health timing without a test is left out, as before', async () => {
-    expect(await sent('--name', 'x', '--command', 'x', '--health-interval', '2s')).toEqual({ name: 'x', mode: 'replicated', replicas: 1, task: { runtime: 'process', image: '', command: ['x'] } });
+    expect(await sent('--name', 'x', '--command', 'x', '--health-interval', '2s')).toEqual({
+      name: 'x',
+      mode: 'replicated',
+      replicas: 1,
+      task: { runtime: 'process', image: '', command: ['x'] },
+    });
   });
 
   it('refuses what it can tell is wrong, in the same words', async () => {
     expect(await refusal('--name', 'x')).toMatch(/^what should the service run\?/);
     expect(await refusal('img', '--command', 'x')).toBe('give either an IMAGE or --command, not both');
-    expect(await refusal('--name', 'x', '--mode', 'global', '--replicas', '2', '--command', 'x')).toBe('--replicas does not apply to a global service (one task per node)');
+    expect(await refusal('--name', 'x', '--mode', 'global', '--replicas', '2', '--command', 'x')).toBe(
+      '--replicas does not apply to a global service (one task per node)',
+    );
     expect(await refusal('--name', '', '--command', 'x')).toBe('give the service a --name');
-    expect(await refusal('--name', 'x', '--command', 'x', '--health-cmd', 'true', '--health-http', '/')).toBe('give either --health-cmd or --health-http, not both');
+    expect(await refusal('--name', 'x', '--command', 'x', '--health-cmd', 'true', '--health-http', '/')).toBe(
+      'give either --health-cmd or --health-http, not both',
+    );
     expect(await refusal('--name', 'x', '--command', 'x', '-p', 'eighty')).toBe('-p/--publish wants PUBLISHED:TARGET like 8080:80 (got "eighty")');
     expect(await refusal('--name', 'x', '--command', 'x', '--env', 'novalue')).toBe('--env wants KEY=VALUE (got "novalue")');
     expect(await refusal('--name', 'x', '--command', 'x', '--replicas', 'abc')).toBe('--replicas wants a whole number like 3 (got "abc")');

@@ -74,7 +74,9 @@ describe('readJoinToken', () => {
   });
 
   it('wants the token exactly one way', () => {
-    expect(usageError(() => readJoinToken({}, 'worker', noStdin)).message).toMatch(/a worker join token is needed: --token-file FILE, --token - .*shoal join-token worker/);
+    expect(usageError(() => readJoinToken({}, 'worker', noStdin)).message).toMatch(
+      /a worker join token is needed: --token-file FILE, --token - .*shoal join-token worker/,
+    );
     expect(usageError(() => readJoinToken({ token: '' }, 'manager', noStdin)).message).toMatch(/a manager join token is needed/);
     expect(usageError(() => readJoinToken({ token: TOKEN, tokenFile: join(dir, 'x') }, 'worker', noStdin)).message).toMatch(/not both/);
     expect(usageError(() => readJoinToken({ token: '-' }, 'worker', () => '  \n')).message).toBe(

@@ -103,12 +103,7 @@ export async function generateKeyAndCsr(): Promise<{ keyPem: string; csrPem: str
   return { keyPem: await exportKeyPem(keys.privateKey), csrPem: csr.toString('pem') };
 }
 
-export async function signNodeCertificate(
-  ca: ClusterCA,
-  csrPem: string,
-  identity: CertIdentity,
-  validDays = 90,
-): Promise<string> {
+export async function signNodeCertificate(ca: ClusterCA, csrPem: string, identity: CertIdentity, validDays = 90): Promise<string> {
   checkIdentity(identity);
   if (!Number.isFinite(validDays) || validDays <= 0) throw new CertificateError(`validDays must be a positive number, got ${validDays}`);
 
@@ -190,7 +185,10 @@ export function certificateSerial(cert: string | Uint8Array | X509Certificate): 
 
 /** A hex serial number in the form certificateSerial() gives. */
 export function normalizeSerial(serial: string): string {
-  return serial.replace(/:/g, '').toLowerCase().replace(/^0+(?=.)/, '');
+  return serial
+    .replace(/:/g, '')
+    .toLowerCase()
+    .replace(/^0+(?=.)/, '');
 }
 
 /** signNodeCertificate's validDays for a validity in seconds (the cluster's certExpirySeconds). */
@@ -255,7 +253,9 @@ function checkIdentity(identity: CertIdentity): void {
 
 function checkName(value: string, what: string): void {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-    throw new CertificateError(`${what} "${String(value)}" is not usable in a certificate: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    throw new CertificateError(
+      `${what} "${String(value)}" is not usable in a certificate: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
   }
 }
 

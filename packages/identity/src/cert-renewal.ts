@@ -15,7 +15,15 @@
 
 import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { CLIENT_OPTIONS, controlProto, readErrorCode, readLeaderAddr, type CaStatusResponse__Output, type CertificateAuthorityClient, type RenewCertificateResponse__Output } from '@shoal/wire';
+import {
+  CLIENT_OPTIONS,
+  controlProto,
+  readErrorCode,
+  readLeaderAddr,
+  type CaStatusResponse__Output,
+  type CertificateAuthorityClient,
+  type RenewCertificateResponse__Output,
+} from '@shoal/wire';
 import type { Logger } from 'pino';
 import { CERT_BACKDATE_MS, CertificateError, certificateSerial, generateKeyAndCsr, parseIdentity, readCertificate, readCertificates } from './ca.js';
 import { IdentityError, type ShoalErrorCode } from './errors.js';
@@ -97,7 +105,10 @@ type CertificateMethod = 'RenewCertificate' | 'RotateAdminCertificate' | 'StartC
 
 function caClient(addr: string, tls: TlsMaterial): CertificateAuthorityClient {
   const CertificateAuthority = controlProto().CertificateAuthority;
-  return new CertificateAuthority(addr, channelCredentials(tls, 'manager'), { ...CLIENT_OPTIONS, ...TLS_CHANNEL_OPTIONS }) as unknown as CertificateAuthorityClient;
+  return new CertificateAuthority(addr, channelCredentials(tls, 'manager'), {
+    ...CLIENT_OPTIONS,
+    ...TLS_CHANNEL_OPTIONS,
+  }) as unknown as CertificateAuthorityClient;
 }
 
 function callOnce(addr: string, tls: TlsMaterial, csr: string, method: CertificateMethod): Promise<RenewCertificateResponse__Output> {
@@ -108,7 +119,16 @@ function callOnce(addr: string, tls: TlsMaterial, csr: string, method: Certifica
 }
 
 /** The codes a refusal keeps; any other becomes its gRPC status's (grpcCode()). */
-const CODES: readonly ShoalErrorCode[] = ['PERMISSION_DENIED', 'REMOVED', 'UNAUTHENTICATED', 'INVALID_ARGUMENT', 'UPDATE_OUT_OF_SEQUENCE', 'FAILED_PRECONDITION', 'TIMEOUT', 'INTERNAL'];
+const CODES: readonly ShoalErrorCode[] = [
+  'PERMISSION_DENIED',
+  'REMOVED',
+  'UNAUTHENTICATED',
+  'INVALID_ARGUMENT',
+  'UPDATE_OUT_OF_SEQUENCE',
+  'FAILED_PRECONDITION',
+  'TIMEOUT',
+  'INTERNAL',
+];
 function isRefusalCode(code: string | undefined): code is ShoalErrorCode {
   return code !== undefined && (CODES as readonly string[]).includes(code);
 }
@@ -140,7 +160,11 @@ export function checkIssued(issued: { certPem: string; caPem: string; keyPem: st
  * `shoal ca rotate-admin`: a new admin key and certificate from the leader, which from then on
  * refuses `current` (and every older admin certificate). Nothing is written here.
  */
-export async function rotateAdminCredentials(managers: readonly string[], current: TlsMaterial, method: 'RotateAdminCertificate' | 'StartCaRotation' = 'RotateAdminCertificate'): Promise<TlsMaterial> {
+export async function rotateAdminCredentials(
+  managers: readonly string[],
+  current: TlsMaterial,
+  method: 'RotateAdminCertificate' | 'StartCaRotation' = 'RotateAdminCertificate',
+): Promise<TlsMaterial> {
   const oldId = parseIdentity(current.certPem);
   const { keyPem, csrPem } = await generateKeyAndCsr();
   const res = await requestCertificate(managers, current, csrPem, method);
@@ -339,7 +363,7 @@ export class CertRenewer {
     const what =
       this.o.kind === 'worker'
         ? 'remove it from the cluster (`shoal node rm`), clear its data directory and join it again (`shoal worker join` with a current worker token)'
-        : 'if the other managers still have a quorum, remove it (`shoal node demote`, then `shoal node rm`), clear its data directory and join it again (`shoal manager join` with a current manager token); if it is the last manager, check this machine\'s clock';
+        : "if the other managers still have a quorum, remove it (`shoal node demote`, then `shoal node rm`), clear its data directory and join it again (`shoal manager join` with a current manager token); if it is the last manager, check this machine's clock";
     this.o.logger.error(
       { err: err.message, code, expiredAt: new Date(notAfter).toISOString() },
       `this ${this.o.kind}'s certificate expired at ${new Date(notAfter).toISOString()} before it could be renewed, so the cluster no longer accepts it (nor a renewal signed with it). ` +

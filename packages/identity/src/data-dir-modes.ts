@@ -104,7 +104,10 @@ export function secureDataDir(dir: string, entries: readonly string[], o: { uid?
 
   const foreign = found.filter((f) => f.stats.uid !== uid);
   if (foreign.length > 0) {
-    const listed = foreign.slice(0, 5).map((f) => `${f.path} (uid ${f.stats.uid})`).join(', ');
+    const listed = foreign
+      .slice(0, 5)
+      .map((f) => `${f.path} (uid ${f.stats.uid})`)
+      .join(', ');
     const more = foreign.length > 5 ? ` and ${foreign.length - 5} more` : '';
     throw new DataDirModeError(
       'DATA_DIR_FOREIGN_OWNER',
@@ -145,6 +148,9 @@ function statOrUndefined(path: string): Stats | undefined {
     return statSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new DataDirModeError('DATA_DIR_UNREADABLE', `cannot check ${path} (${(e as Error).message}): make the data directory readable by the user running shoal`);
+    throw new DataDirModeError(
+      'DATA_DIR_UNREADABLE',
+      `cannot check ${path} (${(e as Error).message}): make the data directory readable by the user running shoal`,
+    );
   }
 }

@@ -14,16 +14,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import * as tls from 'node:tls';
-import {
-  CertificateError,
-  caClusterId,
-  caDigest,
-  parseIdentity,
-  readCertificate,
-  readCertificates,
-  type CertIdentity,
-  type CertRole,
-} from './ca.js';
+import { CertificateError, caClusterId, caDigest, parseIdentity, readCertificate, readCertificates, type CertIdentity, type CertRole } from './ca.js';
 import { IdentityError } from './errors.js';
 
 /** What a node holds for mutual TLS. */
@@ -65,7 +56,6 @@ export class AuthError extends IdentityError {
   }
 }
 
-const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 // --- server side -------------------------------------------------------------------------
@@ -197,7 +187,9 @@ function providerValues(material: TlsMaterial): {
   // Catch a mismatched bundle here, with words, rather than as a failed handshake later.
   const ca = cas.find((c) => leaf.checkIssued(c) && leaf.verify(c.publicKey));
   if (!ca) {
-    throw new CertificateError(`the server certificate (${oneLine(leaf.subject)}) was not issued by the CA given with it (${cas.map((c) => oneLine(c.subject)).join('; ')})`);
+    throw new CertificateError(
+      `the server certificate (${oneLine(leaf.subject)}) was not issued by the CA given with it (${cas.map((c) => oneLine(c.subject)).join('; ')})`,
+    );
   }
   let keyMatches: boolean;
   try {
@@ -233,7 +225,10 @@ export function peerIdentity(call: AuthenticatedCall, caPem?: string): CertIdent
   const key = peer.raw.toString('base64');
   const hit = verified.get(key);
   if (hit && hit.until > Date.now()) return hit.identity;
-  const identity = verifyPeerCertificate(peer.raw, [...servingCas.values()].map((e) => e.cert));
+  const identity = verifyPeerCertificate(
+    peer.raw,
+    [...servingCas.values()].map((e) => e.cert),
+  );
   if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
   verified.set(key, { identity, until: Math.min(Date.parse(peer.valid_to), Date.now() + 60_000) });
   return identity;
@@ -262,11 +257,7 @@ export function requireRole(call: AuthenticatedCall, roles: readonly CertRole[],
  * of the trusted CAs, within its validity, a leaf meant for client use, naming an identity of
  * that CA's cluster.
  */
-export function verifyPeerCertificate(
-  cert: string | Uint8Array,
-  trusted: string | readonly X509Certificate[],
-  now: Date = new Date(),
-): CertIdentity {
+export function verifyPeerCertificate(cert: string | Uint8Array, trusted: string | readonly X509Certificate[], now: Date = new Date()): CertIdentity {
   const cas = typeof trusted === 'string' ? readCertificates(trusted) : trusted;
   if (cas.length === 0) throw new Error('no cluster CA to check client certificates against: create the server with serverCredentials() or pass the CA');
   let c: X509Certificate;
@@ -281,7 +272,8 @@ export function verifyPeerCertificate(
   if (c.ca) throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) is a CA certificate, not a node identity`);
   const from = new Date(c.validFrom);
   const to = new Date(c.validTo);
-  if (now < from) throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) is not valid until ${from.toISOString()}: check this machine's clock`);
+  if (now < from)
+    throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) is not valid until ${from.toISOString()}: check this machine's clock`);
   if (now > to) throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) expired on ${to.toISOString()}: renew it`);
   if (c.keyUsage && !c.keyUsage.includes(OID_CLIENT_AUTH)) {
     throw new AuthError('UNAUTHENTICATED', `the client certificate (${subject}) is not for client authentication`);

@@ -55,7 +55,9 @@ export function parseJoinToken(token: string): JoinToken {
   const caDigest = parts[2] ?? '';
   const secret = parts[3] ?? '';
   if (caDigest.length !== DIGEST_LENGTH) {
-    throw new JoinTokenError(`bad join token: the CA digest must be ${DIGEST_LENGTH} hex characters, got ${caDigest.length} (was the token cut off when copied?)`);
+    throw new JoinTokenError(
+      `bad join token: the CA digest must be ${DIGEST_LENGTH} hex characters, got ${caDigest.length} (was the token cut off when copied?)`,
+    );
   }
   const badHex = /[^0-9a-f]/.exec(caDigest);
   if (badHex) throw new JoinTokenError(`bad join token: the CA digest must be lowercase hex (0-9, a-f), found "${badHex[0]}"`);

@@ -37,10 +37,17 @@ export function newUnlockKey(): string {
 /** Checks a key typed, piped or read from a file (surrounding whitespace is ignored). */
 export function parseUnlockKey(text: string, from: string): string {
   const key = text.trim();
-  if (key === '') throw new IdentityError('INVALID_ARGUMENT', `${from} holds no unlock key; give the SHLKEY-1-... key \`shoal manager init --autolock\` printed (\`shoal manager unlock-key\` prints it again)`);
+  if (key === '')
+    throw new IdentityError(
+      'INVALID_ARGUMENT',
+      `${from} holds no unlock key; give the SHLKEY-1-... key \`shoal manager init --autolock\` printed (\`shoal manager unlock-key\` prints it again)`,
+    );
   if (!UNLOCK_KEY_PATTERN.test(key)) {
     const hint = key.startsWith(PREFIX) ? 'it looks cut short or mistyped' : 'it does not start with SHLKEY-1-';
-    throw new IdentityError('INVALID_ARGUMENT', `${from} does not hold an unlock key (${hint}): an unlock key is SHLKEY-1- followed by 52 characters A-Z and 2-7`);
+    throw new IdentityError(
+      'INVALID_ARGUMENT',
+      `${from} does not hold an unlock key (${hint}): an unlock key is SHLKEY-1- followed by 52 characters A-Z and 2-7`,
+    );
   }
   return key;
 }
@@ -71,7 +78,10 @@ export function sendUnlockKey(dataDir: string, key: string, timeoutMs = 60_000):
   const path = unlockSocketPath(dataDir);
   if (!existsSync(path)) {
     return Promise.reject(
-      new IdentityError('FAILED_PRECONDITION', `no locked manager is waiting on ${dataDir} (no ${path}): start it first (\`shoal manager start --data ${dataDir}\`); an unlocked manager needs no key`),
+      new IdentityError(
+        'FAILED_PRECONDITION',
+        `no locked manager is waiting on ${dataDir} (no ${path}): start it first (\`shoal manager start --data ${dataDir}\`); an unlocked manager needs no key`,
+      ),
     );
   }
   return new Promise((resolve, reject) => {
@@ -111,7 +121,13 @@ export function sendUnlockKey(dataDir: string, key: string, timeoutMs = 60_000):
         } catch {
           /* described below */
         }
-        if (!r) reject(new IdentityError('INTERNAL', `the manager on ${dataDir} answered something unexpected (${JSON.stringify(buf.slice(0, 200))}); is it the same shoal version?`));
+        if (!r)
+          reject(
+            new IdentityError(
+              'INTERNAL',
+              `the manager on ${dataDir} answered something unexpected (${JSON.stringify(buf.slice(0, 200))}); is it the same shoal version?`,
+            ),
+          );
         else if (r.ok) resolve();
         else reject(new IdentityError('PERMISSION_DENIED', r.error ?? 'the manager refused the key'));
       }),

@@ -116,10 +116,11 @@ describe('signNodeCertificate', () => {
 
   it('refuses identities it cannot certify', async () => {
     const { csrPem } = await generateKeyAndCsr();
-    const sign = (identity: { nodeId: string; role: string; clusterId: string }) =>
-      rejection(signNodeCertificate(ca, csrPem, identity as never));
+    const sign = (identity: { nodeId: string; role: string; clusterId: string }) => rejection(signNodeCertificate(ca, csrPem, identity as never));
     expect((await sign({ nodeId: 'n', role: 'root', clusterId: 'cluster1' })).message).toBe('role "root" is not one of manager, worker, admin');
-    expect((await sign({ nodeId: 'a, OU=admin', role: 'worker', clusterId: 'cluster1' })).message).toMatch(/^node id "a, OU=admin" is not usable in a certificate/);
+    expect((await sign({ nodeId: 'a, OU=admin', role: 'worker', clusterId: 'cluster1' })).message).toMatch(
+      /^node id "a, OU=admin" is not usable in a certificate/,
+    );
     expect((await sign({ nodeId: 'n', role: 'worker', clusterId: 'cluster2' })).message).toBe(
       'cannot certify a node of cluster "cluster2" with the CA of cluster "cluster1"',
     );

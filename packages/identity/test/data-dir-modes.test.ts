@@ -97,7 +97,9 @@ describe('secureDataDir', () => {
   it.skipIf(process.getuid?.() !== 0)('refuses a file chowned to another user (run as root)', () => {
     openManagerDir();
     chownSync(join(dir, 'raft', 'CURRENT'), 65534, 65534);
-    expect(() => secureManagerDataDir(dir)).toThrow(new RegExp(`${join(dir, 'raft', 'CURRENT')} \\(uid 65534\\) in the data directory belongs to another user`));
+    expect(() => secureManagerDataDir(dir)).toThrow(
+      new RegExp(`${join(dir, 'raft', 'CURRENT')} \\(uid 65534\\) in the data directory belongs to another user`),
+    );
   });
 
   it('refuses a shared sticky directory such as /tmp', () => {

@@ -286,7 +286,9 @@ describe('verifyPeerCertificate', () => {
     const foreign = await issueCredentials(otherCa, { nodeId: 'admin', role: 'admin', clusterId: 'cluster2' });
     expect(refusal(foreign.certPem).message).toMatch(/was not issued by this cluster's CA/);
 
-    expect(refusal(admin.certPem, new Date(Date.now() + 100 * 86_400_000)).message).toMatch(/^the client certificate \(CN=admin, OU=admin, O=cluster1\) expired on .*: renew it$/);
+    expect(refusal(admin.certPem, new Date(Date.now() + 100 * 86_400_000)).message).toMatch(
+      /^the client certificate \(CN=admin, OU=admin, O=cluster1\) expired on .*: renew it$/,
+    );
     expect(refusal(admin.certPem, new Date(Date.now() - 86_400_000)).message).toMatch(/is not valid until .*: check this machine's clock$/);
     expect(refusal(ca.certPem).message).toBe('the client certificate (CN=shoal-ca, O=cluster1) is a CA certificate, not a node identity');
     const crossCluster = await signedLeaf(ca, 'CN=x, OU=admin, O=cluster2');
@@ -313,7 +315,9 @@ describe('channelCredentials', () => {
     expect(err.code).toBe(grpc.status.UNAVAILABLE);
     expect(accepted).toEqual([]);
     // Without a role to expect, any node of the cluster will do.
-    expect(await call(client(workerAddr, channelCredentials(admin)), 'whoAmI')).toEqual({ identity: { nodeId: 'admin', role: 'admin', clusterId: 'cluster1' } });
+    expect(await call(client(workerAddr, channelCredentials(admin)), 'whoAmI')).toEqual({
+      identity: { nodeId: 'admin', role: 'admin', clusterId: 'cluster1' },
+    });
   });
 
   it('refuses a server of another cluster', async () => {
@@ -387,7 +391,9 @@ describe('joining: fetchCaCertificate and verifyCaDigest', () => {
     const leafOnly = `127.0.0.1:${(s.address() as net.AddressInfo).port}`;
     const e = await rejection(fetchCaCertificate(leafOnly, 2000));
     expect((e as CaPinError).code).toBe('NO_CA');
-    expect(e.message).toBe(`${leafOnly} did not send the CA that issued its certificate (CN=m1, OU=manager, O=cluster1) in the TLS handshake: is it a shoal manager?`);
+    expect(e.message).toBe(
+      `${leafOnly} did not send the CA that issued its certificate (CN=m1, OU=manager, O=cluster1) in the TLS handshake: is it a shoal manager?`,
+    );
   });
 
   it('refuses an address that is not host:port', async () => {

@@ -2,14 +2,7 @@
 // can be wrong must be named in the error.
 
 import { describe, expect, it } from 'vitest';
-import {
-  JoinTokenError,
-  SECRET_LENGTH,
-  formatJoinToken,
-  newTokenSecret,
-  parseJoinToken,
-  tokenMatches,
-} from '../src/index.js';
+import { JoinTokenError, SECRET_LENGTH, formatJoinToken, newTokenSecret, parseJoinToken, tokenMatches } from '../src/index.js';
 
 const DIGEST = 'ab'.repeat(32);
 const SECRET = 'abcdefghijklmnopqrstuvwx9';
@@ -65,23 +58,17 @@ describe('formatJoinToken / parseJoinToken', () => {
     expect(refusal(`SWMTKN`)).toBe('not a shoal join token: expected SWMTKN-1-<64 hex>-<25 chars>');
     expect(refusal(`swmtkn-1-${DIGEST}-${SECRET}`)).toBe('not a shoal join token: expected SWMTKN-1-<64 hex>-<25 chars>');
     expect(refusal(`SWMTKN-2-${DIGEST}-${SECRET}`)).toMatch(/^unsupported join token version "2": this shoal reads version 1 \(SWMTKN-1-<64 hex>-<25 chars>\)/);
-    expect(refusal(`SWMTKN-1-${DIGEST}`)).toBe(
-      "malformed join token: expected 4 parts separated by '-' (SWMTKN-1-<64 hex>-<25 chars>), got 3",
-    );
+    expect(refusal(`SWMTKN-1-${DIGEST}`)).toBe("malformed join token: expected 4 parts separated by '-' (SWMTKN-1-<64 hex>-<25 chars>), got 3");
     expect(refusal(`SWMTKN-1-${DIGEST}-${SECRET}-extra`)).toMatch(/expected 4 parts .* got 5$/);
     expect(refusal(`SWMTKN-1-${DIGEST.slice(0, 40)}-${SECRET}`)).toBe(
       'bad join token: the CA digest must be 64 hex characters, got 40 (was the token cut off when copied?)',
     );
-    expect(refusal(`SWMTKN-1-${DIGEST.slice(0, 63)}g-${SECRET}`)).toBe(
-      'bad join token: the CA digest must be lowercase hex (0-9, a-f), found "g"',
-    );
+    expect(refusal(`SWMTKN-1-${DIGEST.slice(0, 63)}g-${SECRET}`)).toBe('bad join token: the CA digest must be lowercase hex (0-9, a-f), found "g"');
     expect(refusal(`SWMTKN-1-${DIGEST.toUpperCase()}-${SECRET}`)).toMatch(/must be lowercase hex .* found "A"$/);
     expect(refusal(`SWMTKN-1-${DIGEST}-${SECRET.slice(0, 20)}`)).toBe(
       'bad join token: the secret must be 25 characters, got 20 (was the token cut off when copied?)',
     );
-    expect(refusal(`SWMTKN-1-${DIGEST}-${SECRET.slice(0, 24)}_`)).toBe(
-      'bad join token: the secret must be lowercase letters and digits, found "_"',
-    );
+    expect(refusal(`SWMTKN-1-${DIGEST}-${SECRET.slice(0, 24)}_`)).toBe('bad join token: the secret must be lowercase letters and digits, found "_"');
     expect(refusal(`SWMTKN-1-${DIGEST}-`)).toMatch(/the secret must be 25 characters, got 0/);
   });
 

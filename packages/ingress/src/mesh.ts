@@ -119,7 +119,10 @@ export class RoutingMesh {
       const before = this.failed.get(route.published);
       this.failed.set(route.published, { published: route.published, serviceName: route.serviceName, error });
       if (before?.error !== error || before.serviceName !== route.serviceName) {
-        this.logger.warn({ port: route.published, service: route.serviceName, err: e.message }, `cannot publish port ${route.published} for ${route.serviceName}: ${error}`);
+        this.logger.warn(
+          { port: route.published, service: route.serviceName, err: e.message },
+          `cannot publish port ${route.published} for ${route.serviceName}: ${error}`,
+        );
         this.failuresChanged();
       } else {
         this.armRetry(); // the same failure again: nothing new to report

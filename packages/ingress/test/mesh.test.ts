@@ -50,11 +50,23 @@ describe('routing mesh', () => {
   it('balances connections on a published port over every backend, round robin', async () => {
     const a = await backend('a');
     const b = await backend('b');
-    cleanup.push(() => a.server.close(), () => b.server.close());
+    cleanup.push(
+      () => a.server.close(),
+      () => b.server.close(),
+    );
     const published = await freePort();
     const mesh = new RoutingMesh('127.0.0.1', quiet);
     cleanup.push(() => mesh.close());
-    mesh.update([{ published, serviceName: 'web', backends: [{ host: '127.0.0.1', port: a.port, taskId: 'ta' }, { host: '127.0.0.1', port: b.port, taskId: 'tb' }] }]);
+    mesh.update([
+      {
+        published,
+        serviceName: 'web',
+        backends: [
+          { host: '127.0.0.1', port: a.port, taskId: 'ta' },
+          { host: '127.0.0.1', port: b.port, taskId: 'tb' },
+        ],
+      },
+    ]);
     await until(() => get(published));
     const seen = [];
     for (let i = 0; i < 6; i++) seen.push(await get(published));
@@ -114,12 +126,28 @@ describe('routing mesh', () => {
     const published = await freePort();
     const mesh = new RoutingMesh('127.0.0.1', quiet);
     cleanup.push(() => mesh.close());
-    mesh.update([{ published, serviceName: 'web', backends: [{ host: '127.0.0.1', port: dead, taskId: 'gone' }, { host: '127.0.0.1', port: a.port, taskId: 'ta' }] }]);
+    mesh.update([
+      {
+        published,
+        serviceName: 'web',
+        backends: [
+          { host: '127.0.0.1', port: dead, taskId: 'gone' },
+          { host: '127.0.0.1', port: a.port, taskId: 'ta' },
+        ],
+      },
+    ]);
     await until(() => get(published));
     for (let i = 0; i < 4; i++) expect(await get(published)).toBe('a');
     // The port is unpublished: connections are refused.
     mesh.update([]);
-    await until(async () => ((await get(published).then(() => false, () => true)) ? true : undefined));
+    await until(async () =>
+      (await get(published).then(
+        () => false,
+        () => true,
+      ))
+        ? true
+        : undefined,
+    );
     expect(mesh.routes()).toEqual([]);
   });
 

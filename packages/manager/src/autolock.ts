@@ -106,7 +106,10 @@ export class DataKey implements PayloadCipher {
     }
     const r = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
     if (r.length !== RECORD_BYTES || !r.subarray(0, RECORD_MAGIC.length).equals(RECORD_MAGIC) || r[RECORD_MAGIC.length] !== RECORD_VERSION) {
-      throw new ManagerError('FAILED_PRECONDITION', `the Raft database's data key record is not one this shoal version reads (${r.length} bytes); restore the data directory from a backup, or remove it and join the manager again`);
+      throw new ManagerError(
+        'FAILED_PRECONDITION',
+        `the Raft database's data key record is not one this shoal version reads (${r.length} bytes); restore the data directory from a backup, or remove it and join the manager again`,
+      );
     }
     const header = r.subarray(0, RECORD_HEADER);
     const salt = header.subarray(RECORD_HEADER - SALT_BYTES);
@@ -178,9 +181,7 @@ export function isEncryptedKeyPem(pem: string): boolean {
 }
 
 export function encryptNodeKey(keyPem: string, dataKey: DataKey): string {
-  return createPrivateKey(keyPem)
-    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: dataKey.nodeKeyPassphrase() })
-    .toString();
+  return createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: dataKey.nodeKeyPassphrase() }).toString();
 }
 
 /** The plain PEM gRPC needs, kept in memory only. */
@@ -220,7 +221,11 @@ export function followUnlockKey(o: { store: ClusterStore; storage: LevelStorage;
         o.dataKey.adopt(next.key, next.index);
         o.logger.info({ index }, 'the unlock key was rotated: this manager re-sealed its data key under the new one');
       },
-      (e: unknown) => o.logger.error({ err: (e as Error).message, index }, 'could not re-seal the data key under the rotated unlock key; this manager still unlocks with the previous key'),
+      (e: unknown) =>
+        o.logger.error(
+          { err: (e as Error).message, index },
+          'could not re-seal the data key under the rotated unlock key; this manager still unlocks with the previous key',
+        ),
     );
   };
   return o.store.watch((e) => {
@@ -256,13 +261,20 @@ function answers(path: string): Promise<boolean> {
 export async function waitForUnlock<T>(o: { dataDir: string; logger: Logger; attempt: (key: string) => Promise<T> }): Promise<T> {
   const path = unlockSocketPath(o.dataDir);
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-    throw new ManagerError('FAILED_PRECONDITION', `this manager is locked, and its unlock socket path ${path} is longer than unix sockets allow (${MAX_SOCKET_PATH} bytes): start it with --unlock-key-file FILE instead`);
+    throw new ManagerError(
+      'FAILED_PRECONDITION',
+      `this manager is locked, and its unlock socket path ${path} is longer than unix sockets allow (${MAX_SOCKET_PATH} bytes): start it with --unlock-key-file FILE instead`,
+    );
   }
   if (existsSync(path)) {
     if (await answers(path)) {
-      throw new ManagerError('FAILED_PRECONDITION', `another manager process is already waiting to be unlocked on ${o.dataDir} (${path} answers): unlock that one (\`shoal manager unlock --data ${o.dataDir}\`) or stop it`);
+      throw new ManagerError(
+        'FAILED_PRECONDITION',
+        `another manager process is already waiting to be unlocked on ${o.dataDir} (${path} answers): unlock that one (\`shoal manager unlock --data ${o.dataDir}\`) or stop it`,
+      );
     }
-    if (!statSync(path).isSocket()) throw new ManagerError('FAILED_PRECONDITION', `${path} exists and is not a socket: move it away, then start the manager again`);
+    if (!statSync(path).isSocket())
+      throw new ManagerError('FAILED_PRECONDITION', `${path} exists and is not a socket: move it away, then start the manager again`);
     unlinkSync(path); // left by a locked manager that was killed
   }
   const removeSocket = (): void => {
@@ -300,7 +312,8 @@ export async function waitForUnlock<T>(o: { dataDir: string; logger: Logger; att
         try {
           const msg: unknown = JSON.parse(buf.slice(0, nl));
           const raw = typeof msg === 'object' && msg !== null && 'unlockKey' in msg ? msg.unlockKey : undefined;
-          if (typeof raw !== 'string') throw new ManagerError('INVALID_ARGUMENT', 'the request carries no unlockKey string: send one line {"unlockKey": "SHLKEY-1-..."}');
+          if (typeof raw !== 'string')
+            throw new ManagerError('INVALID_ARGUMENT', 'the request carries no unlockKey string: send one line {"unlockKey": "SHLKEY-1-..."}');
           key = parseUnlockKey(raw, 'the key sent');
         } catch (e) {
           // parseUnlockKey() throws IdentityError; anything else here is JSON.parse's.
@@ -329,7 +342,14 @@ export async function waitForUnlock<T>(o: { dataDir: string; logger: Logger; att
     };
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (done) return;
-      finish(() => reject(new ManagerError('FAILED_PRECONDITION', `cannot listen on ${path} for the unlock key: ${e.message}; start the manager with --unlock-key-file FILE instead`)));
+      finish(() =>
+        reject(
+          new ManagerError(
+            'FAILED_PRECONDITION',
+            `cannot listen on ${path} for the unlock key: ${e.message}; start the manager with --unlock-key-file FILE instead`,
+          ),
+        ),
+      );
     });
     server.listen(path, () => {
       chmodSync(path, 0o600);

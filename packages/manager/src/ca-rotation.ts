@@ -70,6 +70,9 @@ export async function finishIfDone(ctx: ManagerContext): Promise<boolean> {
     if (!ctx.store.cluster().caRotation) return true;
     throw e;
   }
-  ctx.logger.info({ ca: caDigest(rotation.ca.certPem) }, 'CA rotation finished: every node holds a certificate of the new CA, which is now the only one trusted');
+  ctx.logger.info(
+    { ca: caDigest(rotation.ca.certPem) },
+    'CA rotation finished: every node holds a certificate of the new CA, which is now the only one trusted',
+  );
   return true;
 }

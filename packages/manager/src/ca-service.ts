@@ -14,7 +14,20 @@
 // each renewal is recorded so the leader can end the rotation once no node is left.
 
 import * as grpc from '@grpc/grpc-js';
-import { caDigest, CertificateError, certificateSerial, createClusterCA, normalizeSerial, peerIdentity, signNodeCertificate, validDaysOf, type AuthenticatedCall, type CertIdentity, type CertRole, type ClusterCA } from '@shoal/identity';
+import {
+  caDigest,
+  CertificateError,
+  certificateSerial,
+  createClusterCA,
+  normalizeSerial,
+  peerIdentity,
+  signNodeCertificate,
+  validDaysOf,
+  type AuthenticatedCall,
+  type CertIdentity,
+  type CertRole,
+  type ClusterCA,
+} from '@shoal/identity';
 import { CERT_EXPIRY_RANGE } from '@shoal/store';
 import type { CaStatusResponse, CertificateAuthorityHandlers, RenewCertificateRequest__Output, RenewCertificateResponse } from '@shoal/wire';
 import { recordRenewal, rotationWaitingFor, signingCa, trustBundle } from './ca-rotation.js';
@@ -47,7 +60,10 @@ export function checkCertExpiry(seconds: number): void {
 /** Certificates that short mean a renewal every few minutes per node: fine for tests, not for production. */
 export function warnIfShortCertExpiry(logger: Logger, seconds: number): void {
   if (seconds < 3600) {
-    logger.warn({ certExpirySeconds: seconds }, `node certificates are valid for only ${seconds} s: every node renews every ${Math.round(seconds * 0.7)} s or so; use at least an hour outside tests`);
+    logger.warn(
+      { certExpirySeconds: seconds },
+      `node certificates are valid for only ${seconds} s: every node renews every ${Math.round(seconds * 0.7)} s or so; use at least an hour outside tests`,
+    );
   }
 }
 
@@ -99,7 +115,12 @@ export function certificateAuthorityHandlers(ctx: ManagerContext): CertificateAu
     const serial = serialOf(call);
     recheck(ctx, identity, serial);
     const cluster = ctx.store.cluster();
-    const certificate = await sign(signingCa(cluster), req.csr, { nodeId: identity.nodeId, role: 'admin', clusterId: cluster.id }, adminCertSeconds(cluster.settings.certExpirySeconds));
+    const certificate = await sign(
+      signingCa(cluster),
+      req.csr,
+      { nodeId: identity.nodeId, role: 'admin', clusterId: cluster.id },
+      adminCertSeconds(cluster.settings.certExpirySeconds),
+    );
     const newSerial = certificateSerial(certificate);
     await proposeCommand(ctx, {
       type: 'cluster.setAdminCerts',
@@ -118,10 +139,18 @@ export function certificateAuthorityHandlers(ctx: ManagerContext): CertificateAu
     recheck(ctx, identity, serial);
     const cluster = ctx.store.cluster();
     if (cluster.caRotation) {
-      throw new ManagerError('FAILED_PRECONDITION', `a CA rotation is already in progress (started ${cluster.caRotation.startedAt}): follow it with \`shoal ca status\``);
+      throw new ManagerError(
+        'FAILED_PRECONDITION',
+        `a CA rotation is already in progress (started ${cluster.caRotation.startedAt}): follow it with \`shoal ca status\``,
+      );
     }
     const ca = await createClusterCA(cluster.id);
-    const certificate = await sign(ca, req.csr, { nodeId: identity.nodeId, role: 'admin', clusterId: cluster.id }, adminCertSeconds(cluster.settings.certExpirySeconds));
+    const certificate = await sign(
+      ca,
+      req.csr,
+      { nodeId: identity.nodeId, role: 'admin', clusterId: cluster.id },
+      adminCertSeconds(cluster.settings.certExpirySeconds),
+    );
     const newSerial = certificateSerial(certificate);
     try {
       await proposeCommand(ctx, {
@@ -158,7 +187,9 @@ export function certificateAuthorityHandlers(ctx: ManagerContext): CertificateAu
   };
 
   const unary =
-    (fn: (call: AuthenticatedCall, req: RenewCertificateRequest__Output) => Promise<RenewCertificateResponse>): grpc.handleUnaryCall<RenewCertificateRequest__Output, RenewCertificateResponse> =>
+    (
+      fn: (call: AuthenticatedCall, req: RenewCertificateRequest__Output) => Promise<RenewCertificateResponse>,
+    ): grpc.handleUnaryCall<RenewCertificateRequest__Output, RenewCertificateResponse> =>
     (call, callback) => {
       fn(call, call.request).then(
         (res) => callback(null, res),

@@ -11,9 +11,7 @@ import type { ClusterStore } from '@shoal/store';
 import { ManagerError } from './errors.js';
 
 /** How the store sees a certificate's holder. */
-export type Standing =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly removed: boolean; readonly reason: string };
+export type Standing = { readonly ok: true } | { readonly ok: false; readonly removed: boolean; readonly reason: string };
 
 const OK: Standing = Object.freeze({ ok: true });
 
@@ -35,7 +33,11 @@ export function standingOf(store: ClusterStore, identity: CertIdentity, certSeri
   const node = store.getNode(identity.nodeId);
   if (!node) {
     return removedNodes.includes(identity.nodeId)
-      ? { ok: false, removed: true, reason: `${identity.role} ${identity.nodeId} was removed from this cluster (\`node rm\`); its certificate grants nothing any more` }
+      ? {
+          ok: false,
+          removed: true,
+          reason: `${identity.role} ${identity.nodeId} was removed from this cluster (\`node rm\`); its certificate grants nothing any more`,
+        }
       : { ok: false, removed: false, reason: `${identity.role} ${identity.nodeId} is not a node of this cluster (yet); if it joined just now, retry shortly` };
   }
   if (identity.role === 'manager') {

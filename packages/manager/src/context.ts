@@ -101,9 +101,7 @@ export function toWireNode(ctx: ManagerContext, n: NodeObject): WireNode {
     availability: n.availability,
     addr: n.addr,
     labels: { ...n.labels },
-    managerStatus: inRaft
-      ? { leader, reachability: reachable ? 'reachable' : 'unreachable', addr: n.addr, raftRole: n.raftRole ?? '' }
-      : null,
+    managerStatus: inRaft ? { leader, reachability: reachable ? 'reachable' : 'unreachable', addr: n.addr, raftRole: n.raftRole ?? '' } : null,
     version: String(n.version),
     createdAt: n.createdAt,
     updatedAt: n.updatedAt,

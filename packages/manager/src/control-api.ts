@@ -7,7 +7,15 @@
 import { caDigest, formatJoinToken, newTokenSecret, newUnlockKey } from '@shoal/identity';
 import { ConfChangeType, quorumSize, type NodeId } from '@shoal/raft';
 import { NODE_AVAILABILITIES, type NodeAvailability, type NodeObject } from '@shoal/store';
-import type { ClusterInfoResponse, ControlHandlers, JoinTokenRequest__Output, UnlockKeyRequest__Output, UpdateClusterRequest__Output, ManagerInfo, WireNode } from '@shoal/wire';
+import type {
+  ClusterInfoResponse,
+  ControlHandlers,
+  JoinTokenRequest__Output,
+  UnlockKeyRequest__Output,
+  UpdateClusterRequest__Output,
+  ManagerInfo,
+  WireNode,
+} from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, toWireNode, type ManagerContext } from './context.js';
 import { encodeConfChangeContext } from './conf-change-context.js';
 import { controlCall } from './control-call.js';
@@ -18,7 +26,8 @@ import { checkCertExpiry, warnIfShortCertExpiry } from './ca-service.js';
 function availabilityOf(value: string): NodeAvailability | undefined {
   if (value === '') return undefined;
   const known = NODE_AVAILABILITIES.find((a) => a === value);
-  if (!known) throw new ManagerError('INVALID_ARGUMENT', `availability must be one of ${NODE_AVAILABILITIES.join(', ')} (got ${JSON.stringify(value.slice(0, 64))})`);
+  if (!known)
+    throw new ManagerError('INVALID_ARGUMENT', `availability must be one of ${NODE_AVAILABILITIES.join(', ')} (got ${JSON.stringify(value.slice(0, 64))})`);
   return known;
 }
 
@@ -82,7 +91,9 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       const reachableVoters = voters.filter((m) => m.reachable).length;
       const warnings: string[] = [];
       if (reachableVoters < quorumSize(voters.length)) {
-        warnings.push(`only ${reachableVoters} of ${voters.length} managers are reachable from here; ${quorumSize(voters.length)} are needed to commit changes`);
+        warnings.push(
+          `only ${reachableVoters} of ${voters.length} managers are reachable from here; ${quorumSize(voters.length)} are needed to commit changes`,
+        );
       }
       return {
         clusterId: ctx.clusterId,
@@ -161,11 +172,18 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       if (n.id === ctx.nodeId) {
         // A leader does not remove itself mid-term: hand over, and let the new leader do it.
         if (!(await ctx.host.transferLeadership())) {
-          throw new ManagerError('FAILED_PRECONDITION', `could not hand leadership over before demoting ${n.name}: no other manager is caught up and reachable; retry shortly`);
+          throw new ManagerError(
+            'FAILED_PRECONDITION',
+            `could not hand leadership over before demoting ${n.name}: no other manager is caught up and reachable; retry shortly`,
+          );
         }
         // Name the new leader so the client can follow: right after stepping down we may not know it yet.
         const leader = await otherLeader(ctx, 2000);
-        throw new ManagerError('NOT_LEADER', 'handed leadership over before demoting this manager; retry on the new leader', leader ? ctx.addressOf(leader) : undefined);
+        throw new ManagerError(
+          'NOT_LEADER',
+          'handed leadership over before demoting this manager; retry on the new leader',
+          leader ? ctx.addressOf(leader) : undefined,
+        );
       }
       if (isVoter || conf.learners.includes(n.id)) {
         // One entry leaves Raft and makes the node a worker (storeStateMachine applies both): two
@@ -215,7 +233,10 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
     // each re-sealing its data key under the new key (autolock.ts, followUnlockKey).
     UnlockKey: controlCall(ctx, async (req: UnlockKeyRequest__Output) => {
       const autolockOff = (): ManagerError =>
-        new ManagerError('FAILED_PRECONDITION', 'autolock is off for this cluster: it has no unlock key (autolock is chosen at `shoal manager init --autolock`)');
+        new ManagerError(
+          'FAILED_PRECONDITION',
+          'autolock is off for this cluster: it has no unlock key (autolock is chosen at `shoal manager init --autolock`)',
+        );
       if (req.rotate) {
         await prepareWrite(ctx);
         if (ctx.store.cluster().unlockKey === undefined) throw autolockOff();
@@ -236,7 +257,12 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
       checkCertExpiry(certExpirySeconds);
       await prepareWrite(ctx);
       const version = Number(req.version);
-      await proposeCommand(ctx, { type: 'cluster.updateSettings', at: nowIso(), ...(version > 0 ? { expectedVersion: version } : {}), patch: { certExpirySeconds } });
+      await proposeCommand(ctx, {
+        type: 'cluster.updateSettings',
+        at: nowIso(),
+        ...(version > 0 ? { expectedVersion: version } : {}),
+        patch: { certExpirySeconds },
+      });
       warnIfShortCertExpiry(ctx.logger, certExpirySeconds);
       const cluster = ctx.store.cluster();
       return { version: String(cluster.version), certExpirySeconds: String(cluster.settings.certExpirySeconds) };

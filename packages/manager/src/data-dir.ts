@@ -45,9 +45,7 @@ export class DataDirError extends Error {
 export function readNodeConfig(dir: string): NodeConfig {
   const file = dataPaths(dir).config;
   if (!existsSync(file)) {
-    throw new DataDirError(
-      `${dir} holds no shoal node (no node.json): create one with \`shoal manager init\` or \`shoal manager join\``,
-    );
+    throw new DataDirError(`${dir} holds no shoal node (no node.json): create one with \`shoal manager init\` or \`shoal manager join\``);
   }
   let cfg: Partial<NodeConfig>;
   try {
@@ -72,9 +70,7 @@ export function ensureFreshDataDir(dir: string): void {
     } catch {
       /* described generically */
     }
-    throw new DataDirError(
-      `${dir} already holds a shoal node${who}: start it with \`shoal manager start --data ${dir}\`, or choose an empty directory`,
-    );
+    throw new DataDirError(`${dir} already holds a shoal node${who}: start it with \`shoal manager start --data ${dir}\`, or choose an empty directory`);
   }
   if (existsSync(dataPaths(dir).raft)) {
     throw new DataDirError(`${dir}/raft already exists without a node.json; choose an empty directory`);

@@ -18,8 +18,26 @@
 import * as grpc from '@grpc/grpc-js';
 import { requireRole } from '@shoal/identity';
 import type { NodeId } from '@shoal/raft';
-import { MAX_TASK_ERROR, MAX_TASK_MESSAGE, isFinalState, randomId, type NodeEvent, type NodeObject, type StoreEvent, type TaskObject, type TaskStatus } from '@shoal/store';
-import { EndOfTurn, assignedTaskToWire, type DispatcherHandlers, type LogChunk__Output, type ManagerMessage, type TaskReport__Output, type WorkerMessage__Output } from '@shoal/wire';
+import {
+  MAX_TASK_ERROR,
+  MAX_TASK_MESSAGE,
+  isFinalState,
+  randomId,
+  type NodeEvent,
+  type NodeObject,
+  type StoreEvent,
+  type TaskObject,
+  type TaskStatus,
+} from '@shoal/store';
+import {
+  EndOfTurn,
+  assignedTaskToWire,
+  type DispatcherHandlers,
+  type LogChunk__Output,
+  type ManagerMessage,
+  type TaskReport__Output,
+  type WorkerMessage__Output,
+} from '@shoal/wire';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { standingOf } from './caller-standing.js';
@@ -159,7 +177,8 @@ export class Dispatcher {
           : new ManagerError('NO_QUORUM', 'no leader is elected right now; retry shortly');
       }
       const standing = standingOf(this.ctx.store, { nodeId, role: 'worker', clusterId: this.ctx.clusterId });
-      if (!standing.ok) throw new ManagerError(standing.removed ? 'REMOVED' : 'PERMISSION_DENIED', `${standing.reason}; to bring it back, join it again with a worker token`);
+      if (!standing.ok)
+        throw new ManagerError(standing.removed ? 'REMOVED' : 'PERMISSION_DENIED', `${standing.reason}; to bring it back, join it again with a worker token`);
     } catch (e) {
       call.emit('error', asManagerError(e).toServiceError());
       return;
@@ -211,7 +230,10 @@ export class Dispatcher {
     this.opened.set(s.nodeId, Date.now());
     this.returning.delete(s.nodeId);
     const offlineNote = hello.offlineNote.slice(0, MAX_OFFLINE_NOTE);
-    this.ctx.logger.info({ nodeId: s.nodeId, session: s.id, runtime: hello.runtime, tasks: hello.tasks.length, ...(offlineNote ? { offlineNote } : {}) }, 'worker session opened');
+    this.ctx.logger.info(
+      { nodeId: s.nodeId, session: s.id, runtime: hello.runtime, tasks: hello.tasks.length, ...(offlineNote ? { offlineNote } : {}) },
+      'worker session opened',
+    );
     s.call.write({ config: this.sessionConfig(s.nodeId) });
     this.pushAll(s);
     s.call.write({ routes: this.routingTable() });
@@ -317,7 +339,14 @@ export class Dispatcher {
     if (e.kind === 'node' && e.action === 'remove') {
       // `node rm --force` of a live worker: its session ends now, and it cannot open another.
       const s = this.sessions.get(e.object.id);
-      if (s) this.endSession(s, new ManagerError('REMOVED', `node ${e.object.name} (${e.object.id}) was removed from this cluster; to bring it back, join it again with a worker token`));
+      if (s)
+        this.endSession(
+          s,
+          new ManagerError(
+            'REMOVED',
+            `node ${e.object.name} (${e.object.id}) was removed from this cluster; to bring it back, join it again with a worker token`,
+          ),
+        );
     }
     if (e.kind === 'cluster') this.queueManagers(); // the heartbeat period may have changed
     if (e.kind === 'service' || e.kind === 'node') this.queueRoutes();
@@ -511,5 +540,7 @@ function statusOf(r: TaskReport__Output, at: string): TaskStatus {
 }
 
 function sameStatus(a: TaskStatus, b: TaskStatus): boolean {
-  return a.state === b.state && a.message === b.message && a.error === b.error && a.exitCode === b.exitCode && a.runtimeId === b.runtimeId && a.healthy === b.healthy;
+  return (
+    a.state === b.state && a.message === b.message && a.error === b.error && a.exitCode === b.exitCode && a.runtimeId === b.runtimeId && a.healthy === b.healthy
+  );
 }

@@ -33,11 +33,17 @@ function tokenRole(ctx: ManagerContext, token: string): 'worker' | 'manager' {
   }
   const cluster = ctx.store.cluster();
   if (parsed.caDigest !== caDigest(cluster.ca.certPem)) {
-    throw new ManagerError('TOKEN_REJECTED', 'the join token belongs to another cluster (its CA digest is not this cluster\'s); get a token from this cluster with `shoal join-token`');
+    throw new ManagerError(
+      'TOKEN_REJECTED',
+      "the join token belongs to another cluster (its CA digest is not this cluster's); get a token from this cluster with `shoal join-token`",
+    );
   }
   if (tokenMatches(cluster.tokens.manager, parsed.secret)) return 'manager';
   if (tokenMatches(cluster.tokens.worker, parsed.secret)) return 'worker';
-  throw new ManagerError('TOKEN_REJECTED', 'the join token is not valid (it may have been rotated); get the current one with `shoal join-token worker|manager`');
+  throw new ManagerError(
+    'TOKEN_REJECTED',
+    'the join token is not valid (it may have been rotated); get the current one with `shoal join-token worker|manager`',
+  );
 }
 
 export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHandlers {
@@ -69,7 +75,12 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
     const cluster = ctx.store.cluster();
     const nodeId = newId();
     // Sign first: a bad CSR must not leave a half-added node behind.
-    const certificate = await signNodeCertificate(cluster.ca, req.csr, { nodeId, role, clusterId: cluster.id }, validDaysOf(cluster.settings.certExpirySeconds));
+    const certificate = await signNodeCertificate(
+      cluster.ca,
+      req.csr,
+      { nodeId, role, clusterId: cluster.id },
+      validDaysOf(cluster.settings.certExpirySeconds),
+    );
     const node: Omit<NodeObject, 'version' | 'createdAt' | 'updatedAt'> = {
       id: nodeId,
       name,

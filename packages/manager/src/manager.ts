@@ -8,7 +8,17 @@
 
 import type { Server as HttpServer } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { CertRenewer, logModeRepairs, readCertificate, readCertificates, type ServerTls, type TlsFiles, type TlsMaterial, updatableServerCredentials, writeTlsFiles } from '@shoal/identity';
+import {
+  CertRenewer,
+  logModeRepairs,
+  readCertificate,
+  readCertificates,
+  type ServerTls,
+  type TlsFiles,
+  type TlsMaterial,
+  updatableServerCredentials,
+  writeTlsFiles,
+} from '@shoal/identity';
 import type { LevelStorage } from '@shoal/raft/level';
 import type { NodeId } from '@shoal/raft';
 import { ClusterStore, type ClusterObject, type NodeObject, type StoreEvent } from '@shoal/store';
@@ -57,8 +67,7 @@ export interface ManagerHandle {
   stop(o?: { transferLeadership?: boolean }): Promise<void>;
 }
 
-const REJOIN_ADVICE =
-  'To make this machine a manager again, remove its data directory and join it with `shoal manager join` and a manager token';
+const REJOIN_ADVICE = 'To make this machine a manager again, remove its data directory and join it with `shoal manager join` and a manager token';
 
 /** How long each step of a manager's shutdown may take before it is abandoned. */
 const SHUTDOWN_STEP_MS = 2000;
@@ -251,7 +260,9 @@ export class Manager implements ManagerHandle {
     await new Promise<void>((resolve, reject) => {
       this.server.bindAsync(this.listen, this.serverTls!.credentials, (err) =>
         err
-          ? reject(new ManagerError('FAILED_PRECONDITION', `cannot serve on ${this.listen}: ${err.message} (is the port in use or the address not on this host?)`))
+          ? reject(
+              new ManagerError('FAILED_PRECONDITION', `cannot serve on ${this.listen}: ${err.message} (is the port in use or the address not on this host?)`),
+            )
           : resolve(),
       );
     });
@@ -402,7 +413,10 @@ export class Manager implements ManagerHandle {
     // rotation once no node is left (a renewal, a node removed, or a new leader).
     const checkSoon = new EndOfTurn(() => {
       this.followCa();
-      if (this.host.isLeader) finishIfDone(this.ctx).catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'could not finish the CA rotation; retrying on the next change'));
+      if (this.host.isLeader)
+        finishIfDone(this.ctx).catch((e: unknown) =>
+          this.logger.warn({ err: (e as Error).message }, 'could not finish the CA rotation; retrying on the next change'),
+        );
     });
     const check = (): void => checkSoon.request();
     this.store.watch((e) => {
@@ -426,7 +440,9 @@ export class Manager implements ManagerHandle {
     certs
       .follow(bundle)
       .then(() => this.serveWith(certs.current))
-      .catch((e: unknown) => this.logger.error({ err: (e as Error).message }, 'could not switch to the CAs the cluster trusts now; retrying on the next change'));
+      .catch((e: unknown) =>
+        this.logger.error({ err: (e as Error).message }, 'could not switch to the CAs the cluster trusts now; retrying on the next change'),
+      );
   }
 
   /**

@@ -33,7 +33,12 @@ export class ManagerMetrics implements HostMetrics {
       registers: r,
     });
     this.snapshots = new Counter({ name: 'shoal_raft_snapshots_total', help: 'Snapshots taken (log compactions)', registers: r });
-    this.peerReachable = new Gauge({ name: 'shoal_raft_peer_reachable', help: '1 if the stream to this peer manager is up', labelNames: ['peer'], registers: r });
+    this.peerReachable = new Gauge({
+      name: 'shoal_raft_peer_reachable',
+      help: '1 if the stream to this peer manager is up',
+      labelNames: ['peer'],
+      registers: r,
+    });
   }
 
   observeProposal(seconds: number, ok: boolean): void {

@@ -14,7 +14,16 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { requireRole, type AuthenticatedCall } from '@shoal/identity';
-import { PIPELINE_BATCH_BYTES, TurnBatcher, readErrorCode, readLeaderAddr, type PipelinedCall__Output, type PipelinedCalls__Output, type PipelinedReplies, type PipelinedReply } from '@shoal/wire';
+import {
+  PIPELINE_BATCH_BYTES,
+  TurnBatcher,
+  readErrorCode,
+  readLeaderAddr,
+  type PipelinedCall__Output,
+  type PipelinedCalls__Output,
+  type PipelinedReplies,
+  type PipelinedReply,
+} from '@shoal/wire';
 import { asManagerError } from './errors.js';
 
 type Stream = grpc.ServerDuplexStream<PipelinedCalls__Output, PipelinedReplies>;
@@ -83,21 +92,39 @@ export function pipelineHandler(
       inFlight++;
       const method = methods.get(call.method);
       if (!method) {
-        reply({ id, status: grpc.status.UNIMPLEMENTED, details: `"${call.method}" is not a unary Control method that can be pipelined`, errorCode: 'INVALID_ARGUMENT' });
+        reply({
+          id,
+          status: grpc.status.UNIMPLEMENTED,
+          details: `"${call.method}" is not a unary Control method that can be pipelined`,
+          errorCode: 'INVALID_ARGUMENT',
+        });
         return;
       }
       if (inFlight > MAX_PIPELINED_IN_FLIGHT) {
-        reply({ id, status: grpc.status.RESOURCE_EXHAUSTED, details: `more than ${MAX_PIPELINED_IN_FLIGHT} calls in flight on one pipeline: wait for replies before sending more`, errorCode: 'INVALID_ARGUMENT' });
+        reply({
+          id,
+          status: grpc.status.RESOURCE_EXHAUSTED,
+          details: `more than ${MAX_PIPELINED_IN_FLIGHT} calls in flight on one pipeline: wait for replies before sending more`,
+          errorCode: 'INVALID_ARGUMENT',
+        });
         return;
       }
       let request: unknown;
       try {
         request = method.definition.requestDeserialize(call.request);
       } catch (e) {
-        reply({ id, status: grpc.status.INVALID_ARGUMENT, details: `the request is not a valid ${call.method} request message: ${(e as Error).message}`, errorCode: 'INVALID_ARGUMENT' });
+        reply({
+          id,
+          status: grpc.status.INVALID_ARGUMENT,
+          details: `the request is not a valid ${call.method} request message: ${(e as Error).message}`,
+          errorCode: 'INVALID_ARGUMENT',
+        });
         return;
       }
-      const unaryCall = { ...authenticated, request, metadata: stream.metadata, getPeer: () => stream.getPeer() } as unknown as grpc.ServerUnaryCall<unknown, unknown>;
+      const unaryCall = { ...authenticated, request, metadata: stream.metadata, getPeer: () => stream.getPeer() } as unknown as grpc.ServerUnaryCall<
+        unknown,
+        unknown
+      >;
       method.handler(unaryCall, (err, value) => {
         if (!err) {
           reply({ id, status: grpc.status.OK, response: method.definition.responseSerialize(value) });

@@ -55,7 +55,8 @@ async function propose(ctx: ManagerContext, nodeId: NodeId, r: NodeReports): Pro
       } catch (e) {
         const err = asManagerError(e);
         // Not the leader any more: the agent tells the next one when its session opens there.
-        if (!['NOT_LEADER', 'NO_QUORUM', 'STOPPED', 'NOT_FOUND'].includes(err.code)) ctx.logger.warn({ nodeId, err: err.message }, 'could not record publish errors');
+        if (!['NOT_LEADER', 'NO_QUORUM', 'STOPPED', 'NOT_FOUND'].includes(err.code))
+          ctx.logger.warn({ nodeId, err: err.message }, 'could not record publish errors');
       }
     }
   } finally {

@@ -3,15 +3,7 @@
 // uint64 fields travel as decimal strings; decoding refuses anything that is not an exact JS
 // integer instead of rounding it, and refuses message types that are local to the core.
 
-import {
-  MessageType,
-  assertSafeIndex,
-  type Entry,
-  type EntryType,
-  type Message,
-  type SnapshotChunk,
-  type SnapshotMeta,
-} from '@shoal/raft';
+import { MessageType, assertSafeIndex, type Entry, type EntryType, type Message, type SnapshotChunk, type SnapshotMeta } from '@shoal/raft';
 import type {
   WireEntry,
   WireEntry__Output,
@@ -46,9 +38,7 @@ const TO_WIRE: Partial<Record<MessageType, WireMessageType__Output>> = {
   [MessageType.ReadIndexResp]: 'READ_INDEX_RESP',
 };
 
-const FROM_WIRE = new Map<string, MessageType>(
-  Object.entries(TO_WIRE).map(([core, wire]) => [wire as string, Number(core) as MessageType]),
-);
+const FROM_WIRE = new Map<string, MessageType>(Object.entries(TO_WIRE).map(([core, wire]) => [wire as string, Number(core) as MessageType]));
 
 function u64(what: string, s: string): number {
   if (!/^\d{1,16}$/.test(s)) throw new WireDecodeError(`${what} "${s}" is not an unsigned integer a JS number holds exactly`);

@@ -155,6 +155,8 @@ interface ReadWaiter {
   readonly timer: NodeJS.Timeout;
 }
 
+// Typed events on an EventEmitter subclass: the interface only narrows `on`'s signatures.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export declare interface RaftHost {
   on(event: 'leader', listener: (leader: NodeId, term: number) => void): this;
   on(event: 'applied', listener: (index: number) => void): this;
@@ -162,6 +164,7 @@ export declare interface RaftHost {
   on(event: 'fatal', listener: (err: Error) => void): this;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class RaftHost extends EventEmitter implements Consensus {
   readonly id: NodeId;
   private raw: RawNode;
@@ -370,17 +373,10 @@ export class RaftHost extends EventEmitter implements Consensus {
   notLeaderError(): ManagerError {
     const { reachable, voters } = this.reachableVoters();
     if (!this.leader) {
-      return new ManagerError(
-        'NO_QUORUM',
-        `no leader is elected: ${quorumMessage(reachable, voters)}. Wait for an election, or start the missing managers`,
-      );
+      return new ManagerError('NO_QUORUM', `no leader is elected: ${quorumMessage(reachable, voters)}. Wait for an election, or start the missing managers`);
     }
     const addr = this.addressOf(this.leader);
-    return new ManagerError(
-      'NOT_LEADER',
-      `this manager is not the leader; the leader is ${this.leader}${addr ? ` at ${addr}` : ''}`,
-      addr,
-    );
+    return new ManagerError('NOT_LEADER', `this manager is not the leader; the leader is ${this.leader}${addr ? ` at ${addr}` : ''}`, addr);
   }
 
   /** Fails fast, before proposing, when the leader already knows it cannot reach a quorum. */
@@ -524,7 +520,12 @@ export class RaftHost extends EventEmitter implements Consensus {
       const timer = setTimeout(() => {
         this.reads.delete(context);
         const { reachable, voters } = this.reachableVoters();
-        reject(new ManagerError('NO_QUORUM', `could not confirm a linearizable read within ${this.requestTimeoutMs} ms: ${quorumMessage(reachable, voters)}; use --stale to read this manager's state`));
+        reject(
+          new ManagerError(
+            'NO_QUORUM',
+            `could not confirm a linearizable read within ${this.requestTimeoutMs} ms: ${quorumMessage(reachable, voters)}; use --stale to read this manager's state`,
+          ),
+        );
       }, this.requestTimeoutMs);
       this.reads.set(context, { index: undefined, resolve, reject, timer });
       this.raw.readIndex(context);
@@ -536,9 +537,7 @@ export class RaftHost extends EventEmitter implements Consensus {
   async transferLeadership(target?: NodeId, timeoutMs = 2000): Promise<boolean> {
     if (!this.isLeader) return true;
     const status = this.raw.status();
-    const candidates = status.progress
-      .filter((p) => p.id !== this.id && !p.learner && this.transport.reachable(p.id))
-      .sort((a, b) => b.match - a.match);
+    const candidates = status.progress.filter((p) => p.id !== this.id && !p.learner && this.transport.reachable(p.id)).sort((a, b) => b.match - a.match);
     const to = target ?? candidates[0]?.id;
     if (!to) return false;
     this.logger.info({ to }, 'transferring leadership');

@@ -2,16 +2,16 @@
 // list, `service ps`, rebalance and logs. Specs arrive as (partial) wire messages, are completed
 // with defaults and validated by the store's rules, and go through Raft like every other change.
 
+import { encodeCommand, isFinalState, newId, normalizeServiceSpec, type ServiceObject, type ServiceSpec, type TaskObject } from '@shoal/store';
 import {
-  encodeCommand,
-  isFinalState,
-  newId,
-  normalizeServiceSpec,
-  type ServiceObject,
-  type ServiceSpec,
-  type TaskObject,
-} from '@shoal/store';
-import { serviceSpecInputFromWire, serviceSpecToWire, type ControlHandlers, type WirePublishError, type WireService, type WireServiceSpec__Output, type WireTask } from '@shoal/wire';
+  serviceSpecInputFromWire,
+  serviceSpecToWire,
+  type ControlHandlers,
+  type WirePublishError,
+  type WireService,
+  type WireServiceSpec__Output,
+  type WireTask,
+} from '@shoal/wire';
 import { nowIso, prepareWrite, proposeCommand, readView, type ManagerContext } from './context.js';
 import type { Dispatcher } from './dispatcher.js';
 import { controlCall } from './control-call.js';
@@ -24,7 +24,6 @@ type ServiceHandlers = Pick<
   ControlHandlers,
   'CreateService' | 'UpdateService' | 'RemoveService' | 'GetService' | 'ListServices' | 'ListTasks' | 'RebalanceService' | 'ServiceLogs'
 >;
-
 
 /** A (partial) spec from the wire, completed from `base` (an update) or the defaults. */
 function parseSpec(wire: WireServiceSpec__Output | null, base?: ServiceSpec): ServiceSpec {
@@ -60,9 +59,7 @@ export function toWireService(ctx: ManagerContext, s: ServiceObject): WireServic
   // Global: the nodes the orchestrator gives a task (ready, active, running an agent with the
   // right runtime, meeting the constraints) — not managers without an agent, nor the rest.
   const desired =
-    s.spec.mode === 'global'
-      ? ctx.store.nodes().filter((n) => takesNewWork(n) && mismatch(n, s.spec.task) === undefined).length
-      : s.spec.replicas;
+    s.spec.mode === 'global' ? ctx.store.nodes().filter((n) => takesNewWork(n) && mismatch(n, s.spec.task) === undefined).length : s.spec.replicas;
   return {
     id: s.id,
     name: s.spec.name,
@@ -188,14 +185,18 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
         const s = findService(ctx, call.request.service);
         const tasks = ctx.store.tasksOfService(s.id).filter((t) => t.nodeId);
         const names = new Map(tasks.map((t) => [t.id, t]));
-        const cancel = dispatcher.requestLogs(tasks, { follow: call.request.follow, tail: call.request.tail }, {
-          line: (taskId, stream, lines) => {
-            const t = names.get(taskId);
-            for (const line of lines) call.write({ taskId, taskName: t?.name ?? taskId, nodeId: t?.nodeId ?? '', stream, line });
+        const cancel = dispatcher.requestLogs(
+          tasks,
+          { follow: call.request.follow, tail: call.request.tail },
+          {
+            line: (taskId, stream, lines) => {
+              const t = names.get(taskId);
+              for (const line of lines) call.write({ taskId, taskName: t?.name ?? taskId, nodeId: t?.nodeId ?? '', stream, line });
+            },
+            error: (taskId, message) => call.write({ taskId, taskName: names.get(taskId)?.name ?? '', nodeId: '', stream: 'error', line: message }),
+            end: () => call.end(),
           },
-          error: (taskId, message) => call.write({ taskId, taskName: names.get(taskId)?.name ?? '', nodeId: '', stream: 'error', line: message }),
-          end: () => call.end(),
-        });
+        );
         call.on('cancelled', cancel);
       } catch (e) {
         call.emit('error', asManagerError(e).toServiceError());

@@ -17,14 +17,18 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { channelCredentials, peerIdentity, TLS_CHANNEL_OPTIONS, type CertIdentity, type TlsMaterial } from '@shoal/identity';
+import { MessageType, SnapshotAssembler, splitSnapshot, type Message, type NodeId } from '@shoal/raft';
 import {
-  MessageType,
-  SnapshotAssembler,
-  splitSnapshot,
-  type Message,
-  type NodeId,
-} from '@shoal/raft';
-import { CLIENT_OPTIONS, EndOfTurn, raftProto, readErrorCode, type Batch, type Batch__Output, type Envelope, type RaftTransportClient, type RaftTransportHandlers } from '@shoal/wire';
+  CLIENT_OPTIONS,
+  EndOfTurn,
+  raftProto,
+  readErrorCode,
+  type Batch,
+  type Batch__Output,
+  type Envelope,
+  type RaftTransportClient,
+  type RaftTransportHandlers,
+} from '@shoal/wire';
 import type { Logger } from 'pino';
 import { chunkFromWire, chunkToWire, messageFromWire, messageToWire } from './raft-codec.js';
 import { standingError, type Standing } from './caller-standing.js';
@@ -339,7 +343,7 @@ export class PeerTransport {
         `dropping Raft messages from manager ${peer}: it belongs to another incarnation of this cluster (${theirs}; ` +
           `this manager: ${ours}), so one of the two was recovered with --force-new-cluster. This is a message from a ` +
           'manager of an older incarnation of this cluster (before --force-new-cluster) unless this manager is the old one: ' +
-          'remove the old manager\'s data directory and join it again (`shoal manager join` with a token of the recovered cluster)',
+          "remove the old manager's data directory and join it again (`shoal manager join` with a token of the recovered cluster)",
       );
       return;
     }

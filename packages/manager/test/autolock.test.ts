@@ -100,7 +100,10 @@ describe('a Raft database sealed with a data key', () => {
     v.writeUInt32BE(crc32(v.subarray(0, v.length - 4), crc32(logKey(3).subarray(5))), v.length - 4);
     await db.put(logKey(3), v);
     await db.close();
-    await expect(LevelStorage.open(dir, { cipher: DataKey.opening(key) })).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/log entry 3 does not decrypt/) });
+    await expect(LevelStorage.open(dir, { cipher: DataKey.opening(key) })).rejects.toMatchObject({
+      code: 'CORRUPT',
+      message: expect.stringMatching(/log entry 3 does not decrypt/),
+    });
   });
 
   it('opens with the new key only once the data key is re-sealed under it', async () => {
@@ -123,7 +126,10 @@ describe('a Raft database sealed with a data key', () => {
   it('will not seal an existing plain database', async () => {
     const dir = await tempDir();
     await (await LevelStorage.open(dir)).close();
-    await expect(LevelStorage.open(dir, { cipher: DataKey.create(newUnlockKey()) })).rejects.toMatchObject({ code: 'STORAGE', message: expect.stringMatching(/created unencrypted/) });
+    await expect(LevelStorage.open(dir, { cipher: DataKey.create(newUnlockKey()) })).rejects.toMatchObject({
+      code: 'STORAGE',
+      message: expect.stringMatching(/created unencrypted/),
+    });
   });
 });
 
@@ -136,6 +142,8 @@ describe('the node key', () => {
     expect(() => createPrivateKey(pem)).toThrow();
     const plain = decryptNodeKey(pem, dk, 'tls/node-key.pem');
     expect(createPrivateKey(plain).export({ type: 'pkcs8', format: 'der' })).toEqual(createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' }));
-    expect(() => decryptNodeKey(pem, DataKey.create(newUnlockKey()), 'tls/node-key.pem')).toThrow(/tls\/node-key.pem does not decrypt with this manager's data key/);
+    expect(() => decryptNodeKey(pem, DataKey.create(newUnlockKey()), 'tls/node-key.pem')).toThrow(
+      /tls\/node-key.pem does not decrypt with this manager's data key/,
+    );
   });
 });

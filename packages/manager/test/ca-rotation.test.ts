@@ -7,7 +7,10 @@ import { AuthError, checkIssued, createClusterCA, issueCredentials, readCertific
 import { rotationWaitingFor, signingCa, trustBundle } from '../src/ca-rotation.js';
 import { TestCluster, idOf } from './test-cluster.js';
 
-const NEW_CA = { certPem: '-----BEGIN CERTIFICATE-----\nNEW\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN PRIVATE KEY-----\nNEW\n-----END PRIVATE KEY-----\n' };
+const NEW_CA = {
+  certPem: '-----BEGIN CERTIFICATE-----\nNEW\n-----END CERTIFICATE-----\n',
+  keyPem: '-----BEGIN PRIVATE KEY-----\nNEW\n-----END PRIVATE KEY-----\n',
+};
 
 describe('a CA rotation waits for', () => {
   it('every node in the store that the new CA has not certified yet, down ones included; removed ones no longer', () => {
@@ -18,7 +21,10 @@ describe('a CA rotation waits for', () => {
     expect(rotationWaitingFor(c.store.cluster(), c.store.nodes())).toEqual([]); // no rotation
 
     c.apply({ type: 'cluster.startCaRotation', at: new Date().toISOString(), ca: NEW_CA, serials: ['4b02'] });
-    const waiting = () => rotationWaitingFor(c.store.cluster(), c.store.nodes()).map((n) => n.name).sort();
+    const waiting = () =>
+      rotationWaitingFor(c.store.cluster(), c.store.nodes())
+        .map((n) => n.name)
+        .sort();
     expect(waiting()).toEqual([manager.name, 'w1', 'w2'].sort());
 
     c.apply({ type: 'cluster.caNodeRenewed', at: new Date().toISOString(), id: manager.id, caCertPem: NEW_CA.certPem });

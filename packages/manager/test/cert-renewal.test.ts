@@ -6,7 +6,20 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CERT_BACKDATE_MS, certificateSerial, checkIssued, createClusterCA, issueCredentials, RENEW_AT, RENEW_JITTER, renewalTime, retryDelay, updatableServerCredentials, validDaysOf, validityOf } from '@shoal/identity';
+import {
+  CERT_BACKDATE_MS,
+  certificateSerial,
+  checkIssued,
+  createClusterCA,
+  issueCredentials,
+  RENEW_AT,
+  RENEW_JITTER,
+  renewalTime,
+  retryDelay,
+  updatableServerCredentials,
+  validDaysOf,
+  validityOf,
+} from '@shoal/identity';
 import { standingOf } from '../src/caller-standing.js';
 import { TestCluster, idOf } from './test-cluster.js';
 

@@ -19,7 +19,14 @@ import type { RaftHost } from '../src/raft-host.js';
 const AT = '2030-01-01T00:00:00.000Z';
 
 /** A leader's view of a 3-manager cluster whose host applies each proposal at once, until it "fails". */
-async function cluster(): Promise<{ ctx: ManagerContext; store: ClusterStore; ids: Record<string, NodeId>; proposals: string[]; failWritesAfter: (n: number) => void; auth: object }> {
+async function cluster(): Promise<{
+  ctx: ManagerContext;
+  store: ClusterStore;
+  ids: Record<string, NodeId>;
+  proposals: string[];
+  failWritesAfter: (n: number) => void;
+  auth: object;
+}> {
   const ids: Record<string, NodeId> = { m1: newId(), m2: newId(), m3: newId() };
   const clusterId = newId();
   const ca = await createClusterCA(clusterId);
@@ -43,7 +50,15 @@ async function cluster(): Promise<{ ctx: ManagerContext; store: ClusterStore; id
   });
   const store = ClusterStore.restore(
     ClusterStore.initial(
-      { id: clusterId, name: 'default', version: 1, createdAt: AT, tokens: { worker: 'w'.repeat(25), manager: 'm'.repeat(25) }, ca, settings: DEFAULT_CLUSTER_SETTINGS },
+      {
+        id: clusterId,
+        name: 'default',
+        version: 1,
+        createdAt: AT,
+        tokens: { worker: 'w'.repeat(25), manager: 'm'.repeat(25) },
+        ca,
+        settings: DEFAULT_CLUSTER_SETTINGS,
+      },
       { ...manager('m1'), raftRole: 'voter' },
     ),
   );

@@ -160,7 +160,7 @@ function rig(): Rig {
 }
 
 describe('Dispatcher sessions', () => {
-  it('a session opens with the config, its node\'s assignments (and no one else\'s), then gets changes to them', async () => {
+  it("a session opens with the config, its node's assignments (and no one else's), then gets changes to them", async () => {
     const r = rig();
     const mine = r.tasksOf('w1');
     expect(mine).toHaveLength(2);
@@ -217,7 +217,7 @@ describe('Dispatcher sessions', () => {
     expect(r.c.store.getTask(t1!.id)!.status.runtimeId).toBe(`rt-${t1!.id}`);
   });
 
-  it('ignores a stale report for a task that already ended, and reports on another node\'s tasks', async () => {
+  it("ignores a stale report for a task that already ended, and reports on another node's tasks", async () => {
     const r = rig();
     const [ended, live] = r.tasksOf('w1');
     const [others] = r.tasksOf('w2');
@@ -229,14 +229,19 @@ describe('Dispatcher sessions', () => {
 
     // All three land in the same batch: once the live task's report is applied, the others were judged.
     s.report(report(ended!.id, 'running'), report(others!.id, 'running'), report(live!.id, 'running'));
-    await until('the live task\'s report applied', () => r.c.store.getTask(live!.id)!.status.state === 'running');
+    await until("the live task's report applied", () => r.c.store.getTask(live!.id)!.status.state === 'running');
 
-    expect(r.taskBatches().slice(before).flatMap((b) => b.updates.map((u) => u.id))).toEqual([live!.id]);
+    expect(
+      r
+        .taskBatches()
+        .slice(before)
+        .flatMap((b) => b.updates.map((u) => u.id)),
+    ).toEqual([live!.id]);
     expect(r.c.store.getTask(ended!.id)!.status).toMatchObject({ state: 'failed', error: 'exit 1' });
     expect(r.c.store.getTask(others!.id)!.status.state).toBe('assigned');
   });
 
-  it('any message is a sign of life: heartbeats move the node\'s last-seen time', async () => {
+  it("any message is a sign of life: heartbeats move the node's last-seen time", async () => {
     // Only the clock is fake (certificates are checked against it: keep it near now).
     const T = Date.now();
     vi.useFakeTimers({ toFake: ['Date'] });

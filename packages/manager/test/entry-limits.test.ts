@@ -32,7 +32,10 @@ class RecordingMachine implements StateMachine {
     this.entries.push(data);
     const cmd = decodeCommand(data);
     // Every update of a task named "skip-..." is "skipped", as the store does with a stale version.
-    const failed = cmd.type === 'tasks.apply' ? cmd.updates.filter((u) => u.id.startsWith('skip')).map((u) => ({ id: u.id, code: 'UPDATE_OUT_OF_SEQUENCE', message: 'stale' })) : [];
+    const failed =
+      cmd.type === 'tasks.apply'
+        ? cmd.updates.filter((u) => u.id.startsWith('skip')).map((u) => ({ id: u.id, code: 'UPDATE_OUT_OF_SEQUENCE', message: 'stale' }))
+        : [];
     return { ok: true, value: { failed } };
   }
   applyConfChange(_cc: ConfChange): void {}
@@ -66,7 +69,15 @@ async function leader(): Promise<{ host: RaftHost; sm: RecordingMachine; ctx: Ma
     if (Date.now() > deadline) throw new Error('the lone voter did not become leader');
     await new Promise((r) => setTimeout(r, 5));
   }
-  const ctx = { nodeId: 'a', clusterId: 'c', store: new ClusterStore(), host, logger: pino({ level: 'silent' }), reachable: () => true, addressOf: () => undefined } as ManagerContext;
+  const ctx = {
+    nodeId: 'a',
+    clusterId: 'c',
+    store: new ClusterStore(),
+    host,
+    logger: pino({ level: 'silent' }),
+    reachable: () => true,
+    addressOf: () => undefined,
+  } as ManagerContext;
   return { host, sm, ctx };
 }
 

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { learnerToPromote, membershipCorrections } from '../src/leader/learner-promoter/promotion-plan.js';
 import { T0, TestCluster, idOf } from './test-cluster.js';
 
-const progress = (id: string, match: number, learner: boolean): ProgressStatus => ({ id, match, next: match + 1, state: ProgressState.Replicate, learner, recentActive: true });
+const progress = (id: string, match: number, learner: boolean): ProgressStatus => ({
+  id,
+  match,
+  next: match + 1,
+  state: ProgressState.Replicate,
+  learner,
+  recentActive: true,
+});
 
 describe('learnerToPromote', () => {
   it('picks the first learner that has caught up with the commit index, and no voter', () => {

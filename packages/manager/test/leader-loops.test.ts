@@ -155,7 +155,11 @@ describe('leader duty loops', () => {
     for (const f of cleanup.splice(0)) f();
   });
 
-  function start(c: TestCluster, workers: HeartbeatSource, clock?: LoopClock): { duties: LeaderDuties; loops: ControlLoop[]; stats: { proposals: number; maxInFlight: number }; setLeader(v: boolean): void } {
+  function start(
+    c: TestCluster,
+    workers: HeartbeatSource,
+    clock?: LoopClock,
+  ): { duties: LeaderDuties; loops: ControlLoop[]; stats: { proposals: number; maxInFlight: number }; setLeader(v: boolean): void } {
     const { ctx, stats, setLeader } = fakeContext(c);
     const duties = startLeaderDuties(ctx, workers, clock);
     cleanup.push(() => duties.stop());
@@ -205,7 +209,13 @@ describe('leader duty loops', () => {
     const before = c.store.tasks().map((t) => `${t.id}@${t.version}`);
 
     // The new leader has heard no heartbeats yet (the sessions were with the old one).
-    const quiet: HeartbeatSource = { lastSeen: () => undefined, connected: () => false, sessionOpenedAt: () => undefined, returningBy: () => undefined, heartbeatMs: () => HEARTBEAT_MS };
+    const quiet: HeartbeatSource = {
+      lastSeen: () => undefined,
+      connected: () => false,
+      sessionOpenedAt: () => undefined,
+      returningBy: () => undefined,
+      heartbeatMs: () => HEARTBEAT_MS,
+    };
     const clock = new ManualClock(Date.now());
     const second = start(c, { ...quiet }, clock);
     const settled = (): Promise<void> => settle(second.loops);

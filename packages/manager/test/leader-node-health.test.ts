@@ -59,7 +59,7 @@ describe('planNodeHealth', () => {
     const c = setup();
     c.advance(5_000);
     const returningBy = new Map([[c.node('w1').id, T0 + 15_000]]);
-    const away = planNodeHealth(c.store, { ...facts(c, { seen: { w1: T0, w2: c.now } , up: ['w2'] }), returningBy });
+    const away = planNodeHealth(c.store, { ...facts(c, { seen: { w1: T0, w2: c.now }, up: ['w2'] }), returningBy });
     expect(away.commands).toEqual([]);
     c.advance(9_999);
     expect(planNodeHealth(c.store, { ...facts(c, { seen: { w1: T0, w2: c.now }, up: ['w2'] }), returningBy }).commands).toEqual([]);
@@ -201,7 +201,12 @@ describe('planNodeHealth', () => {
     c.advance(1_000);
     const flapped = planNodeHealth(c.store, facts(c, { seen: seen(c.now), up: ['w1', 'w2'] }));
     const until = new Date(c.now + flapBackoffMs(HB)).toISOString();
-    expect(flapped.commands[0]!.patch.status).toEqual({ state: 'ready', message: 'back after flapping (down twice within 5 min): no new tasks for 10.0 s', downAt: new Date(c.now - 1_000).toISOString(), noWorkUntil: until });
+    expect(flapped.commands[0]!.patch.status).toEqual({
+      state: 'ready',
+      message: 'back after flapping (down twice within 5 min): no new tasks for 10.0 s',
+      downAt: new Date(c.now - 1_000).toISOString(),
+      noWorkUntil: until,
+    });
     c.apply(flapped.commands[0]!);
     expect(acceptsNewWork(c.node('w1'), c.now + 9_999)).toBe(false);
     expect(acceptsNewWork(c.node('w1'), c.now + 10_000)).toBe(true);

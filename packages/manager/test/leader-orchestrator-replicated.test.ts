@@ -11,7 +11,11 @@ function cluster(workers = 3): TestCluster {
   return c;
 }
 
-const slots = (c: TestCluster, service: string): number[] => c.live(service).map((t) => t.slot).sort((a, b) => a - b);
+const slots = (c: TestCluster, service: string): number[] =>
+  c
+    .live(service)
+    .map((t) => t.slot)
+    .sort((a, b) => a - b);
 
 describe('replicated services: slots', () => {
   it('creates one pending task per slot 1..replicas, with no node, the service version and a task name', () => {
@@ -38,11 +42,19 @@ describe('replicated services: slots', () => {
     c.updateService('web', { replicas: 5 });
     c.converge();
     expect(slots(c, 'web')).toEqual([1, 2, 3, 4, 5]);
-    const kept = c.live('web').filter((t) => t.slot <= 2).map((t) => t.id);
+    const kept = c
+      .live('web')
+      .filter((t) => t.slot <= 2)
+      .map((t) => t.id);
     c.updateService('web', { replicas: 2 });
     c.orchestrate();
     expect(slots(c, 'web')).toEqual([1, 2]);
-    expect(c.live('web').map((t) => t.id).sort()).toEqual(kept.sort());
+    expect(
+      c
+        .live('web')
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(kept.sort());
     const stopped = c.tasks('web').filter((t) => t.desiredState === 'shutdown');
     expect(stopped.map((t) => t.slot).sort()).toEqual([3, 4, 5]);
     // Scaling up again refills the slots that were scaled away.
@@ -180,7 +192,10 @@ describe('replicated services: the restart policy', () => {
       c.advance(1_000);
       c.converge();
     }
-    const attempts = c.tasks('web').map((t) => t.attempt).sort();
+    const attempts = c
+      .tasks('web')
+      .map((t) => t.attempt)
+      .sort();
     expect(attempts).toEqual([0, 1, 2]);
     expect(c.live('web')).toHaveLength(0);
   });

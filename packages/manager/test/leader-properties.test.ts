@@ -138,7 +138,10 @@ function checkInvariants(c: TestCluster): void {
     const mem = on.reduce((s, t) => s + t.spec.resources.reservations.memoryBytes, 0);
     expect(cpu).toBeLessThanOrEqual(n.resources.nanoCpus);
     expect(mem).toBeLessThanOrEqual(n.resources.memoryBytes);
-    const ports = c.store.tasks().filter((t) => t.nodeId === n.id && t.port !== 0 && !isFinalState(t.status.state)).map((t) => t.port);
+    const ports = c.store
+      .tasks()
+      .filter((t) => t.nodeId === n.id && t.port !== 0 && !isFinalState(t.status.state))
+      .map((t) => t.port);
     expect(new Set(ports).size).toBe(ports.length);
     // On a down node nothing is live.
     if (n.status.state === 'down') expect(on).toEqual([]);

@@ -28,7 +28,10 @@ describe('planReaping', () => {
     expect(finished).toHaveLength(8);
     const plan = planReaping(c.store, c.now);
     expect(plan.removed).toHaveLength(3);
-    const oldest = [...finished].sort((a, b) => a.attempt - b.attempt).slice(0, 3).map((t) => t.id);
+    const oldest = [...finished]
+      .sort((a, b) => a.attempt - b.attempt)
+      .slice(0, 3)
+      .map((t) => t.id);
     expect(plan.removed.sort()).toEqual(oldest.sort());
     for (const cmd of plan.commands) c.apply(cmd);
     expect(c.tasks('web')).toHaveLength(2 + 5);
@@ -80,7 +83,11 @@ describe('planReaping', () => {
     expect(plan.removed).toHaveLength(6);
     for (const cmd of plan.commands) c.apply(cmd);
     // The two newest stay.
-    expect(finished().map((t) => t.attempt).sort()).toEqual([6, 7]);
+    expect(
+      finished()
+        .map((t) => t.attempt)
+        .sort(),
+    ).toEqual([6, 7]);
 
     c.apply({ type: 'cluster.updateSettings', at: new Date(c.now).toISOString(), patch: { taskHistoryLimit: 0 } });
     for (const cmd of planReaping(c.store, c.now).commands) c.apply(cmd);

@@ -113,13 +113,23 @@ describe('scheduler: spread', () => {
     c.addNode('w1');
     c.createService('web', { replicas: 3 });
     c.converge();
-    expect(c.live('web').map((t) => t.port).sort()).toEqual([20_000, 20_001, 20_002]);
+    expect(
+      c
+        .live('web')
+        .map((t) => t.port)
+        .sort(),
+    ).toEqual([20_000, 20_001, 20_002]);
     // A stopped task's port is free again.
     const stopped = c.live('web').find((t) => t.port === 20_001);
     c.report(stopped!, { state: 'failed', exitCode: 1 });
     c.advance(1_000); // the default restart delay
     c.converge();
-    expect(c.live('web').map((t) => t.port).sort()).toEqual([20_000, 20_001, 20_002]);
+    expect(
+      c
+        .live('web')
+        .map((t) => t.port)
+        .sort(),
+    ).toEqual([20_000, 20_001, 20_002]);
   });
 
   it('a task being shut down keeps its port until its runtime reports it ended, however long its stop takes', () => {
@@ -131,7 +141,13 @@ describe('scheduler: spread', () => {
     expect(old?.port).toBe(20_000);
     // The old task is told to stop (moved, replaced); its container ignores SIGTERM and runs
     // on through its grace period: observed running, desired shutdown.
-    c.apply({ type: 'tasks.apply', at: new Date(c.now).toISOString(), creates: [], updates: [{ id: old!.id, patch: { desiredState: 'shutdown' } }], removes: [] });
+    c.apply({
+      type: 'tasks.apply',
+      at: new Date(c.now).toISOString(),
+      creates: [],
+      updates: [{ id: old!.id, patch: { desiredState: 'shutdown' } }],
+      removes: [],
+    });
     c.orchestrate();
     const plan = c.schedule();
     expect(c.store.getTask(old!.id)).toMatchObject({ desiredState: 'shutdown', status: { state: 'running' }, port: 20_000 });
@@ -152,7 +168,13 @@ describe('scheduler: spread', () => {
     c.schedule();
     const [first] = c.live('web');
     c.report(first!, { state: 'preparing', message: 'waiting for port 20000 held by task web.1.x to stop' });
-    c.apply({ type: 'tasks.apply', at: new Date(c.now).toISOString(), creates: [], updates: [{ id: first!.id, patch: { desiredState: 'shutdown' } }], removes: [] });
+    c.apply({
+      type: 'tasks.apply',
+      at: new Date(c.now).toISOString(),
+      creates: [],
+      updates: [{ id: first!.id, patch: { desiredState: 'shutdown' } }],
+      removes: [],
+    });
     c.orchestrate();
     expect(c.schedule().placed.map((p) => p.port)).toEqual([20_001]);
   });

@@ -8,7 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EntryType, MessageType, Role, bootstrap, message, type ConfChange, type ConfState, type Entry, type Message, type NodeId, type StorageUpdate } from '@shoal/raft';
+import {
+  EntryType,
+  MessageType,
+  Role,
+  bootstrap,
+  message,
+  type ConfChange,
+  type ConfState,
+  type Entry,
+  type Message,
+  type NodeId,
+  type StorageUpdate,
+} from '@shoal/raft';
 import { LevelStorage } from '@shoal/raft/level';
 import { ManagerError } from '../src/errors.js';
 import { RaftHost, type PeerStanding, type RaftTimings, type StateMachine } from '../src/raft-host.js';
@@ -122,7 +134,7 @@ async function electWithVotesOf(r: Rig, voter: NodeId): Promise<number> {
   // The voter acknowledges the new leader's no-op, so the leader streams to it from then on.
   const noop = r.host.status().lastIndex;
   ack(r, voter, vote.term, noop);
-  await waitFor('the new leader\'s no-op applied', () => (r.host.appliedIndex === noop ? true : undefined));
+  await waitFor("the new leader's no-op applied", () => (r.host.appliedIndex === noop ? true : undefined));
   return vote.term;
 }
 
@@ -132,7 +144,7 @@ function ack(r: Rig, peer: NodeId, term: number, index: number): void {
 }
 
 describe('RaftHost proposals: known by (index, term)', () => {
-  it('proposals superseded by another term\'s entries fail at once with NOT_LEADER; a later proposal at a reused index succeeds', async () => {
+  it("proposals superseded by another term's entries fail at once with NOT_LEADER; a later proposal at a reused index succeeds", async () => {
     const r = await rig('a', ['a', 'b', 'c']);
     r.host.start({ campaign: true });
     const t1 = await electWithVotesOf(r, 'b');
@@ -148,7 +160,9 @@ describe('RaftHost proposals: known by (index, term)', () => {
     await waitFor('the first proposal to fail', () => (p1[0]!.settled ? true : undefined));
     expect(p1[0]!.error).toBeInstanceOf(ManagerError);
     expect((p1[0]!.error as ManagerError).code).toBe('NOT_LEADER');
-    expect(p1[0]!.error!.message).toMatch(/^superseded: leadership changed before the change committed .* so it was not applied; retry on the leader b at b\.example:4242$/);
+    expect(p1[0]!.error!.message).toMatch(
+      /^superseded: leadership changed before the change committed .* so it was not applied; retry on the leader b at b\.example:4242$/,
+    );
     expect((p1[0]!.error as ManagerError).leaderAddr).toBe('b.example:4242');
     expect(r.sm.applied).toEqual(['b-1']);
 
@@ -193,7 +207,11 @@ describe('RaftHost proposals: known by (index, term)', () => {
     const t3 = await electWithVotesOf(r, 'c');
     const mark = r.sent.length;
     const later = track(r.host.propose(text.encode('later')));
-    const app = await r.sentMatching('the later proposal sent', (m) => m.type === MessageType.App && m.entries.some((e) => untext.decode(e.data) === 'later'), mark);
+    const app = await r.sentMatching(
+      'the later proposal sent',
+      (m) => m.type === MessageType.App && m.entries.some((e) => untext.decode(e.data) === 'later'),
+      mark,
+    );
     const laterIndex = app.entries.find((e) => untext.decode(e.data) === 'later')!.index;
     expect(laterIndex).toBe(noop + 3);
 
@@ -258,7 +276,7 @@ describe('RaftHost: whose messages reach the core', () => {
   const standings: Record<NodeId, PeerStanding> = { demoted: 'not-a-manager', joining: 'manager' };
   const standing = (id: NodeId): PeerStanding => standings[id] ?? 'unknown';
 
-  it('drops a removed or demoted manager\'s messages, however high their term', async () => {
+  it("drops a removed or demoted manager's messages, however high their term", async () => {
     const r = await rig('b', ['a', 'b', 'c'], { standing, timings: { electionTicks: 1000 } });
     r.host.start();
     const term = r.host.status().term;
@@ -336,7 +354,7 @@ describe('RaftHost groups on a manual clock', () => {
     expect(c.host('a').status().term).toBe(term);
   });
 
-  it('a proposal resolves once its entry is applied, with the state machine\'s result, and applies once everywhere', async () => {
+  it("a proposal resolves once its entry is applied, with the state machine's result, and applies once everywhere", async () => {
     const c = await ledByA();
     // The followers' appends wait: the entry cannot commit yet.
     c.net.hold({ from: 'a', type: MessageType.App });
@@ -356,7 +374,7 @@ describe('RaftHost groups on a manual clock', () => {
     for (const id of c.ids) expect(c.applied(id), id).toEqual(['x']);
   });
 
-  it('a proposal on a follower is refused with NOT_LEADER and the leader\'s address; with no leader, NO_QUORUM', async () => {
+  it("a proposal on a follower is refused with NOT_LEADER and the leader's address; with no leader, NO_QUORUM", async () => {
     const c = await group(['a', 'b', 'c']);
     const early = track(c.host('b').propose(encodeText('too soon')));
     await c.settle();
@@ -400,7 +418,7 @@ describe('RaftHost groups on a manual clock', () => {
     expect(appliedWhenRead).toEqual(['x']);
   });
 
-  it('a leader cut off steps down: its pending read fails at once, its pending proposal once another term\'s entry takes its index', async () => {
+  it("a leader cut off steps down: its pending read fails at once, its pending proposal once another term's entry takes its index", async () => {
     const c = await ledByA();
     const term = c.host('a').status().term;
     // The transport still believes in its links (reachable), so a accepts both requests.
@@ -427,7 +445,9 @@ describe('RaftHost groups on a manual clock', () => {
     await c.until('the lost proposal failed', () => lost.settled);
     expect((lost.error as ManagerError).code).toBe('NOT_LEADER');
     expect(lost.error!.message).toMatch(
-      new RegExp(`^superseded: leadership changed before the change committed \\(proposed at index ${lostIndex} in term ${term}, .* retry on the leader b at b\\.example:4242$`),
+      new RegExp(
+        `^superseded: leadership changed before the change committed \\(proposed at index ${lostIndex} in term ${term}, .* retry on the leader b at b\\.example:4242$`,
+      ),
     );
     await c.until('a applied b-1', () => c.applied('a').includes('b-1'));
     expect(c.applied('a')).toEqual(['b-1']);

@@ -26,7 +26,12 @@ import type { OrchestrationPlan } from '../src/leader/orchestrator/orchestration
 export const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 
 /** Valid, readable, distinct-in-the-first-6-characters ids: "w1aaaa..." for names, counters for tasks. */
-export const idOf = (label: string): string => label.toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(25, 'a').slice(0, 25);
+export const idOf = (label: string): string =>
+  label
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .padEnd(25, 'a')
+    .slice(0, 25);
 
 export const GIB = 1 << 30;
 export const CPU = 1_000_000_000;
@@ -54,7 +59,12 @@ export class TestCluster {
       settings: DEFAULT_CLUSTER_SETTINGS,
     };
     // The first manager runs no agent and is drained, so tests decide alone which nodes run tasks.
-    const mgr: NodeObject = { ...newNode('mgr1', { role: 'manager', raftRole: 'voter', availability: 'drain', runtime: '' }), version: 1, createdAt: iso(T0), updatedAt: iso(T0) };
+    const mgr: NodeObject = {
+      ...newNode('mgr1', { role: 'manager', raftRole: 'voter', availability: 'drain', runtime: '' }),
+      version: 1,
+      createdAt: iso(T0),
+      updatedAt: iso(T0),
+    };
     this.store = ClusterStore.restore(ClusterStore.initial(cluster, mgr));
   }
 
@@ -176,7 +186,10 @@ export class TestCluster {
   describe(): string {
     return this.store
       .tasks()
-      .map((t) => `${t.name} ${t.desiredState}/${t.status.state} node=${this.store.getNode(t.nodeId)?.name ?? '-'} port=${t.port} attempt=${t.attempt} "${t.status.message}"`)
+      .map(
+        (t) =>
+          `${t.name} ${t.desiredState}/${t.status.state} node=${this.store.getNode(t.nodeId)?.name ?? '-'} port=${t.port} attempt=${t.attempt} "${t.status.message}"`,
+      )
       .join('\n');
   }
 }

@@ -31,10 +31,7 @@ export function isRaftError(e: unknown, code?: RaftErrorCode): e is RaftError {
 }
 
 export function compactedError(index: number, firstIndex: number): RaftError {
-  return new RaftError(
-    'COMPACTED',
-    `log index ${index} is compacted (first available index is ${firstIndex}); use the snapshot instead`,
-  );
+  return new RaftError('COMPACTED', `log index ${index} is compacted (first available index is ${firstIndex}); use the snapshot instead`);
 }
 
 export function unavailableError(index: number, lastIndex: number): RaftError {

@@ -4,15 +4,7 @@
 export * from './types.js';
 export * from './errors.js';
 export { quorumSize, MajorityConfig, VoteResult } from './quorum.js';
-export {
-  MemoryStorage,
-  limitSize,
-  copyConf,
-  type Storage,
-  type DurableStorage,
-  type StorageUpdate,
-  type InitialState,
-} from './storage.js';
+export { MemoryStorage, limitSize, copyConf, type Storage, type DurableStorage, type StorageUpdate, type InitialState } from './storage.js';
 export { ConfChangeType, encodeConfChange, decodeConfChange, applyConfChange, type ConfChange } from './conf-change.js';
 export { ProgressState } from './progress.js';
 export {

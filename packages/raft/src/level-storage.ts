@@ -40,15 +40,7 @@ import {
   type CompactionMarker,
 } from './level-codec.js';
 import { MemoryStorage, copyConf, type DurableStorage, type InitialState, type StorageUpdate } from './storage.js';
-import {
-  EMPTY_CONF_STATE,
-  EMPTY_HARD_STATE,
-  EMPTY_SNAPSHOT,
-  type ConfState,
-  type Entry,
-  type HardState,
-  type Snapshot,
-} from './types.js';
+import { EMPTY_CONF_STATE, EMPTY_HARD_STATE, EMPTY_SNAPSHOT, type ConfState, type Entry, type HardState, type Snapshot } from './types.js';
 
 type Bytes = Uint8Array;
 type Db = Level<Bytes, Bytes>;
@@ -219,10 +211,7 @@ export class LevelStorage implements DurableStorage {
       } catch (e) {
         throw new RaftError('STORAGE', `cannot record the cluster incarnation: ${messageOf(e)}`);
       }
-      await this.write(
-        [id === '' ? del(this.meta, INCARNATION_KEY) : put(this.meta, INCARNATION_KEY, value)],
-        `record cluster incarnation "${id}"`,
-      );
+      await this.write([id === '' ? del(this.meta, INCARNATION_KEY) : put(this.meta, INCARNATION_KEY, value)], `record cluster incarnation "${id}"`);
       this.incarnationId = id;
     });
   }
@@ -272,10 +261,7 @@ export class LevelStorage implements DurableStorage {
       if (index < c.firstIndex()) return; // already compacted that far
       const snapIndex = c.snapshot().meta.index;
       if (index > snapIndex) {
-        throw new RaftError(
-          'STORAGE',
-          `cannot compact to ${index}: entries after the snapshot (${snapIndex}) are still needed`,
-        );
+        throw new RaftError('STORAGE', `cannot compact to ${index}: entries after the snapshot (${snapIndex}) are still needed`);
       }
       // The synced marker is the commit point: from then on the entries are gone as far as
       // anyone can tell, and open() deletes whatever keys a crash left at or below it.
@@ -347,10 +333,7 @@ export class LevelStorage implements DurableStorage {
     const snap = update.snapshot;
     if (snap && snap.meta.index > 0) {
       if (snap.meta.index <= snapIndex) {
-        throw new RaftError(
-          'SNAPSHOT_OUT_OF_DATE',
-          `snapshot at index ${snap.meta.index} is not newer than the stored one at ${snapIndex}`,
-        );
+        throw new RaftError('SNAPSHOT_OUT_OF_DATE', `snapshot at index ${snap.meta.index} is not newer than the stored one at ${snapIndex}`);
       }
       for (let i = offset + 1; i <= last; i++) ops.push(del(this.log, indexKey(i)));
       const metaBytes = encodeSnapshotMeta(snap.meta);
@@ -369,16 +352,12 @@ export class LevelStorage implements DurableStorage {
       const from = Math.max(ents[0]!.index, offset + 1);
       const news = ents.slice(from - ents[0]!.index);
       if (from > last + 1) {
-        throw new RaftError(
-          'STORAGE',
-          `append would leave a gap: stored entries end at ${last}, new ones start at ${from}`,
-        );
+        throw new RaftError('STORAGE', `append would leave a gap: stored entries end at ${last}, new ones start at ${from}`);
       }
       if (from <= last && from <= snapIndex) {
         throw new RaftError(
           'STORAGE',
-          `refusing to replace entries from ${from} on: the snapshot at ${snapIndex} covers them, ` +
-            `and applied entries never change`,
+          `refusing to replace entries from ${from} on: the snapshot at ${snapIndex} covers them, ` + `and applied entries never change`,
         );
       }
       let prevTerm = termAt(from - 1);
@@ -468,10 +447,7 @@ export class LevelStorage implements DurableStorage {
     if (code === 'LEVEL_CORRUPTION') {
       return withCause(this.corrupt(`LevelDB reports: ${messageOf(e)}`), e);
     }
-    return withCause(
-      new RaftError('STORAGE', `could not read the Raft database at ${this.dir}: ${messageOf(e)}; check the disk`),
-      e,
-    );
+    return withCause(new RaftError('STORAGE', `could not read the Raft database at ${this.dir}: ${messageOf(e)}; check the disk`), e);
   }
 
   private async isEmpty(): Promise<boolean> {
@@ -489,16 +465,12 @@ export class LevelStorage implements DurableStorage {
     if (version === undefined) {
       if (!(await this.isEmpty())) throw this.corrupt('it holds data but no format version');
       const record = this.cipher?.unlock(undefined);
-      await this.write(
-        [put(this.meta, VERSION_KEY, encodeVersion(FORMAT_VERSION)), ...(record ? [put(this.meta, CIPHER_KEY, record)] : [])],
-        'initialize',
-      );
+      await this.write([put(this.meta, VERSION_KEY, encodeVersion(FORMAT_VERSION)), ...(record ? [put(this.meta, CIPHER_KEY, record)] : [])], 'initialize');
       return;
     }
     if (version !== FORMAT_VERSION) {
       throw this.corrupt(
-        `it has format version ${version}, but this build only reads version ${FORMAT_VERSION}; ` +
-          `if a newer shoal wrote it, run that version`,
+        `it has format version ${version}, but this build only reads version ${FORMAT_VERSION}; ` + `if a newer shoal wrote it, run that version`,
       );
     }
 
@@ -522,29 +494,24 @@ export class LevelStorage implements DurableStorage {
     this.incarnationId = (await this.read(this.meta, INCARNATION_KEY, 'cluster incarnation', decodeIncarnation)) ?? '';
     const noMarker: CompactionMarker = { index: 0, term: 0 };
     const marker = (await this.read(this.meta, MARKER_KEY, 'compaction marker', decodeMarker)) ?? noMarker;
-    const hardState: HardState =
-      (await this.read(this.hard, HARD_STATE_KEY, 'hard state', decodeHardState)) ?? EMPTY_HARD_STATE;
+    const hardState: HardState = (await this.read(this.hard, HARD_STATE_KEY, 'hard state', decodeHardState)) ?? EMPTY_HARD_STATE;
     const snapMeta = await this.read(this.snap, SNAP_META_KEY, 'snapshot meta', decodeSnapshotMeta);
     const snapData = await this.read(this.snap, SNAP_DATA_KEY, 'snapshot data', (b) => b);
     if ((snapMeta === undefined) !== (snapData === undefined)) {
       throw this.corrupt(`the snapshot has ${snapMeta ? 'meta but no data' : 'data but no meta'}`);
     }
-    const snap: Snapshot =
-      snapMeta && snapData ? { meta: snapMeta, data: this.openSnapshot(encodeSnapshotMeta(snapMeta), snapData) } : EMPTY_SNAPSHOT;
+    const snap: Snapshot = snapMeta && snapData ? { meta: snapMeta, data: this.openSnapshot(encodeSnapshotMeta(snapMeta), snapData) } : EMPTY_SNAPSHOT;
     if (snapMeta && snapMeta.index === 0) throw this.corrupt('the snapshot is at index 0');
 
     const { entries, leftovers } = await this.loadLog(marker);
     const last = marker.index + entries.length;
-    const termOf = (i: number): number | undefined =>
-      i === marker.index ? marker.term : entries[i - marker.index - 1]?.term;
+    const termOf = (i: number): number | undefined => (i === marker.index ? marker.term : entries[i - marker.index - 1]?.term);
 
     if (marker.index === 0 && marker.term !== 0) {
       throw this.corrupt(`the compaction marker has term ${marker.term} at index 0`);
     }
     if (marker.index > snap.meta.index) {
-      throw this.corrupt(
-        `the log is compacted through ${marker.index}, but the snapshot only covers ${snap.meta.index}`,
-      );
+      throw this.corrupt(`the log is compacted through ${marker.index}, but the snapshot only covers ${snap.meta.index}`);
     }
     if (snap.meta.index > 0 && termOf(snap.meta.index) !== snap.meta.term) {
       throw this.corrupt(
@@ -562,9 +529,7 @@ export class LevelStorage implements DurableStorage {
     const cache = new MemoryStorage();
     if (marker.index > 0) {
       cache.applySnapshot(
-        marker.index === snap.meta.index
-          ? snap
-          : { meta: { index: marker.index, term: marker.term, conf: EMPTY_CONF_STATE }, data: new Uint8Array(0) },
+        marker.index === snap.meta.index ? snap : { meta: { index: marker.index, term: marker.term, conf: EMPTY_CONF_STATE }, data: new Uint8Array(0) },
       );
     }
     cache.append(entries);
@@ -605,14 +570,11 @@ export class LevelStorage implements DurableStorage {
           throw this.corrupt(
             prev === marker
               ? `the log should start at ${marker.index + 1} (just after the compaction point) but starts at ${e.index}`
-              : `log entries ${prev.index + 1}..${e.index - 1} are missing ` +
-                  `(the log jumps from ${prev.index} to ${e.index})`,
+              : `log entries ${prev.index + 1}..${e.index - 1} are missing ` + `(the log jumps from ${prev.index} to ${e.index})`,
           );
         }
         if (e.term < prev.term) {
-          throw this.corrupt(
-            `terms decrease along the log: entry ${e.index} has term ${e.term} after term ${prev.term}`,
-          );
+          throw this.corrupt(`terms decrease along the log: entry ${e.index} has term ${e.term} after term ${prev.term}`);
         }
         entries.push(e);
         prev = e;
@@ -649,8 +611,7 @@ function openError(dir: string, e: unknown): RaftError {
     return withCause(
       new RaftError(
         'STORAGE',
-        `the Raft database at ${dir} is in use by another process (or is already open in this one); ` +
-          `stop it or use another --data directory`,
+        `the Raft database at ${dir} is in use by another process (or is already open in this one); ` + `stop it or use another --data directory`,
       ),
       e,
     );
@@ -666,11 +627,5 @@ function openError(dir: string, e: unknown): RaftError {
     );
   }
   const detail = cause instanceof Error ? `${messageOf(e)}: ${cause.message}` : messageOf(e);
-  return withCause(
-    new RaftError(
-      'STORAGE',
-      `could not open the Raft database at ${dir}: ${detail}; check that the path is a writable directory`,
-    ),
-    e,
-  );
+  return withCause(new RaftError('STORAGE', `could not open the Raft database at ${dir}: ${detail}; check that the path is a writable directory`), e);
 }

@@ -195,9 +195,7 @@ export class Raft {
     this.electionTimeout = config.electionTicks ?? DEFAULT_ELECTION_TICKS;
     this.heartbeatTimeout = config.heartbeatTicks ?? DEFAULT_HEARTBEAT_TICKS;
     if (this.heartbeatTimeout <= 0 || this.electionTimeout <= this.heartbeatTimeout) {
-      throw new RangeError(
-        `raft: election ticks (${this.electionTimeout}) must be greater than heartbeat ticks (${this.heartbeatTimeout}) > 0`,
-      );
+      throw new RangeError(`raft: election ticks (${this.electionTimeout}) must be greater than heartbeat ticks (${this.heartbeatTimeout}) > 0`);
     }
     this.maxMsgBytes = config.maxMsgBytes ?? 1 << 20;
     this.maxInflightMsgs = config.maxInflightMsgs ?? 256;
@@ -431,10 +429,7 @@ export class Raft {
       throw new RaftError('PROPOSAL_DROPPED', 'this node was removed from the cluster and cannot accept proposals');
     }
     if (this.leadTransferee !== NONE) {
-      throw new RaftError(
-        'PROPOSAL_DROPPED',
-        `leadership is being transferred to ${this.leadTransferee}; retry against the new leader`,
-      );
+      throw new RaftError('PROPOSAL_DROPPED', `leadership is being transferred to ${this.leadTransferee}; retry against the new leader`);
     }
     if (
       this.maxUncommittedBytes > 0 &&

@@ -56,12 +56,7 @@ export interface Ready {
 }
 
 /** Message types only a leader sends, whose content never depends on an unpersisted vote or entry it acknowledges. */
-const EARLY_TYPES: ReadonlySet<MessageType> = new Set([
-  MessageType.App,
-  MessageType.Heartbeat,
-  MessageType.Snap,
-  MessageType.TimeoutNow,
-]);
+const EARLY_TYPES: ReadonlySet<MessageType> = new Set([MessageType.App, MessageType.Heartbeat, MessageType.Snap, MessageType.TimeoutNow]);
 
 export class RawNode {
   readonly raft: Raft;
@@ -190,8 +185,7 @@ export class RawNode {
     const termOrVoteChanged = this.termOrVoteChanged(hs);
     // The commit index is volatile state in Raft (Fig. 2): it only rides along when something
     // else is written anyway, so a Ready that only moves commit costs no disk write at all.
-    const writeHardState =
-      termOrVoteChanged || ((entries.length > 0 || snapshot !== undefined) && !hardStateEqual(hs, this.prevHardState));
+    const writeHardState = termOrVoteChanged || ((entries.length > 0 || snapshot !== undefined) && !hardStateEqual(hs, this.prevHardState));
     // Appends and heartbeats of a leader whose term and vote are already on disk depend on
     // nothing this Ready persists; they may leave while the disk write runs (diss. §10.2.1).
     let early: Message[] = [];

@@ -133,10 +133,7 @@ export class MemoryStorage implements DurableStorage {
 
   applySnapshot(snap: Snapshot): void {
     if (snap.meta.index <= this.snap.meta.index) {
-      throw new RaftError(
-        'SNAPSHOT_OUT_OF_DATE',
-        `snapshot at index ${snap.meta.index} is not newer than the stored one at ${this.snap.meta.index}`,
-      );
+      throw new RaftError('SNAPSHOT_OUT_OF_DATE', `snapshot at index ${snap.meta.index} is not newer than the stored one at ${this.snap.meta.index}`);
     }
     this.snap = snap;
     this.ents = [{ index: snap.meta.index, term: snap.meta.term, type: EntryType.Normal, data: new Uint8Array(0) }];
@@ -152,10 +149,7 @@ export class MemoryStorage implements DurableStorage {
     if (first > entries[0]!.index) toAppend = entries.slice(first - entries[0]!.index);
     const offset = toAppend[0]!.index - this.ents[0]!.index;
     if (offset > this.ents.length) {
-      throw new RaftError(
-        'STORAGE',
-        `append would leave a gap: stored entries end at ${this.lastIndex()}, new ones start at ${toAppend[0]!.index}`,
-      );
+      throw new RaftError('STORAGE', `append would leave a gap: stored entries end at ${this.lastIndex()}, new ones start at ${toAppend[0]!.index}`);
     }
     // In place: the log can be long, and appends at the end are the common case.
     this.ents.length = offset;
@@ -170,10 +164,7 @@ export class MemoryStorage implements DurableStorage {
 
   createSnapshotSync(index: number, conf: ConfState, data: Uint8Array): Snapshot {
     if (index <= this.snap.meta.index) {
-      throw new RaftError(
-        'SNAPSHOT_OUT_OF_DATE',
-        `cannot snapshot at ${index}: a snapshot at ${this.snap.meta.index} exists`,
-      );
+      throw new RaftError('SNAPSHOT_OUT_OF_DATE', `cannot snapshot at ${index}: a snapshot at ${this.snap.meta.index} exists`);
     }
     if (index > this.lastIndex()) {
       throw unavailableError(index, this.lastIndex());
@@ -186,10 +177,7 @@ export class MemoryStorage implements DurableStorage {
     const offset = this.ents[0]!.index;
     if (index <= offset) return; // already compacted that far
     if (index > this.snap.meta.index) {
-      throw new RaftError(
-        'STORAGE',
-        `cannot compact to ${index}: entries after the snapshot (${this.snap.meta.index}) are still needed`,
-      );
+      throw new RaftError('STORAGE', `cannot compact to ${index}: entries after the snapshot (${this.snap.meta.index}) are still needed`);
     }
     const i = index - offset;
     const keep = this.ents[i]!;

@@ -56,13 +56,19 @@ describe('entry points', () => {
     expect(graph(entry('./sim')).bare.map(packageOf).filter(Boolean)).toEqual([]);
   });
 
-  it('runtime dependencies are exactly what the entries import; the simulator CLI\'s are dev dependencies', () => {
+  it("runtime dependencies are exactly what the entries import; the simulator CLI's are dev dependencies", () => {
     const runtime = new Set(
-      Object.keys(manifest.exports).flatMap((name) => graph(entry(name)).bare.map(packageOf).filter((p) => p !== undefined)),
+      Object.keys(manifest.exports).flatMap((name) =>
+        graph(entry(name))
+          .bare.map(packageOf)
+          .filter((p) => p !== undefined),
+      ),
     );
     expect(Object.keys(manifest.dependencies ?? {}).sort()).toEqual([...runtime].sort());
 
-    const cli = graph('src/sim/cli.ts').bare.map(packageOf).filter((p) => p !== undefined);
+    const cli = graph('src/sim/cli.ts')
+      .bare.map(packageOf)
+      .filter((p) => p !== undefined);
     expect(cli).toContain('yargs');
     for (const p of cli) if (!runtime.has(p)) expect(Object.keys(manifest.devDependencies ?? {})).toContain(p);
   });

@@ -55,7 +55,7 @@ function figure8(bugs?: PlantedBugs): Harness {
   return h;
 }
 
-describe('§5.4.2 Figure 8: a leader never commits an earlier term\'s entry by counting replicas', () => {
+describe("§5.4.2 Figure 8: a leader never commits an earlier term's entry by counting replicas", () => {
   it('the correct core keeps index 2 uncommitted, so s5 may overwrite it safely', () => {
     const h = figure8();
     expect(h.checker.violations).toEqual([]);

@@ -302,11 +302,7 @@ export interface LoneNodeOptions extends Partial<Omit<RaftConfig, 'id' | 'storag
  * membership `voters`), for tests that step messages in by hand and read its Readys.
  * Defaults match the Harness: no pre-vote, no check-quorum, 10/1 ticks, random 0.
  */
-export function loneNode(
-  id: NodeId,
-  voters: readonly NodeId[],
-  options: LoneNodeOptions = {},
-): { raw: RawNode; disk: MemoryStorage } {
+export function loneNode(id: NodeId, voters: readonly NodeId[], options: LoneNodeOptions = {}): { raw: RawNode; disk: MemoryStorage } {
   const { terms = [], term = 1, vote = '', commit = 1, ...config } = options;
   const disk = new MemoryStorage();
   disk.saveSync({

@@ -167,7 +167,11 @@ describe('LevelStorage', () => {
     {
       name: 'a log that does not start after the compaction point',
       expect: 'should start at 1',
-      tamper: (db) => db.batch([{ type: 'del', key: logKey(1) }, { type: 'del', key: logKey(2) }]),
+      tamper: (db) =>
+        db.batch([
+          { type: 'del', key: logKey(1) },
+          { type: 'del', key: logKey(2) },
+        ]),
     },
     {
       name: 'terms decreasing along the log',
@@ -359,10 +363,7 @@ function startWriter(script: string, db: string) {
     /** Resolves once `n` is acknowledged; fails at the deadline or if the writer dies first. */
     waitForAcks: (n: number, deadlineMs: number) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => done(new Error(`only ${acked} of ${n} entries acknowledged in ${deadlineMs} ms; stderr: ${stderr}`)),
-          deadlineMs,
-        );
+        const timer = setTimeout(() => done(new Error(`only ${acked} of ${n} entries acknowledged in ${deadlineMs} ms; stderr: ${stderr}`)), deadlineMs);
         const check = () => {
           if (acked >= n) done();
           else if (!running()) done(new Error(`writer exited (${child.exitCode ?? child.signalCode}); stderr: ${stderr}`));
@@ -403,7 +404,9 @@ describe('LevelStorage: the cluster incarnation', () => {
   it('refuses an id that is not short printable ASCII, and keeps the one it had', async () => {
     const s = await open(await tempDir());
     await s.setIncarnation('first');
-    await expect(s.setIncarnation('has space')).rejects.toThrow(/cannot record the cluster incarnation: incarnation id "has space" is not printable ASCII of at most 64 characters/);
+    await expect(s.setIncarnation('has space')).rejects.toThrow(
+      /cannot record the cluster incarnation: incarnation id "has space" is not printable ASCII of at most 64 characters/,
+    );
     await expect(s.setIncarnation('x'.repeat(65))).rejects.toThrow(/at most 64 characters/);
     expect(s.incarnation).toBe('first');
   });

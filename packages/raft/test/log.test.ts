@@ -61,22 +61,24 @@ describe('a new log', () => {
 
 describe('findConflict: the first new entry not already in the log', () => {
   // The log holds 1/1, 2/2, 3/3 (index/term), as in etcd's TestFindConflict.
-  it.each([
-    { ents: [] as Entry[], want: 0 },
-    // all present
-    { ents: ents(1, [1, 2, 3]), want: 0 },
-    { ents: ents(2, [2, 3]), want: 0 },
-    { ents: ents(3, [3]), want: 0 },
-    // present, then new
-    { ents: ents(1, [1, 2, 3, 4, 4]), want: 4 },
-    { ents: ents(2, [2, 3, 4, 4]), want: 4 },
-    { ents: ents(3, [3, 4, 4]), want: 4 },
-    { ents: ents(4, [4, 4]), want: 4 },
-    // a different term at an index we have
-    { ents: ents(1, [4, 4]), want: 1 },
-    { ents: ents(2, [1, 4, 4]), want: 2 },
-    { ents: ents(3, [1, 2, 4, 4]), want: 3 },
-  ].map((c) => ({ ...c, label: show(c.ents) })))('$label → $want', ({ ents: e, want }) => {
+  it.each(
+    [
+      { ents: [] as Entry[], want: 0 },
+      // all present
+      { ents: ents(1, [1, 2, 3]), want: 0 },
+      { ents: ents(2, [2, 3]), want: 0 },
+      { ents: ents(3, [3]), want: 0 },
+      // present, then new
+      { ents: ents(1, [1, 2, 3, 4, 4]), want: 4 },
+      { ents: ents(2, [2, 3, 4, 4]), want: 4 },
+      { ents: ents(3, [3, 4, 4]), want: 4 },
+      { ents: ents(4, [4, 4]), want: 4 },
+      // a different term at an index we have
+      { ents: ents(1, [4, 4]), want: 1 },
+      { ents: ents(2, [1, 4, 4]), want: 2 },
+      { ents: ents(3, [1, 2, 4, 4]), want: 3 },
+    ].map((c) => ({ ...c, label: show(c.ents) })),
+  )('$label → $want', ({ ents: e, want }) => {
     const { log } = newLog({ stored: ents(1, [1, 2, 3]) });
     expect(log.findConflict(e)).toBe(want);
   });
@@ -120,12 +122,40 @@ describe('isUpToDate (§5.4.1): a higher last term wins, then a longer log', () 
 
 describe('append', () => {
   // Storage holds 1/1, 2/2, as in etcd's TestAppend.
-  it.each([
-    { ents: [] as Entry[], last: 2, log: [[1, 1], [2, 2]], unstableOffset: 3 },
-    { ents: ents(3, [2]), last: 3, log: [[1, 1], [2, 2], [3, 2]], unstableOffset: 3 },
-    { ents: ents(1, [2]), last: 1, log: [[1, 2]], unstableOffset: 1 }, // replaces the whole stored log
-    { ents: ents(2, [3, 3]), last: 3, log: [[1, 1], [2, 3], [3, 3]], unstableOffset: 2 }, // replaces from 2 on
-  ].map((c) => ({ ...c, label: show(c.ents) })))('$label → last $last, unstable from $unstableOffset', ({ ents: e, last, log: want, unstableOffset }) => {
+  it.each(
+    [
+      {
+        ents: [] as Entry[],
+        last: 2,
+        log: [
+          [1, 1],
+          [2, 2],
+        ],
+        unstableOffset: 3,
+      },
+      {
+        ents: ents(3, [2]),
+        last: 3,
+        log: [
+          [1, 1],
+          [2, 2],
+          [3, 2],
+        ],
+        unstableOffset: 3,
+      },
+      { ents: ents(1, [2]), last: 1, log: [[1, 2]], unstableOffset: 1 }, // replaces the whole stored log
+      {
+        ents: ents(2, [3, 3]),
+        last: 3,
+        log: [
+          [1, 1],
+          [2, 3],
+          [3, 3],
+        ],
+        unstableOffset: 2,
+      }, // replaces from 2 on
+    ].map((c) => ({ ...c, label: show(c.ents) })),
+  )('$label → last $last, unstable from $unstableOffset', ({ ents: e, last, log: want, unstableOffset }) => {
     const { log } = newLog({ stored: ents(1, [1, 2]) });
     expect(log.append(e)).toBe(last);
     expect(ids(log.allEntries())).toEqual(want);
@@ -142,27 +172,29 @@ describe('append', () => {
 
 describe('maybeAppend: the follower side of AppendEntries', () => {
   // The log holds 1/1, 2/2, 3/3 with commit 1, as in etcd's TestLogMaybeAppend.
-  it.each([
-    // the previous entry does not match: nothing happens
-    { index: 3, logTerm: 2, commit: 3, ents: ents(4, [4]), lastNew: undefined, committed: 1, log: [1, 2, 3] },
-    { index: 4, logTerm: 3, commit: 3, ents: ents(5, [4]), lastNew: undefined, committed: 1, log: [1, 2, 3] },
-    // match at the last entry: commit follows the leader, but not past the last new entry
-    { index: 3, logTerm: 3, commit: 3, ents: [], lastNew: 3, committed: 3, log: [1, 2, 3] },
-    { index: 3, logTerm: 3, commit: 4, ents: [], lastNew: 3, committed: 3, log: [1, 2, 3] },
-    { index: 3, logTerm: 3, commit: 2, ents: [], lastNew: 3, committed: 2, log: [1, 2, 3] },
-    { index: 3, logTerm: 3, commit: 0, ents: [], lastNew: 3, committed: 1, log: [1, 2, 3] }, // never back
-    { index: 3, logTerm: 3, commit: 3, ents: ents(4, [4]), lastNew: 4, committed: 3, log: [1, 2, 3, 4] },
-    { index: 3, logTerm: 3, commit: 4, ents: ents(4, [4]), lastNew: 4, committed: 4, log: [1, 2, 3, 4] },
-    { index: 3, logTerm: 3, commit: 5, ents: ents(4, [4]), lastNew: 4, committed: 4, log: [1, 2, 3, 4] },
-    { index: 3, logTerm: 3, commit: 5, ents: ents(4, [4, 4]), lastNew: 5, committed: 5, log: [1, 2, 3, 4, 4] },
-    // match in the middle: conflicting entries are replaced from the first conflict on
-    { index: 2, logTerm: 2, commit: 3, ents: ents(3, [4]), lastNew: 3, committed: 3, log: [1, 2, 4] },
-    { index: 1, logTerm: 1, commit: 3, ents: ents(2, [4]), lastNew: 2, committed: 2, log: [1, 4] },
-    { index: 1, logTerm: 1, commit: 3, ents: ents(2, [4, 4]), lastNew: 3, committed: 3, log: [1, 4, 4] },
-    // entries already present (a duplicated or reordered append): nothing after them is cut
-    { index: 1, logTerm: 1, commit: 3, ents: ents(2, [2]), lastNew: 2, committed: 2, log: [1, 2, 3] },
-    { index: 0, logTerm: 0, commit: 3, ents: [], lastNew: 0, committed: 1, log: [1, 2, 3] },
-  ].map((c) => ({ ...c, label: show(c.ents) })))(
+  it.each(
+    [
+      // the previous entry does not match: nothing happens
+      { index: 3, logTerm: 2, commit: 3, ents: ents(4, [4]), lastNew: undefined, committed: 1, log: [1, 2, 3] },
+      { index: 4, logTerm: 3, commit: 3, ents: ents(5, [4]), lastNew: undefined, committed: 1, log: [1, 2, 3] },
+      // match at the last entry: commit follows the leader, but not past the last new entry
+      { index: 3, logTerm: 3, commit: 3, ents: [], lastNew: 3, committed: 3, log: [1, 2, 3] },
+      { index: 3, logTerm: 3, commit: 4, ents: [], lastNew: 3, committed: 3, log: [1, 2, 3] },
+      { index: 3, logTerm: 3, commit: 2, ents: [], lastNew: 3, committed: 2, log: [1, 2, 3] },
+      { index: 3, logTerm: 3, commit: 0, ents: [], lastNew: 3, committed: 1, log: [1, 2, 3] }, // never back
+      { index: 3, logTerm: 3, commit: 3, ents: ents(4, [4]), lastNew: 4, committed: 3, log: [1, 2, 3, 4] },
+      { index: 3, logTerm: 3, commit: 4, ents: ents(4, [4]), lastNew: 4, committed: 4, log: [1, 2, 3, 4] },
+      { index: 3, logTerm: 3, commit: 5, ents: ents(4, [4]), lastNew: 4, committed: 4, log: [1, 2, 3, 4] },
+      { index: 3, logTerm: 3, commit: 5, ents: ents(4, [4, 4]), lastNew: 5, committed: 5, log: [1, 2, 3, 4, 4] },
+      // match in the middle: conflicting entries are replaced from the first conflict on
+      { index: 2, logTerm: 2, commit: 3, ents: ents(3, [4]), lastNew: 3, committed: 3, log: [1, 2, 4] },
+      { index: 1, logTerm: 1, commit: 3, ents: ents(2, [4]), lastNew: 2, committed: 2, log: [1, 4] },
+      { index: 1, logTerm: 1, commit: 3, ents: ents(2, [4, 4]), lastNew: 3, committed: 3, log: [1, 4, 4] },
+      // entries already present (a duplicated or reordered append): nothing after them is cut
+      { index: 1, logTerm: 1, commit: 3, ents: ents(2, [2]), lastNew: 2, committed: 2, log: [1, 2, 3] },
+      { index: 0, logTerm: 0, commit: 3, ents: [], lastNew: 0, committed: 1, log: [1, 2, 3] },
+    ].map((c) => ({ ...c, label: show(c.ents) })),
+  )(
     'prev $index/$logTerm, leader commit $commit, $label → last new $lastNew, commit $committed',
     ({ index, logTerm, commit, ents: e, lastNew, committed, log: terms }) => {
       const { log } = newLog({ stored: ents(1, [1, 2, 3]) });
@@ -327,7 +359,11 @@ describe('slice across the stable/unstable boundary', () => {
     { lo: 148, hi: 152, maxBytes: 3 * one + 1, want: [148, 149, 150] },
     { lo: 150, hi: 152, maxBytes: 0, want: [150] },
   ])('[$lo, $hi) limit $maxBytes → $want', ({ lo, hi, maxBytes, want }) => {
-    expect(setup().slice(lo, hi, maxBytes).map((e) => e.index)).toEqual(want);
+    expect(
+      setup()
+        .slice(lo, hi, maxBytes)
+        .map((e) => e.index),
+    ).toEqual(want);
   });
 
   it('a storage that returns fewer entries than the limit allows never leaves a gap before the unstable ones', () => {
@@ -377,7 +413,10 @@ describe('persisting and compaction', () => {
     expect([log.unstable.offset, log.unstable.entries.length]).toEqual([2, 1]);
     log.stableTo(2, 2);
     expect([log.unstable.offset, log.unstable.entries.length, log.persistedLastIndex()]).toEqual([3, 0, 2]);
-    expect(ids(log.allEntries())).toEqual([[1, 1], [2, 2]]);
+    expect(ids(log.allEntries())).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
   });
 
   it('persistedLastIndex is the last stored entry still in the log', () => {
@@ -390,7 +429,12 @@ describe('persisting and compaction', () => {
   });
 
   it('compacting storage behind unstable entries keeps every term and entry above the compaction point (etcd: TestCompactionSideEffects)', () => {
-    const { log, storage } = newLog({ stored: ents(1, Array.from({ length: 750 }, (_, i) => i + 1)) });
+    const { log, storage } = newLog({
+      stored: ents(
+        1,
+        Array.from({ length: 750 }, (_, i) => i + 1),
+      ),
+    });
     log.append(Array.from({ length: 250 }, (_, i) => ent(751 + i, 751 + i)));
     log.commitTo(1000);
     storage.createSnapshotSync(500, EMPTY_CONF_STATE, new Uint8Array([1]));
@@ -418,7 +462,7 @@ describe('persisting and compaction', () => {
     expect(log.isUpToDate(4, 2)).toBe(false);
   });
 
-  it('restore from a leader\'s snapshot replaces the log until the host persists it', () => {
+  it("restore from a leader's snapshot replaces the log until the host persists it", () => {
     const { log, storage } = newLog({ stored: ents(1, [1, 1]), unstable: ents(3, [2]) });
     const s = snap(200, 5);
     log.restore(s);

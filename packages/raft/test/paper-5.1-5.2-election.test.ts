@@ -318,14 +318,10 @@ describe('§5.2 Leader election', () => {
 
     it('every timeout lies in [electionTicks, 2 * electionTicks)', () => {
       fc.assert(
-        fc.property(
-          fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-          fc.integer({ min: 2, max: 40 }),
-          (r, electionTicks) => {
-            const t = ticksToCampaign(r, electionTicks);
-            return t >= electionTicks && t < 2 * electionTicks;
-          },
-        ),
+        fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.integer({ min: 2, max: 40 }), (r, electionTicks) => {
+          const t = ticksToCampaign(r, electionTicks);
+          return t >= electionTicks && t < 2 * electionTicks;
+        }),
       );
     });
 

@@ -117,11 +117,49 @@ describe('§5.3 Log replication', () => {
   describe('§5.3: "if an existing entry conflicts with a new one (same index but different terms), delete the existing entry and all that follow it; append any new entries not already in the log"', () => {
     // The follower holds 2:t1 3:t2 (etcd's table, shifted by the bootstrap snapshot at index 1).
     it.each([
-      { prev: [3, 2], ents: [[4, 3]], want: [[2, 1], [3, 2], [4, 3]] },
-      { prev: [2, 1], ents: [[3, 3], [4, 4]], want: [[2, 1], [3, 3], [4, 4]] },
-      { prev: [1, 1], ents: [[2, 1]], want: [[2, 1], [3, 2]] }, // nothing conflicts: nothing deleted
+      {
+        prev: [3, 2],
+        ents: [[4, 3]],
+        want: [
+          [2, 1],
+          [3, 2],
+          [4, 3],
+        ],
+      },
+      {
+        prev: [2, 1],
+        ents: [
+          [3, 3],
+          [4, 4],
+        ],
+        want: [
+          [2, 1],
+          [3, 3],
+          [4, 4],
+        ],
+      },
+      {
+        prev: [1, 1],
+        ents: [[2, 1]],
+        want: [
+          [2, 1],
+          [3, 2],
+        ],
+      }, // nothing conflicts: nothing deleted
       { prev: [1, 1], ents: [[2, 3]], want: [[2, 3]] }, // conflict at 2: 2 and 3 go
-      { prev: [1, 1], ents: [[2, 1], [3, 2], [4, 4]], want: [[2, 1], [3, 2], [4, 4]] },
+      {
+        prev: [1, 1],
+        ents: [
+          [2, 1],
+          [3, 2],
+          [4, 4],
+        ],
+        want: [
+          [2, 1],
+          [3, 2],
+          [4, 4],
+        ],
+      },
     ])('prev $prev, entries $ents → log $want', ({ prev, ents, want }) => {
       const { raw, disk } = loneNode('b', VOTERS, { terms: [1, 2], term: 4 });
       const entries = ents.map(([index, term]) => seededEntries([term!], index!)[0]!);
@@ -150,7 +188,7 @@ describe('§5.3 Log replication', () => {
       expect(disk.lastIndex()).toBe(5);
     });
 
-    it('duplicated and reordered appends in a live cluster leave the follower with the leader\'s log', () => {
+    it("duplicated and reordered appends in a live cluster leave the follower with the leader's log", () => {
       const h = new Harness(VOTERS);
       h.elect('a');
       for (const s of ['x', 'y', 'z']) h.propose('a', s);
@@ -255,7 +293,7 @@ describe('§5.3 Log replication', () => {
   });
 
   describe('batching and flow control (not in the paper; etcd-style)', () => {
-    it('proposals made while a follower\'s probe is unanswered go out together in one append message', () => {
+    it("proposals made while a follower's probe is unanswered go out together in one append message", () => {
       const h = new Harness(VOTERS);
       h.raw('a').campaign();
       h.deliverAll((m) => !isApp(m)); // a wins; its probes (with the no-op) are still queued

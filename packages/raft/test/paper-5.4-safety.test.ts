@@ -230,9 +230,7 @@ describe('Quorums (§5.2 "a majority of the servers in the full cluster"; quorum
   it('any two majorities of the same voter set intersect (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 9 }).chain((n) =>
-          fc.tuple(fc.constant(n), fc.subarray([...Array(n).keys()]), fc.subarray([...Array(n).keys()])),
-        ),
+        fc.integer({ min: 1, max: 9 }).chain((n) => fc.tuple(fc.constant(n), fc.subarray([...Array(n).keys()]), fc.subarray([...Array(n).keys()]))),
         ([n, x, y]) => {
           fc.pre(x.length >= quorumSize(n) && y.length >= quorumSize(n));
           return x.some((i) => y.includes(i));

@@ -73,7 +73,7 @@ describe('§6 Cluster membership changes', () => {
       expect(h.raft('b').role).toBe(Role.Leader);
     });
 
-    it('a learner\'s copy does not count toward commitment', () => {
+    it("a learner's copy does not count toward commitment", () => {
       const h = clusterWithSpare();
       change(h, 'a', addLearner('d'));
       h.cut.add('a>b').add('a>c');

@@ -4,15 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfChangeType,
-  MessageType,
-  SnapshotAssembler,
-  message,
-  splitSnapshot,
-  type Message,
-  type Snapshot,
-} from '@shoal/raft';
+import { ConfChangeType, MessageType, SnapshotAssembler, message, splitSnapshot, type Message, type Snapshot } from '@shoal/raft';
 import { Harness, drain, loneNode, ofType } from './harness.js';
 
 const VOTERS = ['a', 'b', 'c'];
@@ -150,20 +142,16 @@ describe('§7 Log compaction', () => {
       });
 
     /** Snapshot data, chunk size, and an order of chunk indexes: every chunk at least once, duplicates, shuffled. */
-    const transfer = fc
-      .record({ data: fc.uint8Array({ maxLength: 300 }), chunkBytes: fc.integer({ min: 1, max: 64 }) })
-      .chain(({ data, chunkBytes }) => {
-        const n = Math.max(1, Math.ceil(data.byteLength / chunkBytes));
-        const all = [...Array(n).keys()];
-        return fc.record({
-          data: fc.constant(data),
-          chunkBytes: fc.constant(chunkBytes),
-          n: fc.constant(n),
-          order: fc
-            .array(fc.nat({ max: n - 1 }), { maxLength: 2 * n })
-            .chain((dups) => fc.shuffledSubarray([...all, ...dups], { minLength: n + dups.length })),
-        });
+    const transfer = fc.record({ data: fc.uint8Array({ maxLength: 300 }), chunkBytes: fc.integer({ min: 1, max: 64 }) }).chain(({ data, chunkBytes }) => {
+      const n = Math.max(1, Math.ceil(data.byteLength / chunkBytes));
+      const all = [...Array(n).keys()];
+      return fc.record({
+        data: fc.constant(data),
+        chunkBytes: fc.constant(chunkBytes),
+        n: fc.constant(n),
+        order: fc.array(fc.nat({ max: n - 1 }), { maxLength: 2 * n }).chain((dups) => fc.shuffledSubarray([...all, ...dups], { minLength: n + dups.length })),
       });
+    });
 
     it('chunks delivered in any order, with duplicates, reassemble the snapshot exactly once all have arrived (property)', () => {
       fc.assert(
@@ -225,7 +213,11 @@ describe('§7 Log compaction', () => {
       h.drop(isSnap);
       const chunks = splitSnapshot(whole!, 3);
       const asm = new SnapshotAssembler();
-      const arrived = [...chunks].reverse().concat(chunks).map((c) => asm.add(c)).filter((m) => m !== undefined);
+      const arrived = [...chunks]
+        .reverse()
+        .concat(chunks)
+        .map((c) => asm.add(c))
+        .filter((m) => m !== undefined);
       expect(arrived.length).toBeGreaterThanOrEqual(1);
       h.inbox.push(arrived[0]!);
       h.deliverAll();
@@ -267,7 +259,7 @@ describe('§7 Log compaction', () => {
       expect(h.logOf('c')).toEqual(h.logOf('a'));
     });
 
-    it('a leader never told the transfer\'s fate retries after snapshotRetryTicks', () => {
+    it("a leader never told the transfer's fate retries after snapshotRetryTicks", () => {
       const h = laggingFollower({ snapshotRetryTicks: 5 });
       loseFirstSnapshot(h);
       for (let i = 0; i < 5; i++) {

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { Inflights, Progress, ProgressState } from '../src/progress.js';
 
 /** A voter's progress in `state` with the given match and next (as etcd's tests build them). */
-function progress(o: { state?: ProgressState; match?: number; next: number; pendingSnapshot?: number; maxInflight?: number; maxInflightBytes?: number }): Progress {
+function progress(o: {
+  state?: ProgressState;
+  match?: number;
+  next: number;
+  pendingSnapshot?: number;
+  maxInflight?: number;
+  maxInflightBytes?: number;
+}): Progress {
   const p = new Progress('b', o.next, o.maxInflight ?? 256, o.maxInflightBytes ?? 0, false);
   p.state = o.state ?? ProgressState.Probe;
   p.match = o.match ?? 0;
@@ -211,11 +218,7 @@ describe('Inflights', () => {
   });
 
   it('count and full() match a model of the window under any adds and frees (property)', () => {
-    const op = fc.oneof(
-      fc.record({ add: fc.nat({ max: 300 }) }),
-      fc.record({ freeLE: fc.nat({ max: 30 }) }),
-      fc.constant({ freeFirstOne: true as const }),
-    );
+    const op = fc.oneof(fc.record({ add: fc.nat({ max: 300 }) }), fc.record({ freeLE: fc.nat({ max: 30 }) }), fc.constant({ freeFirstOne: true as const }));
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), fc.nat({ max: 1000 }), fc.array(op, { maxLength: 40 }), (maxMessages, maxBytes, ops) => {
         const inf = new Inflights(maxMessages, maxBytes);

@@ -18,14 +18,10 @@ const L = VoteResult.Lost;
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `n${i}`);
 
 /** Up to 9 voters with an acknowledged index each (undefined: nothing acknowledged yet). */
-const ackedVoters = fc
-  .integer({ min: 0, max: 9 })
-  .chain((n) => fc.array(fc.option(fc.nat({ max: 20 }), { nil: undefined }), { minLength: n, maxLength: n }));
+const ackedVoters = fc.integer({ min: 0, max: 9 }).chain((n) => fc.array(fc.option(fc.nat({ max: 20 }), { nil: undefined }), { minLength: n, maxLength: n }));
 
 /** Up to 9 voters with a vote each (undefined: not voted yet). */
-const votingVoters = fc
-  .integer({ min: 0, max: 9 })
-  .chain((n) => fc.array(fc.option(fc.boolean(), { nil: undefined }), { minLength: n, maxLength: n }));
+const votingVoters = fc.integer({ min: 0, max: 9 }).chain((n) => fc.array(fc.option(fc.boolean(), { nil: undefined }), { minLength: n, maxLength: n }));
 
 function configOf<T>(values: readonly (T | undefined)[]): { config: MajorityConfig; of: (id: string) => T | undefined } {
   const byId = new Map(ids(values.length).map((id, i) => [id, values[i]]));

@@ -5,17 +5,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfChangeType,
-  MessageType,
-  NONE,
-  Role,
-  isRaftError,
-  message,
-  type Entry,
-  type Message,
-  type NodeId,
-} from '@shoal/raft';
+import { ConfChangeType, MessageType, NONE, Role, isRaftError, message, type Entry, type Message, type NodeId } from '@shoal/raft';
 import { Harness, loneNode, ofType, seededEntries } from './harness.js';
 
 const VOTERS = ['a', 'b', 'c'];
@@ -93,7 +83,7 @@ describe('Pre-vote (diss. §9.6)', () => {
     expect([raw.raft.term, raw.raft.vote]).toEqual([2, 'a']);
   });
 
-  it('granting a pre-vote changes neither the voter\'s term nor its vote', () => {
+  it("granting a pre-vote changes neither the voter's term nor its vote", () => {
     const { raw } = loneNode('b', VOTERS, { term: 2, vote: 'a' });
     raw.step(message({ type: MessageType.PreVote, from: 'c', to: 'b', term: 3, index: 1, logTerm: 1 }));
     const rd = raw.ready();
@@ -196,9 +186,7 @@ describe('Leadership transfer (diss. §3.10)', () => {
   it('proposals (and membership changes) during a transfer are refused with PROPOSAL_DROPPED', () => {
     const h = transferToLaggard();
     expect(errorCode(() => h.raw('a').propose(text('y')))).toBe('PROPOSAL_DROPPED');
-    expect(errorCode(() => h.raw('a').proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: 'c' }))).toBe(
-      'PROPOSAL_DROPPED',
-    );
+    expect(errorCode(() => h.raw('a').proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: 'c' }))).toBe('PROPOSAL_DROPPED');
   });
 
   it('a transfer whose target never answers is abandoned after an election timeout', () => {
@@ -454,7 +442,8 @@ describe('Persistence ordering (Figure 2: "updated on stable storage before resp
             if (m.type === MessageType.VoteResp && !m.reject) {
               const hs = disk.hardStateNow();
               // A later term on disk also rules out voting again in m.term.
-              if (hs.term < m.term || (hs.term === m.term && hs.vote !== m.to)) problems.push(`${id} granted ${m.to} in ${m.term} with ${JSON.stringify(hs)} on disk`);
+              if (hs.term < m.term || (hs.term === m.term && hs.vote !== m.to))
+                problems.push(`${id} granted ${m.to} in ${m.term} with ${JSON.stringify(hs)} on disk`);
             }
           }
         };

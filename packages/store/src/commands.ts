@@ -251,7 +251,31 @@ export function decodeCommand(data: Uint8Array): Command {
 /** Checks an already-parsed value and returns a fresh, validated copy. */
 export function parseCommand(value: unknown): Command {
   const top = new Checker('INVALID_COMMAND', 'invalid command');
-  const head = top.object(value, '', ['type'], ['at', 'node', 'id', 'expectedVersion', 'patch', 'role', 'secret', 'unlockKey', 'service', 'spec', 'keepPrevious', 'creates', 'updates', 'removes', 'serials', 'replaces', 'ca', 'caCertPem']);
+  const head = top.object(
+    value,
+    '',
+    ['type'],
+    [
+      'at',
+      'node',
+      'id',
+      'expectedVersion',
+      'patch',
+      'role',
+      'secret',
+      'unlockKey',
+      'service',
+      'spec',
+      'keepPrevious',
+      'creates',
+      'updates',
+      'removes',
+      'serials',
+      'replaces',
+      'ca',
+      'caCertPem',
+    ],
+  );
   const type = top.oneOf(head.type, 'type', COMMAND_TYPES);
   const c = top.about(`invalid ${type} command`);
   const at = (v: Record<string, unknown>): string => checkTimestamp(c, v.at, 'at');
@@ -355,7 +379,20 @@ function expectedVersion(c: Checker, v: Record<string, unknown>): { expectedVers
   return v.expectedVersion === undefined ? {} : { expectedVersion: c.integer(v.expectedVersion, 'expectedVersion', 1) };
 }
 
-const PATCH_FIELDS = ['name', 'availability', 'role', 'status', 'addr', 'addLabels', 'removeLabels', 'raftRole', 'hostname', 'resources', 'runtime', 'publishErrors'] as const;
+const PATCH_FIELDS = [
+  'name',
+  'availability',
+  'role',
+  'status',
+  'addr',
+  'addLabels',
+  'removeLabels',
+  'raftRole',
+  'hostname',
+  'resources',
+  'runtime',
+  'publishErrors',
+] as const;
 
 function checkNodePatch(c: Checker, value: unknown, path: string): NodePatch {
   const v = c.object(value, path, [], PATCH_FIELDS);

@@ -17,8 +17,7 @@ export interface Constraint {
   readonly value: string;
 }
 
-const LOOKS_LIKE =
-  'a constraint looks like node.labels.KEY==VALUE, node.role!=manager, node.hostname==HOST or node.id==ID (operator == or !=)';
+const LOOKS_LIKE = 'a constraint looks like node.labels.KEY==VALUE, node.role!=manager, node.hostname==HOST or node.id==ID (operator == or !=)';
 
 const KEY_PATTERN = /^node\.(id|hostname|role|labels\.[^\s=!]+)$/;
 

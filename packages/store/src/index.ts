@@ -109,16 +109,7 @@ export {
 export { matchesConstraint, matchesConstraints, parseConstraint, type Constraint, type ConstraintOperator } from './constraints.js';
 export type { TaskItemFailure } from './transitions.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
-export type {
-  ChangeEvent,
-  ClusterEvent,
-  NodeEvent,
-  RestoreEvent,
-  ServiceEvent,
-  StoreEvent,
-  StoreListener,
-  TaskEvent,
-} from './events.js';
+export type { ChangeEvent, ClusterEvent, NodeEvent, RestoreEvent, ServiceEvent, StoreEvent, StoreListener, TaskEvent } from './events.js';
 export { ID_LENGTH, isValidId, newId, randomId } from './ids.js';
 export { Checker } from './shape.js';
 export { seal } from './canonical.js';

@@ -175,7 +175,12 @@ export const SERVICE_NAME_RULE: StringRule = {
   patternHint: 'must start with a letter or digit and contain only letters, digits, "_" and "-"',
 };
 const IMAGE_RULE: StringRule = { max: 512, pattern: /^\S*$/, patternHint: 'must not contain spaces' };
-const ENV_KEY_RULE: StringRule = { min: 1, max: 256, pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be a variable name: letters, digits and "_", not starting with a digit' };
+const ENV_KEY_RULE: StringRule = {
+  min: 1,
+  max: 256,
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  patternHint: 'must be a variable name: letters, digits and "_", not starting with a digit',
+};
 const ENV_VALUE_RULE: StringRule = { max: 32_768 };
 const CONSTRAINT_RULE: StringRule = { min: 1, max: 512 };
 const HTTP_PATH_RULE: StringRule = { min: 1, max: 1024, pattern: /^\/\S*$/, patternHint: 'must start with "/" and contain no spaces' };
@@ -208,7 +213,10 @@ export function checkServiceSpec(c: Checker, value: unknown, path: string): Serv
   }
   const task = checkTaskSpec(c, v.task, `${path}.task`);
   if (mode === 'global' && task.placement.maxReplicasPerNode !== 0) {
-    c.fail(`${path}.task.placement.maxReplicasPerNode`, `must be 0 for a global service: it runs one task per node anyway (got ${task.placement.maxReplicasPerNode})`);
+    c.fail(
+      `${path}.task.placement.maxReplicasPerNode`,
+      `must be 0 for a global service: it runs one task per node anyway (got ${task.placement.maxReplicasPerNode})`,
+    );
   }
   const ports = c.array(v.ports, `${path}.ports`, (p, at) => checkPortSpec(c, p, at), 64);
   const seen = new Set<number>();
@@ -261,7 +269,10 @@ export function checkTaskSpec(c: Checker, value: unknown, path: string): TaskSpe
   const limits = checkResourceAmounts(c, resources.limits, `${path}.resources.limits`);
   for (const key of ['nanoCpus', 'memoryBytes'] as const) {
     if (limits[key] !== 0 && limits[key] < reservations[key]) {
-      c.fail(`${path}.resources.limits.${key}`, `(${limits[key]}) is below the reservation (${reservations[key]}); a task cannot be limited to less than it reserves`);
+      c.fail(
+        `${path}.resources.limits.${key}`,
+        `(${limits[key]}) is below the reservation (${reservations[key]}); a task cannot be limited to less than it reserves`,
+      );
     }
   }
   return {
@@ -288,21 +299,31 @@ function checkResourceAmounts(c: Checker, value: unknown, path: string): Resourc
 
 function checkPlacement(c: Checker, value: unknown, path: string): Placement {
   const v = c.object(value, path, ['constraints', 'preferences', 'maxReplicasPerNode']);
-  const constraints = c.array(v.constraints, `${path}.constraints`, (x, at) => {
-    const expr = c.string(x, at, CONSTRAINT_RULE);
-    try {
-      parseConstraint(expr);
-    } catch (e) {
-      c.fail(at, e instanceof StoreError ? e.message : String(e));
-    }
-    return expr;
-  }, 64);
-  const preferences = c.array(v.preferences, `${path}.preferences`, (x, at) => {
-    const p = c.object(x, at, ['spread']);
-    const spread = c.string(p.spread, `${at}.spread`, CONSTRAINT_RULE);
-    if (!isPlacementKey(spread)) c.fail(`${at}.spread`, `must name a node attribute like node.labels.zone (got "${spread}")`);
-    return { spread };
-  }, 8);
+  const constraints = c.array(
+    v.constraints,
+    `${path}.constraints`,
+    (x, at) => {
+      const expr = c.string(x, at, CONSTRAINT_RULE);
+      try {
+        parseConstraint(expr);
+      } catch (e) {
+        c.fail(at, e instanceof StoreError ? e.message : String(e));
+      }
+      return expr;
+    },
+    64,
+  );
+  const preferences = c.array(
+    v.preferences,
+    `${path}.preferences`,
+    (x, at) => {
+      const p = c.object(x, at, ['spread']);
+      const spread = c.string(p.spread, `${at}.spread`, CONSTRAINT_RULE);
+      if (!isPlacementKey(spread)) c.fail(`${at}.spread`, `must name a node attribute like node.labels.zone (got "${spread}")`);
+      return { spread };
+    },
+    8,
+  );
   return { constraints, preferences, maxReplicasPerNode: int(c, v.maxReplicasPerNode, `${path}.maxReplicasPerNode`, 0, MAX_REPLICAS) };
 }
 
@@ -375,11 +396,7 @@ export function checkService(c: Checker, value: unknown, path: string): ServiceO
 
 // ---- partial specs from the CLI ----------------------------------------------------------
 
-type DeepPartial<T> = T extends readonly (infer U)[]
-  ? readonly DeepPartial<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+type DeepPartial<T> = T extends readonly (infer U)[] ? readonly DeepPartial<U>[] : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 /** What the CLI sends: any part of a spec (a name at least, unless updating). Parsed JSON may be passed as unknown. */
 export type ServiceSpecInput = DeepPartial<ServiceSpec>;

@@ -15,8 +15,7 @@ import { TASK_INDEX_KEYS, type TaskIndex, type TaskObject } from './tasks.js';
 import { decide, decideTaskBatch, type Change, type State, type TaskItemFailure } from './transitions.js';
 
 export type ApplyResult =
-  | { readonly ok: true; readonly value?: unknown }
-  | { readonly ok: false; readonly error: { readonly code: StoreErrorCode; readonly message: string } };
+  { readonly ok: true; readonly value?: unknown } | { readonly ok: false; readonly error: { readonly code: StoreErrorCode; readonly message: string } };
 
 /** The value of an applied tasks.apply: the items that were skipped, in item order. */
 export interface TasksApplyResult {

@@ -90,20 +90,14 @@ export class Table<T extends StoredObject, I extends string = never> {
     }
     const shown = matches.slice(0, 5).map((o) => `${o.id} (${o.name})`);
     if (matches.length > shown.length) shown.push(`and ${matches.length - shown.length} more`);
-    throw new StoreError(
-      'INVALID_ARGUMENT',
-      `${this.kind} prefix "${ref}" matches ${matches.length} ${this.kind}s: ${shown.join(', ')}; use more characters`,
-    );
+    throw new StoreError('INVALID_ARGUMENT', `${this.kind} prefix "${ref}" matches ${matches.length} ${this.kind}s: ${shown.join(', ')}; use more characters`);
   }
 
   // ---- checks a command makes before it changes anything --------------------------------
 
   /** The object to update or remove, or NOT_FOUND. */
   existing(id: string): T | StoreError {
-    return (
-      this.byId.get(id) ??
-      new StoreError('NOT_FOUND', `no ${this.kind} has id "${id}"; it may have been removed — see \`shoal ${this.kind} ls\``)
-    );
+    return this.byId.get(id) ?? new StoreError('NOT_FOUND', `no ${this.kind} has id "${id}"; it may have been removed — see \`shoal ${this.kind} ls\``);
   }
 
   /** Why `obj` cannot be inserted, if it cannot. */

@@ -176,7 +176,10 @@ export function nextTaskStatus(task: TaskObject, report: TaskStatusReport, at: s
   if (same) return undefined;
   const who = `task ${task.name} (${task.id})`;
   if (isFinalState(current.state)) {
-    return new StoreError('UPDATE_OUT_OF_SEQUENCE', `${who} is already ${current.state}, a final state; its status no longer changes (ignored a report of "${next.state}")`);
+    return new StoreError(
+      'UPDATE_OUT_OF_SEQUENCE',
+      `${who} is already ${current.state}, a final state; its status no longer changes (ignored a report of "${next.state}")`,
+    );
   }
   if (RANK[next.state] < RANK[current.state]) {
     return new StoreError('UPDATE_OUT_OF_SEQUENCE', `${who} is already ${current.state}; the report of "${next.state}" is older (ignored)`);
@@ -185,7 +188,10 @@ export function nextTaskStatus(task: TaskObject, report: TaskStatusReport, at: s
     return new StoreError('INVALID_ARGUMENT', `${who}: a task becomes assigned when the scheduler sets its nodeId, not by a status report`);
   }
   if (needsNode(next.state) && task.nodeId === '') {
-    return new StoreError('INVALID_ARGUMENT', `${who} has no node yet; before it is assigned it can only be reported pending, shutdown, rejected or orphaned (got "${next.state}")`);
+    return new StoreError(
+      'INVALID_ARGUMENT',
+      `${who} has no node yet; before it is assigned it can only be reported pending, shutdown, rejected or orphaned (got "${next.state}")`,
+    );
   }
   return next;
 }
@@ -386,7 +392,20 @@ export type AssignedTask = Pick<
   readonly state: TaskState;
 };
 
-const ASSIGNED_TASK_FIELDS = ['id', 'name', 'serviceId', 'serviceName', 'serviceVersion', 'slot', 'nodeId', 'spec', 'ports', 'desiredState', 'state', 'port'] as const;
+const ASSIGNED_TASK_FIELDS = [
+  'id',
+  'name',
+  'serviceId',
+  'serviceName',
+  'serviceVersion',
+  'slot',
+  'nodeId',
+  'spec',
+  'ports',
+  'desiredState',
+  'state',
+  'port',
+] as const;
 
 /** An assigned task, by the rules a stored task follows (checkTask), its spec by the leader's. */
 export function checkAssignedTask(c: Checker, value: unknown, path: string): AssignedTask {

@@ -13,17 +13,7 @@ import type { ClusterEvent, NodeEvent, ServiceEvent, TaskEvent } from './events.
 import { MAX_LABELS, SAME_SECRETS, settingsProblem, type ClusterObject, type NodeObject } from './objects.js';
 import type { ServiceObject, ServiceSpec } from './services.js';
 import type { Table } from './table.js';
-import {
-  assignedStatus,
-  buildTask,
-  isFinalState,
-  nextTaskStatus,
-  portKey,
-  type NewTask,
-  type TaskIndex,
-  type TaskObject,
-  type TaskUpdate,
-} from './tasks.js';
+import { assignedStatus, buildTask, isFinalState, nextTaskStatus, portKey, type NewTask, type TaskIndex, type TaskObject, type TaskUpdate } from './tasks.js';
 
 export interface State {
   readonly nodes: Table<NodeObject>;
@@ -82,7 +72,10 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
       const cluster = state.cluster ?? noCluster();
       if (cluster instanceof StoreError) return cluster;
       if (cluster.unlockKey === undefined) {
-        return new StoreError('INVALID_ARGUMENT', 'autolock is off for this cluster, so it has no unlock key to rotate (it is chosen at `shoal manager init --autolock`)');
+        return new StoreError(
+          'INVALID_ARGUMENT',
+          'autolock is off for this cluster, so it has no unlock key to rotate (it is chosen at `shoal manager init --autolock`)',
+        );
       }
       const next: ClusterObject = { ...cluster, version: index, unlockKey: cmd.unlockKey };
       return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
@@ -91,7 +84,10 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
       const cluster = state.cluster ?? noCluster();
       if (cluster instanceof StoreError) return cluster;
       if (cmd.replaces !== undefined && cluster.adminCerts !== undefined && !cluster.adminCerts.includes(cmd.replaces)) {
-        return new StoreError('UPDATE_OUT_OF_SEQUENCE', 'the admin certificate that asked was replaced meanwhile (another `shoal ca rotate-admin` ran first); use the credentials that one wrote');
+        return new StoreError(
+          'UPDATE_OUT_OF_SEQUENCE',
+          'the admin certificate that asked was replaced meanwhile (another `shoal ca rotate-admin` ran first); use the credentials that one wrote',
+        );
       }
       const next: ClusterObject = { ...cluster, version: index, adminCerts: [...cmd.serials] };
       return [{ kind: 'cluster', action: 'update', object: next, previous: cluster, index }];
@@ -99,9 +95,16 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
     case 'cluster.startCaRotation': {
       const cluster = state.cluster ?? noCluster();
       if (cluster instanceof StoreError) return cluster;
-      if (cluster.caRotation) return new StoreError('INVALID_ARGUMENT', 'a CA rotation is already in progress (started ' + cluster.caRotation.startedAt + '); follow it with `shoal ca status`');
+      if (cluster.caRotation)
+        return new StoreError(
+          'INVALID_ARGUMENT',
+          'a CA rotation is already in progress (started ' + cluster.caRotation.startedAt + '); follow it with `shoal ca status`',
+        );
       if (cmd.replaces !== undefined && cluster.adminCerts !== undefined && !cluster.adminCerts.includes(cmd.replaces)) {
-        return new StoreError('UPDATE_OUT_OF_SEQUENCE', 'the admin certificate that asked was replaced meanwhile (another `shoal ca rotate` or `rotate-admin` ran first); use the credentials that one wrote');
+        return new StoreError(
+          'UPDATE_OUT_OF_SEQUENCE',
+          'the admin certificate that asked was replaced meanwhile (another `shoal ca rotate` or `rotate-admin` ran first); use the credentials that one wrote',
+        );
       }
       const next: ClusterObject = {
         ...cluster,
@@ -160,10 +163,16 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
       }
       const old = service.spec;
       if (cmd.spec.name !== old.name) {
-        return new StoreError('INVALID_ARGUMENT', `service ${old.name} cannot be renamed (spec.name "${cmd.spec.name}"): task names and references use it; create a new service and remove this one`);
+        return new StoreError(
+          'INVALID_ARGUMENT',
+          `service ${old.name} cannot be renamed (spec.name "${cmd.spec.name}"): task names and references use it; create a new service and remove this one`,
+        );
       }
       if (cmd.spec.mode !== old.mode) {
-        return new StoreError('INVALID_ARGUMENT', `service ${old.name} is ${old.mode}; its mode cannot change to ${cmd.spec.mode}: create a new service and remove this one`);
+        return new StoreError(
+          'INVALID_ARGUMENT',
+          `service ${old.name} is ${old.mode}; its mode cannot change to ${cmd.spec.mode}: create a new service and remove this one`,
+        );
       }
       const problem = publishedPortProblem(state.services, cmd.spec, service.id);
       if (problem) return problem;
@@ -182,7 +191,13 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
       const changes: Change[] = [{ kind: 'service', action: 'remove', object: service, index }];
       for (const task of state.tasks.lookup('service', service.id)) {
         if (task.desiredState === 'shutdown') continue;
-        changes.push({ kind: 'task', action: 'update', object: { ...task, desiredState: 'shutdown', version: index, updatedAt: cmd.at }, previous: task, index });
+        changes.push({
+          kind: 'task',
+          action: 'update',
+          object: { ...task, desiredState: 'shutdown', version: index, updatedAt: cmd.at },
+          previous: task,
+          index,
+        });
       }
       return changes;
     }
@@ -262,7 +277,10 @@ function taskInsertProblem(tasks: Table<TaskObject, TaskIndex>, task: TaskObject
   if (tasks.get(task.id)) return new StoreError('ALREADY_EXISTS', `a task with id "${task.id}" already exists; generate a new id`);
   const owner = tasks.getByName(task.name);
   if (owner) {
-    return new StoreError('NAME_TAKEN', `task name "${task.name}" is already used by task ${owner.id}; generate another id (a task's name ends with its id's first 6 characters)`);
+    return new StoreError(
+      'NAME_TAKEN',
+      `task name "${task.name}" is already used by task ${owner.id}; generate another id (a task's name ends with its id's first 6 characters)`,
+    );
   }
   return undefined;
 }
@@ -289,14 +307,20 @@ function updateTask(state: State, u: TaskUpdate, at: string, index: number): Dec
   let { nodeId, port, desiredState, status } = task;
   if (patch.desiredState !== undefined && patch.desiredState !== desiredState) {
     if (patch.desiredState === 'running') {
-      return new StoreError('INVALID_ARGUMENT', `task ${task.name} is desired shutdown; desired state only moves from running to shutdown — create a new task to run the slot again`);
+      return new StoreError(
+        'INVALID_ARGUMENT',
+        `task ${task.name} is desired shutdown; desired state only moves from running to shutdown — create a new task to run the slot again`,
+      );
     }
     desiredState = patch.desiredState;
   }
   if (patch.nodeId !== undefined) {
     if (status.state !== 'new' && status.state !== 'pending') {
       const where = task.nodeId ? ` on node ${task.nodeId}` : '';
-      return new StoreError('UPDATE_OUT_OF_SEQUENCE', `task ${task.name} is already ${status.state}${where}; only a new or pending task can be assigned — re-read and retry`);
+      return new StoreError(
+        'UPDATE_OUT_OF_SEQUENCE',
+        `task ${task.name} is already ${status.state}${where}; only a new or pending task can be assigned — re-read and retry`,
+      );
     }
     if (desiredState === 'shutdown') {
       return new StoreError('UPDATE_OUT_OF_SEQUENCE', `task ${task.name} is to be shut down; it is not assigned — re-read and retry`);
@@ -334,7 +358,10 @@ function removeTask(state: State, id: string, index: number): Decision | StoreEr
 }
 
 function noCluster(): StoreError {
-  return new StoreError('NOT_FOUND', 'the store has no cluster object yet (it has not been initialized or restored from a snapshot); wait for this manager to catch up');
+  return new StoreError(
+    'NOT_FOUND',
+    'the store has no cluster object yet (it has not been initialized or restored from a snapshot); wait for this manager to catch up',
+  );
 }
 
 function patchNode(node: NodeObject, patch: NodePatch, at: string, index: number): NodeObject | StoreError {
@@ -343,7 +370,7 @@ function patchNode(node: NodeObject, patch: NodePatch, at: string, index: number
   const role = patch.role ?? node.role;
   // Demoting a manager takes it out of the Raft membership view; a stale raftRole on a worker
   // would mislead whoever reconciles membership.
-  const raftRole = patch.raftRole === undefined ? (role === 'manager' ? currentRaftRole : undefined) : patch.raftRole ?? undefined;
+  const raftRole = patch.raftRole === undefined ? (role === 'manager' ? currentRaftRole : undefined) : (patch.raftRole ?? undefined);
   if (raftRole !== undefined && role !== 'manager') {
     return new StoreError(
       'INVALID_ARGUMENT',
@@ -353,10 +380,7 @@ function patchNode(node: NodeObject, patch: NodePatch, at: string, index: number
   let labels = node.labels;
   if (patch.removeLabels || patch.addLabels) {
     const removed = new Set(patch.removeLabels ?? []);
-    labels = Object.fromEntries([
-      ...Object.entries(node.labels).filter(([k]) => !removed.has(k)),
-      ...Object.entries(patch.addLabels ?? {}),
-    ]);
+    labels = Object.fromEntries([...Object.entries(node.labels).filter(([k]) => !removed.has(k)), ...Object.entries(patch.addLabels ?? {})]);
     // Enforced here, not only per command: a restore refuses a node with more, so a store that
     // accepted them could never be snapshotted and restored again.
     const count = Object.keys(labels).length;

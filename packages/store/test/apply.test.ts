@@ -97,8 +97,19 @@ describe('node.update', () => {
 
   it('takes what an agent reports about its host: hostname, resources, runtime', () => {
     const s = withWorker();
-    expectOk(s.apply({ type: 'node.update', at: at(9), id: W1, patch: { hostname: 'box-9', resources: { nanoCpus: 4e9, memoryBytes: 8 << 20 }, runtime: 'process' } }, 7));
-    expect(s.getNode(W1)).toMatchObject({ hostname: 'box-9', resources: { nanoCpus: 4e9, memoryBytes: 8 << 20 }, runtime: 'process', labels: { zone: 'a', disk: 'ssd' }, version: 7 });
+    expectOk(
+      s.apply(
+        { type: 'node.update', at: at(9), id: W1, patch: { hostname: 'box-9', resources: { nanoCpus: 4e9, memoryBytes: 8 << 20 }, runtime: 'process' } },
+        7,
+      ),
+    );
+    expect(s.getNode(W1)).toMatchObject({
+      hostname: 'box-9',
+      resources: { nanoCpus: 4e9, memoryBytes: 8 << 20 },
+      runtime: 'process',
+      labels: { zone: 'a', disk: 'ssd' },
+      version: 7,
+    });
   });
 
   it('refuses a stale expectedVersion with "update out of sequence: re-read and retry"', () => {
@@ -124,7 +135,7 @@ describe('node.update', () => {
     expect(s.getNode(W1)?.version).toBe(4);
   });
 
-  it('refuses renaming onto another node\'s name, but allows changing a name\'s case', () => {
+  it("refuses renaming onto another node's name, but allows changing a name's case", () => {
     const s = withWorker();
     expect(s.apply({ type: 'node.update', at: at(2), id: W1, patch: { name: 'Mgr1' } }, 3)).toMatchObject({ ok: false, error: { code: 'NAME_TAKEN' } });
     expectOk(s.apply({ type: 'node.update', at: at(2), id: W1, patch: { name: 'W1' } }, 4));
@@ -192,7 +203,10 @@ describe('cluster commands', () => {
     expect(s.cluster().version).toBe(2);
     expect(s.apply({ type: 'cluster.updateSettings', at: at(2), expectedVersion: 1, patch: { tickMs: 10 } }, 3)).toMatchObject({
       ok: false,
-      error: { code: 'UPDATE_OUT_OF_SEQUENCE', message: expect.stringContaining('update out of sequence: re-read and retry (cluster "default" is at version 2') },
+      error: {
+        code: 'UPDATE_OUT_OF_SEQUENCE',
+        message: expect.stringContaining('update out of sequence: re-read and retry (cluster "default" is at version 2'),
+      },
     });
     expect(s.apply({ type: 'cluster.updateSettings', at: at(2), patch: { heartbeatTicks: 12 } }, 4)).toEqual({
       ok: false,
@@ -202,7 +216,10 @@ describe('cluster commands', () => {
 
   it('cluster commands on a store with no cluster are refused, and cluster() says why', () => {
     const s = new ClusterStore();
-    expect(s.apply({ type: 'cluster.rotateToken', at: at(1), role: 'manager', secret: 'abcdefghijklmnopqrstu' }, 1)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(s.apply({ type: 'cluster.rotateToken', at: at(1), role: 'manager', secret: 'abcdefghijklmnopqrstu' }, 1)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(() => s.cluster()).toThrow(/no cluster yet/);
   });
 });
@@ -286,7 +303,7 @@ describe('reads cannot mutate the store', () => {
     expect(() => ((s.cluster().settings as { tickMs: number }).tickMs = 1)).toThrow(TypeError);
   });
 
-  it('the caller\'s command object is copied, so mutating it afterwards changes nothing', () => {
+  it("the caller's command object is copied, so mutating it afterwards changes nothing", () => {
     const s = newStore();
     const labels: Record<string, string> = { zone: 'a' };
     const cmd = { type: 'node.add', at: T0, node: newNode('w1', { labels }) } as const;

@@ -71,7 +71,10 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
       at: atArb,
       expectedVersion: versionArb,
       patch: fc
-        .record({ tickMs: fc.integer({ min: 1, max: 200 }), heartbeatTicks: fc.integer({ min: 1, max: 4 }), electionTicks: fc.integer({ min: 2, max: 12 }) }, { requiredKeys: [] })
+        .record(
+          { tickMs: fc.integer({ min: 1, max: 200 }), heartbeatTicks: fc.integer({ min: 1, max: 4 }), electionTicks: fc.integer({ min: 2, max: 12 }) },
+          { requiredKeys: [] },
+        )
         .filter((p) => Object.keys(p).length > 0),
     })
     .map(({ expectedVersion, ...c }) => (expectedVersion === undefined ? c : { ...c, expectedVersion })),
@@ -102,18 +105,20 @@ const SPECS: ServiceSpec[] = [
   normalizeServiceSpec({ name: 'glob', mode: 'global', task: { runtime: 'simulated', command: ['x'] } }),
 ];
 
-const reportArb = fc
-  .record(
-    {
-      // Every state, but mostly the ones that move a task along (or end it).
-      state: fc.oneof({ arbitrary: fc.constantFrom(...TASK_STATES), weight: 2 }, { arbitrary: fc.constantFrom('running' as const, 'failed' as const, 'complete' as const), weight: 3 }),
-      message: fc.constantFrom('', 'oom'),
-      exitCode: fc.constantFrom(null, 0, 1),
-      runtimeId: fc.constantFrom('', 'c1'),
-      healthy: fc.constantFrom(null, true),
-    },
-    { requiredKeys: ['state'] },
-  );
+const reportArb = fc.record(
+  {
+    // Every state, but mostly the ones that move a task along (or end it).
+    state: fc.oneof(
+      { arbitrary: fc.constantFrom(...TASK_STATES), weight: 2 },
+      { arbitrary: fc.constantFrom('running' as const, 'failed' as const, 'complete' as const), weight: 3 },
+    ),
+    message: fc.constantFrom('', 'oom'),
+    exitCode: fc.constantFrom(null, 0, 1),
+    runtimeId: fc.constantFrom('', 'c1'),
+    healthy: fc.constantFrom(null, true),
+  },
+  { requiredKeys: ['state'] },
+);
 
 const taskPatchArb: fc.Arbitrary<TaskPatch> = fc.oneof(
   fc.record({ nodeId: fc.constantFrom(...NODE_IDS), port: fc.constantFrom(0, 30000, 30001) }, { requiredKeys: ['nodeId'] }),
@@ -138,20 +143,26 @@ const newTaskArb = fc
 
 export const workloadCommandArb: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: commandArb, weight: 2 },
-  { arbitrary: fc.record({ type: fc.constant('service.create' as const), at: atArb, service: fc.record({ id: fc.constantFrom(...SERVICE_IDS), spec: fc.constantFrom(...SPECS) }) }), weight: 2 },
   {
-    arbitrary: fc
-      .record(
-        {
-          type: fc.constant('service.update' as const),
-          at: atArb,
-          id: fc.constantFrom(...SERVICE_IDS),
-          spec: fc.constantFrom(...SPECS),
-          expectedVersion: fc.integer({ min: 1, max: 60 }),
-          keepPrevious: fc.boolean(),
-        },
-        { requiredKeys: ['type', 'at', 'id', 'spec'] },
-      ),
+    arbitrary: fc.record({
+      type: fc.constant('service.create' as const),
+      at: atArb,
+      service: fc.record({ id: fc.constantFrom(...SERVICE_IDS), spec: fc.constantFrom(...SPECS) }),
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record(
+      {
+        type: fc.constant('service.update' as const),
+        at: atArb,
+        id: fc.constantFrom(...SERVICE_IDS),
+        spec: fc.constantFrom(...SPECS),
+        expectedVersion: fc.integer({ min: 1, max: 60 }),
+        keepPrevious: fc.boolean(),
+      },
+      { requiredKeys: ['type', 'at', 'id', 'spec'] },
+    ),
     weight: 2,
   },
   fc.record({ type: fc.constant('service.remove' as const), at: atArb, id: fc.constantFrom(...SERVICE_IDS) }),

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { ClusterStore, encodeCommand } from '@shoal/store';
 import { at, expectOk, idOf, newStore } from './fixtures.js';
 
-const NEW_CA = { certPem: '-----BEGIN CERTIFICATE-----\nNEW\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN PRIVATE KEY-----\nNEW\n-----END PRIVATE KEY-----\n' };
+const NEW_CA = {
+  certPem: '-----BEGIN CERTIFICATE-----\nNEW\n-----END CERTIFICATE-----\n',
+  keyPem: '-----BEGIN PRIVATE KEY-----\nNEW\n-----END PRIVATE KEY-----\n',
+};
 
 describe('a CA rotation in the store', () => {
   it('starts with the new CA and the new admin serial, records renewals once, and finishes with the new CA', () => {

@@ -46,7 +46,11 @@ describe('the valid admin certificates', () => {
   });
 
   it('must name at least one serial, in lowercase hex', () => {
-    expect(() => encodeCommand({ type: 'cluster.setAdminCerts', at: at(1), serials: [] })).toThrow(/serials is empty; it must name at least one admin certificate serial/);
-    expect(() => encodeCommand({ type: 'cluster.setAdminCerts', at: at(1), serials: ['4A01'] })).toThrow(/serials\[0\] must be a certificate serial number in lowercase hexadecimal/);
+    expect(() => encodeCommand({ type: 'cluster.setAdminCerts', at: at(1), serials: [] })).toThrow(
+      /serials is empty; it must name at least one admin certificate serial/,
+    );
+    expect(() => encodeCommand({ type: 'cluster.setAdminCerts', at: at(1), serials: ['4A01'] })).toThrow(
+      /serials\[0\] must be a certificate serial number in lowercase hexadecimal/,
+    );
   });
 });

@@ -38,7 +38,9 @@ const EVERY_COMMAND: Command[] = [
     type: 'tasks.apply',
     at: at(10),
     creates: [{ id: idOf('t1'), serviceId: idOf('web'), slot: 1, nodeId: FIRST_ID, port: 30000 }],
-    updates: [{ id: idOf('t1'), expectedVersion: 2, patch: { desiredState: 'shutdown', status: { state: 'failed', exitCode: 1, error: 'boom', healthy: false } } }],
+    updates: [
+      { id: idOf('t1'), expectedVersion: 2, patch: { desiredState: 'shutdown', status: { state: 'failed', exitCode: 1, error: 'boom', healthy: false } } },
+    ],
     removes: [idOf('t2')],
   },
 ];
@@ -79,27 +81,95 @@ describe('decodeCommand refuses malformed input with a message naming the field'
     ['empty entry', '', 'invalid command: the entry is not UTF-8 JSON'],
     ['not an object', '[]', 'invalid command: must be an object (got an array)'],
     ['no type', '{}', 'invalid command: type is required'],
-    ['unknown type', '{"type":"node.destroy"}', 'invalid command: type must be one of "node.add", "node.update", "node.remove", "cluster.rotateToken", "cluster.rotateUnlockKey", "cluster.updateSettings", "cluster.setAdminCerts", "cluster.startCaRotation", "cluster.caNodeRenewed", "cluster.finishCaRotation", "service.create", "service.update", "service.remove", "tasks.apply", "noop" (got "node.destroy")'],
+    [
+      'unknown type',
+      '{"type":"node.destroy"}',
+      'invalid command: type must be one of "node.add", "node.update", "node.remove", "cluster.rotateToken", "cluster.rotateUnlockKey", "cluster.updateSettings", "cluster.setAdminCerts", "cluster.startCaRotation", "cluster.caNodeRenewed", "cluster.finishCaRotation", "service.create", "service.update", "service.remove", "tasks.apply", "noop" (got "node.destroy")',
+    ],
     ['no timestamp', '{"type":"noop"}', 'invalid noop command: at is required'],
-    ['date without time', '{"type":"noop","at":"2025-01-01"}', 'invalid noop command: at must be an ISO-8601 UTC timestamp like 2025-01-31T12:00:00.000Z (new Date().toISOString()) (got "2025-01-01")'],
+    [
+      'date without time',
+      '{"type":"noop","at":"2025-01-01"}',
+      'invalid noop command: at must be an ISO-8601 UTC timestamp like 2025-01-31T12:00:00.000Z (new Date().toISOString()) (got "2025-01-01")',
+    ],
     ['impossible date', '{"type":"noop","at":"2025-02-30T00:00:00Z"}', 'invalid noop command: at is not a real date (got "2025-02-30T00:00:00Z")'],
     ['unknown field', `{"type":"noop","at":"${at(1)}","id":"${FIRST_ID}"}`, 'invalid noop command: id is not a known field (allowed: type, at)'],
     ['missing node', `{"type":"node.add","at":"${at(1)}"}`, 'invalid node.add command: node is required'],
-    ['bad role', `{"type":"node.add","at":"${at(1)}","node":${n.replace('"worker"', '"boss"')}}`, 'invalid node.add command: node.role must be one of "manager", "worker" (got "boss")'],
-    ['bad status state', `{"type":"node.add","at":"${at(1)}","node":${n.replace('"state":"ready"', '"state":1')}}`, 'invalid node.add command: node.status.state must be one of "ready", "down", "unknown" (got 1)'],
-    ['negative resource', `{"type":"node.add","at":"${at(1)}","node":${n.replace('"nanoCpus":2000000000', '"nanoCpus":-1')}}`, 'invalid node.add command: node.resources.nanoCpus must be at least 0 (got -1)'],
-    ['fractional resource', `{"type":"node.add","at":"${at(1)}","node":${n.replace('"nanoCpus":2000000000', '"nanoCpus":1.5')}}`, 'invalid node.add command: node.resources.nanoCpus must be an integer (got 1.5)'],
-    ['bad name', `{"type":"node.add","at":"${at(1)}","node":${n.replace('"name":"w1"', '"name":"-w1"')}}`, 'invalid node.add command: node.name must start with a letter or digit and contain only letters, digits, ".", "_" and "-" (got "-w1")'],
-    ['non-string label', `{"type":"node.add","at":"${at(1)}","node":${n.replace('"labels":{}', '"labels":{"a":1}')}}`, 'invalid node.add command: node.labels.a must be a string (got 1)'],
-    ['version set by the proposer', `{"type":"node.add","at":"${at(1)}","node":${n.replace('{', '{"version":3,')}}`, 'invalid node.add command: node.version is not a known field'],
-    ['empty patch', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{}}`, 'invalid node.update command: patch is empty; set at least one of name, availability, role, status, addr, addLabels, removeLabels, raftRole'],
-    ['unknown patch field', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"cpus":"x"}}`, 'invalid node.update command: patch.cpus is not a known field (allowed: name, availability'],
-    ['bad runtime', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"runtime":"podman"}}`, 'invalid node.update command: patch.runtime must be one of "", "process", "docker", "simulated" (got "podman")'],
-    ['string version', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","expectedVersion":"3","patch":{"role":"worker"}}`, 'invalid node.update command: expectedVersion must be an integer (got "3")'],
-    ['label added and removed', `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"addLabels":{"a":"1"},"removeLabels":["a"]}}`, 'invalid node.update command: patch both adds and removes label "a"; do one or the other'],
-    ['secret with dashes', `{"type":"cluster.rotateToken","at":"${at(1)}","role":"worker","secret":"has-dashes-in-it-x"}`, 'invalid cluster.rotateToken command: secret must contain only letters and digits (got "has-dashes-in-it-x")'],
-    ['setting out of range', `{"type":"cluster.updateSettings","at":"${at(1)}","patch":{"tickMs":0}}`, 'invalid cluster.updateSettings command: patch.tickMs must be between 1 and 60000 (got 0)'],
-    ['empty settings patch', `{"type":"cluster.updateSettings","at":"${at(1)}","patch":{}}`, 'invalid cluster.updateSettings command: patch is empty; set at least one of tickMs'],
+    [
+      'bad role',
+      `{"type":"node.add","at":"${at(1)}","node":${n.replace('"worker"', '"boss"')}}`,
+      'invalid node.add command: node.role must be one of "manager", "worker" (got "boss")',
+    ],
+    [
+      'bad status state',
+      `{"type":"node.add","at":"${at(1)}","node":${n.replace('"state":"ready"', '"state":1')}}`,
+      'invalid node.add command: node.status.state must be one of "ready", "down", "unknown" (got 1)',
+    ],
+    [
+      'negative resource',
+      `{"type":"node.add","at":"${at(1)}","node":${n.replace('"nanoCpus":2000000000', '"nanoCpus":-1')}}`,
+      'invalid node.add command: node.resources.nanoCpus must be at least 0 (got -1)',
+    ],
+    [
+      'fractional resource',
+      `{"type":"node.add","at":"${at(1)}","node":${n.replace('"nanoCpus":2000000000', '"nanoCpus":1.5')}}`,
+      'invalid node.add command: node.resources.nanoCpus must be an integer (got 1.5)',
+    ],
+    [
+      'bad name',
+      `{"type":"node.add","at":"${at(1)}","node":${n.replace('"name":"w1"', '"name":"-w1"')}}`,
+      'invalid node.add command: node.name must start with a letter or digit and contain only letters, digits, ".", "_" and "-" (got "-w1")',
+    ],
+    [
+      'non-string label',
+      `{"type":"node.add","at":"${at(1)}","node":${n.replace('"labels":{}', '"labels":{"a":1}')}}`,
+      'invalid node.add command: node.labels.a must be a string (got 1)',
+    ],
+    [
+      'version set by the proposer',
+      `{"type":"node.add","at":"${at(1)}","node":${n.replace('{', '{"version":3,')}}`,
+      'invalid node.add command: node.version is not a known field',
+    ],
+    [
+      'empty patch',
+      `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{}}`,
+      'invalid node.update command: patch is empty; set at least one of name, availability, role, status, addr, addLabels, removeLabels, raftRole',
+    ],
+    [
+      'unknown patch field',
+      `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"cpus":"x"}}`,
+      'invalid node.update command: patch.cpus is not a known field (allowed: name, availability',
+    ],
+    [
+      'bad runtime',
+      `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"runtime":"podman"}}`,
+      'invalid node.update command: patch.runtime must be one of "", "process", "docker", "simulated" (got "podman")',
+    ],
+    [
+      'string version',
+      `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","expectedVersion":"3","patch":{"role":"worker"}}`,
+      'invalid node.update command: expectedVersion must be an integer (got "3")',
+    ],
+    [
+      'label added and removed',
+      `{"type":"node.update","at":"${at(1)}","id":"${FIRST_ID}","patch":{"addLabels":{"a":"1"},"removeLabels":["a"]}}`,
+      'invalid node.update command: patch both adds and removes label "a"; do one or the other',
+    ],
+    [
+      'secret with dashes',
+      `{"type":"cluster.rotateToken","at":"${at(1)}","role":"worker","secret":"has-dashes-in-it-x"}`,
+      'invalid cluster.rotateToken command: secret must contain only letters and digits (got "has-dashes-in-it-x")',
+    ],
+    [
+      'setting out of range',
+      `{"type":"cluster.updateSettings","at":"${at(1)}","patch":{"tickMs":0}}`,
+      'invalid cluster.updateSettings command: patch.tickMs must be between 1 and 60000 (got 0)',
+    ],
+    [
+      'empty settings patch',
+      `{"type":"cluster.updateSettings","at":"${at(1)}","patch":{}}`,
+      'invalid cluster.updateSettings command: patch is empty; set at least one of tickMs',
+    ],
   ];
   it.each(cases)('%s', (_, json, message) => {
     expect(refusal(json)).toContain(message);
@@ -148,7 +218,8 @@ describe('nothing in an entry makes applyEntry throw', () => {
       fc.property(mutated, (value) => {
         const s = newStore();
         const r = s.applyEntry(bytes(JSON.stringify(value)), 2);
-        if (!r.ok) expect(['INVALID_COMMAND', 'NOT_FOUND', 'ALREADY_EXISTS', 'NAME_TAKEN', 'UPDATE_OUT_OF_SEQUENCE', 'INVALID_ARGUMENT']).toContain(r.error.code);
+        if (!r.ok)
+          expect(['INVALID_COMMAND', 'NOT_FOUND', 'ALREADY_EXISTS', 'NAME_TAKEN', 'UPDATE_OUT_OF_SEQUENCE', 'INVALID_ARGUMENT']).toContain(r.error.code);
         // Whatever was accepted must survive a snapshot round trip (it is valid state).
         expect(text(s.snapshot())).toBe(text(parseRoundTrip(s.snapshot())));
       }),
@@ -179,7 +250,6 @@ function replaceSomewhere(value: unknown, pick: number, junk: unknown): unknown 
   if (slot) slot[0][slot[1]] = junk;
   return value;
 }
-
 
 function parseRoundTrip(snapshot: Uint8Array): Uint8Array {
   return ClusterStore.restore(snapshot).snapshot();

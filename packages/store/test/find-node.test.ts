@@ -54,6 +54,10 @@ describe('findNode', () => {
   it('an empty reference is refused', () => expect(refusal(store(), '').code).toBe('INVALID_ARGUMENT'));
 
   it('nodes() is sorted by name, case-insensitively', () => {
-    expect(store().nodes().map((n) => n.name)).toEqual(['abc2', 'alpha', 'beta', 'mgr1']);
+    expect(
+      store()
+        .nodes()
+        .map((n) => n.name),
+    ).toEqual(['abc2', 'alpha', 'beta', 'mgr1']);
   });
 });

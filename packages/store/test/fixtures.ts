@@ -15,7 +15,12 @@ import {
 } from '@shoal/store';
 
 /** Deterministic, valid ids that read well in failures: "node1aaaaaaaaaaaaaaaaaaaa". */
-export const idOf = (label: string): string => label.toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(25, 'a').slice(0, 25);
+export const idOf = (label: string): string =>
+  label
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .padEnd(25, 'a')
+    .slice(0, 25);
 
 export const CLUSTER_ID = idOf('cluster');
 export const FIRST_ID = idOf('mgr1');
@@ -47,7 +52,10 @@ export function clusterObject(overrides: Partial<ClusterObject> = {}): ClusterOb
     createdAt: T0,
     version: 1,
     tokens: { worker: 'workersecret0000000000', manager: 'managersecret000000000' },
-    ca: { certPem: '-----BEGIN CERTIFICATE-----\nMII...\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN PRIVATE KEY-----\nMII...\n-----END PRIVATE KEY-----\n' },
+    ca: {
+      certPem: '-----BEGIN CERTIFICATE-----\nMII...\n-----END CERTIFICATE-----\n',
+      keyPem: '-----BEGIN PRIVATE KEY-----\nMII...\n-----END PRIVATE KEY-----\n',
+    },
     settings: DEFAULT_CLUSTER_SETTINGS,
     ...overrides,
   };
@@ -94,6 +102,11 @@ export const serviceId = (name: string): string => idOf(`svc${name}`);
 
 /** Applies a tasks.apply and returns its `failed` list (the command itself must apply). */
 export function applyTasks(s: ClusterStore, index: number, batch: Partial<Omit<TasksApplyCommand, 'type'>>): TasksApplyResult['failed'] {
-  const value = expectOk(s.apply({ type: 'tasks.apply', at: batch.at ?? at(index), creates: batch.creates ?? [], updates: batch.updates ?? [], removes: batch.removes ?? [] }, index));
+  const value = expectOk(
+    s.apply(
+      { type: 'tasks.apply', at: batch.at ?? at(index), creates: batch.creates ?? [], updates: batch.updates ?? [], removes: batch.removes ?? [] },
+      index,
+    ),
+  );
   return (value as TasksApplyResult).failed;
 }

@@ -68,7 +68,13 @@ describe('normalizeServiceSpec', () => {
     expect(spec.replicas).toBe(0); // global
     expect(spec.task.resources).toEqual({ reservations: { nanoCpus: 0, memoryBytes: 0 }, limits: { nanoCpus: 0, memoryBytes: 1 << 20 } });
     expect(spec.task.restartPolicy).toEqual({ ...DEFAULT_RESTART_POLICY, condition: 'on-failure' });
-    expect(spec.task.healthCheck).toEqual({ test: { kind: 'http', path: '/health', port: 0 }, intervalMs: 5000, timeoutMs: 3000, retries: 3, startPeriodMs: 0 });
+    expect(spec.task.healthCheck).toEqual({
+      test: { kind: 'http', path: '/health', port: 0 },
+      intervalMs: 5000,
+      timeoutMs: 3000,
+      retries: 3,
+      startPeriodMs: 0,
+    });
     expect(spec.task.placement).toEqual({ constraints: ['node.labels.zone==b'], preferences: [], maxReplicasPerNode: 0 });
     expect(spec.ports).toEqual([{ published: 8080, target: 8080, protocol: 'tcp' }]); // the target defaults to the published port
     expect(spec.update).toEqual({ ...DEFAULT_UPDATE_CONFIG, parallelism: 2, order: 'start-first' });
@@ -82,7 +88,11 @@ describe('normalizeServiceSpec', () => {
     expect(normalizeServiceSpec({ task: { env: { C: '3' } } }, withEnv).task.env).toEqual({ C: '3' });
     expect(normalizeServiceSpec({ task: { command: ['node', 'v2.js'] } }, base).task).toEqual({ ...base.task, command: ['node', 'v2.js'] });
     const checked = normalizeServiceSpec({ task: { healthCheck: { test: { kind: 'cmd', cmd: ['true'] }, retries: 5 } } }, base);
-    expect(normalizeServiceSpec({ task: { healthCheck: { timeoutMs: 100 } } }, checked).task.healthCheck).toMatchObject({ test: { kind: 'cmd', cmd: ['true'] }, retries: 5, timeoutMs: 100 });
+    expect(normalizeServiceSpec({ task: { healthCheck: { timeoutMs: 100 } } }, checked).task.healthCheck).toMatchObject({
+      test: { kind: 'cmd', cmd: ['true'] },
+      retries: 5,
+      timeoutMs: 100,
+    });
     expect(normalizeServiceSpec({ task: { healthCheck: null } }, checked).task.healthCheck).toBeNull();
   });
 
@@ -94,7 +104,11 @@ describe('normalizeServiceSpec', () => {
 
   const errors: [string, unknown, string][] = [
     ['no name', { task: { command: ['x'] } }, 'invalid service spec: spec.name is required (e.g. --name web)'],
-    ['process without command', { name: 'web', task: { runtime: 'process' } }, 'spec.task.command: a process task needs a command (e.g. --command "node server.js")'],
+    [
+      'process without command',
+      { name: 'web', task: { runtime: 'process' } },
+      'spec.task.command: a process task needs a command (e.g. --command "node server.js")',
+    ],
     ['docker without image', { name: 'web', task: { runtime: 'docker' } }, 'spec.task.image: a docker task needs an image (e.g. --image nginx:alpine)'],
     ['nothing to run', { name: 'web' }, 'spec.task: nothing to run; give an image (docker) or a command (process)'],
     ['process with image', { name: 'web', task: { runtime: 'process', image: 'nginx', command: ['x'] } }, 'spec.task.image is for docker tasks'],
@@ -104,21 +118,57 @@ describe('normalizeServiceSpec', () => {
     ['global with replicas', { name: 'web', mode: 'global', replicas: 3, task: { command: ['x'] } }, 'spec.replicas must be 0 for a global service'],
     ['port out of range', { name: 'web', task: { command: ['x'] }, ports: [{ published: 70000 }] }, 'spec.ports[0].published 70000 is not a port (1..65535)'],
     ['port zero', { name: 'web', task: { command: ['x'] }, ports: [{ published: 0 }] }, 'spec.ports[0].published 0 is not a port (1..65535)'],
-    ['port twice', { name: 'web', task: { command: ['x'] }, ports: [{ published: 80 }, { published: 80, target: 81 }] }, 'spec.ports[1].published 80 is listed twice'],
+    [
+      'port twice',
+      { name: 'web', task: { command: ['x'] }, ports: [{ published: 80 }, { published: 80, target: 81 }] },
+      'spec.ports[1].published 80 is listed twice',
+    ],
     ['udp', { name: 'web', task: { command: ['x'] }, ports: [{ published: 80, protocol: 'udp' }] }, 'spec.ports[0].protocol must be one of "tcp" (got "udp")'],
-    ['bad constraint', { name: 'web', task: { command: ['x'], placement: { constraints: ['zone=b'] } } }, 'spec.task.placement.constraints[0] constraint "zone=b" has no operator; a constraint looks like node.labels.KEY==VALUE'],
-    ['bad spread', { name: 'web', task: { command: ['x'], placement: { preferences: [{ spread: 'zone' }] } } }, 'spec.task.placement.preferences[0].spread must name a node attribute like node.labels.zone (got "zone")'],
-    ['global max per node', { name: 'web', mode: 'global', task: { command: ['x'], placement: { maxReplicasPerNode: 2 } } }, 'spec.task.placement.maxReplicasPerNode must be 0 for a global service'],
-    ['limit below reservation', { name: 'web', task: { command: ['x'], resources: { reservations: { memoryBytes: 100 }, limits: { memoryBytes: 50 } } } }, 'spec.task.resources.limits.memoryBytes (50) is below the reservation (100)'],
-    ['dotted name', { name: 'web.v2', task: { command: ['x'] } }, 'spec.name must start with a letter or digit and contain only letters, digits, "_" and "-" (got "web.v2")'],
+    [
+      'bad constraint',
+      { name: 'web', task: { command: ['x'], placement: { constraints: ['zone=b'] } } },
+      'spec.task.placement.constraints[0] constraint "zone=b" has no operator; a constraint looks like node.labels.KEY==VALUE',
+    ],
+    [
+      'bad spread',
+      { name: 'web', task: { command: ['x'], placement: { preferences: [{ spread: 'zone' }] } } },
+      'spec.task.placement.preferences[0].spread must name a node attribute like node.labels.zone (got "zone")',
+    ],
+    [
+      'global max per node',
+      { name: 'web', mode: 'global', task: { command: ['x'], placement: { maxReplicasPerNode: 2 } } },
+      'spec.task.placement.maxReplicasPerNode must be 0 for a global service',
+    ],
+    [
+      'limit below reservation',
+      { name: 'web', task: { command: ['x'], resources: { reservations: { memoryBytes: 100 }, limits: { memoryBytes: 50 } } } },
+      'spec.task.resources.limits.memoryBytes (50) is below the reservation (100)',
+    ],
+    [
+      'dotted name',
+      { name: 'web.v2', task: { command: ['x'] } },
+      'spec.name must start with a letter or digit and contain only letters, digits, "_" and "-" (got "web.v2")',
+    ],
     ['unknown field', { name: 'web', task: { command: ['x'] }, replica: 3 }, 'spec.replica is not a known field'],
     ['unknown nested field', { name: 'web', task: { command: ['x'], cpus: 2 } }, 'spec.task.cpus is not a known field'],
     ['__proto__ field', JSON.parse('{"name":"web","task":{"command":["x"],"__proto__":{"a":1}}}'), 'spec.task.__proto__ is not a known field'],
     ['bad env name', { name: 'web', task: { command: ['x'], env: { '1X': 'v' } } }, 'spec.task.env key "1X" must be a variable name'],
-    ['ratio above 1', { name: 'web', task: { command: ['x'] }, update: { maxFailureRatio: 1.5 } }, 'spec.update.maxFailureRatio must be between 0 and 1 (got 1.5)'],
-    ['rollback of a rollback', { name: 'web', task: { command: ['x'] }, rollback: { failureAction: 'rollback' } }, 'spec.rollback.failureAction cannot be "rollback"'],
+    [
+      'ratio above 1',
+      { name: 'web', task: { command: ['x'] }, update: { maxFailureRatio: 1.5 } },
+      'spec.update.maxFailureRatio must be between 0 and 1 (got 1.5)',
+    ],
+    [
+      'rollback of a rollback',
+      { name: 'web', task: { command: ['x'] }, rollback: { failureAction: 'rollback' } },
+      'spec.rollback.failureAction cannot be "rollback"',
+    ],
     ['health check without test', { name: 'web', task: { command: ['x'], healthCheck: { retries: 2 } } }, 'spec.task.healthCheck.test is required'],
-    ['http check path', { name: 'web', task: { command: ['x'], healthCheck: { test: { kind: 'http', path: 'health', port: 0 } } } }, 'spec.task.healthCheck.test.path must start with "/"'],
+    [
+      'http check path',
+      { name: 'web', task: { command: ['x'], healthCheck: { test: { kind: 'http', path: 'health', port: 0 } } } },
+      'spec.task.healthCheck.test.path must start with "/"',
+    ],
     ['not an object', 'web', 'invalid service spec: spec must be an object (got "web")'],
   ];
   it.each(errors)('%s', (_, input, message) => {
@@ -144,14 +194,25 @@ describe('service.create', () => {
     const s = storeWithServices(serviceSpec('web'));
     expect(s.apply({ type: 'service.create', at: at(3), service: { id: idOf('other'), spec: serviceSpec('Web') } }, 10)).toEqual({
       ok: false,
-      error: { code: 'NAME_TAKEN', message: `service name "Web" is already used by service ${serviceId('web')} ("web"); choose another name or remove that service first` },
+      error: {
+        code: 'NAME_TAKEN',
+        message: `service name "Web" is already used by service ${serviceId('web')} ("web"); choose another name or remove that service first`,
+      },
     });
-    expect(s.apply({ type: 'service.create', at: at(3), service: { id: serviceId('web'), spec: serviceSpec('api') } }, 11)).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
+    expect(s.apply({ type: 'service.create', at: at(3), service: { id: serviceId('web'), spec: serviceSpec('api') } }, 11)).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_EXISTS' },
+    });
   });
 
   it('refuses a port another service publishes (PORT_IN_USE)', () => {
     const s = storeWithServices(serviceSpec('web', { ports: [{ published: 8080, target: 80, protocol: 'tcp' }] }));
-    const api = serviceSpec('api', { ports: [{ published: 9090, target: 80, protocol: 'tcp' }, { published: 8080, target: 80, protocol: 'tcp' }] });
+    const api = serviceSpec('api', {
+      ports: [
+        { published: 9090, target: 80, protocol: 'tcp' },
+        { published: 8080, target: 80, protocol: 'tcp' },
+      ],
+    });
     expect(s.apply({ type: 'service.create', at: at(3), service: { id: idOf('api'), spec: api } }, 10)).toEqual({
       ok: false,
       error: { code: 'PORT_IN_USE', message: 'port 8080 is already published by service web; choose another --publish port' },
@@ -204,14 +265,26 @@ describe('service.update', () => {
     const s = storeWithServices(serviceSpec('web'), serviceSpec('api', { ports: [{ published: 9000, target: 80, protocol: 'tcp' }] }));
     const web = s.getService(WEB)!;
     const refusal = (spec: ServiceSpec, extra: { expectedVersion?: number; id?: string } = {}) =>
-      s.apply({ type: 'service.update', at: at(5), id: extra.id ?? WEB, spec, ...(extra.expectedVersion ? { expectedVersion: extra.expectedVersion } : {}) }, s.appliedIndex + 1);
+      s.apply(
+        { type: 'service.update', at: at(5), id: extra.id ?? WEB, spec, ...(extra.expectedVersion ? { expectedVersion: extra.expectedVersion } : {}) },
+        s.appliedIndex + 1,
+      );
     expect(refusal(web.spec, { expectedVersion: 3 })).toEqual({
       ok: false,
-      error: { code: 'UPDATE_OUT_OF_SEQUENCE', message: `update out of sequence: re-read and retry (service ${WEB} ("web") is at version 4, the update expected version 3)` },
+      error: {
+        code: 'UPDATE_OUT_OF_SEQUENCE',
+        message: `update out of sequence: re-read and retry (service ${WEB} ("web") is at version 4, the update expected version 3)`,
+      },
     });
-    expect(refusal({ ...web.spec, name: 'web2' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('service web cannot be renamed') } });
+    expect(refusal({ ...web.spec, name: 'web2' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('service web cannot be renamed') },
+    });
     expect(refusal({ ...web.spec, name: 'WEB' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(refusal({ ...web.spec, mode: 'global', replicas: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('its mode cannot change') } });
+    expect(refusal({ ...web.spec, mode: 'global', replicas: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('its mode cannot change') },
+    });
     expect(refusal({ ...web.spec, ports: [{ published: 9000, target: 80, protocol: 'tcp' }] })).toMatchObject({
       ok: false,
       error: { code: 'PORT_IN_USE', message: 'port 9000 is already published by service api; choose another --publish port' },

@@ -5,7 +5,23 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClusterStore, SNAPSHOT_FORMAT_VERSION, StoreError, encodeCommand, type Command } from '@shoal/store';
 import { entriesArb } from './arbitraries.js';
-import { FIRST_ID, T0, applyTasks, at, bytes, clusterObject, expectOk, firstManager, idOf, newNode, newStore, serviceId, serviceSpec, storeWithServices, text } from './fixtures.js';
+import {
+  FIRST_ID,
+  T0,
+  applyTasks,
+  at,
+  bytes,
+  clusterObject,
+  expectOk,
+  firstManager,
+  idOf,
+  newNode,
+  newStore,
+  serviceId,
+  serviceSpec,
+  storeWithServices,
+  text,
+} from './fixtures.js';
 
 function applyAll(store: ClusterStore, entries: readonly [Command, number][], index0 = 0): string[] {
   return entries.map(([cmd, index]) => JSON.stringify(store.apply(cmd, index + index0)));
@@ -77,7 +93,7 @@ describe('snapshot / restore', () => {
     expect(r.nodes()).toEqual([]);
   });
 
-  it('property: A applies xs, B restores A\'s snapshot, both apply ys → identical results and bytes', () => {
+  it("property: A applies xs, B restores A's snapshot, both apply ys → identical results and bytes", () => {
     fc.assert(
       fc.property(entriesArb(30), entriesArb(30), (xs, ys) => {
         const a = newStore();
@@ -119,7 +135,7 @@ describe('snapshot / restore', () => {
     );
   });
 
-  it('property: every object\'s version is the index of the entry that last changed it', () => {
+  it("property: every object's version is the index of the entry that last changed it", () => {
     fc.assert(
       fc.property(entriesArb(40), (xs) => {
         const s = newStore();
@@ -154,9 +170,13 @@ describe('restore refuses corrupt snapshots with a clear message', () => {
   const firstNode = (snap: Record<string, unknown>): Record<string, unknown> => (snap.nodes as Record<string, unknown>[])[0]!;
 
   it('not JSON, wrong format, newer format', () => {
-    expect(corrupt('garbage')).toMatch(/^corrupt store snapshot: is not UTF-8 JSON .*; the snapshot is damaged or was not written by a shoal store — rejoin this manager to get a fresh copy$/);
+    expect(corrupt('garbage')).toMatch(
+      /^corrupt store snapshot: is not UTF-8 JSON .*; the snapshot is damaged or was not written by a shoal store — rejoin this manager to get a fresh copy$/,
+    );
     expect(corrupt('{"format":"other","formatVersion":1}')).toContain('corrupt store snapshot: format must be "shoal-store-snapshot" (got "other")');
-    expect(corrupt(JSON.stringify({ ...good(), formatVersion: 3, volumes: [] }))).toBe('store snapshot format 3 is newer than this manager understands (2); upgrade this manager');
+    expect(corrupt(JSON.stringify({ ...good(), formatVersion: 3, volumes: [] }))).toBe(
+      'store snapshot format 3 is newer than this manager understands (2); upgrade this manager',
+    );
   });
 
   it('invalid objects, duplicates and versions past the applied index', () => {
@@ -185,13 +205,18 @@ describe('restore refuses corrupt snapshots with a clear message', () => {
 describe('services and tasks in snapshots', () => {
   const withTasks = (): ClusterStore => {
     const s = storeWithServices(serviceSpec('web', { ports: [{ published: 8080, target: 80, protocol: 'tcp' }] }), serviceSpec('api'));
-    applyTasks(s, 10, { creates: [{ id: idOf('t1'), serviceId: serviceId('web'), slot: 1, nodeId: idOf('w1'), port: 30000 }, { id: idOf('t2'), serviceId: serviceId('api'), slot: 1 }] });
+    applyTasks(s, 10, {
+      creates: [
+        { id: idOf('t1'), serviceId: serviceId('web'), slot: 1, nodeId: idOf('w1'), port: 30000 },
+        { id: idOf('t2'), serviceId: serviceId('api'), slot: 1 },
+      ],
+    });
     return s;
   };
   type Snap = { services: Record<string, unknown>[]; tasks: Record<string, unknown>[] };
   const snap = (): Snap & Record<string, unknown> => JSON.parse(text(withTasks().snapshot())) as Snap & Record<string, unknown>;
 
-  it('round-trip byte for byte; restored tasks share their service\'s spec object again', () => {
+  it("round-trip byte for byte; restored tasks share their service's spec object again", () => {
     const s = withTasks();
     const r = ClusterStore.restore(s.snapshot());
     expect(text(r.snapshot())).toBe(text(s.snapshot()));
@@ -227,7 +252,7 @@ describe('services and tasks in snapshots', () => {
 });
 
 describe('timestamps come from commands, never the clock', () => {
-  it('createdAt/updatedAt are the command\'s `at`, even if it is far from now', () => {
+  it("createdAt/updatedAt are the command's `at`, even if it is far from now", () => {
     const s = newStore();
     expectOk(s.apply({ type: 'node.add', at: '1999-12-31T23:59:59.000Z', node: newNode('w1') }, 2));
     expect(s.getNode(idOf('w1'))).toMatchObject({ createdAt: '1999-12-31T23:59:59.000Z', updatedAt: '1999-12-31T23:59:59.000Z' });

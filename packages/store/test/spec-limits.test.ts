@@ -48,7 +48,11 @@ describe('service spec size', () => {
 
 describe('published ports', () => {
   it('a target left out is the published port; a target of 0 is refused', () => {
-    const spec = normalizeServiceSpec({ name: 'web', task: { runtime: 'process', command: ['server'] }, ports: [{ published: 8080 }, { published: 8081, target: 80 }] });
+    const spec = normalizeServiceSpec({
+      name: 'web',
+      task: { runtime: 'process', command: ['server'] },
+      ports: [{ published: 8080 }, { published: 8081, target: 80 }],
+    });
     expect(spec.ports).toEqual([
       { published: 8080, target: 8080, protocol: 'tcp' },
       { published: 8081, target: 80, protocol: 'tcp' },

@@ -31,7 +31,10 @@ const T3 = idOf('t3');
 
 /** Nodes w1, w2 (index 2, 3); replicated "web" with 3 replicas (4); global "glob" (5). */
 function taskStore(): ClusterStore {
-  return storeWithServices(serviceSpec('web', { replicas: 3, ports: [{ published: 8080, target: 80, protocol: 'tcp' }] }), serviceSpec('glob', { mode: 'global', replicas: 0 }));
+  return storeWithServices(
+    serviceSpec('web', { replicas: 3, ports: [{ published: 8080, target: 80, protocol: 'tcp' }] }),
+    serviceSpec('glob', { mode: 'global', replicas: 0 }),
+  );
 }
 
 /** taskStore with web's task T1 (slot 1) created at index 10 and assigned to w1 (port 30001) at 11. */
@@ -118,7 +121,12 @@ describe('tasks.apply creates', () => {
     ]);
     expect(failed[1]?.message).toBe(`slot 4 is not a slot of service web (its slots: 1..3); task ${idOf('a2')} was not created`);
     expect(failed[4]?.message).toBe('service glob is global: each task is created with its node; give nodeId');
-    expect(s.tasks().map((t) => t.id).sort()).toEqual([idOf('ok1'), T1].sort());
+    expect(
+      s
+        .tasks()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([idOf('ok1'), T1].sort());
     expect(s.appliedIndex).toBe(11);
   });
 });
@@ -126,39 +134,76 @@ describe('tasks.apply creates', () => {
 describe('tasks.apply updates: assignment', () => {
   it('nodeId assigns a new/pending task (state assigned) with its port; indexes follow', () => {
     const s = assignedStore();
-    expect(s.getTask(T1)).toMatchObject({ nodeId: W1, port: 30001, version: 11, updatedAt: at(11), status: { state: 'assigned', message: 'assigned to node w1' } });
+    expect(s.getTask(T1)).toMatchObject({
+      nodeId: W1,
+      port: 30001,
+      version: 11,
+      updatedAt: at(11),
+      status: { state: 'assigned', message: 'assigned to node w1' },
+    });
     expect(s.tasksOfNode(W1).map((t) => t.id)).toEqual([T1]);
   });
 
   it('cannot reassign: a task that is assigned or further along is out of sequence', () => {
     const s = assignedStore();
     const [f] = applyTasks(s, 12, { updates: [{ id: T1, patch: { nodeId: W2 } }] });
-    expect(f).toEqual({ id: T1, code: 'UPDATE_OUT_OF_SEQUENCE', message: expect.stringContaining(`is already assigned on node ${W1}; only a new or pending task can be assigned`) });
+    expect(f).toEqual({
+      id: T1,
+      code: 'UPDATE_OUT_OF_SEQUENCE',
+      message: expect.stringContaining(`is already assigned on node ${W1}; only a new or pending task can be assigned`),
+    });
     expect(s.getTask(T1)?.nodeId).toBe(W1);
   });
 
-  it('a node port is one running task\'s: a second one is refused until the first stops (PORT_IN_USE)', () => {
+  it("a node port is one running task's: a second one is refused until the first stops (PORT_IN_USE)", () => {
     const s = assignedStore();
     applyTasks(s, 12, { creates: [{ id: T2, serviceId: WEB, slot: 2 }] });
     const [f] = applyTasks(s, 13, { updates: [{ id: T2, patch: { nodeId: W1, port: 30001 } }] });
-    expect(f).toMatchObject({ id: T2, code: 'PORT_IN_USE', message: `port 30001 on node w1 is already given to task web.1.${T1.slice(0, 6)} (assigned); pick another port` });
+    expect(f).toMatchObject({
+      id: T2,
+      code: 'PORT_IN_USE',
+      message: `port 30001 on node w1 is already given to task web.1.${T1.slice(0, 6)} (assigned); pick another port`,
+    });
     expect(applyTasks(s, 14, { updates: [{ id: T2, patch: { nodeId: W2, port: 30001 } }] })).toEqual([]); // another node: fine
     applyTasks(s, 15, { creates: [{ id: T3, serviceId: WEB, slot: 3 }] });
-    expect(applyTasks(s, 16, { updates: [{ id: T1, patch: report('failed', { exitCode: 1 }) }, { id: T3, patch: { nodeId: W1, port: 30001 } }] })).toEqual([]);
+    expect(
+      applyTasks(s, 16, {
+        updates: [
+          { id: T1, patch: report('failed', { exitCode: 1 }) },
+          { id: T3, patch: { nodeId: W1, port: 30001 } },
+        ],
+      }),
+    ).toEqual([]);
     expect(s.getTask(T3)).toMatchObject({ nodeId: W1, port: 30001 });
   });
 
   it('refuses assigning a task that is to be shut down, or to an unknown node', () => {
     const s = taskStore();
-    applyTasks(s, 10, { creates: [{ id: T1, serviceId: WEB, slot: 1 }, { id: T2, serviceId: WEB, slot: 2 }] });
+    applyTasks(s, 10, {
+      creates: [
+        { id: T1, serviceId: WEB, slot: 1 },
+        { id: T2, serviceId: WEB, slot: 2 },
+      ],
+    });
     applyTasks(s, 11, { updates: [{ id: T1, patch: { desiredState: 'shutdown' } }] });
-    const failed = applyTasks(s, 12, { updates: [{ id: T1, patch: { nodeId: W1 } }, { id: T2, patch: { nodeId: idOf('nonode') } }] });
+    const failed = applyTasks(s, 12, {
+      updates: [
+        { id: T1, patch: { nodeId: W1 } },
+        { id: T2, patch: { nodeId: idOf('nonode') } },
+      ],
+    });
     expect(failed.map((f) => f.code)).toEqual(['UPDATE_OUT_OF_SEQUENCE', 'NOT_FOUND']);
   });
 
   it('nodeId and status in one patch: the assignment applies first, then the report', () => {
     const s = taskStore();
-    applyTasks(s, 10, { creates: [{ id: T1, serviceId: WEB, slot: 1 }, { id: T2, serviceId: WEB, slot: 2 }, { id: T3, serviceId: WEB, slot: 3 }] });
+    applyTasks(s, 10, {
+      creates: [
+        { id: T1, serviceId: WEB, slot: 1 },
+        { id: T2, serviceId: WEB, slot: 2 },
+        { id: T3, serviceId: WEB, slot: 3 },
+      ],
+    });
     const failed = applyTasks(s, 11, {
       updates: [
         { id: T1, patch: { nodeId: W1, status: { state: 'accepted' } } },
@@ -191,7 +236,7 @@ describe('tasks.apply updates: desired state', () => {
 });
 
 describe('tasks.apply updates: observed state', () => {
-  it('moves forward, keeping runtimeId when a report leaves it out; `at` is the command\'s unless given', () => {
+  it("moves forward, keeping runtimeId when a report leaves it out; `at` is the command's unless given", () => {
     const s = assignedStore();
     applyTasks(s, 12, { updates: [{ id: T1, patch: report('starting', { runtimeId: 'pid:42' }) }] });
     applyTasks(s, 13, { updates: [{ id: T1, patch: report('running', { healthy: true }) }] });
@@ -206,7 +251,11 @@ describe('tasks.apply updates: observed state', () => {
     applyTasks(s, 12, { updates: [{ id: T1, patch: report('running') }] });
     const before = s.getTask(T1);
     const [f] = applyTasks(s, 13, { updates: [{ id: T1, patch: report('starting') }] });
-    expect(f).toEqual({ id: T1, code: 'UPDATE_OUT_OF_SEQUENCE', message: `task web.1.${T1.slice(0, 6)} (${T1}) is already running; the report of "starting" is older (ignored)` });
+    expect(f).toEqual({
+      id: T1,
+      code: 'UPDATE_OUT_OF_SEQUENCE',
+      message: `task web.1.${T1.slice(0, 6)} (${T1}) is already running; the report of "starting" is older (ignored)`,
+    });
     expect(s.getTask(T1)).toBe(before);
   });
 
@@ -228,13 +277,30 @@ describe('tasks.apply updates: observed state', () => {
 
   it('no node, no running: before assignment only pending, shutdown, rejected or orphaned; "assigned" only by nodeId', () => {
     const s = taskStore();
-    applyTasks(s, 10, { creates: [{ id: T1, serviceId: WEB, slot: 1 }, { id: T2, serviceId: WEB, slot: 2 }] });
-    const failed = applyTasks(s, 11, { updates: [{ id: T1, patch: report('running') }, { id: T1, patch: report('assigned') }] });
+    applyTasks(s, 10, {
+      creates: [
+        { id: T1, serviceId: WEB, slot: 1 },
+        { id: T2, serviceId: WEB, slot: 2 },
+      ],
+    });
+    const failed = applyTasks(s, 11, {
+      updates: [
+        { id: T1, patch: report('running') },
+        { id: T1, patch: report('assigned') },
+      ],
+    });
     expect(failed.map((f) => [f.code, f.message.replace(/^.*?\) /, '')])).toEqual([
       ['INVALID_ARGUMENT', 'has no node yet; before it is assigned it can only be reported pending, shutdown, rejected or orphaned (got "running")'],
       ['INVALID_ARGUMENT', expect.stringContaining('a task becomes assigned when the scheduler sets its nodeId')],
     ]);
-    expect(applyTasks(s, 12, { updates: [{ id: T1, patch: report('pending', { message: 'no suitable node (node.labels.zone==b)' }) }, { id: T2, patch: report('rejected', { error: 'cannot run' }) }] })).toEqual([]);
+    expect(
+      applyTasks(s, 12, {
+        updates: [
+          { id: T1, patch: report('pending', { message: 'no suitable node (node.labels.zone==b)' }) },
+          { id: T2, patch: report('rejected', { error: 'cannot run' }) },
+        ],
+      }),
+    ).toEqual([]);
     expect(s.getTask(T1)?.status).toMatchObject({ state: 'pending', message: 'no suitable node (node.labels.zone==b)' });
     expect(s.getTask(T2)?.status.state).toBe('rejected');
   });
@@ -243,7 +309,12 @@ describe('tasks.apply updates: observed state', () => {
 describe('tasks.apply removes', () => {
   it('removes tasks that stopped or never got a node; refuses one still on a node', () => {
     const s = assignedStore();
-    applyTasks(s, 12, { creates: [{ id: T2, serviceId: WEB, slot: 2 }, { id: T3, serviceId: WEB, slot: 3 }] });
+    applyTasks(s, 12, {
+      creates: [
+        { id: T2, serviceId: WEB, slot: 2 },
+        { id: T3, serviceId: WEB, slot: 3 },
+      ],
+    });
     applyTasks(s, 13, { updates: [{ id: T3, patch: { nodeId: W2 } }] });
     applyTasks(s, 14, { updates: [{ id: T3, patch: report('complete', { exitCode: 0 }) }] });
     const failed = applyTasks(s, 15, { removes: [T1, T2, T3, idOf('ghost')] });
@@ -264,7 +335,10 @@ describe('batch semantics', () => {
     const events: StoreEvent[] = [];
     s.watch((e) => events.push(e));
     const failed = applyTasks(s, 10, {
-      creates: [{ id: T1, serviceId: WEB, slot: 1 }, { id: T2, serviceId: WEB, slot: 2 }],
+      creates: [
+        { id: T1, serviceId: WEB, slot: 1 },
+        { id: T2, serviceId: WEB, slot: 2 },
+      ],
       updates: [
         { id: T1, expectedVersion: 10, patch: { nodeId: W1, port: 30000 } },
         { id: T1, expectedVersion: 9, patch: report('running') }, // stale: T1 is at 10 now too, but...
@@ -298,8 +372,12 @@ describe('batch semantics', () => {
     expect(refusal(base)).toBe('invalid tasks.apply command: has no creates, updates or removes; propose nothing instead');
     expect(refusal({ ...base, creates: [{ id: T1, serviceId: WEB, slot: 1, port: 3 }] })).toContain('creates[0].port is given with the node (nodeId)');
     expect(refusal({ ...base, updates: [{ id: T1, patch: { port: 3 } }] })).toContain('updates[0].patch.port is set with the assignment: give nodeId too');
-    expect(refusal({ ...base, updates: [{ id: T1, patch: {} }] })).toContain('updates[0].patch is empty; set at least one of nodeId, port, desiredState, status');
-    expect(refusal({ ...base, updates: [{ id: T1, patch: { status: { state: 'exploded' } } }] })).toContain('updates[0].patch.status.state must be one of "new", "pending"');
+    expect(refusal({ ...base, updates: [{ id: T1, patch: {} }] })).toContain(
+      'updates[0].patch is empty; set at least one of nodeId, port, desiredState, status',
+    );
+    expect(refusal({ ...base, updates: [{ id: T1, patch: { status: { state: 'exploded' } } }] })).toContain(
+      'updates[0].patch.status.state must be one of "new", "pending"',
+    );
     expect(refusal({ ...base, removes: ['x'] })).toContain('removes[0] must be an object id');
     expect(refusal({ type: 'tasks.apply', at: at(1), creates: [] })).toContain('updates is required');
   });
@@ -309,7 +387,9 @@ describe('batch semantics', () => {
       type: 'tasks.apply',
       at: at(1),
       creates: [{ id: T1, serviceId: WEB, slot: 1, nodeId: W1, port: 5, attempt: 2, serviceVersion: 4 }],
-      updates: [{ id: T2, expectedVersion: 3, patch: { desiredState: 'shutdown', status: { state: 'running', exitCode: null, healthy: null, runtimeId: 'c1' } } }],
+      updates: [
+        { id: T2, expectedVersion: 3, patch: { desiredState: 'shutdown', status: { state: 'running', exitCode: null, healthy: null, runtimeId: 'c1' } } },
+      ],
       removes: [T3],
     } as const;
     expect(decodeCommand(encodeCommand(cmd))).toEqual(cmd);
@@ -352,7 +432,9 @@ const reportArb: fc.Arbitrary<TaskStatusReport> = fc
 const ids = [T1, T2, T3];
 const batchArb = fc
   .record({
-    creates: fc.array(fc.record({ id: fc.constantFrom(...ids), serviceId: fc.constantFrom(WEB, GLOB), slot: fc.integer({ min: 0, max: 4 }) }), { maxLength: 3 }),
+    creates: fc.array(fc.record({ id: fc.constantFrom(...ids), serviceId: fc.constantFrom(WEB, GLOB), slot: fc.integer({ min: 0, max: 4 }) }), {
+      maxLength: 3,
+    }),
     updates: fc.array(
       fc.record({
         id: fc.constantFrom(...ids),
@@ -378,7 +460,12 @@ describe('property: the observed state never moves backwards', () => {
         let index = 12;
         for (const [r, batched] of reports) {
           // Batched: the same report twice in one entry must behave as it does in two entries.
-          const updates = batched ? [{ id: T1, patch: { status: r } }, { id: T1, patch: { status: r } }] : [{ id: T1, patch: { status: r } }];
+          const updates = batched
+            ? [
+                { id: T1, patch: { status: r } },
+                { id: T1, patch: { status: r } },
+              ]
+            : [{ id: T1, patch: { status: r } }];
           const before = a.getTask(T1)!;
           const ra = a.apply({ type: 'tasks.apply', at: at(index), creates: [], updates, removes: [] }, index);
           const rb = b.applyEntry(encodeCommand({ type: 'tasks.apply', at: at(index), creates: [], updates, removes: [] }), index);
@@ -408,7 +495,7 @@ describe('property: the observed state never moves backwards', () => {
 });
 
 describe('taskSpecIsCurrent', () => {
-  it('true while the service\'s task spec is unchanged (also across scaling), false after an update', () => {
+  it("true while the service's task spec is unchanged (also across scaling), false after an update", () => {
     const s = taskStore();
     applyTasks(s, 10, { creates: [{ id: T1, serviceId: WEB, slot: 1 }] });
     const web = s.getService(WEB)!;
@@ -435,7 +522,13 @@ describe('batches of 2,000 items', () => {
     expect(s.tasksOfNode(idOf('w1'))).toHaveLength(N / 2);
     expect(applyTasks(s, 12, { updates: taskIds.map((id) => ({ id, patch: { status: { state: 'running' as const, runtimeId: id } } })) })).toEqual([]);
     expect(s.tasks().every((t) => t.status.state === 'running')).toBe(true);
-    const encoded = encodeCommand({ type: 'tasks.apply', at: at(13), creates: [], updates: taskIds.map((id) => ({ id, patch: { status: { state: 'complete' as const, exitCode: 0 } } })), removes: [] });
+    const encoded = encodeCommand({
+      type: 'tasks.apply',
+      at: at(13),
+      creates: [],
+      updates: taskIds.map((id) => ({ id, patch: { status: { state: 'complete' as const, exitCode: 0 } } })),
+      removes: [],
+    });
     expect(s.applyEntry(encoded, 13)).toMatchObject({ ok: true, value: { failed: [] } });
     expect(s.tasks().every((t) => t.status.state === 'complete')).toBe(true);
     expect(applyTasks(s, 14, { removes: taskIds })).toEqual([]);

@@ -121,7 +121,7 @@ describe('watch', () => {
 });
 
 describe('replaceWith', () => {
-  it('takes over the other store\'s state and emits one restore event', () => {
+  it("takes over the other store's state and emits one restore event", () => {
     const s = new ClusterStore();
     const events: StoreEvent[] = [];
     s.watch((e) => events.push(e));

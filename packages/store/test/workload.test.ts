@@ -67,12 +67,21 @@ describe('property: random workloads', () => {
       }),
       { numRuns: 300 },
     );
-    for (const want of ['create:pending', 'create:assigned', 'update:running', 'update:failed', 'remove:complete', 'service create', 'service update', 'service remove']) {
+    for (const want of [
+      'create:pending',
+      'create:assigned',
+      'update:running',
+      'update:failed',
+      'remove:complete',
+      'service create',
+      'service update',
+      'service remove',
+    ]) {
       expect([...seen]).toContain(want);
     }
   });
 
-  it('A applies xs, B restores A\'s snapshot, both apply ys → identical results and bytes', () => {
+  it("A applies xs, B restores A's snapshot, both apply ys → identical results and bytes", () => {
     fc.assert(
       fc.property(workloadEntriesArb(40), workloadEntriesArb(40), (xs, ys) => {
         const a = newStore();
@@ -104,7 +113,7 @@ describe('property: random workloads', () => {
     );
   });
 
-  it('a refused command changes nothing; every task\'s version is the index of its last change', () => {
+  it("a refused command changes nothing; every task's version is the index of its last change", () => {
     fc.assert(
       fc.property(workloadEntriesArb(60), (xs) => {
         const s = newStore();

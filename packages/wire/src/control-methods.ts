@@ -12,7 +12,8 @@ type StreamingMethod = 'ServiceLogs' | 'Pipeline';
 export type ControlMethod = Exclude<keyof ControlDefinition & string, StreamingMethod>;
 
 /** The request message a Control method takes (as sent: numbers for 64-bit fields allowed). */
-export type RequestOf<M extends ControlMethod> = ControlDefinition[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
+export type RequestOf<M extends ControlMethod> =
+  ControlDefinition[M] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
 
 /** The response message a Control method resolves to, as decoded (64-bit numbers as strings). */
 export type ResponseOf<M extends ControlMethod> = ControlDefinition[M] extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer Res> ? Res : never;

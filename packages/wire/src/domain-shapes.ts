@@ -86,7 +86,18 @@ export function serviceSpecToWire(spec: ServiceSpecInput): WireServiceSpec {
 }
 
 function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined {
-  const v = fields(value, path, ['runtime', 'image', 'command', 'env', 'workdir', 'resources', 'placement', 'restartPolicy', 'healthCheck', 'stopGracePeriodMs']);
+  const v = fields(value, path, [
+    'runtime',
+    'image',
+    'command',
+    'env',
+    'workdir',
+    'resources',
+    'placement',
+    'restartPolicy',
+    'healthCheck',
+    'stopGracePeriodMs',
+  ]);
   if (!v) return undefined;
   const r = fields(v.resources, `${path}.resources`, ['reservations', 'limits']);
   return {
@@ -119,10 +130,12 @@ function portToWire(value: unknown, path: string): WirePortSpec {
 
 function amountsToWire(value: unknown, path: string): WireAmounts | undefined {
   const v = fields(value, path, ['nanoCpus', 'memoryBytes']);
-  return v && {
-    nanoCpus: int(v.nanoCpus, `${path}.nanoCpus`),
-    memoryBytes: int(v.memoryBytes, `${path}.memoryBytes`),
-  };
+  return (
+    v && {
+      nanoCpus: int(v.nanoCpus, `${path}.nanoCpus`),
+      memoryBytes: int(v.memoryBytes, `${path}.memoryBytes`),
+    }
+  );
 }
 
 function placementToWire(value: unknown, path: string): WirePlacement | undefined {
@@ -139,12 +152,14 @@ function placementToWire(value: unknown, path: string): WirePlacement | undefine
 
 function restartPolicyToWire(value: unknown, path: string): WireRestartPolicy | undefined {
   const v = fields(value, path, ['condition', 'delayMs', 'maxAttempts', 'windowMs']);
-  return v && {
-    condition: text(v.condition, `${path}.condition`),
-    delayMs: int(v.delayMs, `${path}.delayMs`),
-    maxAttempts: int(v.maxAttempts, `${path}.maxAttempts`),
-    windowMs: int(v.windowMs, `${path}.windowMs`),
-  };
+  return (
+    v && {
+      condition: text(v.condition, `${path}.condition`),
+      delayMs: int(v.delayMs, `${path}.delayMs`),
+      maxAttempts: int(v.maxAttempts, `${path}.maxAttempts`),
+      windowMs: int(v.windowMs, `${path}.windowMs`),
+    }
+  );
 }
 
 function healthCheckToWire(value: unknown, path: string): WireHealthCheck | undefined {
@@ -255,7 +270,10 @@ function taskSpecFromWire(w: WireTaskSpecOut): Fields {
     env: w.env?.entries,
     workdir: w.workdir,
     resources: w.resources
-      ? present({ reservations: w.resources.reservations ? amountsFromWire(w.resources.reservations) : undefined, limits: w.resources.limits ? amountsFromWire(w.resources.limits) : undefined })
+      ? present({
+          reservations: w.resources.reservations ? amountsFromWire(w.resources.reservations) : undefined,
+          limits: w.resources.limits ? amountsFromWire(w.resources.limits) : undefined,
+        })
       : undefined,
     placement: w.placement ? placementFromWire(w.placement) : undefined,
     restartPolicy: w.restartPolicy ? restartPolicyFromWire(w.restartPolicy) : undefined,

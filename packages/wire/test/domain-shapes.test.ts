@@ -70,7 +70,9 @@ describe('service specs on the wire', () => {
   });
 
   it('a field the wire has no place for is refused before sending, in the same words', () => {
-    expect(() => serviceSpecToWire({ name: 'typo', task: { comand: ['y'] } } as never)).toThrow(/^invalid service spec: spec\.task\.comand is not a known field/);
+    expect(() => serviceSpecToWire({ name: 'typo', task: { comand: ['y'] } } as never)).toThrow(
+      /^invalid service spec: spec\.task\.comand is not a known field/,
+    );
   });
 });
 

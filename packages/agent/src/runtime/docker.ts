@@ -23,7 +23,7 @@ import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { LineSplitter } from './lines.js';
 import { portInUse } from './port-check.js';
-import type { FoundTask, LogLine, Runtime, RuntimeEvent, TaskLaunch } from './runtime.js';
+import type { FoundTask, LogLine, Runtime, TaskLaunch } from './runtime.js';
 import { envList, taskEnv } from './task-env.js';
 
 export interface DockerRuntimeOptions {
@@ -240,7 +240,13 @@ export class DockerRuntime extends RuntimeEventSource implements Runtime {
     if (t.earlyHealth !== undefined) this.health(t, t.earlyHealth);
     const check = t.launch?.spec.healthCheck;
     if (check?.test.kind === 'http') {
-      t.probe = new HealthProbe({ taskId: t.taskId, check, port: t.launch?.port ?? 0, ...(t.launch?.host ? { host: t.launch.host } : {}), report: (e) => this.emitEvent(e) }).start();
+      t.probe = new HealthProbe({
+        taskId: t.taskId,
+        check,
+        port: t.launch?.port ?? 0,
+        ...(t.launch?.host ? { host: t.launch.host } : {}),
+        report: (e) => this.emitEvent(e),
+      }).start();
     }
   }
 
@@ -562,11 +568,9 @@ export class DockerRuntime extends RuntimeEventSource implements Runtime {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code && UNREACHABLE.has(code)) {
-        throw new RuntimeError(
-          'ENGINE_UNREACHABLE',
-          `cannot reach the Docker engine at ${this.socketPath}: ${(e as Error).message}; is dockerd running?`,
-          { cause: e },
-        );
+        throw new RuntimeError('ENGINE_UNREACHABLE', `cannot reach the Docker engine at ${this.socketPath}: ${(e as Error).message}; is dockerd running?`, {
+          cause: e,
+        });
       }
       throw e;
     }

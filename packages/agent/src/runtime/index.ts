@@ -56,7 +56,11 @@ export async function createRuntime(name: RuntimeName, o: CreateRuntimeOptions):
         ...(o.logger ? { logger: o.logger } : {}),
       });
     case 'docker': {
-      const runtime = new DockerRuntime({ nodeId: o.nodeId, ...(o.logger ? { logger: o.logger } : {}), ...(o.dockerSocket ? { socketPath: o.dockerSocket } : {}) });
+      const runtime = new DockerRuntime({
+        nodeId: o.nodeId,
+        ...(o.logger ? { logger: o.logger } : {}),
+        ...(o.dockerSocket ? { socketPath: o.dockerSocket } : {}),
+      });
       try {
         await runtime.connect();
       } catch (e) {

@@ -168,7 +168,12 @@ export class ProcessRuntime extends RuntimeEventSource implements Runtime {
       if (!isTaskId(taskId)) continue;
       const t = this.tracked.get(taskId);
       if (t) {
-        found.push({ taskId, runtimeId: String(t.pid), running: !t.ended, ...(t.ended ? { exitCode: this.readExit(taskId)?.exitCode ?? null } : { ...portOf(t.launch) }) });
+        found.push({
+          taskId,
+          runtimeId: String(t.pid),
+          running: !t.ended,
+          ...(t.ended ? { exitCode: this.readExit(taskId)?.exitCode ?? null } : { ...portOf(t.launch) }),
+        });
         continue;
       }
       const file = this.readTaskFile(taskId) ?? this.recoverTaskFile(taskId);
@@ -232,7 +237,10 @@ export class ProcessRuntime extends RuntimeEventSource implements Runtime {
     const cwd = spec.workdir || workDir;
     if (!isDirectory(cwd)) return this.failToStart(task, `working directory not found: ${cwd}`);
     if (this.isInDataDir(cwd)) {
-      return this.failToStart(task, `working directory ${cwd} is inside the worker's data directory, which holds the node's key: tasks may not run there; choose another workdir`);
+      return this.failToStart(
+        task,
+        `working directory ${cwd} is inside the worker's data directory, which holds the node's key: tasks may not run there; choose another workdir`,
+      );
     }
     // A taken port would make the task fail with some exit code of its own: say why instead.
     const busy = await portInUse(task.host, task.port);

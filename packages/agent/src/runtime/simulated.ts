@@ -3,7 +3,7 @@
 // small record and, while starting, one setImmediate.
 
 import { RuntimeEventSource } from './event-source.js';
-import type { FoundTask, LogLine, Runtime, RuntimeEvent, TaskLaunch } from './runtime.js';
+import type { FoundTask, LogLine, Runtime, TaskLaunch } from './runtime.js';
 
 export interface SimulatedRuntimeOptions {
   /** What the node claims to offer (default 64 CPUs, 256 GiB). */
@@ -75,5 +75,4 @@ export class SimulatedRuntime extends RuntimeEventSource implements Runtime {
     this.closed = true;
     for (const record of this.tasks.values()) if (record.timer) clearImmediate(record.timer);
   }
-
 }

@@ -53,7 +53,7 @@ export function resolveTaskUser(spec: string | undefined, agent: AgentIdentity =
     throw new RuntimeError(
       'INVALID_TASK_USER',
       `--task-user ${spec}: only an agent running as root can run tasks as another user (this agent runs as uid ${agent.uid}); ` +
-        'start the agent as root, or leave --task-user out to run tasks as the agent\'s own user (they can then read its key material: prefer the docker runtime)',
+        "start the agent as root, or leave --task-user out to run tasks as the agent's own user (they can then read its key material: prefer the docker runtime)",
     );
   }
   return { ...user, separate };
@@ -65,12 +65,16 @@ export function resolveTaskUser(spec: string | undefined, agent: AgentIdentity =
  */
 export function taskUserWarning(user: TaskUser, agent: AgentIdentity = agentIdentity()): string | undefined {
   if (user.uid === 0) {
-    return 'process tasks run as root: they can read this worker\'s key material (DATA/tls/node-key.pem) and everything else on the node; ' +
-      'give --task-user an unprivileged user (the default, nobody), or use the docker runtime';
+    return (
+      "process tasks run as root: they can read this worker's key material (DATA/tls/node-key.pem) and everything else on the node; " +
+      'give --task-user an unprivileged user (the default, nobody), or use the docker runtime'
+    );
   }
   if (user.uid === agent.uid) {
-    return `process tasks run as ${user.name}, the agent's own user: they can read this worker's key material (DATA/tls/node-key.pem); ` +
-      'run the agent as root (tasks then run as --task-user, default nobody) or use the docker runtime to keep them from it';
+    return (
+      `process tasks run as ${user.name}, the agent's own user: they can read this worker's key material (DATA/tls/node-key.pem); ` +
+      'run the agent as root (tasks then run as --task-user, default nobody) or use the docker runtime to keep them from it'
+    );
   }
   return undefined;
 }
@@ -86,7 +90,10 @@ function lookUp(spec: string, isDefault: boolean): Omit<TaskUser, 'separate'> {
     }
     const entry = passwdByUid(uid) ?? idOf(String(uid));
     if (!entry) {
-      throw new RuntimeError('INVALID_TASK_USER', `--task-user ${spec}: uid ${uid} has no user entry, so its group is unknown: give it as UID:GID (e.g. ${uid}:${uid})`);
+      throw new RuntimeError(
+        'INVALID_TASK_USER',
+        `--task-user ${spec}: uid ${uid} has no user entry, so its group is unknown: give it as UID:GID (e.g. ${uid}:${uid})`,
+      );
     }
     return { name: entry.name, uid, gid: entry.gid };
   }
@@ -98,7 +105,10 @@ function lookUp(spec: string, isDefault: boolean): Omit<TaskUser, 'separate'> {
     const advice = isDefault
       ? 'this node has no user "nobody": create one, or give --task-user an unprivileged user or UID:GID (e.g. 65534:65534)'
       : `create it (e.g. useradd --system --no-create-home ${spec}), or give --task-user an existing user or UID:GID`;
-    throw new RuntimeError('INVALID_TASK_USER', `--task-user ${spec}: no such user on this node (not in /etc/passwd, and \`id ${spec}\` does not know it); ${advice}`);
+    throw new RuntimeError(
+      'INVALID_TASK_USER',
+      `--task-user ${spec}: no such user on this node (not in /etc/passwd, and \`id ${spec}\` does not know it); ${advice}`,
+    );
   }
   return entry;
 }

@@ -76,7 +76,9 @@ export class WorkDirs {
     const st = lstatSync(this.nodeDir);
     if (!st.isDirectory()) throw invalid(`${this.nodeDir} is not a directory (a symlink or a file took its place): remove it`);
     if (st.uid !== this.o.agent.uid) {
-      throw invalid(`${this.nodeDir} belongs to uid ${st.uid}, not to this agent (uid ${this.o.agent.uid}): another user created it; remove it or choose another --tasks-root`);
+      throw invalid(
+        `${this.nodeDir} belongs to uid ${st.uid}, not to this agent (uid ${this.o.agent.uid}): another user created it; remove it or choose another --tasks-root`,
+      );
     }
     if ((st.mode & 0o7777) !== this.nodeMode) chmodSync(this.nodeDir, this.nodeMode);
     this.nodeDirReady = true;
@@ -99,7 +101,9 @@ function checkRoot(root: string, o: WorkDirsOptions): void {
   const st = statSync(root);
   if (!st.isDirectory()) throw invalid(`the tasks root ${root} is not a directory: choose another --tasks-root`);
   if (st.uid !== o.agent.uid && st.uid !== 0) {
-    throw invalid(`the tasks root ${root} belongs to uid ${st.uid}, not to this agent (uid ${o.agent.uid}) or root: another user could replace what is in it; remove it or choose another --tasks-root`);
+    throw invalid(
+      `the tasks root ${root} belongs to uid ${st.uid}, not to this agent (uid ${o.agent.uid}) or root: another user could replace what is in it; remove it or choose another --tasks-root`,
+    );
   }
   // Writable by others without the sticky bit: they could rename the node's directory away.
   if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
@@ -108,7 +112,9 @@ function checkRoot(root: string, o: WorkDirsOptions): void {
   const realRoot = realpathSync(root);
   const realData = realpathSync(o.dataDir);
   if (isWithin(realData, realRoot) || isWithin(realRoot, realData)) {
-    throw invalid(`the tasks root ${root} ${isWithin(realData, realRoot) ? 'is inside' : 'holds'} the worker's data directory ${o.dataDir}: tasks must not reach it; choose a --tasks-root outside it`);
+    throw invalid(
+      `the tasks root ${root} ${isWithin(realData, realRoot) ? 'is inside' : 'holds'} the worker's data directory ${o.dataDir}: tasks must not reach it; choose a --tasks-root outside it`,
+    );
   }
   if (o.user.separate) checkReachable(realRoot, o.user);
 }

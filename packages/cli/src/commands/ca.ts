@@ -25,7 +25,10 @@ function checkWritable(dir: string): void {
     writePrivate(probe, '');
     rmSync(probe, { force: true });
   } catch (e) {
-    throw new CliError(`cannot write new credentials into ${dir} (${(e as Error).message}); fix its permissions first: the old credential stops working once the new one is issued`, 'FAILED_PRECONDITION');
+    throw new CliError(
+      `cannot write new credentials into ${dir} (${(e as Error).message}); fix its permissions first: the old credential stops working once the new one is issued`,
+      'FAILED_PRECONDITION',
+    );
   }
 }
 
@@ -128,11 +131,17 @@ export async function caRotate(hosts: readonly string[], certsDir: string | unde
       // Trust the new CA only, now that no node has an old one.
       narrowTrust(creds.dir, newCa);
       if (o.json) printJson({ certs: creds.dir, newCaDigest: newCa, finished: true });
-      else say(`CA rotation finished: every node holds a certificate of the new CA, the only one trusted now. Join tokens changed: get them again with \`shoal join-token worker|manager\`.`);
+      else
+        say(
+          `CA rotation finished: every node holds a certificate of the new CA, the only one trusted now. Join tokens changed: get them again with \`shoal join-token worker|manager\`.`,
+        );
       return;
     }
     if (!status.rotating || status.newCaDigest !== newCa) {
-      throw new CliError(`the cluster CA is now ${status.newCaDigest || status.caDigest}, not the ${newCa} this rotation made: another \`shoal ca rotate\` replaced it; see \`shoal ca status\``, 'FAILED_PRECONDITION');
+      throw new CliError(
+        `the cluster CA is now ${status.newCaDigest || status.caDigest}, not the ${newCa} this rotation made: another \`shoal ca rotate\` replaced it; see \`shoal ca status\``,
+        'FAILED_PRECONDITION',
+      );
     }
     const line = `${status.renewed} node(s) renewed; waiting for ${status.waiting.length}: ${describeWaiting(status).join('; ')}`;
     if (line !== last) say(line);

@@ -1,7 +1,6 @@
 // `shoal cluster-info`: who leads, at which term and commit index, and how each manager fares.
 // `shoal cluster update`: cluster-wide settings.
 
-import type { ClusterInfoResponse__Output, ClusterSettingsInfo__Output } from '@shoal/wire';
 import { formatCertExpiry } from '../cert-expiry.js';
 import { CliError, type ControlConnection } from '../client.js';
 import { managerCountWarning, printJson, printTable, warn } from '../output.js';

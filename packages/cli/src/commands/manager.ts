@@ -44,7 +44,9 @@ function exitIfHeldOpen(): void {
     const counts = new Map<string, number>();
     for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
     const pending = [...counts].map(([r, n]) => (n > 1 ? `${r} ×${n}` : r)).join(', ');
-    process.stderr.write(`the manager stopped but the process was still held open ${EXIT_GRACE_MS} ms later (pending: ${pending || 'nothing named'}); exiting\n`);
+    process.stderr.write(
+      `the manager stopped but the process was still held open ${EXIT_GRACE_MS} ms later (pending: ${pending || 'nothing named'}); exiting\n`,
+    );
     process.exit();
   }, EXIT_GRACE_MS);
   timer.unref();
@@ -76,7 +78,12 @@ export async function managerInit(
     );
     return runUntilStopped(m);
   }
-  const { manager: m, tokens, adminDir, unlockKey } = await Manager.init({
+  const {
+    manager: m,
+    tokens,
+    adminDir,
+    unlockKey,
+  } = await Manager.init({
     data: o.data,
     listen: o.listen!,
     name: o.name ?? hostname(),

@@ -6,7 +6,6 @@ import { serviceSpecFromWire, type WireTask__Output } from '@shoal/wire';
 import { isFinalState } from '@shoal/store';
 import { CliError, type ControlConnection } from '../client.js';
 
-
 export interface Convergence {
   readonly converged: boolean;
   readonly running: number;
@@ -36,7 +35,7 @@ export async function convergence(conn: ControlConnection, serviceId: string): P
   for (const k of keys) {
     const t = bySlot.get(k)!;
     if (spec.mode !== 'global' && t.slot > desired) continue;
-    const label = spec.mode === 'global' ? (t.nodeName || t.nodeId || '?') : `${t.slot}/${desired}`;
+    const label = spec.mode === 'global' ? t.nodeName || t.nodeId || '?' : `${t.slot}/${desired}`;
     const detail = t.error || t.message;
     lines.push(`${label}: ${t.state}${detail ? ` (${detail})` : ''}`);
     if (t.state === 'pending' && t.message) problems.push(`${t.name}: pending: ${t.message}`);

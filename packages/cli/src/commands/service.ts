@@ -50,7 +50,11 @@ export function taskRow(t: WireTask__Output) {
 }
 
 /** `argv`: what yargs parsed of `service create`'s flags (service-create-flags.ts declares them). */
-export async function serviceCreate(conn: ControlConnection, argv: Readonly<Record<string, unknown>>, o: { json: boolean; detach: boolean; timeoutMs: number }): Promise<void> {
+export async function serviceCreate(
+  conn: ControlConnection,
+  argv: Readonly<Record<string, unknown>>,
+  o: { json: boolean; detach: boolean; timeoutMs: number },
+): Promise<void> {
   const spec = specFromArgv(argv);
   const s = await conn.call('CreateService', { spec }, { write: true });
   if (o.json) printJson(serviceRow(s));
@@ -77,7 +81,15 @@ export async function servicePs(conn: ControlConnection, refs: readonly string[]
   if (o.json) return printJson(rows);
   printTable(
     ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORT'],
-    rows.map((r) => [r.id.slice(0, 12), r.name, r.nodeName || r.node.slice(0, 12), r.desiredState, `${r.state}${r.health ? ` (${r.health})` : ''}`, r.error || (r.state === 'pending' ? r.message : ''), r.port || '']),
+    rows.map((r) => [
+      r.id.slice(0, 12),
+      r.name,
+      r.nodeName || r.node.slice(0, 12),
+      r.desiredState,
+      `${r.state}${r.health ? ` (${r.health})` : ''}`,
+      r.error || (r.state === 'pending' ? r.message : ''),
+      r.port || '',
+    ]),
   );
   // The tasks may run fine while a node cannot publish the service's port: say so under them.
   for (const ref of refs) {
@@ -107,7 +119,13 @@ export async function serviceInspect(conn: ControlConnection, refs: readonly str
       // Per node, the published ports its routing mesh could not open (Docker's Endpoint).
       endpoint: {
         ports: specOf(s).ports,
-        publishErrors: s.publishErrors.map((e) => ({ published: e.published, nodeId: e.nodeId, nodeName: e.nodeName, error: e.error, message: publishErrorLine(e) })),
+        publishErrors: s.publishErrors.map((e) => ({
+          published: e.published,
+          nodeId: e.nodeId,
+          nodeName: e.nodeName,
+          error: e.error,
+          message: publishErrorLine(e),
+        })),
       },
     });
   }

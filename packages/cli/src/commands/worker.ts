@@ -12,7 +12,9 @@ async function runUntilStopped(a: Agent): Promise<void> {
   const onSignal = (sig: NodeJS.Signals): void => {
     if (signalled) return;
     signalled = true;
-    process.stderr.write(`\n${sig}: stopping the worker agent (its tasks keep running, and the leader waits 15 s for it to come back; \`shoal worker start\` adopts them)...\n`);
+    process.stderr.write(
+      `\n${sig}: stopping the worker agent (its tasks keep running, and the leader waits 15 s for it to come back; \`shoal worker start\` adopts them)...\n`,
+    );
     void a.stop(`stopped by ${sig}`);
   };
   process.on('SIGTERM', onSignal);

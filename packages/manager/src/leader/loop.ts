@@ -154,7 +154,13 @@ export class ControlLoop {
     proposeCommand(this.ctx, cmd)
       .then((value) => {
         this.ctx.logger.debug(
-          { controller: this.o.name, command: cmd.type, items: itemsOf(cmd), planMs: round(proposed - planStarted), commitMs: round(performance.now() - proposed) },
+          {
+            controller: this.o.name,
+            command: cmd.type,
+            items: itemsOf(cmd),
+            planMs: round(proposed - planStarted),
+            commitMs: round(performance.now() - proposed),
+          },
           'applied a plan',
         );
         const failed = (value as { failed?: readonly { id: string; code: string; message: string }[] } | undefined)?.failed ?? [];

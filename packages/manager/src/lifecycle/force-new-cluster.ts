@@ -40,7 +40,10 @@ export async function forceNewCluster(o: StartOptions): Promise<ReadyState> {
           type: 'node.update',
           at,
           id: n.id,
-          patch: { raftRole: null, status: { state: 'down', message: 'left out of the Raft group by --force-new-cluster: remove its data directory and join it again' } },
+          patch: {
+            raftRole: null,
+            status: { state: 'down', message: 'left out of the Raft group by --force-new-cluster: remove its data directory and join it again' },
+          },
         },
         ++index,
       );

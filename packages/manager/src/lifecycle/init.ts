@@ -2,7 +2,18 @@
 // its only voter), writes the data directory, and bootstraps the Raft log with that state.
 
 import { hostname as osHostname } from 'node:os';
-import { caDigest, certificateSerial, createClusterCA, formatJoinToken, issueCredentials, newTokenSecret, newUnlockKey, splitHostPort, validDaysOf, writeTlsFiles } from '@shoal/identity';
+import {
+  caDigest,
+  certificateSerial,
+  createClusterCA,
+  formatJoinToken,
+  issueCredentials,
+  newTokenSecret,
+  newUnlockKey,
+  splitHostPort,
+  validDaysOf,
+  writeTlsFiles,
+} from '@shoal/identity';
 import { LevelStorage } from '@shoal/raft/level';
 import { bootstrap } from '@shoal/raft';
 import { ClusterStore, DEFAULT_CLUSTER_SETTINGS, newId, type ClusterObject, type NodeObject } from '@shoal/store';

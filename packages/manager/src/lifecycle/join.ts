@@ -45,7 +45,10 @@ export async function joinAsManager(o: JoinOptions): Promise<ReadyState> {
     if (response.incarnation) await storage.setIncarnation(response.incarnation);
   } catch (e) {
     await storage.close();
-    throw new ManagerError('INTERNAL', `the cluster answered the join with an unusable incarnation id: ${(e as Error).message}; ${o.remote} may run an incompatible shoal version`);
+    throw new ManagerError(
+      'INTERNAL',
+      `the cluster answered the join with an unusable incarnation id: ${(e as Error).message}; ${o.remote} may run an incompatible shoal version`,
+    );
   }
   writeNodeConfig(o.data, cfg);
   const r = response.raft;

@@ -28,7 +28,8 @@ export async function openData(o: StartOptions, cfg: NodeConfig): Promise<Opened
   const paths = dataPaths(o.data);
   const files = readTlsFiles(paths.tls);
   if (!isEncryptedKeyPem(files.keyPem)) {
-    if (o.unlockKey !== undefined) throw new ManagerError('INVALID_ARGUMENT', `${o.data} is not autolocked (its node key is not encrypted): start it without --unlock-key-file`);
+    if (o.unlockKey !== undefined)
+      throw new ManagerError('INVALID_ARGUMENT', `${o.data} is not autolocked (its node key is not encrypted): start it without --unlock-key-file`);
     return { tls: files, storage: await LevelStorage.open(paths.raft), logger };
   }
   const open = async (key: string): Promise<{ tls: TlsFiles; storage: LevelStorage; dataKey: DataKey; logger: Logger }> => {
@@ -46,7 +47,10 @@ export async function openData(o: StartOptions, cfg: NodeConfig): Promise<Opened
   const probe = await LevelStorage.open(paths.raft).catch((e: unknown) => e);
   if (probe instanceof LevelStorage) {
     await probe.close();
-    throw new ManagerError('FAILED_PRECONDITION', `${paths.tls}/node-key.pem is encrypted but the Raft database in ${paths.raft} is not: the data directory is inconsistent; restore it from a backup, or remove it and join the manager again`);
+    throw new ManagerError(
+      'FAILED_PRECONDITION',
+      `${paths.tls}/node-key.pem is encrypted but the Raft database in ${paths.raft} is not: the data directory is inconsistent; restore it from a backup, or remove it and join the manager again`,
+    );
   }
   if (!isRaftError(probe, 'LOCKED')) throw probe;
   return waitForUnlock({ dataDir: o.data, logger, attempt: open });

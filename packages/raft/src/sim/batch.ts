@@ -95,7 +95,10 @@ export async function runSeeds(o: BatchOptions): Promise<BatchSummary> {
   }
 
   const failures = outcomes.filter((r) => r.violations.length > 0).sort((a, b) => a.seed - b.seed);
-  const recoveries = outcomes.map((r) => r.recoveryMs).filter((ms) => ms >= 0).sort((a, b) => a - b);
+  const recoveries = outcomes
+    .map((r) => r.recoveryMs)
+    .filter((ms) => ms >= 0)
+    .sort((a, b) => a - b);
   return {
     seeds: outcomes.length,
     violations: failures.reduce((n, f) => n + f.violations.length, 0),
@@ -109,21 +112,13 @@ export async function runSeeds(o: BatchOptions): Promise<BatchSummary> {
   };
 }
 
-function runInWorkers(
-  seeds: number[],
-  count: number,
-  o: BatchOptions,
-  record: (r: SeedOutcome) => void,
-  stopped: () => boolean,
-): Promise<void> {
+function runInWorkers(seeds: number[], count: number, o: BatchOptions, record: (r: SeedOutcome) => void, stopped: () => boolean): Promise<void> {
   // Under tsx the worker is worker.ts and inherits tsx's loader through execArgv; from dist, worker.js.
   const ext = extname(new URL(import.meta.url).pathname);
   const workerUrl = new URL(`./worker${ext}`, import.meta.url);
   // tsx's loader hooks do not reach worker threads by themselves: register them first.
   const entry: string | URL =
-    ext === '.ts'
-      ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`
-      : workerUrl;
+    ext === '.ts' ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });` : workerUrl;
   let next = 0;
   return new Promise((resolve, reject) => {
     let running = count;

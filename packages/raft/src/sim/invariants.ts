@@ -228,7 +228,10 @@ export class InvariantChecker {
   checkAckedApplied(members: readonly { id: NodeId; applied: number }[]): void {
     for (const [payload, index] of this.acked) {
       if (this.history.get(index) !== payload) {
-        this.violate('acknowledged write lost', `${JSON.stringify(payload)} was acknowledged at ${index} but the history has ${JSON.stringify(this.history.get(index))}`);
+        this.violate(
+          'acknowledged write lost',
+          `${JSON.stringify(payload)} was acknowledged at ${index} but the history has ${JSON.stringify(this.history.get(index))}`,
+        );
         return;
       }
       for (const m of members) {

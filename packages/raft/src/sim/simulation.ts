@@ -13,7 +13,7 @@ import { RawNode, type Ready } from '../raw-node.js';
 import type { PlantedBugs } from '../raft.js';
 import { SnapshotAssembler, splitSnapshot, type SnapshotChunk } from '../snapshot-chunks.js';
 import { MemoryStorage } from '../storage.js';
-import { EntryType, MessageType, Role, type Entry, type Message, type NodeId } from '../types.js';
+import { MessageType, Role, type Entry, type Message, type NodeId } from '../types.js';
 import { EventQueue } from './event-queue.js';
 import { GENESIS_HASH, InvariantChecker, payloadOf, type Violation } from './invariants.js';
 import { Prng } from './prng.js';
@@ -338,7 +338,10 @@ export class Simulation {
     node.raw = new RawNode({
       id: node.id,
       storage: node.disk,
-      random: ((rng) => () => rng.next())(new Prng(this.options.seed, 1000 + this.nodeNumber(node.id) * 1000 + node.inc)),
+      random: (
+        (rng) => () =>
+          rng.next()
+      )(new Prng(this.options.seed, 1000 + this.nodeNumber(node.id) * 1000 + node.inc)),
       maxMsgBytes: this.profile.maxMsgBytes,
       maxInflightMsgs: this.profile.maxInflightMsgs,
       maxUncommittedBytes: this.profile.maxUncommittedBytes,
@@ -823,10 +826,7 @@ export class Simulation {
   private finalChecks(): void {
     if (!this.recovered) {
       const states = [...this.nodes.values()].map((n) => (n.raw ? n.raw.raft.describe() : `${n.id} down`)).join('\n');
-      this.checker.violate(
-        'liveness',
-        `no proposal committed within ${this.livenessBoundMs}ms after faults stopped at ${this.healedAt}ms\n${states}`,
-      );
+      this.checker.violate('liveness', `no proposal committed within ${this.livenessBoundMs}ms after faults stopped at ${this.healedAt}ms\n${states}`);
       return;
     }
     if (!this.converged()) {

@@ -70,6 +70,10 @@ function heartbeatFacts(view: StoreView, hb: HeartbeatSource): Pick<HeartbeatFac
 export function nodeHealthWants(e: StoreEvent): boolean {
   return (
     e.kind === 'restore' ||
-    (e.kind === 'node' && (e.action !== 'update' || e.object.status.state !== e.previous.status.state || e.object.role !== e.previous.role || e.object.runtime !== e.previous.runtime))
+    (e.kind === 'node' &&
+      (e.action !== 'update' ||
+        e.object.status.state !== e.previous.status.state ||
+        e.object.role !== e.previous.role ||
+        e.object.runtime !== e.previous.runtime))
   );
 }

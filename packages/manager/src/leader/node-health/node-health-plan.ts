@@ -93,7 +93,12 @@ export function readyStatus(node: NodeObject, nowMs: number, heartbeatMs: number
   if (node.status.state !== 'down') return { state: 'ready', message: note, ...kept, ...(noWorkUntil ? { noWorkUntil } : {}) };
   if (!node.status.flapping) return { state: 'ready', message: note, ...kept };
   const backoff = flapBackoffMs(heartbeatMs);
-  return { state: 'ready', message: note || `back after flapping (down twice within ${formatDuration(FLAP_WINDOW_MS)}): no new tasks for ${formatDuration(backoff)}`, ...kept, noWorkUntil: new Date(nowMs + backoff).toISOString() };
+  return {
+    state: 'ready',
+    message: note || `back after flapping (down twice within ${formatDuration(FLAP_WINDOW_MS)}): no new tasks for ${formatDuration(backoff)}`,
+    ...kept,
+    noWorkUntil: new Date(nowMs + backoff).toISOString(),
+  };
 }
 
 /** Whether the scheduler may give the node new tasks now (it is not in a flap back-off). */
@@ -151,7 +156,10 @@ export function planNodeHealth(view: StoreView, facts: HeartbeatFacts): NodeHeal
       } else if (returningBy !== undefined && nowMs < returningBy) {
         wakeAt(returningBy);
       } else {
-        const message = returningBy !== undefined ? `its agent stopped to restart and did not come back within ${formatDuration(silentMs)}` : downMessage(connected, silentMs, heartbeatMs, seen === undefined);
+        const message =
+          returningBy !== undefined
+            ? `its agent stopped to restart and did not come back within ${formatDuration(silentMs)}`
+            : downMessage(connected, silentMs, heartbeatMs, seen === undefined);
         candidates.push({ node, silentMs, message, evidenced: !connected });
         continue;
       }

@@ -18,9 +18,7 @@ import { ms } from '../task-lifecycle.js';
 import { formatDuration } from '../format-duration.js';
 
 export type RestartDecision =
-  | { readonly kind: 'now' }
-  | { readonly kind: 'later'; readonly atMs: number }
-  | { readonly kind: 'never'; readonly reason: string };
+  { readonly kind: 'now' } | { readonly kind: 'later'; readonly atMs: number } | { readonly kind: 'never'; readonly reason: string };
 
 /**
  * Whether `ended` (a task of `service` in a final state) gets a replacement, and when.

@@ -24,7 +24,11 @@ export function reaperWants(e: StoreEvent): boolean {
     case 'service':
       return e.action === 'remove';
     case 'task':
-      return e.action === 'update' && e.object.desiredState === 'shutdown' && (e.object.status.state !== e.previous.status.state || e.previous.desiredState !== 'shutdown');
+      return (
+        e.action === 'update' &&
+        e.object.desiredState === 'shutdown' &&
+        (e.object.status.state !== e.previous.status.state || e.previous.desiredState !== 'shutdown')
+      );
     case 'cluster':
       // A lower task history limit removes more at once.
       return e.action === 'update' && e.object.settings.taskHistoryLimit !== e.previous.settings.taskHistoryLimit;

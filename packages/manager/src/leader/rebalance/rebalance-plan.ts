@@ -47,12 +47,15 @@ export function planRebalanceMoves(view: StoreView, serviceId: string, nowMs: nu
   if (!service) return none(`no service has id "${serviceId}"`);
   if (service.spec.mode !== 'replicated') return none(`service ${service.name} is global: it runs one task per node already`);
   const spec = service.spec.task;
-  if (spec.placement.preferences.length > 0) return none(`service ${service.name} spreads over ${spec.placement.preferences.map((p) => p.spread).join(', ')}; the scheduler balances it`);
+  if (spec.placement.preferences.length > 0)
+    return none(`service ${service.name} spreads over ${spec.placement.preferences.map((p) => p.spread).join(', ')}; the scheduler balances it`);
   const live = view.tasksOfService(serviceId).filter(isLive);
   if (live.some((t) => t.nodeId === '')) return none(`service ${service.name} has tasks waiting for a node; rebalance once they are placed`);
 
   const load = ClusterLoad.of(view, settings.portRange ?? DEFAULT_PORT_RANGE);
-  const eligible = staticCandidates(view.nodes(), spec).nodes.map((n) => load.get(n.id)).filter((l): l is NodeLoad => l !== undefined);
+  const eligible = staticCandidates(view.nodes(), spec)
+    .nodes.map((n) => load.get(n.id))
+    .filter((l): l is NodeLoad => l !== undefined);
   if (eligible.length < 2) return none('fewer than two eligible nodes');
   const onNode = new Map<NodeLoad, TaskObject[]>();
   for (const l of eligible) onNode.set(l, []);
@@ -63,8 +66,7 @@ export function planRebalanceMoves(view: StoreView, serviceId: string, nowMs: nu
   }
 
   const max = spec.placement.maxReplicasPerNode;
-  const hasRoom = (l: NodeLoad): boolean =>
-    (max === 0 || l.serviceTasks(serviceId) < max) && l.fitsCpu(spec) && l.fitsMemory(spec) && l.freePort() !== 0;
+  const hasRoom = (l: NodeLoad): boolean => (max === 0 || l.serviceTasks(serviceId) < max) && l.fitsCpu(spec) && l.fitsMemory(spec) && l.freePort() !== 0;
   const count = (l: NodeLoad): number => l.serviceTasks(serviceId);
   const leaving = new Map<NodeLoad, number>();
   for (;;) {

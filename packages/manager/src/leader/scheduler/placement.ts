@@ -35,7 +35,9 @@ export interface Candidates {
 export function staticCandidates(nodes: readonly NodeObject[], spec: TaskSpec): Candidates {
   const working = nodes.filter(takesNewWork);
   if (working.length === 0) {
-    const why = nodes.some((n) => n.status.state === 'ready' && n.availability === 'active') ? 'no ready and active node runs an agent yet' : 'no node is ready and active';
+    const why = nodes.some((n) => n.status.state === 'ready' && n.availability === 'active')
+      ? 'no ready and active node runs an agent yet'
+      : 'no node is ready and active';
     return { nodes: [], reason: why };
   }
   const running = spec.runtime === '' ? working : working.filter((n) => n.runtime === spec.runtime);
@@ -72,7 +74,8 @@ export function refusalMessage(r: Refusals, maxPerNode: number, portRange: { fir
   }
   const short = r.cpu + r.memory + r.cpuAndMemory;
   if (short > 0) {
-    const what = r.cpu + r.cpuAndMemory === 0 ? 'memory' : r.memory + r.cpuAndMemory === 0 ? 'CPU' : r.cpu + r.memory === 0 ? 'CPU and memory' : 'CPU or memory';
+    const what =
+      r.cpu + r.cpuAndMemory === 0 ? 'memory' : r.memory + r.cpuAndMemory === 0 ? 'CPU' : r.cpu + r.memory === 0 ? 'CPU and memory' : 'CPU or memory';
     parts.push(`insufficient ${what} on ${on(short)}`);
   }
   if (r.ports > 0) parts.push(`no free host port (${portRange.first}-${portRange.last}) on ${on(r.ports)}`);

@@ -85,7 +85,8 @@ export function planScheduling(view: StoreView, nowMs: number, settings: Schedul
   // A node back after flapping takes no new tasks until its back-off ends (../node-health/).
   const resting = view.nodes().filter((n) => !acceptsNewWork(n, nowMs));
   const nodes = resting.length === 0 ? view.nodes() : view.nodes().filter((n) => acceptsNewWork(n, nowMs));
-  const restingNote = resting.length === 0 ? '' : `; ${resting.map((n) => n.name).join(', ')} flapped and take${resting.length === 1 ? 's' : ''} no new tasks for now`;
+  const restingNote =
+    resting.length === 0 ? '' : `; ${resting.map((n) => n.name).join(', ')} flapped and take${resting.length === 1 ? 's' : ''} no new tasks for now`;
   const batch = new TaskBatch();
   const placed: Placement[] = [];
   const unplaceable: Unplaceable[] = [];
