@@ -214,12 +214,10 @@ export async function buildCli(args: string[]) {
             'start',
             'resume a manager from its data directory after a stop or crash',
             (y) =>
-              managerRunOptions(y)
-                .option('listen', { type: 'string', describe: 'serve on another address than recorded' })
-                .option('unlock-key-file', {
-                  type: 'string',
-                  describe: 'an autolocked manager: read the unlock key from FILE instead of waiting for `shoal manager unlock`',
-                }),
+              managerRunOptions(y).option('listen', { type: 'string', describe: 'serve on another address than recorded' }).option('unlock-key-file', {
+                type: 'string',
+                describe: 'an autolocked manager: read the unlock key from FILE instead of waiting for `shoal manager unlock`',
+              }),
             async (a) =>
               (await import('./commands/manager.js')).managerStart({
                 data: a.data,
