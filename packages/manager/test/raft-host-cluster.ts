@@ -15,6 +15,8 @@ export const encodeText = (s: string): Uint8Array => text.encode(s);
 /** A state machine of applied texts; an entry's result is "applied <text>". */
 export class TextMachine implements StateMachine {
   applied: string[] = [];
+  /** How many snapshots were restored into it. */
+  restored = 0;
   applyEntry(data: Uint8Array): unknown {
     const s = untext.decode(data);
     this.applied.push(s);
@@ -25,6 +27,7 @@ export class TextMachine implements StateMachine {
     return text.encode(JSON.stringify(this.applied));
   }
   restore(data: Uint8Array): void {
+    this.restored++;
     this.applied = data.byteLength > 0 ? (JSON.parse(untext.decode(data)) as string[]) : [];
   }
 }

@@ -8,23 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  EntryType,
-  MessageType,
-  Role,
-  bootstrap,
-  message,
-  type ConfChange,
-  type ConfState,
-  type Entry,
-  type Message,
-  type NodeId,
-  type StorageUpdate,
-} from '@shoal/raft';
+import { EntryType, MessageType, Role, bootstrap, message, type ConfState, type Entry, type Message, type NodeId, type StorageUpdate } from '@shoal/raft';
 import { LevelStorage } from '@shoal/raft/level';
 import { ManagerError } from '../src/errors.js';
-import { RaftHost, type PeerStanding, type RaftTimings, type StateMachine } from '../src/raft-host.js';
-import { Cluster, encodeText, track } from './raft-host-cluster.js';
+import { RaftHost, type PeerStanding, type RaftTimings } from '../src/raft-host.js';
+import { Cluster, TextMachine, encodeText, track } from './raft-host-cluster.js';
 
 const text = new TextEncoder();
 const untext = new TextDecoder();
@@ -39,25 +27,6 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => realSetTimeout(r, 2));
-  }
-}
-
-/** A state machine of applied texts. */
-class TextMachine implements StateMachine {
-  applied: string[] = [];
-  restored = 0;
-  applyEntry(data: Uint8Array): unknown {
-    const s = untext.decode(data);
-    this.applied.push(s);
-    return `applied ${s}`;
-  }
-  applyConfChange(_cc: ConfChange): void {}
-  snapshot(): Uint8Array {
-    return text.encode(JSON.stringify(this.applied));
-  }
-  restore(data: Uint8Array): void {
-    this.restored++;
-    this.applied = data.byteLength > 0 ? (JSON.parse(untext.decode(data)) as string[]) : [];
   }
 }
 

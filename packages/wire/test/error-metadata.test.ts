@@ -7,8 +7,8 @@ import { errorMetadata, readErrorCode, readLeaderAddr } from '../src/index.js';
 
 describe('error metadata', () => {
   it('reads back what was written, and nothing when nothing was', () => {
-    const err = { metadata: errorMetadata('NOT_LEADER', '10.0.0.1:4242') };
-    expect([readErrorCode(err), readLeaderAddr(err)]).toEqual(['NOT_LEADER', '10.0.0.1:4242']);
+    const err = { metadata: errorMetadata('NOT_LEADER', '127.0.0.2:4242') };
+    expect([readErrorCode(err), readLeaderAddr(err)]).toEqual(['NOT_LEADER', '127.0.0.2:4242']);
     const plain = { metadata: errorMetadata('NO_QUORUM') };
     expect([readErrorCode(plain), readLeaderAddr(plain)]).toEqual(['NO_QUORUM', undefined]);
     expect([readErrorCode({ metadata: new grpc.Metadata() }), readErrorCode(undefined), readLeaderAddr(null)]).toEqual([undefined, undefined, undefined]);
