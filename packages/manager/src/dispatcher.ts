@@ -15,6 +15,7 @@
 // Tasks go to agents as the store's JSON (objects are kept with sorted keys), so an agent runs
 // exactly what the leader committed.
 
+import { TaskLoadBoard } from './task-load.js';
 import * as grpc from '@grpc/grpc-js';
 import { requireRole } from '@shoal/identity';
 import type { NodeId } from '@shoal/raft';
@@ -72,6 +73,8 @@ const MAX_OFFLINE_NOTE = 500;
 const REPORTABLE = new Set(['preparing', 'starting', 'running', 'complete', 'failed', 'shutdown', 'rejected']);
 
 export class Dispatcher {
+  /** Each running task's load, from heartbeats (the autoscaler reads it). */
+  readonly taskLoad = new TaskLoadBoard();
   private readonly sessions = new Map<NodeId, Session>();
   private readonly seen = new Map<NodeId, number>();
   /** When each node's current session opened (Date.now() ms). */
