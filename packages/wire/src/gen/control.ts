@@ -1,6 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AutoscaleConfig as _shoal_control_v1_AutoscaleConfig, AutoscaleConfig__Output as _shoal_control_v1_AutoscaleConfig__Output } from './shoal/control/v1/AutoscaleConfig.js';
+import type { AutoscaleDecision as _shoal_control_v1_AutoscaleDecision, AutoscaleDecision__Output as _shoal_control_v1_AutoscaleDecision__Output } from './shoal/control/v1/AutoscaleDecision.js';
+import type { AutoscaleServiceRequest as _shoal_control_v1_AutoscaleServiceRequest, AutoscaleServiceRequest__Output as _shoal_control_v1_AutoscaleServiceRequest__Output } from './shoal/control/v1/AutoscaleServiceRequest.js';
+import type { AutoscaleStatus as _shoal_control_v1_AutoscaleStatus, AutoscaleStatus__Output as _shoal_control_v1_AutoscaleStatus__Output } from './shoal/control/v1/AutoscaleStatus.js';
 import type { CaRotationNode as _shoal_control_v1_CaRotationNode, CaRotationNode__Output as _shoal_control_v1_CaRotationNode__Output } from './shoal/control/v1/CaRotationNode.js';
 import type { CaStatusRequest as _shoal_control_v1_CaStatusRequest, CaStatusRequest__Output as _shoal_control_v1_CaStatusRequest__Output } from './shoal/control/v1/CaStatusRequest.js';
 import type { CaStatusResponse as _shoal_control_v1_CaStatusResponse, CaStatusResponse__Output as _shoal_control_v1_CaStatusResponse__Output } from './shoal/control/v1/CaStatusResponse.js';
@@ -39,6 +43,7 @@ import type { RemoveServiceResponse as _shoal_control_v1_RemoveServiceResponse, 
 import type { RenewCertificateRequest as _shoal_control_v1_RenewCertificateRequest, RenewCertificateRequest__Output as _shoal_control_v1_RenewCertificateRequest__Output } from './shoal/control/v1/RenewCertificateRequest.js';
 import type { RenewCertificateResponse as _shoal_control_v1_RenewCertificateResponse, RenewCertificateResponse__Output as _shoal_control_v1_RenewCertificateResponse__Output } from './shoal/control/v1/RenewCertificateResponse.js';
 import type { Resources as _shoal_control_v1_Resources, Resources__Output as _shoal_control_v1_Resources__Output } from './shoal/control/v1/Resources.js';
+import type { RollbackServiceRequest as _shoal_control_v1_RollbackServiceRequest, RollbackServiceRequest__Output as _shoal_control_v1_RollbackServiceRequest__Output } from './shoal/control/v1/RollbackServiceRequest.js';
 import type { Service as _shoal_control_v1_Service, Service__Output as _shoal_control_v1_Service__Output } from './shoal/control/v1/Service.js';
 import type { ServiceLogLine as _shoal_control_v1_ServiceLogLine, ServiceLogLine__Output as _shoal_control_v1_ServiceLogLine__Output } from './shoal/control/v1/ServiceLogLine.js';
 import type { ServiceLogsRequest as _shoal_control_v1_ServiceLogsRequest, ServiceLogsRequest__Output as _shoal_control_v1_ServiceLogsRequest__Output } from './shoal/control/v1/ServiceLogsRequest.js';
@@ -49,6 +54,7 @@ import type { UnlockKeyResponse as _shoal_control_v1_UnlockKeyResponse, UnlockKe
 import type { UpdateClusterRequest as _shoal_control_v1_UpdateClusterRequest, UpdateClusterRequest__Output as _shoal_control_v1_UpdateClusterRequest__Output } from './shoal/control/v1/UpdateClusterRequest.js';
 import type { UpdateNodeRequest as _shoal_control_v1_UpdateNodeRequest, UpdateNodeRequest__Output as _shoal_control_v1_UpdateNodeRequest__Output } from './shoal/control/v1/UpdateNodeRequest.js';
 import type { UpdateServiceRequest as _shoal_control_v1_UpdateServiceRequest, UpdateServiceRequest__Output as _shoal_control_v1_UpdateServiceRequest__Output } from './shoal/control/v1/UpdateServiceRequest.js';
+import type { UpdateStatus as _shoal_control_v1_UpdateStatus, UpdateStatus__Output as _shoal_control_v1_UpdateStatus__Output } from './shoal/control/v1/UpdateStatus.js';
 import type { HealthCheck as _shoal_spec_v1_HealthCheck, HealthCheck__Output as _shoal_spec_v1_HealthCheck__Output } from './shoal/spec/v1/HealthCheck.js';
 import type { HealthTest as _shoal_spec_v1_HealthTest, HealthTest__Output as _shoal_spec_v1_HealthTest__Output } from './shoal/spec/v1/HealthTest.js';
 import type { Placement as _shoal_spec_v1_Placement, Placement__Output as _shoal_spec_v1_Placement__Output } from './shoal/spec/v1/Placement.js';
@@ -73,6 +79,10 @@ export interface ProtoGrpcType {
   shoal: {
     control: {
       v1: {
+        AutoscaleConfig: MessageTypeDefinition<_shoal_control_v1_AutoscaleConfig, _shoal_control_v1_AutoscaleConfig__Output>
+        AutoscaleDecision: MessageTypeDefinition<_shoal_control_v1_AutoscaleDecision, _shoal_control_v1_AutoscaleDecision__Output>
+        AutoscaleServiceRequest: MessageTypeDefinition<_shoal_control_v1_AutoscaleServiceRequest, _shoal_control_v1_AutoscaleServiceRequest__Output>
+        AutoscaleStatus: MessageTypeDefinition<_shoal_control_v1_AutoscaleStatus, _shoal_control_v1_AutoscaleStatus__Output>
         CaRotationNode: MessageTypeDefinition<_shoal_control_v1_CaRotationNode, _shoal_control_v1_CaRotationNode__Output>
         CaStatusRequest: MessageTypeDefinition<_shoal_control_v1_CaStatusRequest, _shoal_control_v1_CaStatusRequest__Output>
         CaStatusResponse: MessageTypeDefinition<_shoal_control_v1_CaStatusResponse, _shoal_control_v1_CaStatusResponse__Output>
@@ -111,6 +121,7 @@ export interface ProtoGrpcType {
         RenewCertificateRequest: MessageTypeDefinition<_shoal_control_v1_RenewCertificateRequest, _shoal_control_v1_RenewCertificateRequest__Output>
         RenewCertificateResponse: MessageTypeDefinition<_shoal_control_v1_RenewCertificateResponse, _shoal_control_v1_RenewCertificateResponse__Output>
         Resources: MessageTypeDefinition<_shoal_control_v1_Resources, _shoal_control_v1_Resources__Output>
+        RollbackServiceRequest: MessageTypeDefinition<_shoal_control_v1_RollbackServiceRequest, _shoal_control_v1_RollbackServiceRequest__Output>
         Service: MessageTypeDefinition<_shoal_control_v1_Service, _shoal_control_v1_Service__Output>
         ServiceLogLine: MessageTypeDefinition<_shoal_control_v1_ServiceLogLine, _shoal_control_v1_ServiceLogLine__Output>
         ServiceLogsRequest: MessageTypeDefinition<_shoal_control_v1_ServiceLogsRequest, _shoal_control_v1_ServiceLogsRequest__Output>
@@ -121,6 +132,7 @@ export interface ProtoGrpcType {
         UpdateClusterRequest: MessageTypeDefinition<_shoal_control_v1_UpdateClusterRequest, _shoal_control_v1_UpdateClusterRequest__Output>
         UpdateNodeRequest: MessageTypeDefinition<_shoal_control_v1_UpdateNodeRequest, _shoal_control_v1_UpdateNodeRequest__Output>
         UpdateServiceRequest: MessageTypeDefinition<_shoal_control_v1_UpdateServiceRequest, _shoal_control_v1_UpdateServiceRequest__Output>
+        UpdateStatus: MessageTypeDefinition<_shoal_control_v1_UpdateStatus, _shoal_control_v1_UpdateStatus__Output>
       }
     }
     spec: {

@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AutoscaleServiceRequest as _shoal_control_v1_AutoscaleServiceRequest, AutoscaleServiceRequest__Output as _shoal_control_v1_AutoscaleServiceRequest__Output } from '../../../shoal/control/v1/AutoscaleServiceRequest.js';
 import type { ClusterInfoRequest as _shoal_control_v1_ClusterInfoRequest, ClusterInfoRequest__Output as _shoal_control_v1_ClusterInfoRequest__Output } from '../../../shoal/control/v1/ClusterInfoRequest.js';
 import type { ClusterInfoResponse as _shoal_control_v1_ClusterInfoResponse, ClusterInfoResponse__Output as _shoal_control_v1_ClusterInfoResponse__Output } from '../../../shoal/control/v1/ClusterInfoResponse.js';
 import type { ClusterSettingsInfo as _shoal_control_v1_ClusterSettingsInfo, ClusterSettingsInfo__Output as _shoal_control_v1_ClusterSettingsInfo__Output } from '../../../shoal/control/v1/ClusterSettingsInfo.js';
@@ -21,6 +22,7 @@ import type { PipelinedReplies as _shoal_control_v1_PipelinedReplies, PipelinedR
 import type { RemoveNodeRequest as _shoal_control_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _shoal_control_v1_RemoveNodeRequest__Output } from '../../../shoal/control/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _shoal_control_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _shoal_control_v1_RemoveNodeResponse__Output } from '../../../shoal/control/v1/RemoveNodeResponse.js';
 import type { RemoveServiceResponse as _shoal_control_v1_RemoveServiceResponse, RemoveServiceResponse__Output as _shoal_control_v1_RemoveServiceResponse__Output } from '../../../shoal/control/v1/RemoveServiceResponse.js';
+import type { RollbackServiceRequest as _shoal_control_v1_RollbackServiceRequest, RollbackServiceRequest__Output as _shoal_control_v1_RollbackServiceRequest__Output } from '../../../shoal/control/v1/RollbackServiceRequest.js';
 import type { Service as _shoal_control_v1_Service, Service__Output as _shoal_control_v1_Service__Output } from '../../../shoal/control/v1/Service.js';
 import type { ServiceLogLine as _shoal_control_v1_ServiceLogLine, ServiceLogLine__Output as _shoal_control_v1_ServiceLogLine__Output } from '../../../shoal/control/v1/ServiceLogLine.js';
 import type { ServiceLogsRequest as _shoal_control_v1_ServiceLogsRequest, ServiceLogsRequest__Output as _shoal_control_v1_ServiceLogsRequest__Output } from '../../../shoal/control/v1/ServiceLogsRequest.js';
@@ -32,6 +34,15 @@ import type { UpdateNodeRequest as _shoal_control_v1_UpdateNodeRequest, UpdateNo
 import type { UpdateServiceRequest as _shoal_control_v1_UpdateServiceRequest, UpdateServiceRequest__Output as _shoal_control_v1_UpdateServiceRequest__Output } from '../../../shoal/control/v1/UpdateServiceRequest.js';
 
 export interface ControlClient extends grpc.Client {
+  AutoscaleService(argument: _shoal_control_v1_AutoscaleServiceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  AutoscaleService(argument: _shoal_control_v1_AutoscaleServiceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  AutoscaleService(argument: _shoal_control_v1_AutoscaleServiceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  AutoscaleService(argument: _shoal_control_v1_AutoscaleServiceRequest, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  autoscaleService(argument: _shoal_control_v1_AutoscaleServiceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  autoscaleService(argument: _shoal_control_v1_AutoscaleServiceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  autoscaleService(argument: _shoal_control_v1_AutoscaleServiceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  autoscaleService(argument: _shoal_control_v1_AutoscaleServiceRequest, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  
   ClusterInfo(argument: _shoal_control_v1_ClusterInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_ClusterInfoResponse__Output>): grpc.ClientUnaryCall;
   ClusterInfo(argument: _shoal_control_v1_ClusterInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_ClusterInfoResponse__Output>): grpc.ClientUnaryCall;
   ClusterInfo(argument: _shoal_control_v1_ClusterInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_ClusterInfoResponse__Output>): grpc.ClientUnaryCall;
@@ -154,6 +165,15 @@ export interface ControlClient extends grpc.Client {
   removeService(argument: _shoal_control_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_RemoveServiceResponse__Output>): grpc.ClientUnaryCall;
   removeService(argument: _shoal_control_v1_ServiceRef, callback: grpc.requestCallback<_shoal_control_v1_RemoveServiceResponse__Output>): grpc.ClientUnaryCall;
   
+  RollbackService(argument: _shoal_control_v1_RollbackServiceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  RollbackService(argument: _shoal_control_v1_RollbackServiceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  RollbackService(argument: _shoal_control_v1_RollbackServiceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  RollbackService(argument: _shoal_control_v1_RollbackServiceRequest, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  rollbackService(argument: _shoal_control_v1_RollbackServiceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  rollbackService(argument: _shoal_control_v1_RollbackServiceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  rollbackService(argument: _shoal_control_v1_RollbackServiceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  rollbackService(argument: _shoal_control_v1_RollbackServiceRequest, callback: grpc.requestCallback<_shoal_control_v1_Service__Output>): grpc.ClientUnaryCall;
+  
   ServiceLogs(argument: _shoal_control_v1_ServiceLogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_shoal_control_v1_ServiceLogLine__Output>;
   ServiceLogs(argument: _shoal_control_v1_ServiceLogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_shoal_control_v1_ServiceLogLine__Output>;
   serviceLogs(argument: _shoal_control_v1_ServiceLogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_shoal_control_v1_ServiceLogLine__Output>;
@@ -198,6 +218,8 @@ export interface ControlClient extends grpc.Client {
 }
 
 export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  AutoscaleService: grpc.handleUnaryCall<_shoal_control_v1_AutoscaleServiceRequest__Output, _shoal_control_v1_Service>;
+  
   ClusterInfo: grpc.handleUnaryCall<_shoal_control_v1_ClusterInfoRequest__Output, _shoal_control_v1_ClusterInfoResponse>;
   
   CreateService: grpc.handleUnaryCall<_shoal_control_v1_CreateServiceRequest__Output, _shoal_control_v1_Service>;
@@ -226,6 +248,8 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   RemoveService: grpc.handleUnaryCall<_shoal_control_v1_ServiceRef__Output, _shoal_control_v1_RemoveServiceResponse>;
   
+  RollbackService: grpc.handleUnaryCall<_shoal_control_v1_RollbackServiceRequest__Output, _shoal_control_v1_Service>;
+  
   ServiceLogs: grpc.handleServerStreamingCall<_shoal_control_v1_ServiceLogsRequest__Output, _shoal_control_v1_ServiceLogLine>;
   
   UnlockKey: grpc.handleUnaryCall<_shoal_control_v1_UnlockKeyRequest__Output, _shoal_control_v1_UnlockKeyResponse>;
@@ -239,6 +263,7 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface ControlDefinition extends grpc.ServiceDefinition {
+  AutoscaleService: MethodDefinition<_shoal_control_v1_AutoscaleServiceRequest, _shoal_control_v1_Service, _shoal_control_v1_AutoscaleServiceRequest__Output, _shoal_control_v1_Service__Output>
   ClusterInfo: MethodDefinition<_shoal_control_v1_ClusterInfoRequest, _shoal_control_v1_ClusterInfoResponse, _shoal_control_v1_ClusterInfoRequest__Output, _shoal_control_v1_ClusterInfoResponse__Output>
   CreateService: MethodDefinition<_shoal_control_v1_CreateServiceRequest, _shoal_control_v1_Service, _shoal_control_v1_CreateServiceRequest__Output, _shoal_control_v1_Service__Output>
   DemoteNode: MethodDefinition<_shoal_control_v1_NodeRef, _shoal_control_v1_Node, _shoal_control_v1_NodeRef__Output, _shoal_control_v1_Node__Output>
@@ -253,6 +278,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   RebalanceService: MethodDefinition<_shoal_control_v1_ServiceRef, _shoal_control_v1_Service, _shoal_control_v1_ServiceRef__Output, _shoal_control_v1_Service__Output>
   RemoveNode: MethodDefinition<_shoal_control_v1_RemoveNodeRequest, _shoal_control_v1_RemoveNodeResponse, _shoal_control_v1_RemoveNodeRequest__Output, _shoal_control_v1_RemoveNodeResponse__Output>
   RemoveService: MethodDefinition<_shoal_control_v1_ServiceRef, _shoal_control_v1_RemoveServiceResponse, _shoal_control_v1_ServiceRef__Output, _shoal_control_v1_RemoveServiceResponse__Output>
+  RollbackService: MethodDefinition<_shoal_control_v1_RollbackServiceRequest, _shoal_control_v1_Service, _shoal_control_v1_RollbackServiceRequest__Output, _shoal_control_v1_Service__Output>
   ServiceLogs: MethodDefinition<_shoal_control_v1_ServiceLogsRequest, _shoal_control_v1_ServiceLogLine, _shoal_control_v1_ServiceLogsRequest__Output, _shoal_control_v1_ServiceLogLine__Output>
   UnlockKey: MethodDefinition<_shoal_control_v1_UnlockKeyRequest, _shoal_control_v1_UnlockKeyResponse, _shoal_control_v1_UnlockKeyRequest__Output, _shoal_control_v1_UnlockKeyResponse__Output>
   UpdateCluster: MethodDefinition<_shoal_control_v1_UpdateClusterRequest, _shoal_control_v1_ClusterSettingsInfo, _shoal_control_v1_UpdateClusterRequest__Output, _shoal_control_v1_ClusterSettingsInfo__Output>

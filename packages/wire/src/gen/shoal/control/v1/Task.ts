@@ -21,6 +21,7 @@ export interface Task {
   'serviceVersion'?: (number | string | Long);
   'health'?: (string);
   'createdAt'?: (string);
+  'specVersion'?: (number | string | Long);
 }
 
 export interface Task__Output {
@@ -42,4 +43,5 @@ export interface Task__Output {
   'serviceVersion': (string);
   'health': (string);
   'createdAt': (string);
+  'specVersion': (string);
 }

@@ -7,10 +7,14 @@ export interface UpdateServiceRequest {
   'service'?: (string);
   'version'?: (number | string | Long);
   'spec'?: (_shoal_spec_v1_ServiceSpec | null);
+  'canary'?: (number);
+  'continue'?: (boolean);
 }
 
 export interface UpdateServiceRequest__Output {
   'service': (string);
   'version': (string);
   'spec': (_shoal_spec_v1_ServiceSpec__Output | null);
+  'canary': (number);
+  'continue': (boolean);
 }

@@ -20,11 +20,15 @@ export interface TaskSpec {
   'healthCheck'?: (_shoal_spec_v1_HealthCheck | null);
   'noHealthCheck'?: (boolean);
   'stopGracePeriodMs'?: (number | string | Long);
+  'drainMs'?: (number | string | Long);
+  'forceUpdate'?: (number | string | Long);
   '_runtime'?: "runtime";
   '_image'?: "image";
   '_workdir'?: "workdir";
   '_noHealthCheck'?: "noHealthCheck";
   '_stopGracePeriodMs'?: "stopGracePeriodMs";
+  '_drainMs'?: "drainMs";
+  '_forceUpdate'?: "forceUpdate";
 }
 
 export interface TaskSpec__Output {
@@ -39,9 +43,13 @@ export interface TaskSpec__Output {
   'healthCheck': (_shoal_spec_v1_HealthCheck__Output | null);
   'noHealthCheck'?: (boolean);
   'stopGracePeriodMs'?: (string);
+  'drainMs'?: (string);
+  'forceUpdate'?: (string);
   '_runtime'?: "runtime";
   '_image'?: "image";
   '_workdir'?: "workdir";
   '_noHealthCheck'?: "noHealthCheck";
   '_stopGracePeriodMs'?: "stopGracePeriodMs";
+  '_drainMs'?: "drainMs";
+  '_forceUpdate'?: "forceUpdate";
 }
