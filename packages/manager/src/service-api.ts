@@ -44,10 +44,16 @@ function onlyReplicasChanged(a: ServiceSpec, b: ServiceSpec): boolean {
 /** A canary needs a task spec change and at most the service's replicas. */
 function checkCanary(s: ServiceObject, spec: ServiceSpec, canary: number): void {
   if (spec.mode === 'replicated' && canary > spec.replicas) {
-    throw new ManagerError('INVALID_ARGUMENT', `a canary of ${canary} is larger than the service's ${spec.replicas} replicas; give --canary 0..${spec.replicas}`);
+    throw new ManagerError(
+      'INVALID_ARGUMENT',
+      `a canary of ${canary} is larger than the service's ${spec.replicas} replicas; give --canary 0..${spec.replicas}`,
+    );
   }
   if (JSON.stringify(spec.task) === JSON.stringify(s.spec.task) && JSON.stringify(spec.ports) === JSON.stringify(s.spec.ports)) {
-    throw new ManagerError('INVALID_ARGUMENT', `a canary of ${canary} needs a change to the tasks of service ${s.name} (e.g. --image); nothing would be updated`);
+    throw new ManagerError(
+      'INVALID_ARGUMENT',
+      `a canary of ${canary} needs a change to the tasks of service ${s.name} (e.g. --image); nothing would be updated`,
+    );
   }
 }
 
@@ -184,7 +190,10 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
       await prepareWrite(ctx);
       const s = findService(ctx, req.service);
       if (!s.previousSpec) {
-        throw new ManagerError('FAILED_PRECONDITION', `service ${s.name} has no previous spec to roll back to; it was never updated (see \`shoal service inspect ${s.name}\`)`);
+        throw new ManagerError(
+          'FAILED_PRECONDITION',
+          `service ${s.name} has no previous spec to roll back to; it was never updated (see \`shoal service inspect ${s.name}\`)`,
+        );
       }
       const version = Number(req.version);
       await proposeCommand(ctx, {
