@@ -23,6 +23,7 @@ export function spec(over: Partial<TaskSpec> = {}): TaskSpec {
     healthCheck: null,
     stopGracePeriodMs: 1000,
     drainMs: 0,
+    forceUpdate: 0,
     ...over,
   };
 }

@@ -55,6 +55,10 @@ export interface TaskObject extends StoredObject {
   readonly serviceName: string;
   /** The service's version when this task was created. */
   readonly serviceVersion: number;
+  /** The service's specVersion when this task was created: the version of the spec it runs. */
+  readonly specVersion: number;
+  /** When the task first reported running (absent until then); an update's monitor period counts from it. */
+  readonly runningAt?: string;
   /** Replicated: 1..replicas. Global: 0. */
   readonly slot: number;
   /** '' until the scheduler assigns it (a global service's tasks are created with their node). */
@@ -87,6 +91,12 @@ export interface NewTask {
   readonly attempt?: number;
   /** When set, the create fails unless the service is still at this version (it was planned from it). */
   readonly serviceVersion?: number;
+  /**
+   * Made from the service's previousSpec (its task spec, ports and version) instead of its
+   * spec: a restart of a slot an update has not reached while the update is held (paused, or a
+   * canary), so the hold does not move it to the new version.
+   */
+  readonly fromPreviousSpec?: boolean;
 }
 
 /** What a worker (or a controller) reports. Left-out fields are ''/null, except `runtimeId`, which is kept, and `at`, which is the command's. */
@@ -228,8 +238,17 @@ export function taskSpecIsCurrent(task: TaskObject, service: ServiceObject): boo
   return task.spec === service.spec.task || canonicalJson(task.spec) === canonicalJson(service.spec.task);
 }
 
+/**
+ * Whether a task runs what its service now asks for: the task spec and the published ports
+ * (a rolling update replaces every task for which this is false).
+ */
+export function taskIsCurrent(task: TaskObject, service: ServiceObject): boolean {
+  return taskSpecIsCurrent(task, service) && (task.ports === service.spec.ports || canonicalJson(task.ports) === canonicalJson(service.spec.ports));
+}
+
 /** The task a create makes: spec and ports are the service's own (shared, immutable) objects. */
 export function buildTask(t: NewTask, service: ServiceObject, node: NodeObject | undefined, at: string, index: number): TaskObject {
+  const previous = t.fromPreviousSpec ? service.previousSpec : null;
   return {
     id: t.id,
     name: taskName(service.name, t.slot, t.nodeId ?? '', t.id),
@@ -237,10 +256,11 @@ export function buildTask(t: NewTask, service: ServiceObject, node: NodeObject |
     serviceId: service.id,
     serviceName: service.name,
     serviceVersion: service.version,
+    specVersion: previous ? service.previousSpecVersion || service.specVersion : service.specVersion,
     slot: t.slot,
     nodeId: t.nodeId ?? '',
-    spec: service.spec.task,
-    ports: service.spec.ports,
+    spec: (previous ?? service.spec).task,
+    ports: (previous ?? service.spec).ports,
     desiredState: 'running',
     status: node ? assignedStatus(node, at) : { ...EMPTY_STATUS, state: 'pending', at },
     port: t.port ?? 0,
@@ -267,7 +287,7 @@ const EXIT_CODE_RANGE = [-2_147_483_648, 4_294_967_295] as const;
 const TASK_NAME_RULE: StringRule = { min: 1, max: 128 };
 
 export function checkNewTask(c: Checker, value: unknown, path: string): NewTask {
-  const v = c.object(value, path, ['id', 'serviceId', 'slot'], ['nodeId', 'port', 'attempt', 'serviceVersion']);
+  const v = c.object(value, path, ['id', 'serviceId', 'slot'], ['nodeId', 'port', 'attempt', 'serviceVersion', 'fromPreviousSpec']);
   const task: { -readonly [K in keyof NewTask]: NewTask[K] } = {
     id: checkId(c, v.id, `${path}.id`),
     serviceId: checkId(c, v.serviceId, `${path}.serviceId`),
@@ -280,6 +300,7 @@ export function checkNewTask(c: Checker, value: unknown, path: string): NewTask 
   }
   if (v.attempt !== undefined) task.attempt = c.integer(v.attempt, `${path}.attempt`, 0);
   if (v.serviceVersion !== undefined) task.serviceVersion = c.integer(v.serviceVersion, `${path}.serviceVersion`, 1);
+  if (v.fromPreviousSpec !== undefined) task.fromPreviousSpec = c.boolean(v.fromPreviousSpec, `${path}.fromPreviousSpec`);
   return task;
 }
 
@@ -340,10 +361,12 @@ const TASK_FIELDS = [
   'createdAt',
   'updatedAt',
 ] as const;
+/** Added with rolling updates: tasks stored before lack them. */
+const LATER_TASK_FIELDS = ['specVersion', 'runningAt'] as const;
 
 /** A stored task (snapshots). */
 export function checkTask(c: Checker, value: unknown, path: string): TaskObject {
-  const v = c.object(value, path, TASK_FIELDS);
+  const v = c.object(value, path, TASK_FIELDS, LATER_TASK_FIELDS);
   const s = c.object(v.status, `${path}.status`, ['state', 'message', 'error', 'exitCode', 'at', 'runtimeId', 'healthy']);
   const nodeId = v.nodeId === '' ? '' : checkId(c, v.nodeId, `${path}.nodeId`);
   const task: TaskObject = {
@@ -353,6 +376,8 @@ export function checkTask(c: Checker, value: unknown, path: string): TaskObject 
     serviceId: checkId(c, v.serviceId, `${path}.serviceId`),
     serviceName: c.string(v.serviceName, `${path}.serviceName`, TASK_NAME_RULE),
     serviceVersion: c.integer(v.serviceVersion, `${path}.serviceVersion`, 1),
+    specVersion: v.specVersion === undefined ? 1 : c.integer(v.specVersion, `${path}.specVersion`, 1),
+    ...(v.runningAt === undefined ? {} : { runningAt: checkTimestamp(c, v.runningAt, `${path}.runningAt`) }),
     slot: c.integer(v.slot, `${path}.slot`, 0, MAX_REPLICAS),
     nodeId,
     spec: checkTaskSpec(c, v.spec, `${path}.spec`),
