@@ -275,7 +275,7 @@ export function hostOf(w: WorkerProcess): string {
 
 /**
  * GETs the published port on `host` until answers came from `distinct` different tasks (the
- * mesh balances round robin over the service's running tasks); returns the task names seen.
+ * mesh balances over the service's tasks in rotation, in turn when equally loaded); returns the task names seen.
  * `taskName` extracts the answering task from a body.
  */
 export async function answeringTasks(

@@ -30,7 +30,7 @@ import { Executor } from './executor.js';
 import { ProcessRuntime, createRuntime } from './runtime/index.js';
 import type { Runtime, RuntimeName } from './runtime/runtime.js';
 import { DispatcherSession } from './session.js';
-import { RoutingMesh, type PublishFailure } from '@shoal/ingress';
+import { RoutingMesh, type PublishFailure, type Route } from '@shoal/ingress';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -92,8 +92,10 @@ export class Agent {
   private readonly load: TaskLoadMeter;
   private readonly metrics: WorkerMetrics;
   private metricsServer: HttpServer | undefined;
-  /** taskId → service, from the routing table: labels /metrics series of tasks running elsewhere. */
-  private routedServices = new Map<string, string>();
+  /** The routing table by published port, for /metrics labels of tasks running elsewhere. */
+  private readonly routeServices = new Map<number, { serviceName: string; taskIds: readonly string[] }>();
+  /** taskId → service, built from routeServices when a scrape asks after the table changed. */
+  private routedServices: Map<string, string> | undefined;
 
   private constructor(
     private cfg: WorkerConfig,
@@ -122,7 +124,7 @@ export class Agent {
       taskCounters: () => this.mesh.taskCounters(),
       cpuPercent: (taskId) => this.load.cpuPercent(taskId),
       localTasks: () => this.executor.runningTasks(),
-      serviceOfRoutedTask: (taskId) => this.routedServices.get(taskId),
+      serviceOfRoutedTask: (taskId) => this.serviceOfRoutedTask(taskId),
       agentStats: () => this.stats.snapshot(),
     });
     this.session = new DispatcherSession(
@@ -158,14 +160,15 @@ export class Agent {
         onLogsRequest: (r) => void this.serveLogs(r),
         onLogsCancel: (id) => this.logStreams.get(id)?.abort(),
         onRoutes: (t) => {
-          this.noteRoutedServices(t.routes);
-          this.mesh.update(
-            t.routes.map((r) => ({
-              published: r.published,
-              serviceName: r.serviceName,
-              backends: r.backends.map((b) => ({ host: b.host, port: b.port, taskId: b.taskId })),
-            })),
-          );
+          const routes = t.routes.map((r) => ({
+            published: r.published,
+            serviceName: r.serviceName,
+            backends: r.backends.map((b) => ({ host: b.host, port: b.port, taskId: b.taskId })),
+          }));
+          // The whole table when the session opens, then only the ports that changed.
+          if (t.full) this.mesh.update(routes);
+          else this.mesh.patch(routes, t.removed);
+          this.noteRoutes(t.full, routes, t.removed);
         },
         onConnected: (addr) => {
           this.logger.info({ manager: addr }, 'session open with the leader');
@@ -193,9 +196,17 @@ export class Agent {
     });
   }
 
-  /** Remembers which service each routed task belongs to (for /metrics labels). */
-  private noteRoutedServices(routes: readonly { serviceName: string; backends: readonly { taskId: string }[] }[]): void {
-    this.routedServices = new Map(routes.flatMap((r) => r.backends.map((b) => [b.taskId, r.serviceName] as const)));
+  /** Follows the routing table (whole, or a patch) to know which service each routed task belongs to. */
+  private noteRoutes(full: boolean, routes: readonly Route[], removed: readonly number[]): void {
+    if (full) this.routeServices.clear();
+    for (const port of removed) this.routeServices.delete(port);
+    for (const r of routes) this.routeServices.set(r.published, { serviceName: r.serviceName, taskIds: r.backends.map((b) => b.taskId) });
+    this.routedServices = undefined;
+  }
+
+  private serviceOfRoutedTask(taskId: string): string | undefined {
+    this.routedServices ??= new Map([...this.routeServices.values()].flatMap((r) => r.taskIds.map((id) => [id, r.serviceName] as const)));
+    return this.routedServices.get(taskId);
   }
 
   /** Without a session it is dropped: the next session opens with the current set. */
@@ -286,6 +297,7 @@ export class Agent {
       await this.certs.stop();
       await this.session.stop({ reason: reason ?? 'asked to stop', backWithinMs: PLANNED_RESTART_GRACE_MS });
       this.mesh.close();
+      this.executor.close();
       await this.load.stop();
       const metrics = this.metricsServer;
       if (metrics) {

@@ -92,6 +92,11 @@ export interface TaskSpec {
   readonly restartPolicy: RestartPolicy;
   readonly healthCheck: HealthCheck | null;
   readonly stopGracePeriodMs: number;
+  /**
+   * How long a task desired shut down keeps running after it left every node's routing mesh,
+   * before it is signalled, so requests in flight finish (0..300000 ms).
+   */
+  readonly drainMs: number;
 }
 
 export interface ServiceSpec {
@@ -152,11 +157,14 @@ export const DEFAULT_TASK_SPEC: TaskSpec = seal({
   restartPolicy: DEFAULT_RESTART_POLICY,
   healthCheck: null,
   stopGracePeriodMs: 10_000,
+  drainMs: 2_000,
 });
 
 // ---- limits and rules --------------------------------------------------------------------
 
 export const MAX_REPLICAS = 10_000;
+/** The longest drain period (5 minutes). */
+export const MAX_DRAIN_MS = 300_000;
 
 /**
  * The largest service spec, encoded as JSON (bytes). Every field has its own limit, but the
@@ -202,7 +210,19 @@ function port(c: Checker, value: unknown, path: string, min: 0 | 1): number {
 // ---- checks ------------------------------------------------------------------------------
 
 const SPEC_FIELDS = ['name', 'mode', 'replicas', 'task', 'ports', 'update', 'rollback', 'labels'] as const;
-const TASK_FIELDS = ['runtime', 'image', 'command', 'env', 'workdir', 'resources', 'placement', 'restartPolicy', 'healthCheck', 'stopGracePeriodMs'] as const;
+const TASK_FIELDS = [
+  'runtime',
+  'image',
+  'command',
+  'env',
+  'workdir',
+  'resources',
+  'placement',
+  'restartPolicy',
+  'healthCheck',
+  'stopGracePeriodMs',
+  'drainMs',
+] as const;
 
 export function checkServiceSpec(c: Checker, value: unknown, path: string): ServiceSpec {
   const v = c.object(value, path, SPEC_FIELDS);
@@ -286,6 +306,7 @@ export function checkTaskSpec(c: Checker, value: unknown, path: string): TaskSpe
     restartPolicy: checkRestartPolicy(c, v.restartPolicy, `${path}.restartPolicy`),
     healthCheck: v.healthCheck === null ? null : checkHealthCheck(c, v.healthCheck, `${path}.healthCheck`),
     stopGracePeriodMs: int(c, v.stopGracePeriodMs, `${path}.stopGracePeriodMs`, 0, 3_600_000),
+    drainMs: int(c, v.drainMs, `${path}.drainMs`, 0, MAX_DRAIN_MS),
   };
 }
 

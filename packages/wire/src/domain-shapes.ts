@@ -97,6 +97,7 @@ function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined 
     'restartPolicy',
     'healthCheck',
     'stopGracePeriodMs',
+    'drainMs',
   ]);
   if (!v) return undefined;
   const r = fields(v.resources, `${path}.resources`, ['reservations', 'limits']);
@@ -116,6 +117,7 @@ function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined 
     healthCheck: v.healthCheck === null ? undefined : healthCheckToWire(v.healthCheck, `${path}.healthCheck`),
     noHealthCheck: v.healthCheck === null ? true : undefined,
     stopGracePeriodMs: int(v.stopGracePeriodMs, `${path}.stopGracePeriodMs`),
+    drainMs: int(v.drainMs, `${path}.drainMs`),
   };
 }
 
@@ -279,6 +281,7 @@ function taskSpecFromWire(w: WireTaskSpecOut): Fields {
     restartPolicy: w.restartPolicy ? restartPolicyFromWire(w.restartPolicy) : undefined,
     healthCheck: w.healthCheck ? healthCheckFromWire(w.healthCheck) : w.noHealthCheck ? null : undefined,
     stopGracePeriodMs: num(w.stopGracePeriodMs),
+    drainMs: num(w.drainMs),
   });
 }
 
