@@ -172,6 +172,7 @@ export class Agent {
         },
         onConnected: (addr) => {
           this.logger.info({ manager: addr }, 'session open with the leader');
+          this.load.reportAllNext();
           // The Hello carried every task's state; what changed since goes now.
           const queued = [...this.outbox.values()];
           this.outbox.clear();

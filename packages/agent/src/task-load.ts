@@ -104,6 +104,12 @@ export class TaskLoadMeter {
     return this.percents.get(taskId);
   }
 
+  /** The next heartbeat carries everything counted (a new session: the leader may be new and know nothing). */
+  reportAllNext(): void {
+    this.lastReportAtMs = Number.NEGATIVE_INFINITY;
+    this.reports = 0;
+  }
+
   /** The load a heartbeat carries now: [] between reports (see the header for what goes in one). */
   forHeartbeat(): WireTaskLoad[] {
     const now = this.now();

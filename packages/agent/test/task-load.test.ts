@@ -64,6 +64,9 @@ describe('TaskLoadMeter', () => {
     // The fifth report after the first refreshes everything.
     r.clock.ms += 2_000;
     expect(ids()).toEqual(['mine', 'elsewhere', 'busy']);
+    // A new session (perhaps a new leader): everything at once, with the next heartbeat.
+    r.meter.reportAllNext();
+    expect(ids()).toEqual(['mine', 'elsewhere', 'busy']);
   });
 });
 

@@ -372,7 +372,8 @@ export class Dispatcher {
     if (e.kind === 'cluster') this.queueManagers(); // the heartbeat period may have changed
     if (e.kind === 'service' || e.kind === 'node') this.queueRoutes();
     if (e.kind !== 'task') return;
-    if (e.action === 'remove') this.taskLoad.forgetTask(e.object.id);
+    // A task that ended or left the store has no load to scale on.
+    if (e.action === 'remove' || isFinalState(e.object.status.state)) this.taskLoad.forgetTask(e.object.id);
     this.queueRoutes();
     const nodes = new Set<string>();
     if (e.object?.nodeId) nodes.add(e.object.nodeId);

@@ -305,9 +305,12 @@ describe('Dispatcher sessions', () => {
     s2.emit('cancelled');
     expect(r.dispatcher.taskLoad.samplesOf(t1!.id).map((x) => x.nodeId)).toEqual([idOf('w1')]);
 
-    // t2 ends and is removed from the store: nothing of it stays.
+    // t2 ends: nothing of it stays; a late report of a mesh's counters is gone once it leaves the store.
     s1.report(report(t2!.id, 'failed'));
     await until('t2 failed', () => r.c.store.getTask(t2!.id)?.status.state === 'failed');
+    expect(r.dispatcher.taskLoad.samplesOf(t2!.id)).toEqual([]);
+    s1.send({ heartbeat: { tasks: [load(t2!.id, -1, 0)] } });
+    expect(r.dispatcher.taskLoad.samplesOf(t2!.id)).toHaveLength(1);
     r.c.apply({ type: 'tasks.apply', at: r.c.at, creates: [], updates: [], removes: [t2!.id] });
     expect(r.c.store.getTask(t2!.id)).toBeUndefined();
     expect(r.dispatcher.taskLoad.samplesOf(t2!.id)).toEqual([]);
