@@ -6,7 +6,7 @@ import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
 import { isLoopbackHost, splitHostPort } from '@shoal/identity';
 
-// Also what a worker's /metrics is checked with (@shoal/agent).
+// In @shoal/identity since a worker's /metrics is checked with it too; re-exported for this module's callers.
 export { isLoopbackHost };
 
 function joinHostPort(host: string, port: number): string {
