@@ -19,14 +19,18 @@ import {
 import { EndOfTurn, warmWireCodecs, type LogsRequest__Output, type TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
+import type { Server as HttpServer } from 'node:http';
 import { AgentStatsWriter } from './agent-stats.js';
+import { WorkerMetrics } from './metrics.js';
+import { warnIfWorkerMetricsExposed, workerMetricsAddr } from './metrics-address.js';
+import { TaskLoadMeter } from './task-load.js';
 import { ensureFreshWorkerDir, lockWorkerDir, readWorkerConfig, secureWorkerDataDir, workerPaths, writeWorkerConfig, type WorkerConfig } from './data-dir.js';
 import { readAssignments } from './assignments.js';
 import { Executor } from './executor.js';
 import { ProcessRuntime, createRuntime } from './runtime/index.js';
 import type { Runtime, RuntimeName } from './runtime/runtime.js';
 import { DispatcherSession } from './session.js';
-import { RoutingMesh, type PublishFailure } from '@shoal/ingress';
+import { RoutingMesh, type PublishFailure, type Route } from '@shoal/ingress';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -47,11 +51,15 @@ export interface JoinWorkerOptions extends ProcessTaskOptions {
   readonly labels?: Record<string, string>;
   /** Where this node's tasks are reachable; default 127.0.0.1:0 (host part only matters). */
   readonly listen?: string;
+  /** `--metrics`: HOST:PORT, a PORT on loopback, or "" (metrics-address.ts); default none. */
+  readonly metrics?: string;
   readonly logger?: Logger;
 }
 
 export interface StartWorkerOptions extends ProcessTaskOptions {
   readonly data: string;
+  /** `--metrics` for this run, instead of what the worker was joined with (worker.json). */
+  readonly metrics?: string;
   readonly logger?: Logger;
 }
 
@@ -80,6 +88,14 @@ export class Agent {
   private readonly stats: AgentStatsWriter;
   /** Renews this node's certificate before it expires (cert-renewal.ts in @shoal/identity). */
   private readonly certs: CertRenewer;
+  /** Each task's CPU and mesh traffic, for heartbeats and /metrics (task-load.ts). */
+  private readonly load: TaskLoadMeter;
+  private readonly metrics: WorkerMetrics;
+  private metricsServer: HttpServer | undefined;
+  /** The routing table by published port, for /metrics labels of tasks running elsewhere. */
+  private readonly routeServices = new Map<number, { serviceName: string; taskIds: readonly string[] }>();
+  /** taskId → service, built from routeServices when a scrape asks after the table changed. */
+  private routedServices: Map<string, string> | undefined;
 
   private constructor(
     private cfg: WorkerConfig,
@@ -88,6 +104,8 @@ export class Agent {
     private readonly runtime: Runtime,
     private readonly logger: Logger,
     private readonly unlock: () => void,
+    /** Where /metrics is served ("" = not): worker.json's, or `worker start --metrics` for this run. */
+    private readonly metricsAddr: string,
   ) {
     this.nodeId = cfg.nodeId;
     this.clusterId = cfg.clusterId;
@@ -96,6 +114,19 @@ export class Agent {
     this.executor = new Executor(runtime, (r) => this.queueReport(r), logger, splitHostPort(cfg.addr).host);
     // Ports the mesh cannot open show on the service (the leader records them on the node).
     this.mesh = new RoutingMesh(splitHostPort(cfg.addr).host, logger, (failures) => this.sendPublishStatus(failures));
+    this.load = new TaskLoadMeter({
+      runtime,
+      mesh: this.mesh,
+      localTasks: () => this.executor.runningTasks(),
+      onError: (e) => logger.debug({ err: e.message }, "could not sample the tasks' CPU"),
+    });
+    this.metrics = new WorkerMetrics(cfg.nodeId, {
+      taskCounters: () => this.mesh.taskCounters(),
+      cpuPercent: (taskId) => this.load.cpuPercent(taskId),
+      localTasks: () => this.executor.runningTasks(),
+      serviceOfRoutedTask: (taskId) => this.serviceOfRoutedTask(taskId),
+      agentStats: () => this.stats.snapshot(),
+    });
     this.session = new DispatcherSession(
       tls,
       cfg.managers,
@@ -111,6 +142,7 @@ export class Agent {
             agentVersion: AGENT_VERSION,
           };
         },
+        heartbeat: () => ({ tasks: this.load.forHeartbeat() }),
         onConfig: (c) => {
           // Remember the managers the leader lists, to find the cluster again after a restart.
           if (c.managers.length > 0 && c.managers.join(',') !== this.cfg.managers.join(',')) {
@@ -136,9 +168,11 @@ export class Agent {
           // The whole table when the session opens, then only the ports that changed.
           if (t.full) this.mesh.update(routes);
           else this.mesh.patch(routes, t.removed);
+          this.noteRoutes(t.full, routes, t.removed);
         },
         onConnected: (addr) => {
           this.logger.info({ manager: addr }, 'session open with the leader');
+          this.load.reportAllNext();
           // The Hello carried every task's state; what changed since goes now.
           const queued = [...this.outbox.values()];
           this.outbox.clear();
@@ -161,6 +195,19 @@ export class Agent {
       },
       logger,
     });
+  }
+
+  /** Follows the routing table (whole, or a patch) to know which service each routed task belongs to. */
+  private noteRoutes(full: boolean, routes: readonly Route[], removed: readonly number[]): void {
+    if (full) this.routeServices.clear();
+    for (const port of removed) this.routeServices.delete(port);
+    for (const r of routes) this.routeServices.set(r.published, { serviceName: r.serviceName, taskIds: r.backends.map((b) => b.taskId) });
+    this.routedServices = undefined;
+  }
+
+  private serviceOfRoutedTask(taskId: string): string | undefined {
+    this.routedServices ??= new Map([...this.routeServices.values()].flatMap((r) => r.taskIds.map((id) => [id, r.serviceName] as const)));
+    return this.routedServices.get(taskId);
   }
 
   /** Without a session it is dropped: the next session opens with the current set. */
@@ -219,10 +266,25 @@ export class Agent {
   private async run(): Promise<void> {
     warmWireCodecs();
     this.stats.start();
+    this.load.start();
+    await this.serveMetrics();
     await this.executor.adopt();
     this.session.start();
     this.certs.start();
     this.logger.info({ runtime: this.runtime.name, managers: this.cfg.managers }, 'worker agent running');
+  }
+
+  /** /metrics where worker.json says (nowhere by default); a port it cannot bind is logged, not fatal. */
+  private async serveMetrics(): Promise<void> {
+    if (!this.metricsAddr) return;
+    warnIfWorkerMetricsExposed(this.logger, this.metricsAddr);
+    try {
+      const { server, addr } = await this.metrics.serve(this.metricsAddr);
+      this.metricsServer = server;
+      this.logger.info({ metrics: addr }, 'serving /metrics');
+    } catch (e) {
+      this.logger.warn({ err: (e as Error).message }, 'metrics not served');
+    }
   }
 
   /**
@@ -237,6 +299,12 @@ export class Agent {
       await this.session.stop({ reason: reason ?? 'asked to stop', backWithinMs: PLANNED_RESTART_GRACE_MS });
       this.mesh.close();
       this.executor.close();
+      await this.load.stop();
+      const metrics = this.metricsServer;
+      if (metrics) {
+        metrics.closeAllConnections();
+        await new Promise<void>((resolve) => metrics.close(() => resolve()));
+      }
       await this.runtime.close();
       await this.stats.stop();
       this.unlock();
@@ -252,6 +320,7 @@ export class Agent {
   static async join(o: JoinWorkerOptions): Promise<Agent> {
     const listen = o.listen ?? '127.0.0.1:0';
     splitHostPort(listen);
+    const metrics = o.metrics !== undefined ? workerMetricsAddr(o.metrics, listen) : '';
     ensureFreshWorkerDir(o.data);
     const repaired = secureWorkerDataDir(o.data);
     const unlock = lockWorkerDir(o.data);
@@ -286,9 +355,10 @@ export class Agent {
         addr: listen,
         managers: response.managers.map((m) => m.addr),
         createdAt: new Date().toISOString(),
+        ...(metrics ? { metrics } : {}),
       };
       writeWorkerConfig(o.data, cfg);
-      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o);
+      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o, metrics);
     } catch (e) {
       unlock();
       throw e;
@@ -300,8 +370,10 @@ export class Agent {
     const cfg = readWorkerConfig(o.data);
     const unlock = lockWorkerDir(o.data);
     try {
+      // For this run only (as a manager's `start --metrics`): worker.json keeps what join recorded.
+      const metrics = o.metrics !== undefined ? workerMetricsAddr(o.metrics, cfg.addr) : (cfg.metrics ?? '');
       const tls = readTlsFiles(workerPaths(o.data).tls);
-      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o);
+      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o, metrics);
     } catch (e) {
       unlock();
       throw e;
@@ -316,6 +388,7 @@ export class Agent {
     unlock: () => void,
     repaired: readonly ModeRepair[],
     processTasks: ProcessTaskOptions,
+    metricsAddr: string,
   ): Promise<Agent> {
     const log = logger ?? defaultLogger(cfg.nodeId);
     logModeRepairs(log, repaired);
@@ -327,7 +400,7 @@ export class Agent {
       );
       if (runtime.isolationWarning) log.warn(runtime.isolationWarning);
     }
-    const agent = new Agent(cfg, dir, tls, runtime, log, unlock);
+    const agent = new Agent(cfg, dir, tls, runtime, log, unlock, metricsAddr);
     await agent.run();
     return agent;
   }
