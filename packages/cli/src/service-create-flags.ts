@@ -296,10 +296,16 @@ const UPDATE_FLAGS: readonly UpdateFlag[] = [
   edits('label-add', 'KEY=VALUE: add or change a service label (repeatable)', (d, c, v, flag) => {
     d.spec.labels = { entries: { ...editedMap(d.spec.labels, c.labels), ...parsePairs(v, flag) } };
   }),
-  on('no-healthcheck', 'remove the health check', (d) => {
-    if (d.task.healthCheck) throw new CliError('--no-healthcheck removes the health check: give it without --health-* flags', 'USAGE');
-    d.task.noHealthCheck = true;
-  }),
+  {
+    // yargs reads --no-X as X=false (docker's spelling is --no-healthcheck).
+    name: 'healthcheck',
+    option: { type: 'boolean', describe: '--no-healthcheck removes the health check' },
+    land: (d, _c, v) => {
+      if (v !== false) return;
+      if (d.task.healthCheck) throw new CliError('--no-healthcheck removes the health check: give it without --health-* flags', 'USAGE');
+      d.task.noHealthCheck = true;
+    },
+  },
   on('force', 'replace every task even if nothing else changes', (d, c) => {
     // A different task spec (force_update + 1) is what makes the leader replace the tasks.
     d.task.forceUpdate = Number(c.task?.forceUpdate ?? 0) + 1;
