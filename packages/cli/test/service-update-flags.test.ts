@@ -12,7 +12,8 @@ import { declareCreateFlags, declareUpdateFlags, specFromArgv } from '../src/ser
 
 /** As grpc hands a message over: 64-bit integers as decimal strings. */
 function decoded<T>(value: unknown): T {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? String(v) : v))) as T;
+  // (a double stays a number, even a whole one)
+  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (typeof v === 'number' && Number.isInteger(v) && k !== 'maxFailureRatio' ? String(v) : v))) as T;
 }
 
 const BASE: ServiceSpec = normalizeServiceSpec({
