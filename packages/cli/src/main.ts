@@ -380,7 +380,11 @@ export async function buildCli(args: string[]) {
                 .option('timeout', { type: 'string', default: '5m', describe: 'how long to follow the rollback' }),
             (a) =>
               withManagers(a, async (c) =>
-                (await serviceUpdateCommands()).serviceRollback(c, a.service, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') }),
+                (await serviceUpdateCommands()).serviceRollback(c, a.service, {
+                  json: a.json,
+                  detach: a.detach,
+                  timeoutMs: parseDuration(a.timeout, '--timeout'),
+                }),
               ),
           )
           .command(

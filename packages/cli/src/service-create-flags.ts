@@ -79,7 +79,11 @@ function texts(name: string, option: Options, land: (d: SpecDraft, v: readonly s
 
 /** A whole-number flag (refused at once unless it is one: yargs would read "abc" as NaN). */
 function whole(name: string, option: Options, land: (d: SpecDraft, v: number, flag: string) => void): CreateFlag {
-  return { name, option: { type: 'string', coerce: wholeNumber(`--${name}`), ...option }, land: (d, v, flag) => (typeof v === 'number' ? land(d, v, flag) : undefined) };
+  return {
+    name,
+    option: { type: 'string', coerce: wholeNumber(`--${name}`), ...option },
+    land: (d, v, flag) => (typeof v === 'number' ? land(d, v, flag) : undefined),
+  };
 }
 
 /** A choice among `values`, refused with the list (a CliError the tests and scripts can read, not yargs' usage). */
@@ -103,7 +107,11 @@ function updateConfigFlags(kind: 'update' | 'rollback'): CreateFlag[] {
       config(d).parallelism = v;
     }),
     text(`${kind}-delay`, { describe: `pause between batches of ${what}, e.g. 5s` }, (d, v, flag) => (config(d).delayMs = parseDuration(v, flag))),
-    text(`${kind}-monitor`, { describe: `how long each replaced task is watched for failure, e.g. 10s` }, (d, v, flag) => (config(d).monitorMs = parseDuration(v, flag))),
+    text(
+      `${kind}-monitor`,
+      { describe: `how long each replaced task is watched for failure, e.g. 10s` },
+      (d, v, flag) => (config(d).monitorMs = parseDuration(v, flag)),
+    ),
     choice(`${kind}-failure-action`, kind === 'update' ? FAILURE_ACTIONS : ROLLBACK_FAILURE_ACTIONS, (d, v) => (config(d).failureAction = v)),
     text(`${kind}-max-failure-ratio`, { describe: 'the share of replaced tasks that may fail, 0 to 1, before the failure action' }, (d, v, flag) => {
       const n = /^\s*\d*\.?\d+\s*$/.test(v) ? Number(v) : NaN;
@@ -325,7 +333,8 @@ export function declareUpdateFlags<T>(y: Argv<T>): Argv<T> {
  * spec as read; lists and maps are sent whole, edited). Empty when no flag changes anything.
  */
 export function updateSpecFromArgv(argv: Readonly<Record<string, unknown>>, current: WireServiceSpec__Output): WireServiceSpec {
-  if (current.mode === 'global' && argv['replicas'] !== undefined) throw new CliError('--replicas does not apply to a global service (one task per node)', 'USAGE');
+  if (current.mode === 'global' && argv['replicas'] !== undefined)
+    throw new CliError('--replicas does not apply to a global service (one task per node)', 'USAGE');
   const draft = new SpecDraft();
   for (const f of CREATE_FLAGS) {
     const value = argv[f.name];

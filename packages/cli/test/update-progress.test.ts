@@ -107,11 +107,7 @@ describe('update progress', () => {
       task(3, '9', 'failed', { desiredState: 'shutdown', error: 'exit 1' }),
     ]);
     expect(p.title).toBe('overall progress: 1 out of 3 tasks updated');
-    expect(p.lines).toEqual([
-      `1/3: running   ${stageBar('running')}`,
-      `2/3: starting  ${stageBar('starting')}`,
-      `3/3: failed    ${stageBar('failed')} exit 1`,
-    ]);
+    expect(p.lines).toEqual([`1/3: running   ${stageBar('running')}`, `2/3: starting  ${stageBar('starting')}`, `3/3: failed    ${stageBar('failed')} exit 1`]);
     const waiting = updateProgress(service('9', status('updating', 0)), [task(1, '5', 'running')]);
     expect(waiting.lines).toEqual([`1/3: waiting   ${stageBar('')} (v5 running)`]);
   });
@@ -177,7 +173,9 @@ describe('update progress', () => {
 
   it('gives up at the timeout, saying the update goes on', async () => {
     const r = recorded([[service('9', status('updating', 1)), [task(1, '9', 'running')]]]);
-    const e = await followUpdate(r, 'svc1', { timeoutMs: 30, kind: 'update', before: null, pollMs: 5, write: () => undefined }).catch((x: unknown) => x as CliError);
+    const e = await followUpdate(r, 'svc1', { timeoutMs: 30, kind: 'update', before: null, pollMs: 5, write: () => undefined }).catch(
+      (x: unknown) => x as CliError,
+    );
     expect(e).toBeInstanceOf(CliError);
     expect((e as CliError).code).toBe('TIMEOUT');
     expect((e as CliError).message).toMatch(/^the update did not finish within 0 s \(1 out of 3 tasks updated\); it goes on in the background/);

@@ -63,7 +63,10 @@ export function updateRequest(
     const replicas = Number(spec.replicas ?? current.spec?.replicas ?? 0);
     const size = current.spec?.mode === 'global' ? current.desired : replicas;
     if (o.canary < 1 || o.canary > size) {
-      throw new CliError(`--canary must be from 1 to the service's ${size} tasks (got ${o.canary}): how many tasks move to the new spec before the update holds`, 'USAGE');
+      throw new CliError(
+        `--canary must be from 1 to the service's ${size} tasks (got ${o.canary}): how many tasks move to the new spec before the update holds`,
+        'USAGE',
+      );
     }
   }
   return { service: current.id, version: current.version, spec, ...(o.canary !== undefined ? { canary: o.canary } : {}) };
@@ -111,11 +114,13 @@ async function report(
   const live = !o.json && Boolean(process.stdout.isTTY);
   // --json: nothing but the final row on stdout (progress would break the JSON).
   const write = o.json ? () => undefined : undefined;
-  const result = await followUpdate(conn, after.id, { timeoutMs: o.timeoutMs, kind: o.kind, before: before.updateStatus, live, write }).catch(async (e: unknown) => {
-    // A script reads the row whatever the outcome; the error still says why and sets the exit code.
-    if (o.json) printJson(serviceRow(await conn.call('GetService', { service: after.id })));
-    throw e;
-  });
+  const result = await followUpdate(conn, after.id, { timeoutMs: o.timeoutMs, kind: o.kind, before: before.updateStatus, live, write }).catch(
+    async (e: unknown) => {
+      // A script reads the row whatever the outcome; the error still says why and sets the exit code.
+      if (o.json) printJson(serviceRow(await conn.call('GetService', { service: after.id })));
+      throw e;
+    },
+  );
   if (o.json) printJson(serviceRow(result.service));
   else process.stdout.write(verifyLine(result, o.kind));
 }

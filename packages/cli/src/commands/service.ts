@@ -154,11 +154,7 @@ export function taskHistory(tasks: readonly WireTask__Output[], all: boolean): {
   const shown = tasks.filter((t) => all || t.desiredState === 'running' || !isFinalState(t.state) || isRecent(t) || replaced(t));
   const current = (t: WireTask__Output): boolean => t.desiredState === 'running' && !isFinalState(t.state);
   const sorted = [...shown].sort(
-    (a, b) =>
-      a.slot - b.slot ||
-      slotOf(a).localeCompare(slotOf(b)) ||
-      Number(current(b)) - Number(current(a)) ||
-      b.createdAt.localeCompare(a.createdAt),
+    (a, b) => a.slot - b.slot || slotOf(a).localeCompare(slotOf(b)) || Number(current(b)) - Number(current(a)) || b.createdAt.localeCompare(a.createdAt),
   );
   let previous = '';
   return sorted.map((task) => {
