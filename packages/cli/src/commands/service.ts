@@ -7,6 +7,7 @@ import { CliError, type ControlConnection } from '../client.js';
 import { printJson, printTable } from '../output.js';
 import { specFromArgv } from '../service-create-flags.js';
 import { waitForConvergence } from './progress.js';
+import { isCanaryHold } from './update-progress.js';
 
 /** A service's spec in the store's form: what `--json` prints and every view reads. */
 function specOf(s: WireService__Output) {
@@ -43,7 +44,7 @@ export function updateWord(u: WireService__Output['updateStatus']): string {
     case 'rollback_started':
       return `rolling back ${count}`;
     case 'paused':
-      return u.canary > 0 && u.failed === 0 ? `canary ${count}` : 'paused';
+      return isCanaryHold(u) ? `canary ${count}` : 'paused';
     case 'rollback_paused':
       return 'rollback paused';
     case 'rollback_completed':

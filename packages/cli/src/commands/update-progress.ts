@@ -79,14 +79,18 @@ export function updateProgress(svc: WireService__Output, tasks: readonly WireTas
   };
 }
 
-/** A canary's hold: paused on purpose after K tasks, not for failures. */
+/** A canary's hold: paused on purpose after K tasks, not for failures ("update paused: ..."). */
 export function isCanaryHold(status: UpdateStatus | null | undefined): boolean {
-  return Boolean(status && status.state === 'paused' && status.canary > 0 && !/^update paused/.test(status.message) && status.failed === 0);
+  return Boolean(status && status.state === 'paused' && status.canary > 0 && !/^update paused/.test(status.message));
 }
 
-/** Whether `now` is the status of the update we started, not the one before it. */
+/**
+ * Whether `now` is the status of the update we started, not the one before it: the stored
+ * fields differ (updated/total/failed are counted afresh at each read, so they do not tell).
+ */
 function isOurs(now: UpdateStatus | null | undefined, before: UpdateStatus | null | undefined): boolean {
-  return Boolean(now) && JSON.stringify(now) !== JSON.stringify(before ?? null);
+  const stored = (u: UpdateStatus | null | undefined) => (u ? [u.state, u.message, u.startedAt, u.completedAt, u.canary].join('\u0000') : '');
+  return Boolean(now) && stored(now) !== stored(before);
 }
 
 /** What following needs of a connection: reads of the service and its tasks. */
@@ -181,21 +185,23 @@ function verdict(last: FollowResult | undefined, o: FollowOptions): FollowResult
     );
   }
   const why = p.message ? `: ${p.message}` : '';
+  // The leader's message says it already ("update paused: ..."): print it as it is.
+  const said = (words: string): string => (p.message.startsWith(words) ? p.message : `${words}${why}`);
   switch (p.state) {
     case 'completed':
       if (o.kind === 'update') return last;
       break;
     case 'rollback_completed':
       if (o.kind === 'rollback') return last;
-      throw new CliError(`the update was rolled back${why}`, 'ROLLED_BACK');
+      throw new CliError(said('update rolled back'), 'ROLLED_BACK');
     case 'paused':
       if (isCanaryHold(last.service.updateStatus)) return last;
       throw new CliError(
-        `the update paused${why}\nresume it with \`shoal service update ${name} --continue\` or undo it with \`shoal service rollback ${name}\``,
+        `${said('update paused')}\nresume it with \`shoal service update ${name} --continue\` or undo it with \`shoal service rollback ${name}\``,
         'PAUSED',
       );
     case 'rollback_paused':
-      throw new CliError(`the rollback paused${why}\nsee \`shoal service ps ${name}\``, 'PAUSED');
+      throw new CliError(`${said('rollback paused')}\nsee \`shoal service ps ${name}\``, 'PAUSED');
   }
   throw new CliError(`the ${o.kind} ended as ${p.state}${why}`, 'ERROR');
 }
@@ -205,8 +211,10 @@ export function verifyLine(r: FollowResult, kind: 'update' | 'rollback'): string
   const name = r.service.name;
   if (isCanaryHold(r.service.updateStatus)) {
     const s = r.service.updateStatus!;
+    // The leader's message says how many moved and how to go on; ours if it has none.
+    if (s.message.startsWith('canary')) return `${s.message}\n`;
     return (
-      `canary: ${s.updated} of ${s.total} tasks run the new spec; the others wait${s.message ? ` (${s.message})` : ''}\n` +
+      `canary: ${s.updated} of ${s.total} tasks run the new spec; the others wait\n` +
       `finish with \`shoal service update ${name} --continue\`, or undo with \`shoal service rollback ${name}\`\n`
     );
   }
