@@ -110,6 +110,13 @@ describe('update progress', () => {
     expect(p.lines).toEqual([`1/3: running   ${stageBar('running')}`, `2/3: starting  ${stageBar('starting')}`, `3/3: failed    ${stageBar('failed')} exit 1`]);
     const waiting = updateProgress(service('9', status('updating', 0)), [task(1, '5', 'running')]);
     expect(waiting.lines).toEqual([`1/3: waiting   ${stageBar('')} (v5 running)`]);
+    // Rolled back (start-first): the slot's task on the target version runs, the newer one failed.
+    const back = updateProgress(service('5', status('rollback_completed', 1)), [
+      task(1, '5', 'running'),
+      task(1, '9', 'failed', { desiredState: 'shutdown', error: 'exit 3' }),
+    ]);
+    expect(back.lines).toEqual([`1/3: running   ${stageBar('running')}`]);
+    expect(back.title).toBe('rollback progress: 1 out of 3 tasks rolled back');
   });
 
   it('follows an update until it completes, ignoring the status of the update before', async () => {
@@ -157,11 +164,20 @@ describe('update progress', () => {
     }
   });
 
-  it('an update rolled back by itself fails; a rollback asked for succeeds', async () => {
+  it('an update rolled back by itself fails with the reason; a rollback asked for succeeds', async () => {
     const rolled = status('rollback_completed', 3, { message: 'update rolled back: 2 of 3 updated tasks failed' });
     const asUpdate = await follow([[service('5', rolled), [task(1, '5', 'running')]]]);
     expect(asUpdate.result.ok).toBe(false);
-    if (!asUpdate.result.ok) expect(asUpdate.result.e.message).toBe('update rolled back: 2 of 3 updated tasks failed');
+    if (!asUpdate.result.ok)
+      expect(asUpdate.result.e.message).toMatch(/^update rolled back: 2 of 3 updated tasks failed\nthe service runs its previous spec again/);
+    // The reason comes from the rollback's start when its end only says "completed".
+    const started = status('rollback_started', 0, { message: 'update rolled back: task web.1 failed: exit 3' });
+    const later = await follow([
+      [service('5', started), [task(1, '5', 'running')]],
+      [service('5', status('rollback_completed', 3, { message: 'rollback completed' })), [task(1, '5', 'running')]],
+    ]);
+    if (!later.result.ok) expect(later.result.e.message).toMatch(/^update rolled back: task web.1 failed: exit 3\n/);
+    expect(later.result.ok).toBe(false);
     const asRollback = await follow(
       [
         [service('5', status('rollback_started', 1)), [task(1, '5', 'running')]],

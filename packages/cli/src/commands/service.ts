@@ -129,7 +129,8 @@ export async function servicePs(conn: ControlConnection, refs: readonly string[]
       r.specVersion ? `v${r.specVersion}` : '',
       r.nodeName || r.node.slice(0, 12),
       r.desiredState,
-      `${r.state}${r.health ? ` (${r.health})` : ''}`,
+      // An ended task's last health is no news.
+      `${r.state}${r.health && !isFinalState(r.state) ? ` (${r.health})` : ''}`,
       r.error || (r.state === 'pending' ? r.message : ''),
       r.port || '',
     ]),
@@ -149,11 +150,14 @@ export async function servicePs(conn: ControlConnection, refs: readonly string[]
  */
 export function taskHistory(tasks: readonly WireTask__Output[], all: boolean): { task: WireTask__Output; history: boolean }[] {
   const slotOf = (t: WireTask__Output): string => (t.slot > 0 ? String(t.slot) : t.nodeId || t.id);
-  const newest = new Map<string, number>();
-  for (const t of tasks) newest.set(slotOf(t), Math.max(newest.get(slotOf(t)) ?? 0, Number(t.specVersion)));
-  const replaced = (t: WireTask__Output): boolean => Number(t.specVersion) < (newest.get(slotOf(t)) ?? 0);
-  const shown = tasks.filter((t) => all || t.desiredState === 'running' || !isFinalState(t.state) || isRecent(t) || replaced(t));
   const current = (t: WireTask__Output): boolean => t.desiredState === 'running' && !isFinalState(t.state);
+  // The version each slot runs now: its newest live task's (or, with none, its newest task's).
+  const running = new Map<string, WireTask__Output>();
+  for (const t of [...tasks].sort((a, b) => Number(current(b)) - Number(current(a)) || b.createdAt.localeCompare(a.createdAt))) {
+    if (!running.has(slotOf(t))) running.set(slotOf(t), t);
+  }
+  const replaced = (t: WireTask__Output): boolean => t.specVersion !== running.get(slotOf(t))?.specVersion;
+  const shown = tasks.filter((t) => all || t.desiredState === 'running' || !isFinalState(t.state) || isRecent(t) || replaced(t));
   const sorted = [...shown].sort(
     (a, b) => a.slot - b.slot || slotOf(a).localeCompare(slotOf(b)) || Number(current(b)) - Number(current(a)) || b.createdAt.localeCompare(a.createdAt),
   );

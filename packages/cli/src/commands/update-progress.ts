@@ -49,11 +49,17 @@ export function updateProgress(svc: WireService__Output, tasks: readonly WireTas
   const target = svc.specVersion;
   const global = svc.spec?.mode === 'global';
   const replicas = Number(svc.spec?.replicas ?? 0);
-  // The newest task of each slot (node, for a global service): with start-first, the new one.
-  const bySlot = new Map<string, WireTask__Output>();
+  // Each slot's (node's, for a global service) task to show: its newest on the target version
+  // (with start-first, the new one; a failed one shows its error), else the one running, else
+  // the newest.
+  const candidates = new Map<string, WireTask__Output[]>();
   for (const t of [...tasks].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
     const key = global ? t.nodeId || t.id : String(t.slot);
-    if (!bySlot.has(key)) bySlot.set(key, t);
+    candidates.set(key, [...(candidates.get(key) ?? []), t]);
+  }
+  const bySlot = new Map<string, WireTask__Output>();
+  for (const [key, ts] of candidates) {
+    bySlot.set(key, ts.find((t) => t.specVersion === target) ?? ts.find((t) => t.desiredState === 'running') ?? ts[0]!);
   }
   const keys = [...bySlot.keys()].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
   const shown = keys.filter((k) => global || Number(k) <= replicas);
@@ -127,6 +133,8 @@ export async function followUpdate(conn: ServiceReader, serviceId: string, o: Fo
   const deadline = Date.now() + o.timeoutMs;
   let last: FollowResult | undefined;
   let failure: unknown;
+  // Why an update rolled back, as the rollback said when it started (its end says only "completed").
+  let rollbackReason: string | undefined;
   let printedTitle = '';
   const poll = async (onChange: (p: UpdateProgress) => void): Promise<FollowResult> => {
     for (;;) {
@@ -135,6 +143,7 @@ export async function followUpdate(conn: ServiceReader, serviceId: string, o: Fo
       const ours = isOurs(service.updateStatus, o.before);
       const progress = updateProgress(service, ours ? tasks : []);
       last = { service, progress: ours ? progress : { ...progress, state: '', title: `${progress.title.split(':')[0]}: starting` } };
+      if (ours && progress.state === 'rollback_started' && progress.message) rollbackReason ??= progress.message;
       onChange(last.progress);
       if (ours && FINAL_UPDATE_STATES.includes(progress.state)) return last;
       if (Date.now() > deadline) return last;
@@ -170,11 +179,11 @@ export async function followUpdate(conn: ServiceReader, serviceId: string, o: Fo
   }
   // A read that failed for good (the service removed meanwhile, no manager): say that.
   if (failure) throw failure;
-  return verdict(last, o);
+  return verdict(last, o, rollbackReason);
 }
 
 /** Success, or a CliError saying how the update ended and what to do. */
-function verdict(last: FollowResult | undefined, o: FollowOptions): FollowResult {
+function verdict(last: FollowResult | undefined, o: FollowOptions, rollbackReason?: string): FollowResult {
   const name = last?.service.name ?? 'the service';
   const p = last?.progress;
   if (!last || !p || !FINAL_UPDATE_STATES.includes(p.state)) {
@@ -193,7 +202,10 @@ function verdict(last: FollowResult | undefined, o: FollowOptions): FollowResult
       break;
     case 'rollback_completed':
       if (o.kind === 'rollback') return last;
-      throw new CliError(said('update rolled back'), 'ROLLED_BACK');
+      throw new CliError(
+        `${rollbackReason?.startsWith('update rolled back') ? rollbackReason : said('update rolled back')}\nthe service runs its previous spec again; see \`shoal service ps ${name}\``,
+        'ROLLED_BACK',
+      );
     case 'paused':
       if (isCanaryHold(last.service.updateStatus)) return last;
       throw new CliError(
