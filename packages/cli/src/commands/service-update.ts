@@ -5,7 +5,7 @@
 
 import type { WireService__Output, WireServiceSpec } from '@shoal/wire';
 import { CliError, type ControlConnection } from '../client.js';
-import { printJson } from '../output.js';
+import { printJson, warn } from '../output.js';
 import { isEmptySpec, updateSpecFromArgv } from '../service-create-flags.js';
 import { waitForConvergence } from './progress.js';
 import { serviceRow } from './service.js';
@@ -107,6 +107,11 @@ async function report(
   }
   if (!o.json) process.stdout.write(`${after.name}\n`);
   if (!o.rolling) {
+    // No task changes (replicas, update config): the service scales. A held update stays held.
+    const held = after.updateStatus;
+    if (held && (held.state === 'paused' || held.state === 'rollback_paused')) {
+      warn(`the last update of ${after.name} is still ${held.state}: ${held.message}; resume it with \`shoal service update ${after.name} --continue\` or undo it with \`shoal service rollback ${after.name}\``);
+    }
     await waitForConvergence(conn, after.id, { timeoutMs: o.timeoutMs });
     if (o.json) printJson(serviceRow(await conn.call('GetService', { service: after.id })));
     return;
