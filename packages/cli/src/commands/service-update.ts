@@ -110,7 +110,9 @@ async function report(
     // No task changes (replicas, update config): the service scales. A held update stays held.
     const held = after.updateStatus;
     if (held && (held.state === 'paused' || held.state === 'rollback_paused')) {
-      warn(`the last update of ${after.name} is still ${held.state}: ${held.message}; resume it with \`shoal service update ${after.name} --continue\` or undo it with \`shoal service rollback ${after.name}\``);
+      warn(
+        `the last update of ${after.name} is still ${held.state}: ${held.message}; resume it with \`shoal service update ${after.name} --continue\` or undo it with \`shoal service rollback ${after.name}\``,
+      );
     }
     await waitForConvergence(conn, after.id, { timeoutMs: o.timeoutMs });
     if (o.json) printJson(serviceRow(await conn.call('GetService', { service: after.id })));
