@@ -335,6 +335,15 @@ export function declareUpdateFlags<T>(y: Argv<T>): Argv<T> {
 export function updateSpecFromArgv(argv: Readonly<Record<string, unknown>>, current: WireServiceSpec__Output): WireServiceSpec {
   if (current.mode === 'global' && argv['replicas'] !== undefined)
     throw new CliError('--replicas does not apply to a global service (one task per node)', 'USAGE');
+  const draft = landUpdateFlags(argv, current);
+  const health = draft.spec.task?.healthCheck;
+  if (health && !health.test && !current.task?.healthCheck) {
+    throw new CliError('the service has no health check to time: give --health-cmd or --health-http with the --health-* timings', 'USAGE');
+  }
+  return draft.spec;
+}
+
+function landUpdateFlags(argv: Readonly<Record<string, unknown>>, current: WireServiceSpec__Output): SpecDraft {
   const draft = new SpecDraft();
   for (const f of CREATE_FLAGS) {
     const value = argv[f.name];
@@ -344,11 +353,15 @@ export function updateSpecFromArgv(argv: Readonly<Record<string, unknown>>, curr
     const value = argv[f.name];
     if (value !== undefined) f.land(draft, current, value, `--${f.name}`);
   }
-  const health = draft.spec.task?.healthCheck;
-  if (health && !health.test && !current.task?.healthCheck) {
-    throw new CliError('the service has no health check to time: give --health-cmd or --health-http with the --health-* timings', 'USAGE');
-  }
-  return draft.spec;
+  return draft;
+}
+
+/**
+ * Refuses a malformed flag value (a ratio of 1.5, an unknown failure action...) before the
+ * managers are even asked for the service; the rules that need the service come after.
+ */
+export function checkUpdateFlags(argv: Readonly<Record<string, unknown>>): void {
+  landUpdateFlags(argv, {} as WireServiceSpec__Output);
 }
 
 /** Whether a partial spec changes nothing (an update with no flag: refused, it would do nothing). */

@@ -8,7 +8,7 @@ import { serviceSpecInputFromWire, serviceSpecToWire, type WireService__Output, 
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { updateRequest } from '../src/commands/service-update.js';
-import { declareCreateFlags, declareUpdateFlags, specFromArgv } from '../src/service-create-flags.js';
+import { checkUpdateFlags, declareCreateFlags, declareUpdateFlags, specFromArgv } from '../src/service-create-flags.js';
 
 /** As grpc hands a message over: 64-bit integers as decimal strings. */
 function decoded<T>(value: unknown): T {
@@ -231,6 +231,9 @@ describe('service update flags', () => {
     expect(await refusal(['--drain-period', 'x'])).toBe('--drain-period wants a duration like 500ms, 5s or 1m (got "x")');
     expect(await refusal(['--env-add', 'novalue'])).toBe('--env-add wants KEY=VALUE (got "novalue")');
     expect(await refusal(['--publish-add', 'eighty'])).toBe('-p/--publish wants PUBLISHED:TARGET like 8080:80 (got "eighty")');
+    // Before the service is read: the values alone.
+    expect(() => checkUpdateFlags({ 'update-max-failure-ratio': '2' })).toThrow('--update-max-failure-ratio must be a number from 0 to 1');
+    expect(() => checkUpdateFlags({ 'env-add': ['A=1'], force: true, 'health-interval': '1s' })).not.toThrow();
   });
 
   it('refuses requests that could not do what they ask', async () => {

@@ -6,7 +6,7 @@
 import type { WireService__Output, WireServiceSpec } from '@shoal/wire';
 import { CliError, type ControlConnection } from '../client.js';
 import { printJson, warn } from '../output.js';
-import { isEmptySpec, updateSpecFromArgv } from '../service-create-flags.js';
+import { checkUpdateFlags, isEmptySpec, updateSpecFromArgv } from '../service-create-flags.js';
 import { waitForConvergence } from './progress.js';
 import { serviceRow } from './service.js';
 import { followUpdate, verifyLine } from './update-progress.js';
@@ -73,6 +73,7 @@ export function updateRequest(
 }
 
 export async function serviceUpdate(conn: ControlConnection, ref: string, argv: Readonly<Record<string, unknown>>, o: UpdateCommandOptions): Promise<void> {
+  checkUpdateFlags(argv);
   let before: WireService__Output | undefined;
   const after = await withVersionRetry(async () => {
     before = await conn.call('GetService', { service: ref });
