@@ -178,6 +178,18 @@ describe('update progress', () => {
     ]);
     if (!later.result.ok) expect(later.result.e.message).toMatch(/^update rolled back: task web.1 failed: exit 3\n/);
     expect(later.result.ok).toBe(false);
+    // Missed the start (a quick rollback): the update's failed tasks say why.
+    const quick = await followUpdate(
+      recorded([
+        [
+          service('5', status('rollback_completed', 3, { message: 'rollback completed' })),
+          [task(1, '5', 'running'), task(1, '9', 'failed', { desiredState: 'shutdown', error: 'exited with code 3' })],
+        ],
+      ]),
+      'svc1',
+      { timeoutMs: 5000, kind: 'update', before: null, updateVersion: '9', pollMs: 0, write: () => undefined },
+    ).catch((e: unknown) => e as CliError);
+    expect((quick as CliError).message).toMatch(/^update rolled back: task web\.1 failed: exited with code 3\n/);
     const asRollback = await follow(
       [
         [service('5', status('rollback_started', 1)), [task(1, '5', 'running')]],

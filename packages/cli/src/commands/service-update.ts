@@ -81,7 +81,7 @@ export async function serviceUpdate(conn: ControlConnection, ref: string, argv: 
   });
   // Only the replica count or the update config changed: no task is replaced, the service scales.
   const rolling = o.continue || after.specVersion !== before!.specVersion;
-  await report(conn, before!, after, { ...o, kind: 'update', rolling });
+  await report(conn, before!, after, { ...o, kind: 'update', rolling, updateVersion: after.specVersion });
 }
 
 export async function serviceRollback(conn: ControlConnection, ref: string, o: Pick<UpdateCommandOptions, 'json' | 'detach' | 'timeoutMs'>): Promise<void> {
@@ -99,7 +99,7 @@ async function report(
   conn: ControlConnection,
   before: WireService__Output,
   after: WireService__Output,
-  o: Pick<UpdateCommandOptions, 'json' | 'detach' | 'timeoutMs'> & { kind: 'update' | 'rollback'; rolling: boolean },
+  o: Pick<UpdateCommandOptions, 'json' | 'detach' | 'timeoutMs'> & { kind: 'update' | 'rollback'; rolling: boolean; updateVersion?: string },
 ): Promise<void> {
   if (o.detach) {
     if (o.json) printJson(serviceRow(after));
@@ -122,13 +122,18 @@ async function report(
   const live = !o.json && Boolean(process.stdout.isTTY);
   // --json: nothing but the final row on stdout (progress would break the JSON).
   const write = o.json ? () => undefined : undefined;
-  const result = await followUpdate(conn, after.id, { timeoutMs: o.timeoutMs, kind: o.kind, before: before.updateStatus, live, write }).catch(
-    async (e: unknown) => {
-      // A script reads the row whatever the outcome; the error still says why and sets the exit code.
-      if (o.json) printJson(serviceRow(await conn.call('GetService', { service: after.id })));
-      throw e;
-    },
-  );
+  const result = await followUpdate(conn, after.id, {
+    timeoutMs: o.timeoutMs,
+    kind: o.kind,
+    before: before.updateStatus,
+    updateVersion: o.updateVersion,
+    live,
+    write,
+  }).catch(async (e: unknown) => {
+    // A script reads the row whatever the outcome; the error still says why and sets the exit code.
+    if (o.json) printJson(serviceRow(await conn.call('GetService', { service: after.id })));
+    throw e;
+  });
   if (o.json) printJson(serviceRow(result.service));
   else process.stdout.write(verifyLine(result, o.kind));
 }

@@ -111,6 +111,8 @@ export interface FollowOptions {
   readonly kind: 'update' | 'rollback';
   /** The update status before the request (absent before any): a status still equal to it is not ours yet. */
   readonly before: UpdateStatus | null | undefined;
+  /** The spec version the update moves to: its failed tasks say why it rolled back, if the leader's message no longer does. */
+  readonly updateVersion?: string;
   readonly pollMs?: number;
   /** Where rows go (default stdout); a TTY gets a live listr2 view instead. */
   readonly write?: (text: string) => void;
@@ -135,11 +137,13 @@ export async function followUpdate(conn: ServiceReader, serviceId: string, o: Fo
   let failure: unknown;
   // Why an update rolled back, as the rollback said when it started (its end says only "completed").
   let rollbackReason: string | undefined;
+  let lastTasks: readonly WireTask__Output[] = [];
   let printedTitle = '';
   const poll = async (onChange: (p: UpdateProgress) => void): Promise<FollowResult> => {
     for (;;) {
       const service = await conn.call('GetService', { service: serviceId, read: { stale: true } });
       const { tasks } = await conn.call('ListTasks', { service: serviceId, read: { stale: true } });
+      lastTasks = tasks;
       const ours = isOurs(service.updateStatus, o.before);
       const progress = updateProgress(service, ours ? tasks : []);
       last = { service, progress: ours ? progress : { ...progress, state: '', title: `${progress.title.split(':')[0]}: starting` } };
@@ -179,7 +183,17 @@ export async function followUpdate(conn: ServiceReader, serviceId: string, o: Fo
   }
   // A read that failed for good (the service removed meanwhile, no manager): say that.
   if (failure) throw failure;
-  return verdict(last, o, rollbackReason);
+  return verdict(last, o, rollbackReason ?? failuresOf(lastTasks, o.updateVersion));
+}
+
+/** "update rolled back: task web.1.x failed: exited with code 3": the update's failed tasks. */
+function failuresOf(tasks: readonly WireTask__Output[], version: string | undefined): string | undefined {
+  if (!version) return undefined;
+  const failed = tasks.filter((t) => t.specVersion === version && (t.state === 'failed' || t.state === 'rejected'));
+  if (failed.length === 0) return undefined;
+  const first = failed[0]!;
+  const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
+  return `update rolled back: task ${first.name} ${first.state}${first.error ? `: ${first.error}` : ''}${more}`;
 }
 
 /** Success, or a CliError saying how the update ended and what to do. */
