@@ -105,7 +105,8 @@ describe.sequential('rolling updates on 1 manager and 2 workers', () => {
   afterAll(() => clusters.cleanup({ failed: anyFailed }));
 
   it('start-first with a health check, 6 replicas behind a published port under steady load: not one request fails', async () => {
-    const health = { test: { kind: 'http', path: '/health', port: 0 }, intervalMs: 200, timeoutMs: 1000, retries: 2 };
+    // A start period: a node process on a busy machine may take a while to listen; failed checks then do not count.
+    const health = { test: { kind: 'http', path: '/health', port: 0 }, intervalMs: 200, timeoutMs: 1000, retries: 3, startPeriodMs: 10_000 };
     await createService(
       cluster,
       webSpec('load', {

@@ -263,6 +263,32 @@ describe('updater: canary', () => {
   });
 });
 
+describe('updater: global services', () => {
+  it('updates node by node, stop-first: the updater stops the old task and the orchestrator makes the new one on the same node', () => {
+    const c = new TestCluster();
+    for (let i = 1; i <= 3; i++) c.addNode(`w${i}`);
+    c.createService('web', { mode: 'global', task: { command: ['v1'] }, update: { monitorMs: MONITOR, order: 'start-first' } });
+    c.converge();
+    const nodesBefore = c
+      .live('web')
+      .map((t) => t.nodeId)
+      .sort();
+    expect(nodesBefore).toHaveLength(3);
+    update(c, { task: { command: ['v2'] } });
+    step(c);
+    expect(c.live('web').map(runs).sort()).toEqual(['v1', 'v1']);
+    finish(c);
+    expect(c.service('web').updateStatus?.state).toBe('completed');
+    expect(c.live('web').map(runs)).toEqual(['v2', 'v2', 'v2']);
+    expect(
+      c
+        .live('web')
+        .map((t) => t.nodeId)
+        .sort(),
+    ).toEqual(nodesBefore);
+  });
+});
+
 describe('updater: a new leader', () => {
   it('a planner run on a store mid-update (restored from a snapshot) touches no slot already updated', () => {
     const c = cluster(4);

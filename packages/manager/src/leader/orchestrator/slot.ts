@@ -2,7 +2,9 @@
 // (one "slot" per node). A slot should hold exactly one live task:
 //
 //   - several live tasks (a duplicate after an uncertain proposal): keep the one furthest
-//     along, stop the others;
+//     along, stop the others — except that while the service updates, a slot keeps one task of
+//     the current spec and one of an older spec (start-first: the updater stops the old one
+//     once the new one is ready);
 //   - a live task that must leave its node (drained, constraints no longer met): stop it and
 //     make a replacement at once — a move, not a restart, so no delay and no attempt counted;
 //   - a task that ended while meant to run: carry out the restart policy (restart-policy.ts) — now,

@@ -254,7 +254,7 @@ export function planUpdates(view: StoreView, nowMs: number, settings: UpdaterSet
       notes.push({
         service: name,
         event: rollback ? 'rolling back' : 'updating',
-        detail: `${service.spec.mode === 'replicated' ? 'slots' : 'nodes'} ${started.join(', ')} to version ${service.specVersion} (${config.order}, ${updated} of ${a.slots.length} updated, monitor ${formatDuration(config.monitorMs)})`,
+        detail: `${service.spec.mode === 'replicated' ? 'slot' : 'node'}${started.length === 1 ? '' : 's'} ${started.join(', ')} to version ${service.specVersion} (${config.order}, ${updated} of ${a.slots.length} updated, monitor ${formatDuration(config.monitorMs)})`,
       });
     }
   }
