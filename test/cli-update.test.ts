@@ -126,4 +126,11 @@ describe.sequential('shoal service update / rollback', () => {
     expect(missing.stderr).toMatch(/no service matches "nope"/);
     expect((await getService(cluster, 'web')).version).toBe(version);
   });
+
+  it('a change that replaces no task scales; --json prints only the final row', async () => {
+    const version = (await getService(cluster, 'web')).specVersion;
+    const r = await shoal('service', 'update', 'web', '--replicas', '3', '--update-delay', '1s', '--json');
+    expect(r.code, said(r)).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'web', replicas: '3/3', specVersion: Number(version) });
+  });
 });

@@ -115,7 +115,7 @@ async function report(
         `the last update of ${after.name} is still ${held.state}: ${held.message}; resume it with \`shoal service update ${after.name} --continue\` or undo it with \`shoal service rollback ${after.name}\``,
       );
     }
-    await waitForConvergence(conn, after.id, { timeoutMs: o.timeoutMs });
+    await waitForConvergence(conn, after.id, { timeoutMs: o.timeoutMs, quiet: o.json });
     if (o.json) printJson(serviceRow(await conn.call('GetService', { service: after.id })));
     return;
   }
