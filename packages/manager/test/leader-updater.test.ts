@@ -263,6 +263,37 @@ describe('updater: canary', () => {
   });
 });
 
+describe('updater: restarts of slots not reached yet', () => {
+  it('while a canary holds, a crashed old task restarts on the old spec: the canary stays 2', () => {
+    const c = cluster(6, { parallelism: 0 });
+    const v1 = c.service('web').specVersion;
+    update(c, { task: { command: ['v2'] } }, 2);
+    finish(c);
+    expect(c.service('web').updateStatus?.state).toBe('paused');
+    const old = c.live('web').find((t) => runs(t) === 'v1')!;
+    c.report(old, { state: 'failed', error: 'crashed' });
+    c.advance(1_000); // past the restart delay
+    settle(c);
+    const replacement = c.live('web').find((t) => t.slot === old.slot)!;
+    expect(replacement.id).not.toBe(old.id);
+    expect(replacement).toMatchObject({ specVersion: v1, attempt: old.attempt + 1 });
+    expect(runs(replacement)).toBe('v1');
+    expect(Object.values(liveBySlot(c)).filter((v) => v === 'v2')).toHaveLength(2);
+    expect(c.service('web').updateStatus?.state).toBe('paused');
+  });
+
+  it('while an update runs (no canary), a crashed old task restarts on the new spec, as in Swarm', () => {
+    const c = cluster(3, { delayMs: 60_000 });
+    update(c, { task: { command: ['v2'] } });
+    settle(c); // slot 1 updated; the delay holds the rest
+    const old = c.live('web').find((t) => t.slot === 3)!;
+    c.report(old, { state: 'failed', error: 'crashed' });
+    c.advance(1_000);
+    c.converge();
+    expect(runs(c.live('web').find((t) => t.slot === 3)!)).toBe('v2');
+  });
+});
+
 describe('updater: global services', () => {
   it('updates node by node, stop-first: the updater stops the old task and the orchestrator makes the new one on the same node', () => {
     const c = new TestCluster();

@@ -91,6 +91,12 @@ export interface NewTask {
   readonly attempt?: number;
   /** When set, the create fails unless the service is still at this version (it was planned from it). */
   readonly serviceVersion?: number;
+  /**
+   * Made from the service's previousSpec (its task spec, ports and version) instead of its
+   * spec: a restart of a slot an update has not reached while the update is held (paused, or a
+   * canary), so the hold does not move it to the new version.
+   */
+  readonly fromPreviousSpec?: boolean;
 }
 
 /** What a worker (or a controller) reports. Left-out fields are ''/null, except `runtimeId`, which is kept, and `at`, which is the command's. */
@@ -242,6 +248,7 @@ export function taskIsCurrent(task: TaskObject, service: ServiceObject): boolean
 
 /** The task a create makes: spec and ports are the service's own (shared, immutable) objects. */
 export function buildTask(t: NewTask, service: ServiceObject, node: NodeObject | undefined, at: string, index: number): TaskObject {
+  const previous = t.fromPreviousSpec ? service.previousSpec : null;
   return {
     id: t.id,
     name: taskName(service.name, t.slot, t.nodeId ?? '', t.id),
@@ -249,11 +256,11 @@ export function buildTask(t: NewTask, service: ServiceObject, node: NodeObject |
     serviceId: service.id,
     serviceName: service.name,
     serviceVersion: service.version,
-    specVersion: service.specVersion,
+    specVersion: previous ? service.previousSpecVersion || service.specVersion : service.specVersion,
     slot: t.slot,
     nodeId: t.nodeId ?? '',
-    spec: service.spec.task,
-    ports: service.spec.ports,
+    spec: (previous ?? service.spec).task,
+    ports: (previous ?? service.spec).ports,
     desiredState: 'running',
     status: node ? assignedStatus(node, at) : { ...EMPTY_STATUS, state: 'pending', at },
     port: t.port ?? 0,
@@ -280,7 +287,7 @@ const EXIT_CODE_RANGE = [-2_147_483_648, 4_294_967_295] as const;
 const TASK_NAME_RULE: StringRule = { min: 1, max: 128 };
 
 export function checkNewTask(c: Checker, value: unknown, path: string): NewTask {
-  const v = c.object(value, path, ['id', 'serviceId', 'slot'], ['nodeId', 'port', 'attempt', 'serviceVersion']);
+  const v = c.object(value, path, ['id', 'serviceId', 'slot'], ['nodeId', 'port', 'attempt', 'serviceVersion', 'fromPreviousSpec']);
   const task: { -readonly [K in keyof NewTask]: NewTask[K] } = {
     id: checkId(c, v.id, `${path}.id`),
     serviceId: checkId(c, v.serviceId, `${path}.serviceId`),
@@ -293,6 +300,7 @@ export function checkNewTask(c: Checker, value: unknown, path: string): NewTask 
   }
   if (v.attempt !== undefined) task.attempt = c.integer(v.attempt, `${path}.attempt`, 0);
   if (v.serviceVersion !== undefined) task.serviceVersion = c.integer(v.serviceVersion, `${path}.serviceVersion`, 1);
+  if (v.fromPreviousSpec !== undefined) task.fromPreviousSpec = c.boolean(v.fromPreviousSpec, `${path}.fromPreviousSpec`);
   return task;
 }
 

@@ -329,6 +329,9 @@ function createTask(state: State, t: NewTask, at: string, index: number): Decisi
   if (t.serviceVersion !== undefined && t.serviceVersion !== service.version) {
     return outOfSequenceError(`service ${service.id} ("${service.name}")`, t.serviceVersion, service.version);
   }
+  if (t.fromPreviousSpec && !service.previousSpec) {
+    return new StoreError('INVALID_ARGUMENT', `service ${service.name} has no previous spec; task ${t.id} cannot be made from one`);
+  }
   const { mode, replicas } = service.spec;
   if (mode === 'replicated' && (t.slot < 1 || t.slot > replicas)) {
     const slots = replicas === 0 ? 'none: it is scaled to 0' : `1..${replicas}`;

@@ -434,6 +434,28 @@ describe('rolling update state: spec versions, update status, rollback', () => {
   });
 });
 
+describe('tasks made from the previous spec', () => {
+  it('carry the previous task spec, ports and version; refused when there is no previous spec', () => {
+    const WEB = serviceId('web');
+    const v1 = serviceSpec('web');
+    const s = storeWithServices(v1);
+    expect(applyTasks(s, 9, { creates: [{ id: idOf('t0'), serviceId: WEB, slot: 1, fromPreviousSpec: true }] })).toEqual([
+      { id: idOf('t0'), code: 'INVALID_ARGUMENT', message: `service web has no previous spec; task ${idOf('t0')} cannot be made from one` },
+    ]);
+    expectOk(s.apply({ type: 'service.update', at: at(5), id: WEB, spec: normalizeServiceSpec({ task: { command: ['v2'] } }, v1), canary: 1 }, 10));
+    applyTasks(s, 11, { creates: [{ id: idOf('t1'), serviceId: WEB, slot: 1, fromPreviousSpec: true }] });
+    expect(s.getTask(idOf('t1'))).toMatchObject({ specVersion: 4, spec: v1.task, ports: v1.ports });
+    const cmd = {
+      type: 'tasks.apply',
+      at: at(5),
+      creates: [{ id: idOf('t2'), serviceId: WEB, slot: 2, fromPreviousSpec: true }],
+      updates: [],
+      removes: [],
+    } as const;
+    expect(decodeCommand(encodeCommand(cmd))).toEqual(cmd);
+  });
+});
+
 describe('rolling update state in snapshots', () => {
   it('a service mid-update and a task that ran restore as they were (runningAt, specVersion, updateStatus)', () => {
     const WEB = serviceId('web');

@@ -35,7 +35,15 @@ export function reconcileReplicated(service: ServiceObject, tasks: readonly Task
       label: `slot ${slot}`,
       canStart: true,
       moveReason,
-      create: (attempt) => ctx.batch.create({ id: ctx.newId(), serviceId: service.id, slot, attempt, serviceVersion: service.version }),
+      create: (attempt, fromPreviousSpec) =>
+        ctx.batch.create({
+          id: ctx.newId(),
+          serviceId: service.id,
+          slot,
+          attempt,
+          serviceVersion: service.version,
+          ...(fromPreviousSpec ? { fromPreviousSpec } : {}),
+        }),
     });
   }
 }

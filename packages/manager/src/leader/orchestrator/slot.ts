@@ -15,7 +15,7 @@
 // A slot whose last task ended on its own and may not restart stays empty until the task spec
 // changes (as Swarm re-runs such slots on a service update).
 
-import { taskIsCurrent, taskSpecIsCurrent, updateInProgress, type ServiceObject, type TaskObject } from '@shoal/store';
+import { canonicalJson, taskIsCurrent, taskSpecIsCurrent, updateInProgress, type ServiceObject, type TaskObject } from '@shoal/store';
 import type { TaskBatch } from '../task-batch.js';
 import { awaitsRestart, endedOnItsOwn, isLive, keeperFirst, newest, newestFirst } from '../task-lifecycle.js';
 import { nextAttempt, restartDecision } from './restart-policy.js';
@@ -34,8 +34,8 @@ export interface SlotRules {
   readonly canStart: boolean;
   /** Why a live task must leave its node, if it must. */
   moveReason(t: TaskObject): string | undefined;
-  /** Makes the slot's next task. */
-  create(attempt: number): void;
+  /** Makes the slot's next task; `fromPreviousSpec`: from the service's previous spec (a held update, README). */
+  create(attempt: number, fromPreviousSpec?: boolean): void;
 }
 
 export function reconcileSlot(tasks: readonly TaskObject[], service: ServiceObject, ctx: SlotContext, rules: SlotRules): void {
@@ -68,7 +68,7 @@ export function reconcileSlot(tasks: readonly TaskObject[], service: ServiceObje
   }
   if (moved) {
     for (const t of awaiting) batch.stop(t, 'superseded');
-    if (rules.canStart) rules.create(moved.attempt);
+    if (rules.canStart) rules.create(moved.attempt, keepsPreviousSpec(moved, service));
     return;
   }
   if (awaiting.length > 0) {
@@ -82,7 +82,8 @@ export function reconcileSlot(tasks: readonly TaskObject[], service: ServiceObje
       return;
     }
     batch.stop(ended, d.kind === 'never' ? d.reason : 'restarting');
-    if (d.kind === 'now') rules.create(nextAttempt(ended, service));
+    const keep = keepsPreviousSpec(ended, service);
+    if (d.kind === 'now') rules.create(keep ? ended.attempt + 1 : nextAttempt(ended, service), keep);
     return;
   }
 
@@ -91,7 +92,7 @@ export function reconcileSlot(tasks: readonly TaskObject[], service: ServiceObje
   if (!latest) {
     rules.create(0);
   } else if (!endedOnItsOwn(latest)) {
-    rules.create(latest.attempt); // stopped by the system: the slot is free
+    rules.create(latest.attempt, keepsPreviousSpec(latest, service)); // stopped by the system: the slot is free
   } else if (!taskSpecIsCurrent(latest, service)) {
     rules.create(0); // a new spec starts counting afresh
   } else {
@@ -108,4 +109,23 @@ function keepDuringUpdate(staying: readonly TaskObject[], service: ServiceObject
   const current = staying.find((t) => taskIsCurrent(t, service));
   const older = staying.find((t) => !taskIsCurrent(t, service));
   return [current, older].filter((t): t is TaskObject => t !== undefined);
+}
+
+/**
+ * Whether a slot an update has not reached is refilled from the previous spec: while the update
+ * is held — paused, or a canary — a restart must not move the slot to the new version (a canary
+ * would grow by every crash). Otherwise restarts use the current spec, as Swarm's do.
+ */
+function keepsPreviousSpec(t: TaskObject, service: ServiceObject): boolean {
+  const status = service.updateStatus;
+  const previous = service.previousSpec;
+  if (!status || !previous) return false;
+  const held = status.state === 'paused' || (status.state === 'updating' && status.canary > 0);
+  return (
+    held &&
+    service.spec.mode === 'replicated' &&
+    !taskIsCurrent(t, service) &&
+    canonicalJson(t.spec) === canonicalJson(previous.task) &&
+    canonicalJson(t.ports) === canonicalJson(previous.ports)
+  );
 }
