@@ -7,11 +7,13 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
 const task = process.env.SHOAL_TASK_NAME ?? 'unknown';
 const id = process.env.SHOAL_TASK_ID ?? '';
+// Set by the README's update step (`service update web --env-add VERSION=2`) to see the rollout.
+const version = process.env.VERSION ? `, version ${process.env.VERSION}` : '';
 
 createServer((req, res) => {
   if (req.url === '/health') return res.end('ok\n');
   res.setHeader('content-type', 'text/plain');
-  const hello = () => res.end(`hello from task ${task} (${id}) on ${host}:${port}\n`);
+  const hello = () => res.end(`hello from task ${task} (${id}) on ${host}:${port}${version}\n`);
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname !== '/slow') return hello();
   const ms = Number(url.searchParams.get('ms') ?? 1000);

@@ -12,12 +12,13 @@ import type { Argv } from 'yargs';
 import type { ControlConnection } from './client.js';
 import { parseCertExpiry } from './cert-expiry.js';
 import { CliError } from './errors.js';
-import { declareCreateFlags } from './service-create-flags.js';
+import { declareCreateFlags, declareUpdateFlags } from './service-create-flags.js';
 import { parseDuration, wholeNumber } from './flag-values.js';
 import { withStdinTokenValue } from './token-input.js';
 
 const nodeCommands = () => import('./commands/node.js');
 const serviceCommands = () => import('./commands/service.js');
+const serviceUpdateCommands = () => import('./commands/service-update.js');
 
 interface Globals {
   host?: string;
@@ -358,6 +359,47 @@ export async function buildCli(args: string[]) {
               ),
           )
           .command(
+            'update <service>',
+            'change a service: its tasks are replaced by a rolling update (--update-* flags), followed slot by slot unless --detach',
+            (y) =>
+              declareUpdateFlags(y.positional('service', { type: 'string', demandOption: true }))
+                .option('canary', {
+                  type: 'string',
+                  coerce: wholeNumber('--canary'),
+                  describe: 'move only this many tasks to the new spec, then hold (finish with --continue, undo with `service rollback`)',
+                })
+                .option('continue', { type: 'boolean', default: false, describe: 'resume a paused update or finish a canary' })
+                .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return at once instead of following the update' })
+                .option('timeout', { type: 'string', default: '5m', describe: 'how long to follow the update' }),
+            (a) =>
+              withManagers(a, async (c) =>
+                (await serviceUpdateCommands()).serviceUpdate(c, a.service, a, {
+                  json: a.json,
+                  detach: a.detach,
+                  timeoutMs: parseDuration(a.timeout, '--timeout'),
+                  canary: a.canary,
+                  continue: a.continue,
+                }),
+              ),
+          )
+          .command(
+            'rollback <service>',
+            'return a service to its previous spec (an update or a canary undone) with its --rollback-* config',
+            (y) =>
+              y
+                .positional('service', { type: 'string', demandOption: true })
+                .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return at once instead of following the rollback' })
+                .option('timeout', { type: 'string', default: '5m', describe: 'how long to follow the rollback' }),
+            (a) =>
+              withManagers(a, async (c) =>
+                (await serviceUpdateCommands()).serviceRollback(c, a.service, {
+                  json: a.json,
+                  detach: a.detach,
+                  timeoutMs: parseDuration(a.timeout, '--timeout'),
+                }),
+              ),
+          )
+          .command(
             ['rm <services..>', 'remove <services..>'],
             'remove services (their tasks stop)',
             (y) => y.positional('services', { type: 'string', array: true, demandOption: true }),
@@ -386,7 +428,7 @@ export async function buildCli(args: string[]) {
                 (await serviceCommands()).serviceRebalance(c, a.service, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') }),
               ),
           )
-          .demandCommand(1, 'which one: create, ls, ps, inspect, scale, rm, logs or rebalance?'),
+          .demandCommand(1, 'which one: create, ls, ps, inspect, scale, update, rollback, rm, logs or rebalance?'),
       )
       .command(
         'cluster-info',

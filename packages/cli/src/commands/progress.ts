@@ -45,10 +45,11 @@ export async function convergence(conn: ControlConnection, serviceId: string): P
 }
 
 /** Shows progress until the service converges; throws a CliError saying why if it does not. */
-export async function waitForConvergence(conn: ControlConnection, serviceId: string, o: { timeoutMs: number }): Promise<void> {
+export async function waitForConvergence(conn: ControlConnection, serviceId: string, o: { timeoutMs: number; quiet?: boolean }): Promise<void> {
   const deadline = Date.now() + o.timeoutMs;
   let last: Convergence | undefined;
-  const tty = Boolean(process.stdout.isTTY);
+  // quiet: the caller prints JSON on stdout afterwards (`service update --json`).
+  const tty = Boolean(process.stdout.isTTY) && !o.quiet;
   // Loaded here, not at start: only a create/scale/rebalance that waits for its service needs it.
   const { Listr } = await import('listr2');
   await new Listr(
@@ -79,6 +80,7 @@ export async function waitForConvergence(conn: ControlConnection, serviceId: str
         'it keeps trying in the background; watch it with `shoal service ps`',
     );
   }
+  if (o.quiet) return;
   if (!tty) process.stdout.write(`overall progress: ${last.running} out of ${last.desired} tasks\n`);
   process.stdout.write('verify: service converged\n');
 }

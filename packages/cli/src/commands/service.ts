@@ -7,6 +7,7 @@ import { CliError, type ControlConnection } from '../client.js';
 import { printJson, printTable } from '../output.js';
 import { specFromArgv } from '../service-create-flags.js';
 import { waitForConvergence } from './progress.js';
+import { isCanaryHold } from './update-progress.js';
 
 /** A service's spec in the store's form: what `--json` prints and every view reads. */
 function specOf(s: WireService__Output) {
@@ -27,6 +28,44 @@ export function serviceRow(s: WireService__Output) {
     runtime: spec.task.runtime,
     ports: spec.ports.map((p) => `*:${p.published}->${p.target}/tcp`),
     version: Number(s.version),
+    specVersion: Number(s.specVersion),
+    // The last update or rollback, in a word ("" before any): `service ls`'s UPDATE column.
+    update: updateWord(s.updateStatus),
+  };
+}
+
+/** "updating 3/6", "paused", "completed", "rolling back 1/2"...: short, for `service ls`. */
+export function updateWord(u: WireService__Output['updateStatus']): string {
+  if (!u || !u.state) return '';
+  const count = `${u.updated}/${u.total}`;
+  switch (u.state) {
+    case 'updating':
+      return `updating ${count}`;
+    case 'rollback_started':
+      return `rolling back ${count}`;
+    case 'paused':
+      return isCanaryHold(u) ? `canary ${count}` : 'paused';
+    case 'rollback_paused':
+      return 'rollback paused';
+    case 'rollback_completed':
+      return 'rolled back';
+    default:
+      return u.state;
+  }
+}
+
+/** `service inspect`'s view of the update status (null before any update). */
+function updateStatusView(u: WireService__Output['updateStatus']) {
+  if (!u) return null;
+  return {
+    state: u.state,
+    message: u.message,
+    startedAt: u.startedAt || null,
+    completedAt: u.completedAt || null,
+    canary: u.canary,
+    updated: u.updated,
+    total: u.total,
+    failed: u.failed,
   };
 }
 
@@ -46,6 +85,8 @@ export function taskRow(t: WireTask__Output) {
     port: t.port,
     health: t.health,
     updatedAt: t.updatedAt,
+    // The service spec version this task runs (`service ps`'s VERSION).
+    specVersion: Number(t.specVersion),
   };
 }
 
@@ -67,26 +108,29 @@ export async function serviceLs(conn: ControlConnection, o: { json: boolean; sta
   const rows = services.map(serviceRow);
   if (o.json) return printJson(rows);
   printTable(
-    ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE / COMMAND', 'PORTS'],
-    rows.map((r) => [r.id, r.name, r.mode, r.replicas, r.image.length > 40 ? `${r.image.slice(0, 37)}...` : r.image, r.ports.join(',')]),
+    ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE / COMMAND', 'PORTS', 'UPDATE'],
+    rows.map((r) => [r.id, r.name, r.mode, r.replicas, r.image.length > 40 ? `${r.image.slice(0, 37)}...` : r.image, r.ports.join(','), r.update]),
   );
 }
 
 export async function servicePs(conn: ControlConnection, refs: readonly string[], o: { json: boolean; stale: boolean; all: boolean }): Promise<void> {
-  const rows = [];
+  const rows: { row: ReturnType<typeof taskRow>; history: boolean }[] = [];
   for (const ref of refs) {
     const { tasks } = await conn.call('ListTasks', { service: ref, read: { stale: o.stale } });
-    rows.push(...tasks.filter((t) => o.all || t.desiredState === 'running' || !isFinalState(t.state) || isRecent(t)).map(taskRow));
+    rows.push(...taskHistory(tasks, o.all).map((h) => ({ row: taskRow(h.task), history: h.history })));
   }
-  if (o.json) return printJson(rows);
+  if (o.json) return printJson(rows.map((r) => r.row));
   printTable(
-    ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORT'],
-    rows.map((r) => [
+    ['ID', 'NAME', 'VERSION', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORT'],
+    rows.map(({ row: r, history }) => [
       r.id.slice(0, 12),
-      r.name,
+      // Like docker: a slot's earlier tasks under its current one.
+      history ? ` \\_ ${r.name}` : r.name,
+      r.specVersion ? `v${r.specVersion}` : '',
       r.nodeName || r.node.slice(0, 12),
       r.desiredState,
-      `${r.state}${r.health ? ` (${r.health})` : ''}`,
+      // An ended task's last health is no news.
+      `${r.state}${r.health && !isFinalState(r.state) ? ` (${r.health})` : ''}`,
       r.error || (r.state === 'pending' ? r.message : ''),
       r.port || '',
     ]),
@@ -96,6 +140,34 @@ export async function servicePs(conn: ControlConnection, refs: readonly string[]
     const s = await conn.call('GetService', { service: ref, read: { stale: o.stale } });
     for (const e of s.publishErrors) process.stdout.write(`${s.name}: not published: ${publishErrorLine(e)}\n`);
   }
+}
+
+/**
+ * The tasks `service ps` shows, slot by slot (node by node for a global service), the current
+ * ones first and each slot's earlier tasks under it, newest first: live tasks, tasks ended in
+ * the last minute, and tasks an update replaced (an older spec version than their slot's
+ * newest), so which tasks run which version shows. `all`: every task the leader keeps.
+ */
+export function taskHistory(tasks: readonly WireTask__Output[], all: boolean): { task: WireTask__Output; history: boolean }[] {
+  const slotOf = (t: WireTask__Output): string => (t.slot > 0 ? String(t.slot) : t.nodeId || t.id);
+  const current = (t: WireTask__Output): boolean => t.desiredState === 'running' && !isFinalState(t.state);
+  // The version each slot runs now: its newest live task's (or, with none, its newest task's).
+  const running = new Map<string, WireTask__Output>();
+  for (const t of [...tasks].sort((a, b) => Number(current(b)) - Number(current(a)) || b.createdAt.localeCompare(a.createdAt))) {
+    if (!running.has(slotOf(t))) running.set(slotOf(t), t);
+  }
+  const replaced = (t: WireTask__Output): boolean => t.specVersion !== running.get(slotOf(t))?.specVersion;
+  const shown = tasks.filter((t) => all || t.desiredState === 'running' || !isFinalState(t.state) || isRecent(t) || replaced(t));
+  const sorted = [...shown].sort(
+    (a, b) => a.slot - b.slot || slotOf(a).localeCompare(slotOf(b)) || Number(current(b)) - Number(current(a)) || b.createdAt.localeCompare(a.createdAt),
+  );
+  let previous = '';
+  return sorted.map((task) => {
+    const slot = slotOf(task);
+    const history = slot === previous && !current(task);
+    previous = slot;
+    return { task, history };
+  });
 }
 
 /** Ended tasks of the last minute still show in `service ps`, as history (docker shows them too). */
@@ -111,11 +183,13 @@ export async function serviceInspect(conn: ControlConnection, refs: readonly str
       id: s.id,
       name: s.name,
       version: Number(s.version),
+      specVersion: Number(s.specVersion),
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
       spec: specOf(s),
       previousSpec: s.previousSpec ? serviceSpecFromWire(s.previousSpec) : null,
       tasks: { running: s.running, desired: s.desired },
+      updateStatus: updateStatusView(s.updateStatus),
       // Per node, the published ports its routing mesh could not open (Docker's Endpoint).
       endpoint: {
         ports: specOf(s).ports,
