@@ -40,6 +40,7 @@ import {
 } from './objects.js';
 import { checkNewService, checkServiceSpec, type NewService, type ServiceSpec } from './services.js';
 import { Checker } from './shape.js';
+import { parseAutoscaleCommand, parseAutoscaleDecisionCommand, type ServiceAutoscaleCommand, type ServiceAutoscaleDecisionCommand } from './autoscale.js';
 import { checkNewTask, checkTaskUpdate, type NewTask, type TaskUpdate } from './tasks.js';
 
 export interface NodeAddCommand {
@@ -205,6 +206,8 @@ export type Command =
   | ServiceCreateCommand
   | ServiceUpdateCommand
   | ServiceRemoveCommand
+  | ServiceAutoscaleCommand
+  | ServiceAutoscaleDecisionCommand
   | TasksApplyCommand
   | NoopCommand;
 
@@ -224,6 +227,8 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'service.create',
   'service.update',
   'service.remove',
+  'service.autoscale',
+  'service.autoscaleDecision',
   'tasks.apply',
   'noop',
 ];
@@ -274,6 +279,8 @@ export function parseCommand(value: unknown): Command {
       'replaces',
       'ca',
       'caCertPem',
+      'autoscale',
+      'decision',
     ],
   );
   const type = top.oneOf(head.type, 'type', COMMAND_TYPES);
@@ -356,6 +363,10 @@ export function parseCommand(value: unknown): Command {
       const v = c.object(value, '', ['type', 'at', 'id']);
       return { type, at: at(v), id: checkId(c, v.id, 'id') };
     }
+    case 'service.autoscale':
+      return parseAutoscaleCommand(c, value);
+    case 'service.autoscaleDecision':
+      return parseAutoscaleDecisionCommand(c, value);
     case 'tasks.apply': {
       const v = c.object(value, '', ['type', 'at', 'creates', 'updates', 'removes']);
       const cmd: TasksApplyCommand = {

@@ -11,6 +11,7 @@ import { isPlacementKey, parseConstraint } from './constraints.js';
 import { StoreError } from './errors.js';
 import { checkId, checkLabels, checkTimestamp, checkRuntime, type NodeResources, type Runtime, type StoredObject } from './objects.js';
 import { Checker, describe, type StringRule } from './shape.js';
+import { checkServiceAutoscale, type AutoscaleConfig, type AutoscaleDecision } from './autoscale.js';
 
 export const SERVICE_MODES = ['replicated', 'global'] as const;
 export const RESTART_CONDITIONS = ['any', 'on-failure', 'none'] as const;
@@ -114,6 +115,11 @@ export interface ServiceObject extends StoredObject {
   readonly previousSpec: ServiceSpec | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  // ---- autoscaling (autoscale.ts); absent in services stored before it ----
+  /** The autoscaler's bounds and target; null or absent: not autoscaled. */
+  readonly autoscale?: AutoscaleConfig | null;
+  /** The autoscaler's last decisions (at most AUTOSCALE_DECISIONS_KEPT), newest last. */
+  readonly autoscaleDecisions?: readonly AutoscaleDecision[];
 }
 
 /** A service as `service.create` carries it: the store sets name, version and timestamps. */
@@ -379,7 +385,7 @@ export function checkNewService(c: Checker, value: unknown, path: string): NewSe
 }
 
 export function checkService(c: Checker, value: unknown, path: string): ServiceObject {
-  const v = c.object(value, path, ['id', 'name', 'version', 'spec', 'previousSpec', 'createdAt', 'updatedAt']);
+  const v = c.object(value, path, ['id', 'name', 'version', 'spec', 'previousSpec', 'createdAt', 'updatedAt'], ['autoscale', 'autoscaleDecisions']);
   const spec = checkServiceSpec(c, v.spec, `${path}.spec`);
   const name = c.string(v.name, `${path}.name`, SERVICE_NAME_RULE);
   if (name !== spec.name) c.fail(`${path}.name`, `("${name}") differs from spec.name ("${spec.name}")`);
@@ -391,6 +397,7 @@ export function checkService(c: Checker, value: unknown, path: string): ServiceO
     previousSpec: v.previousSpec === null ? null : checkServiceSpec(c, v.previousSpec, `${path}.previousSpec`),
     createdAt: checkTimestamp(c, v.createdAt, `${path}.createdAt`),
     updatedAt: checkTimestamp(c, v.updatedAt, `${path}.updatedAt`),
+    ...checkServiceAutoscale(c, v, path),
   };
 }
 
