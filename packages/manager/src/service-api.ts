@@ -4,6 +4,8 @@
 
 import { encodeCommand, isFinalState, newId, normalizeServiceSpec, type ServiceObject, type ServiceSpec, type TaskObject } from '@shoal/store';
 import {
+  autoscaleDecisionToWire,
+  autoscaleToWire,
   serviceSpecInputFromWire,
   serviceSpecToWire,
   type ControlHandlers,
@@ -71,6 +73,15 @@ export function toWireService(ctx: ManagerContext, s: ServiceObject): WireServic
     running,
     desired,
     publishErrors: publishErrorsOf(ctx, s),
+    ...autoscaleOf(s),
+  };
+}
+
+/** The service's autoscaling and the autoscaler's recent decisions (autoscale-api.ts sets it). */
+function autoscaleOf(s: ServiceObject): Pick<WireService, 'autoscale' | 'autoscaleStatus'> {
+  return {
+    autoscale: s.autoscale ? autoscaleToWire(s.autoscale) : null,
+    autoscaleStatus: s.autoscaleDecisions?.length ? { decisions: s.autoscaleDecisions.map(autoscaleDecisionToWire) } : null,
   };
 }
 

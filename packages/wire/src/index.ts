@@ -86,6 +86,8 @@ export { EndOfTurn } from './end-of-turn.js';
 export { TurnBatcher } from './turn-batcher.js';
 export { errorMetadata, readErrorCode, readLeaderAddr } from './error-metadata.js';
 export { assignedTaskFromWire, assignedTaskToWire, serviceSpecFromWire, serviceSpecInputFromWire, serviceSpecToWire } from './domain-shapes.js';
+export { autoscaleDecisionToWire, autoscaleInputFromWire, autoscaleInputToWire, autoscaleToWire } from './domain-shapes.js';
+export type { AutoscaleConfig as WireAutoscaleConfig, AutoscaleConfig__Output as WireAutoscaleConfig__Output } from './gen/shoal/control/v1/AutoscaleConfig.js';
 export type { ControlMethod, RequestOf, ResponseOf } from './control-methods.js';
 
 /**
