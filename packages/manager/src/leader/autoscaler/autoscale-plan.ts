@@ -131,7 +131,8 @@ function planService(
   if ('missing' in observed) return { ...base, hold: observed.running === 0 ? 'no-tasks' : 'missing-samples', reason: `${observed.missing}: not scaling` };
 
   const ratio = observed.perTask / config.target;
-  const within = Math.abs(ratio - 1) <= config.tolerance;
+  // The epsilon keeps 11/10 (1.1000000000000001) inside a 10% band.
+  const within = Math.abs(ratio - 1) <= config.tolerance + 1e-9;
   const raw = within ? current : Math.ceil(observed.running * ratio);
   const recommended = Math.min(max, Math.max(min, raw));
   const bound = raw > max ? ` (max ${max})` : raw < min ? ` (min ${min})` : '';
