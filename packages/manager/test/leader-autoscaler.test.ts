@@ -153,7 +153,7 @@ describe('planAutoscaling', () => {
 
   it('does not scale on missing data: no samples, too few tasks sampled, stale samples, no CPU figure', () => {
     const s = new Scene(4, { minReplicas: 1, maxReplicas: 10, targetCpuPercent: 50, scaleUpWindowMs: 0, scaleDownWindowMs: 0 });
-    let plan = s.step();
+    const plan = s.step();
     expect(plan.commands).toEqual([]);
     expect(plan.outcomes[0]).toMatchObject({ hold: 'missing-samples' });
     expect(plan.outcomes[0]!.reason).toContain('cpu load known for 0 of 4 running tasks (at least 2 needed): not scaling');
@@ -175,7 +175,17 @@ describe('planAutoscaling', () => {
     for (const t of running) {
       for (const node of ['w1', 'w2']) {
         s.board.record([
-          { taskId: t.id, nodeId: s.c.node(node).id, cpuPercent: null, openConnections: 10, totalConnections: 0, bytesIn: 0, bytesOut: 0, connectErrors: 0, atMs: s.c.now },
+          {
+            taskId: t.id,
+            nodeId: s.c.node(node).id,
+            cpuPercent: null,
+            openConnections: 10,
+            totalConnections: 0,
+            bytesIn: 0,
+            bytesOut: 0,
+            connectErrors: 0,
+            atMs: s.c.now,
+          },
         ]);
       }
     }
@@ -235,7 +245,9 @@ describe('autoscale config', () => {
     expect(bad({ minReplicas: 1, maxReplicas: 20_000, targetCpuPercent: 50 })).toContain('--max must be a whole number from 1 to 10000');
     expect(bad({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: -5 })).toContain('--target-cpu must be a number above 0');
     expect(bad({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: 50, tolerance: 1.5 })).toContain('--tolerance must be a ratio from 0 to 1');
-    expect(bad({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: 50, scaleDownWindowMs: 7_200_000 })).toContain('--scale-down-window must be a duration from 0 to 1h');
+    expect(bad({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: 50, scaleDownWindowMs: 7_200_000 })).toContain(
+      '--scale-down-window must be a duration from 0 to 1h',
+    );
     expect(normalizeAutoscale({ minReplicas: 1, maxReplicas: 3, targetConnections: 5 })).toEqual({
       minReplicas: 1,
       maxReplicas: 3,
@@ -252,12 +264,22 @@ describe('autoscale config', () => {
     c.addNode('w1');
     c.createService('agent', { mode: 'global' });
     const r = c.store.apply(
-      { type: 'service.autoscale', at: c.at, id: c.service('agent').id, autoscale: normalizeAutoscale({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: 50 }) },
+      {
+        type: 'service.autoscale',
+        at: c.at,
+        id: c.service('agent').id,
+        autoscale: normalizeAutoscale({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: 50 }),
+      },
       ++c.index,
     );
     expect(!r.ok && r.error.message).toContain('is global');
     c.createService('web', { replicas: 1 });
-    c.apply({ type: 'service.autoscale', at: c.at, id: c.service('web').id, autoscale: normalizeAutoscale({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: 50 }) });
+    c.apply({
+      type: 'service.autoscale',
+      at: c.at,
+      id: c.service('web').id,
+      autoscale: normalizeAutoscale({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: 50 }),
+    });
     const copy = (c.store.constructor as unknown as { restore(s: unknown): typeof c.store }).restore(c.store.snapshot());
     expect(copy.findService('web').autoscale).toEqual(c.service('web').autoscale);
   });

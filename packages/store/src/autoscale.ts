@@ -71,21 +71,23 @@ export function normalizeAutoscale(input: AutoscaleInput): AutoscaleConfig {
   }
   if (!Number.isSafeInteger(max) || max < 1 || max > MAX_REPLICAS) bad(`--max must be a whole number from 1 to ${MAX_REPLICAS} (got ${describe(max)})`);
   if (min > max) bad(`--min ${min} is larger than --max ${max}`);
-  const cpuSet = cpu !== undefined && cpu !== 0;
-  const connsSet = conns !== undefined && conns !== 0;
+  const cpuSet = cpu !== undefined;
+  const connsSet = conns !== undefined;
   if (cpuSet && connsSet) bad('give one target, --target-cpu or --target-connections, not both');
   if (!cpuSet && !connsSet) bad('give a target: --target-cpu PERCENT (of one core, per task) or --target-connections N (open, per task)');
   const metric: AutoscaleMetric = cpuSet ? 'cpu' : 'connections';
   const target = (cpuSet ? cpu : conns)!;
   const flag = cpuSet ? '--target-cpu' : '--target-connections';
-  if (!Number.isFinite(target) || target <= 0 || target > MAX_TARGET) bad(`${flag} must be a number above 0 and at most ${MAX_TARGET} (got ${describe(target)})`);
+  if (!Number.isFinite(target) || target <= 0 || target > MAX_TARGET)
+    bad(`${flag} must be a number above 0 and at most ${MAX_TARGET} (got ${describe(target)})`);
   const window = (value: number | undefined, fallback: number, name: string): number => {
     const v = value ?? fallback;
     if (!Number.isSafeInteger(v) || v < 0 || v > MAX_AUTOSCALE_WINDOW_MS) bad(`${name} must be a duration from 0 to 1h (got ${describe(v)} ms)`);
     return v;
   };
   const tolerance = input.tolerance ?? DEFAULT_AUTOSCALE_WINDOWS.tolerance;
-  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 1) bad(`--tolerance must be a ratio from 0 to 1, e.g. 0.1 for ±10% (got ${describe(tolerance)})`);
+  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 1)
+    bad(`--tolerance must be a ratio from 0 to 1, e.g. 0.1 for ±10% (got ${describe(tolerance)})`);
   return {
     minReplicas: min,
     maxReplicas: max,
@@ -139,7 +141,14 @@ export function checkServiceAutoscale(c: Checker, v: Record<string, unknown>, pa
     ...(v.autoscale === undefined ? {} : { autoscale: v.autoscale === null ? null : checkAutoscaleConfig(c, v.autoscale, `${path}.autoscale`) }),
     ...(v.autoscaleDecisions === undefined
       ? {}
-      : { autoscaleDecisions: c.array(v.autoscaleDecisions, `${path}.autoscaleDecisions`, (d, at) => checkAutoscaleDecision(c, d, at), AUTOSCALE_DECISIONS_KEPT) }),
+      : {
+          autoscaleDecisions: c.array(
+            v.autoscaleDecisions,
+            `${path}.autoscaleDecisions`,
+            (d, at) => checkAutoscaleDecision(c, d, at),
+            AUTOSCALE_DECISIONS_KEPT,
+          ),
+        }),
   };
 }
 
@@ -191,7 +200,10 @@ export function decideAutoscale(state: State, cmd: ServiceAutoscaleCommand, inde
   const service = state.services.existing(cmd.id);
   if (service instanceof StoreError) return service;
   if (cmd.autoscale && service.spec.mode !== 'replicated') {
-    return new StoreError('INVALID_ARGUMENT', `service ${service.name} is global: it runs one task per eligible node, so there is no replica count to autoscale`);
+    return new StoreError(
+      'INVALID_ARGUMENT',
+      `service ${service.name} is global: it runs one task per eligible node, so there is no replica count to autoscale`,
+    );
   }
   const next: ServiceObject = { ...service, autoscale: cmd.autoscale, version: index, updatedAt: cmd.at };
   return [{ kind: 'service', action: 'update', object: next, previous: service, index }];
@@ -208,7 +220,10 @@ export function decideAutoscaleDecision(state: State, cmd: ServiceAutoscaleDecis
     return new StoreError('UPDATE_OUT_OF_SEQUENCE', `service ${service.name} runs ${service.spec.replicas} replicas, not ${fromReplicas}; decide again`);
   }
   if (toReplicas < config.minReplicas || toReplicas > config.maxReplicas) {
-    return new StoreError('INVALID_ARGUMENT', `${toReplicas} replicas is outside service ${service.name}'s autoscale bounds ${config.minReplicas}..${config.maxReplicas}`);
+    return new StoreError(
+      'INVALID_ARGUMENT',
+      `${toReplicas} replicas is outside service ${service.name}'s autoscale bounds ${config.minReplicas}..${config.maxReplicas}`,
+    );
   }
   const decisions = [...(service.autoscaleDecisions ?? []), cmd.decision].slice(-AUTOSCALE_DECISIONS_KEPT);
   const next: ServiceObject = {

@@ -104,7 +104,8 @@ export function planAutoscaling(
 }
 
 /** The observed load per task, or why it is not known well enough to act on. */
-export type Observation = { readonly perTask: number; readonly sampled: number; readonly running: number } | { readonly missing: string; readonly running: number };
+export type Observation =
+  { readonly perTask: number; readonly sampled: number; readonly running: number } | { readonly missing: string; readonly running: number };
 
 function planService(
   view: StoreView,
@@ -146,7 +147,11 @@ function planService(
   const up = Math.min(...inWindow(config.scaleUpWindowMs));
   if (up > current) {
     if (watchedFor < config.scaleUpWindowMs) {
-      return { ...base, hold: 'up-window', reason: `${metric}: recommends ${recommended}${bound}; waiting for it to hold ${formatDuration(config.scaleUpWindowMs)}` };
+      return {
+        ...base,
+        hold: 'up-window',
+        reason: `${metric}: recommends ${recommended}${bound}; waiting for it to hold ${formatDuration(config.scaleUpWindowMs)}`,
+      };
     }
     const held = config.scaleUpWindowMs > 0 ? `, held ${formatDuration(config.scaleUpWindowMs)}` : '';
     return { ...base, toReplicas: up, reason: `${metric}: ${current} -> ${up}${bound}${held}` };
@@ -154,7 +159,11 @@ function planService(
   const down = Math.max(...inWindow(config.scaleDownWindowMs));
   if (down < current) {
     if (watchedFor < config.scaleDownWindowMs) {
-      return { ...base, hold: 'down-window', reason: `${metric}: recommends ${recommended}${bound}; waiting for the ${formatDuration(config.scaleDownWindowMs)} stabilization window` };
+      return {
+        ...base,
+        hold: 'down-window',
+        reason: `${metric}: recommends ${recommended}${bound}; waiting for the ${formatDuration(config.scaleDownWindowMs)} stabilization window`,
+      };
     }
     const window = config.scaleDownWindowMs > 0 ? `, highest recommendation of the last ${formatDuration(config.scaleDownWindowMs)}` : '';
     return { ...base, toReplicas: down, reason: `${metric}: ${current} -> ${down}${bound}${window}` };
@@ -184,7 +193,10 @@ export function observe(tasks: readonly TaskObject[], config: AutoscaleConfig, l
   }
   const needed = Math.ceil(running.length / 2);
   if (values.length < needed) {
-    return { missing: `${config.metric} load known for ${values.length} of ${running.length} running tasks (at least ${needed} needed)`, running: running.length };
+    return {
+      missing: `${config.metric} load known for ${values.length} of ${running.length} running tasks (at least ${needed} needed)`,
+      running: running.length,
+    };
   }
   return { perTask: values.reduce((a, b) => a + b, 0) / values.length, sampled: values.length, running: running.length };
 }
