@@ -66,6 +66,9 @@ class ScriptedRuntime extends EventEmitter implements Runtime {
     this.calls.push(`remove ${taskId}`);
   }
   async *logs(): AsyncIterable<LogLine> {}
+  async cpuTimes(): Promise<ReadonlyMap<string, number>> {
+    return new Map();
+  }
   async close(): Promise<void> {}
   send(e: RuntimeEvent): void {
     this.emit('event', e);

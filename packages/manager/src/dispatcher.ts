@@ -16,6 +16,7 @@
 // exactly what the leader committed.
 
 import { TaskLoadBoard } from './task-load.js';
+import { loadSamplesOf } from './heartbeat-load.js';
 import * as grpc from '@grpc/grpc-js';
 import { requireRole } from '@shoal/identity';
 import type { NodeId } from '@shoal/raft';
@@ -200,6 +201,8 @@ export class Dispatcher {
         this.onLogChunk(nodeId, m.logs);
       } else if (m.publishStatus) {
         if (opened) recordPublishStatus(this.ctx, nodeId, m.publishStatus);
+      } else if (m.heartbeat) {
+        if (opened && m.heartbeat.tasks.length > 0) this.taskLoad.record(loadSamplesOf(nodeId, m.heartbeat.tasks, Date.now()));
       } else if (m.goodbye) {
         const awayMs = Math.min(m.goodbye.backWithinMs, MAX_RETURN_GRACE_MS);
         this.returning.set(nodeId, Date.now() + awayMs);
@@ -209,6 +212,8 @@ export class Dispatcher {
     const close = (): void => {
       if (this.sessions.get(nodeId) === session) {
         this.sessions.delete(nodeId);
+        // Its mesh no longer counts; a new session reports afresh.
+        this.taskLoad.forgetNode(nodeId);
         this.ctx.logger.info({ nodeId, session: session.id }, 'worker session closed');
       }
       for (const [id, r] of this.logRequests) {
@@ -354,6 +359,7 @@ export class Dispatcher {
     if (e.kind === 'cluster') this.queueManagers(); // the heartbeat period may have changed
     if (e.kind === 'service' || e.kind === 'node') this.queueRoutes();
     if (e.kind !== 'task') return;
+    if (e.action === 'remove') this.taskLoad.forgetTask(e.object.id);
     this.queueRoutes();
     const nodes = new Set<string>();
     if (e.object?.nodeId) nodes.add(e.object.nodeId);

@@ -254,10 +254,64 @@ describe('Dispatcher sessions', () => {
     expect(r.dispatcher.sessionOpenedAt(idOf('w1'))).toBe(T);
 
     vi.setSystemTime(T + 1500);
-    s.send({ heartbeat: {} });
+    s.send({ heartbeat: { tasks: [] } });
     expect(r.dispatcher.lastSeen(idOf('w1'))).toBe(T + 1500);
     expect(r.dispatcher.sessionOpenedAt(idOf('w1'))).toBe(T);
     expect(r.dispatcher.lastSeen(idOf('w2'))).toBeUndefined();
+  });
+
+  it("heartbeats leave each task's load on the board with the leader's clock; a closed session and a removed task are forgotten", async () => {
+    const T = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T);
+    const r = rig();
+    const [t1, t2] = r.tasksOf('w1');
+    const s1 = await r.session('w1');
+    s1.hello();
+    const s2 = await r.session('w2');
+    s2.hello();
+    await until('the sessions opened', () => s1.written.length >= 3 && s2.written.length >= 3);
+
+    vi.setSystemTime(T + 2000);
+    const load = (taskId: string, cpuPercent: number, open: number) => ({
+      taskId,
+      cpuPercent,
+      openConnections: open,
+      totalConnections: '12',
+      bytesIn: '3400',
+      bytesOut: '56000',
+      connectErrors: '1',
+    });
+    s1.send({ heartbeat: { tasks: [load(t1!.id, 42.5, 3), load(t2!.id, -1, 0)] } });
+    // w2's mesh counted connections to w1's task too: both nodes' samples are kept.
+    s2.send({ heartbeat: { tasks: [load(t1!.id, -1, 2)] } });
+
+    const [fromW1, fromW2] = [idOf('w1'), idOf('w2')].map((n) => r.dispatcher.taskLoad.samplesOf(t1!.id).find((x) => x.nodeId === n));
+    expect(fromW1).toEqual({
+      taskId: t1!.id,
+      nodeId: idOf('w1'),
+      cpuPercent: 42.5,
+      openConnections: 3,
+      totalConnections: 12,
+      bytesIn: 3400,
+      bytesOut: 56000,
+      connectErrors: 1,
+      atMs: T + 2000,
+    });
+    expect(fromW2).toMatchObject({ cpuPercent: null, openConnections: 2 });
+    expect(r.dispatcher.taskLoad.samplesOf(t2!.id)).toEqual([expect.objectContaining({ cpuPercent: null, nodeId: idOf('w1') })]);
+
+    // w2's session ends: its mesh's view of t1 goes, w1's stays.
+    s2.emit('cancelled');
+    expect(r.dispatcher.taskLoad.samplesOf(t1!.id).map((x) => x.nodeId)).toEqual([idOf('w1')]);
+
+    // t2 ends and is removed from the store: nothing of it stays.
+    s1.report(report(t2!.id, 'failed'));
+    await until('t2 failed', () => r.c.store.getTask(t2!.id)?.status.state === 'failed');
+    r.c.apply({ type: 'tasks.apply', at: r.c.at, creates: [], updates: [], removes: [t2!.id] });
+    expect(r.c.store.getTask(t2!.id)).toBeUndefined();
+    expect(r.dispatcher.taskLoad.samplesOf(t2!.id)).toEqual([]);
+    expect(r.dispatcher.taskLoad.samplesOf(t1!.id)).toHaveLength(1);
   });
 
   it('ends the session of a node removed from the cluster, and refuses its next one with REMOVED', async () => {

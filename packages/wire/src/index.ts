@@ -173,4 +173,6 @@ export type { ServiceLogLine, ServiceLogLine__Output } from './gen/shoal/control
 export type { ServiceLogsRequest, ServiceLogsRequest__Output } from './gen/shoal/control/v1/ServiceLogsRequest.js';
 export type { RoutingTable, RoutingTable__Output } from './gen/shoal/dispatcher/v1/RoutingTable.js';
 export type { PublishStatus, PublishStatus__Output } from './gen/shoal/dispatcher/v1/PublishStatus.js';
+export type { Heartbeat, Heartbeat__Output } from './gen/shoal/dispatcher/v1/Heartbeat.js';
+export type { TaskLoad as WireTaskLoad, TaskLoad__Output as WireTaskLoad__Output } from './gen/shoal/dispatcher/v1/TaskLoad.js';
 export type { PublishError as WirePublishError, PublishError__Output as WirePublishError__Output } from './gen/shoal/control/v1/PublishError.js';

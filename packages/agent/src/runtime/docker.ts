@@ -19,6 +19,7 @@ import { pino, type Logger } from 'pino';
 import { RuntimeEventSource } from './event-source.js';
 import { AsyncQueue } from './async-queue.js';
 import { DockerEvents, type DockerEvent } from './docker-events.js';
+import { DockerCpuSampler } from './docker-stats.js';
 import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { LineSplitter } from './lines.js';
@@ -79,6 +80,7 @@ export class DockerRuntime extends RuntimeEventSource implements Runtime {
   private readonly starting = new Map<string, Promise<void>>();
   private readonly pulls = new Map<string, Promise<void>>();
   private connected: Promise<void> | undefined;
+  private readonly cpuSampler: DockerCpuSampler;
   private cap: { nanoCpus: number; memoryBytes: number } = { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem() };
 
   constructor(private readonly o: DockerRuntimeOptions) {
@@ -86,6 +88,7 @@ export class DockerRuntime extends RuntimeEventSource implements Runtime {
     this.log = (o.logger ?? pino({ enabled: false })).child({ runtime: 'docker' });
     this.socketPath = o.socketPath ?? defaultSocketPath();
     this.docker = new Docker({ socketPath: this.socketPath });
+    this.cpuSampler = new DockerCpuSampler(this.docker);
     this.events = new DockerEvents({
       docker: this.docker,
       nodeId: o.nodeId,
@@ -543,6 +546,14 @@ export class DockerRuntime extends RuntimeEventSource implements Runtime {
       o.signal?.removeEventListener('abort', abort);
       (stream as Readable).destroy?.();
     }
+  }
+
+  /** From each running container's stats (docker-stats.ts: reused for a few seconds, few requests at once). */
+  async cpuTimes(): Promise<ReadonlyMap<string, number>> {
+    const running = new Map<string, string>();
+    for (const t of this.tracked.values()) if (t.phase === 'running' && !t.stopping) running.set(t.taskId, t.containerId);
+    if (running.size === 0) return new Map();
+    return this.cpuSampler.sample(running);
   }
 
   async close(): Promise<void> {

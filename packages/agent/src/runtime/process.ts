@@ -40,7 +40,7 @@ import { RuntimeError } from './errors.js';
 import { HealthProbe } from './health.js';
 import { readLogFiles } from './log-files.js';
 import { portInUse } from './port-check.js';
-import { findTaskLeader, isGroupAlive, isSameProcess, readProcStat, signalGroup } from './proc.js';
+import { findTaskLeader, groupCpuMicros, isGroupAlive, isSameProcess, readProcStat, signalGroup } from './proc.js';
 import type { FoundTask, LogLine, Runtime, TaskLaunch } from './runtime.js';
 import { nextSpawnTurn } from './spawn-turns.js';
 import { agentBaseEnv, taskEnv } from './task-env.js';
@@ -490,6 +490,18 @@ export class ProcessRuntime extends RuntimeEventSource implements Runtime {
     if (this.starting.has(taskId)) return true;
     const file = this.readTaskFile(taskId);
     return file !== undefined && isSameProcess(file.pid, file.startTime);
+  }
+
+  /** Each running task's process group: one /proc scan for all of them (proc.ts). */
+  async cpuTimes(): Promise<ReadonlyMap<string, number>> {
+    const live = [...this.tracked.values()].filter((t) => !t.ended);
+    const byGroup = await groupCpuMicros(new Set(live.map((t) => t.pid)));
+    const times = new Map<string, number>();
+    for (const t of live) {
+      const micros = byGroup.get(t.pid);
+      if (micros !== undefined && !t.ended) times.set(t.launch.taskId, micros);
+    }
+    return times;
   }
 
   async close(): Promise<void> {

@@ -96,6 +96,14 @@ export interface Runtime extends EventEmitter {
   /** The task's output; with `follow`, keeps yielding until `signal` aborts. */
   logs(taskId: string, o: { follow: boolean; tail?: number; signal?: AbortSignal }): AsyncIterable<LogLine>;
 
+  /**
+   * The CPU time each running task has used so far, in microseconds (all its processes or its
+   * container), in one call for every task: the agent turns two samples into percent of one
+   * core. Tasks the runtime cannot measure (yet) are left out. Cheap enough to call every few
+   * seconds with hundreds of tasks.
+   */
+  cpuTimes(): Promise<ReadonlyMap<string, number>>;
+
   /** Releases watchers and connections; running tasks keep running. */
   close(): Promise<void>;
 

@@ -12,10 +12,19 @@ export interface SimulatedRuntimeOptions {
 
 type Phase = 'starting' | 'running' | 'ended';
 
+/** A simulated task's CPU: what it used up to `sinceMs`, and how busy it is from then on. */
+interface SimulatedCpu {
+  usedMicros: number;
+  sinceMs: number;
+  percent: number;
+}
+
 export class SimulatedRuntime extends RuntimeEventSource implements Runtime {
   readonly name = 'simulated' as const;
   private readonly cap: { nanoCpus: number; memoryBytes: number };
   private readonly tasks = new Map<string, { phase: Phase; timer?: NodeJS.Immediate }>();
+  /** Per task, the CPU load a test set (setCpuPercent); 0 for the others. */
+  private readonly cpu = new Map<string, SimulatedCpu>();
 
   constructor(o: SimulatedRuntimeOptions = {}) {
     super();
@@ -65,6 +74,30 @@ export class SimulatedRuntime extends RuntimeEventSource implements Runtime {
   async remove(taskId: string): Promise<void> {
     await this.stop(taskId, 0);
     this.tasks.delete(taskId);
+    this.cpu.delete(taskId);
+  }
+
+  /**
+   * For tests of the autoscaler: from now on the task uses `percent` of one core (100 = one
+   * core busy; more for several). It keeps that load until set again.
+   */
+  setCpuPercent(taskId: string, percent: number): void {
+    if (!Number.isFinite(percent) || percent < 0) throw new RangeError(`a CPU load is a percentage of one core, 0 or more (got ${percent})`);
+    const now = performance.now();
+    const cpu = this.cpu.get(taskId);
+    const usedMicros = cpu ? usedUntil(cpu, now) : 0;
+    this.cpu.set(taskId, { usedMicros, sinceMs: now, percent });
+  }
+
+  async cpuTimes(): Promise<ReadonlyMap<string, number>> {
+    const now = performance.now();
+    const times = new Map<string, number>();
+    for (const [taskId, record] of this.tasks) {
+      if (record.phase !== 'running') continue;
+      const cpu = this.cpu.get(taskId);
+      times.set(taskId, cpu ? usedUntil(cpu, now) : 0);
+    }
+    return times;
   }
 
   async *logs(_taskId: string, _o: { follow: boolean; tail?: number; signal?: AbortSignal }): AsyncIterable<LogLine> {
@@ -75,4 +108,8 @@ export class SimulatedRuntime extends RuntimeEventSource implements Runtime {
     this.closed = true;
     for (const record of this.tasks.values()) if (record.timer) clearImmediate(record.timer);
   }
+}
+
+function usedUntil(cpu: SimulatedCpu, nowMs: number): number {
+  return cpu.usedMicros + ((nowMs - cpu.sinceMs) * 1000 * cpu.percent) / 100;
 }

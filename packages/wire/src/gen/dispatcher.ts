@@ -20,6 +20,7 @@ import type { RoutingTable as _shoal_dispatcher_v1_RoutingTable, RoutingTable__O
 import type { SessionConfig as _shoal_dispatcher_v1_SessionConfig, SessionConfig__Output as _shoal_dispatcher_v1_SessionConfig__Output } from './shoal/dispatcher/v1/SessionConfig.js';
 import type { StatusBatch as _shoal_dispatcher_v1_StatusBatch, StatusBatch__Output as _shoal_dispatcher_v1_StatusBatch__Output } from './shoal/dispatcher/v1/StatusBatch.js';
 import type { Task as _shoal_dispatcher_v1_Task, Task__Output as _shoal_dispatcher_v1_Task__Output } from './shoal/dispatcher/v1/Task.js';
+import type { TaskLoad as _shoal_dispatcher_v1_TaskLoad, TaskLoad__Output as _shoal_dispatcher_v1_TaskLoad__Output } from './shoal/dispatcher/v1/TaskLoad.js';
 import type { TaskReport as _shoal_dispatcher_v1_TaskReport, TaskReport__Output as _shoal_dispatcher_v1_TaskReport__Output } from './shoal/dispatcher/v1/TaskReport.js';
 import type { WorkerMessage as _shoal_dispatcher_v1_WorkerMessage, WorkerMessage__Output as _shoal_dispatcher_v1_WorkerMessage__Output } from './shoal/dispatcher/v1/WorkerMessage.js';
 import type { HealthCheck as _shoal_spec_v1_HealthCheck, HealthCheck__Output as _shoal_spec_v1_HealthCheck__Output } from './shoal/spec/v1/HealthCheck.js';
@@ -65,6 +66,7 @@ export interface ProtoGrpcType {
         SessionConfig: MessageTypeDefinition<_shoal_dispatcher_v1_SessionConfig, _shoal_dispatcher_v1_SessionConfig__Output>
         StatusBatch: MessageTypeDefinition<_shoal_dispatcher_v1_StatusBatch, _shoal_dispatcher_v1_StatusBatch__Output>
         Task: MessageTypeDefinition<_shoal_dispatcher_v1_Task, _shoal_dispatcher_v1_Task__Output>
+        TaskLoad: MessageTypeDefinition<_shoal_dispatcher_v1_TaskLoad, _shoal_dispatcher_v1_TaskLoad__Output>
         TaskReport: MessageTypeDefinition<_shoal_dispatcher_v1_TaskReport, _shoal_dispatcher_v1_TaskReport__Output>
         WorkerMessage: MessageTypeDefinition<_shoal_dispatcher_v1_WorkerMessage, _shoal_dispatcher_v1_WorkerMessage__Output>
       }
