@@ -151,7 +151,8 @@ describe.sequential('autoscaling on 1 manager and 1 worker', () => {
     const results = await Promise.all(cases.map((c) => shoal('service', 'autoscale', 'api', ...c.args)));
     cases.forEach((c, i) => {
       const r = results[i]!;
-      expect(r.code, `${c.args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(1);
+      // Caught by the CLI before sending: a usage error (exit 2).
+      expect(r.code, `${c.args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(c.error);
     });
 
