@@ -19,7 +19,11 @@ import {
 import { EndOfTurn, warmWireCodecs, type LogsRequest__Output, type TaskReport } from '@shoal/wire';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
+import type { Server as HttpServer } from 'node:http';
 import { AgentStatsWriter } from './agent-stats.js';
+import { WorkerMetrics } from './metrics.js';
+import { warnIfWorkerMetricsExposed, workerMetricsAddr } from './metrics-address.js';
+import { TaskLoadMeter } from './task-load.js';
 import { ensureFreshWorkerDir, lockWorkerDir, readWorkerConfig, secureWorkerDataDir, workerPaths, writeWorkerConfig, type WorkerConfig } from './data-dir.js';
 import { readAssignments } from './assignments.js';
 import { Executor } from './executor.js';
@@ -47,11 +51,15 @@ export interface JoinWorkerOptions extends ProcessTaskOptions {
   readonly labels?: Record<string, string>;
   /** Where this node's tasks are reachable; default 127.0.0.1:0 (host part only matters). */
   readonly listen?: string;
+  /** `--metrics`: HOST:PORT, a PORT on loopback, or "" (metrics-address.ts); default none. */
+  readonly metrics?: string;
   readonly logger?: Logger;
 }
 
 export interface StartWorkerOptions extends ProcessTaskOptions {
   readonly data: string;
+  /** `--metrics` again: replaces what the worker was joined with (kept in worker.json). */
+  readonly metrics?: string;
   readonly logger?: Logger;
 }
 
@@ -80,6 +88,12 @@ export class Agent {
   private readonly stats: AgentStatsWriter;
   /** Renews this node's certificate before it expires (cert-renewal.ts in @shoal/identity). */
   private readonly certs: CertRenewer;
+  /** Each task's CPU and mesh traffic, for heartbeats and /metrics (task-load.ts). */
+  private readonly load: TaskLoadMeter;
+  private readonly metrics: WorkerMetrics;
+  private metricsServer: HttpServer | undefined;
+  /** taskId → service, from the routing table: labels /metrics series of tasks running elsewhere. */
+  private routedServices = new Map<string, string>();
 
   private constructor(
     private cfg: WorkerConfig,
@@ -96,6 +110,19 @@ export class Agent {
     this.executor = new Executor(runtime, (r) => this.queueReport(r), logger, splitHostPort(cfg.addr).host);
     // Ports the mesh cannot open show on the service (the leader records them on the node).
     this.mesh = new RoutingMesh(splitHostPort(cfg.addr).host, logger, (failures) => this.sendPublishStatus(failures));
+    this.load = new TaskLoadMeter({
+      runtime,
+      mesh: this.mesh,
+      localTasks: () => this.executor.runningTasks(),
+      onError: (e) => logger.debug({ err: e.message }, "could not sample the tasks' CPU"),
+    });
+    this.metrics = new WorkerMetrics(cfg.nodeId, {
+      taskCounters: () => this.mesh.taskCounters(),
+      cpuPercent: (taskId) => this.load.cpuPercent(taskId),
+      localTasks: () => this.executor.runningTasks(),
+      serviceOfRoutedTask: (taskId) => this.routedServices.get(taskId),
+      agentStats: () => this.stats.snapshot(),
+    });
     this.session = new DispatcherSession(
       tls,
       cfg.managers,
@@ -111,6 +138,7 @@ export class Agent {
             agentVersion: AGENT_VERSION,
           };
         },
+        heartbeat: () => ({ tasks: this.load.forHeartbeat() }),
         onConfig: (c) => {
           // Remember the managers the leader lists, to find the cluster again after a restart.
           if (c.managers.length > 0 && c.managers.join(',') !== this.cfg.managers.join(',')) {
@@ -127,14 +155,16 @@ export class Agent {
         onAssignments: (a) => this.executor.apply(readAssignments(a)),
         onLogsRequest: (r) => void this.serveLogs(r),
         onLogsCancel: (id) => this.logStreams.get(id)?.abort(),
-        onRoutes: (t) =>
+        onRoutes: (t) => {
+          this.noteRoutedServices(t.routes);
           this.mesh.update(
             t.routes.map((r) => ({
               published: r.published,
               serviceName: r.serviceName,
               backends: r.backends.map((b) => ({ host: b.host, port: b.port, taskId: b.taskId })),
             })),
-          ),
+          );
+        },
         onConnected: (addr) => {
           this.logger.info({ manager: addr }, 'session open with the leader');
           // The Hello carried every task's state; what changed since goes now.
@@ -159,6 +189,11 @@ export class Agent {
       },
       logger,
     });
+  }
+
+  /** Remembers which service each routed task belongs to (for /metrics labels). */
+  private noteRoutedServices(routes: readonly { serviceName: string; backends: readonly { taskId: string }[] }[]): void {
+    this.routedServices = new Map(routes.flatMap((r) => r.backends.map((b) => [b.taskId, r.serviceName] as const)));
   }
 
   /** Without a session it is dropped: the next session opens with the current set. */
@@ -217,10 +252,25 @@ export class Agent {
   private async run(): Promise<void> {
     warmWireCodecs();
     this.stats.start();
+    this.load.start();
+    await this.serveMetrics();
     await this.executor.adopt();
     this.session.start();
     this.certs.start();
     this.logger.info({ runtime: this.runtime.name, managers: this.cfg.managers }, 'worker agent running');
+  }
+
+  /** /metrics where worker.json says (nowhere by default); a port it cannot bind is logged, not fatal. */
+  private async serveMetrics(): Promise<void> {
+    if (!this.cfg.metrics) return;
+    warnIfWorkerMetricsExposed(this.logger, this.cfg.metrics);
+    try {
+      const { server, addr } = await this.metrics.serve(this.cfg.metrics);
+      this.metricsServer = server;
+      this.logger.info({ metrics: addr }, 'serving /metrics');
+    } catch (e) {
+      this.logger.warn({ err: (e as Error).message }, 'metrics not served');
+    }
   }
 
   /**
@@ -234,6 +284,12 @@ export class Agent {
       await this.certs.stop();
       await this.session.stop({ reason: reason ?? 'asked to stop', backWithinMs: PLANNED_RESTART_GRACE_MS });
       this.mesh.close();
+      await this.load.stop();
+      const metrics = this.metricsServer;
+      if (metrics) {
+        metrics.closeAllConnections();
+        await new Promise<void>((resolve) => metrics.close(() => resolve()));
+      }
       await this.runtime.close();
       await this.stats.stop();
       this.unlock();
@@ -249,6 +305,7 @@ export class Agent {
   static async join(o: JoinWorkerOptions): Promise<Agent> {
     const listen = o.listen ?? '127.0.0.1:0';
     splitHostPort(listen);
+    const metrics = o.metrics !== undefined ? workerMetricsAddr(o.metrics, listen) : '';
     ensureFreshWorkerDir(o.data);
     const repaired = secureWorkerDataDir(o.data);
     const unlock = lockWorkerDir(o.data);
@@ -283,6 +340,7 @@ export class Agent {
         addr: listen,
         managers: response.managers.map((m) => m.addr),
         createdAt: new Date().toISOString(),
+        ...(metrics ? { metrics } : {}),
       };
       writeWorkerConfig(o.data, cfg);
       return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o);
@@ -294,9 +352,13 @@ export class Agent {
 
   static async start(o: StartWorkerOptions): Promise<Agent> {
     const repaired = secureWorkerDataDir(o.data);
-    const cfg = readWorkerConfig(o.data);
+    let cfg = readWorkerConfig(o.data);
     const unlock = lockWorkerDir(o.data);
     try {
+      if (o.metrics !== undefined) {
+        cfg = { ...cfg, metrics: workerMetricsAddr(o.metrics, cfg.addr) };
+        writeWorkerConfig(o.data, cfg);
+      }
       const tls = readTlsFiles(workerPaths(o.data).tls);
       return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o);
     } catch (e) {

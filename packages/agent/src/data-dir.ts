@@ -23,6 +23,8 @@ export interface WorkerConfig {
   /** Managers to dial; refreshed from the leader on every session. */
   readonly managers: readonly string[];
   readonly createdAt: string;
+  /** Where /metrics is served (HOST:PORT); absent or "" = not served. */
+  readonly metrics?: string;
 }
 
 export class WorkerDataError extends Error {

@@ -123,6 +123,13 @@ export class Executor {
     return [...this.tasks.entries()].filter(([, l]) => l.state !== 'assigned').map(([id, l]) => this.reportOf(id, l));
   }
 
+  /** The tasks running here now (for their load: heartbeats and /metrics). */
+  runningTasks(): { taskId: string; name: string; serviceName: string }[] {
+    const running = [];
+    for (const [taskId, l] of this.tasks) if (l.state === 'running') running.push({ taskId, name: l.task?.name ?? '', serviceName: l.task?.serviceName ?? '' });
+    return running;
+  }
+
   private reportOf(taskId: string, l: Local): TaskReport {
     return {
       taskId,

@@ -16,6 +16,7 @@ import {
   dispatcherProto,
   type Assignments__Output,
   type DispatcherClient,
+  type Heartbeat,
   type Hello,
   type LogsRequest__Output,
   type ManagerMessage__Output,
@@ -29,6 +30,8 @@ import type { Logger } from 'pino';
 export interface SessionEvents {
   /** The Hello to open each session with (built fresh: it reports the tasks as they are now). */
   hello(): Hello;
+  /** What the next heartbeat carries (task load, every few seconds); an empty one without it. */
+  heartbeat?(): Heartbeat;
   /** The leader's config: when the session opens, and again whenever the manager list changes. */
   onConfig(c: { nodeId: string; heartbeatMs: number; managers: string[]; caCertificates: string }): void;
   onAssignments(a: Assignments__Output): void;
@@ -285,6 +288,6 @@ export class DispatcherSession {
 
   private startHeartbeats(): void {
     clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = setInterval(() => this.send({ heartbeat: {} }), this.heartbeatMs);
+    this.heartbeatTimer = setInterval(() => this.send({ heartbeat: this.events.heartbeat?.() ?? {} }), this.heartbeatMs);
   }
 }

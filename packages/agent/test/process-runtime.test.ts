@@ -360,4 +360,37 @@ describe('ProcessRuntime', () => {
       expect(last).toMatchObject({ kind: 'state', state: 'shutdown' });
     });
   });
+
+  it("cpuTimes: a task's whole process group, busy far above idle, and nothing of ended tasks", async () => {
+    const { rt, events } = newRuntime();
+    // The busy work is in a child: the group's CPU counts, not only its leader's.
+    const busy = nodeTask(`require('child_process').spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }); ${FOREVER}`);
+    const idle = nodeTask(FOREVER);
+    await rt.start(busy);
+    await rt.start(idle);
+    await events.state(busy.taskId, 'running');
+    await events.state(idle.taskId, 'running');
+    const before = await eventually('both tasks measured', async () => {
+      const t = await rt.cpuTimes();
+      return t.has(busy.taskId) && t.has(idle.taskId) && t;
+    });
+    // Wait on work done, not on time: the busy group has used 1.5 s of CPU more.
+    const after = await eventually(
+      'the busy task to use CPU',
+      async () => {
+        const t = await rt.cpuTimes();
+        return (t.get(busy.taskId) ?? 0) - before.get(busy.taskId)! >= 1_500_000 && t;
+      },
+      60_000,
+    );
+    const busyUsed = after.get(busy.taskId)! - before.get(busy.taskId)!;
+    const idleUsed = after.get(idle.taskId)! - before.get(idle.taskId)!;
+    expect(busyUsed).toBeGreaterThan(5 * idleUsed);
+
+    await rt.stop(busy.taskId, 1000);
+    const last = await rt.cpuTimes();
+    expect(last.has(busy.taskId)).toBe(false);
+    expect(last.has(idle.taskId)).toBe(true);
+    await rt.stop(idle.taskId, 1000);
+  }, 90_000);
 });

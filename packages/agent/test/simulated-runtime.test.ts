@@ -56,4 +56,34 @@ describe('SimulatedRuntime', () => {
     await new Promise((r) => setImmediate(r));
     expect(states).toEqual(['starting', 'shutdown']);
   });
+
+  it('cpuTimes follows the CPU load a test sets per task, for running tasks only', async () => {
+    const rt = new SimulatedRuntime();
+    const [a, b] = [launch('sim-node', { runtime: 'simulated' }), launch('sim-node', { runtime: 'simulated' })];
+    const running = new Promise<void>((resolve) => {
+      let n = 0;
+      rt.on('event', (e: RuntimeEvent) => e.kind === 'state' && e.state === 'running' && ++n === 2 && resolve());
+    });
+    await rt.start(a);
+    await rt.start(b);
+    await running;
+    rt.setCpuPercent(a.taskId, 150);
+    const t0 = performance.now();
+    const first = await rt.cpuTimes();
+    // Let some wall time pass (a busy wait on the clock: no timers to depend on).
+    while (performance.now() - t0 < 20) {
+      /* spin */
+    }
+    const second = await rt.cpuTimes();
+    const wallMicros = (performance.now() - t0) * 1000;
+    const usedA = second.get(a.taskId)! - first.get(a.taskId)!;
+    expect(usedA).toBeGreaterThan(0);
+    expect(usedA).toBeLessThanOrEqual(1.5 * wallMicros);
+    expect(second.get(b.taskId)).toBe(0);
+    expect(() => rt.setCpuPercent(a.taskId, -1)).toThrow(/a CPU load is a percentage of one core, 0 or more \(got -1\)/);
+
+    await rt.stop(a.taskId, 0);
+    expect((await rt.cpuTimes()).has(a.taskId)).toBe(false);
+    await rt.close();
+  });
 });

@@ -63,6 +63,9 @@ const TASK_USER_HELP =
 const TASKS_ROOT_HELP =
   "process runtime: where tasks' working directories go, ROOT/<node>/<task> (default /var/lib/shoal-tasks as root, $TMPDIR/shoal-tasks-<uid> otherwise)";
 
+const WORKER_METRICS_HELP =
+  'serve /metrics (plain HTTP, no auth: per-task traffic and CPU) on HOST:PORT, or on loopback with a bare PORT ("" for none; default none; kept for `worker start`)';
+
 const MAX_TASK_HISTORY = 100;
 function taskHistoryLimit(v: string): number {
   const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
@@ -270,7 +273,8 @@ export async function buildCli(args: string[]) {
                 .option('label', { type: 'string', array: true, default: [] as string[], describe: 'node label KEY=VALUE (repeatable)' })
                 .option('listen', { type: 'string', describe: "this node's address HOST:PORT (its host is where tasks are reached)" })
                 .option('task-user', { type: 'string', describe: TASK_USER_HELP })
-                .option('tasks-root', { type: 'string', describe: TASKS_ROOT_HELP }),
+                .option('tasks-root', { type: 'string', describe: TASKS_ROOT_HELP })
+                .option('metrics', { type: 'string', describe: WORKER_METRICS_HELP }),
             async (a) =>
               (await import('./commands/worker.js')).workerJoin({
                 remote: a.remote,
@@ -282,6 +286,7 @@ export async function buildCli(args: string[]) {
                 listen: a.listen,
                 taskUser: a.taskUser,
                 tasksRoot: a.tasksRoot,
+                metrics: a.metrics,
                 json: Boolean(a.json),
               }),
           )
@@ -292,9 +297,16 @@ export async function buildCli(args: string[]) {
               y
                 .option('data', { type: 'string', demandOption: true })
                 .option('task-user', { type: 'string', describe: TASK_USER_HELP })
-                .option('tasks-root', { type: 'string', describe: TASKS_ROOT_HELP }),
+                .option('tasks-root', { type: 'string', describe: TASKS_ROOT_HELP })
+                .option('metrics', { type: 'string', describe: WORKER_METRICS_HELP }),
             async (a) =>
-              (await import('./commands/worker.js')).workerStart({ data: a.data, taskUser: a.taskUser, tasksRoot: a.tasksRoot, json: Boolean(a.json) }),
+              (await import('./commands/worker.js')).workerStart({
+                data: a.data,
+                taskUser: a.taskUser,
+                tasksRoot: a.tasksRoot,
+                metrics: a.metrics,
+                json: Boolean(a.json),
+              }),
           )
           .demandCommand(1, 'which one: join or start?'),
       )

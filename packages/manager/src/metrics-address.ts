@@ -4,13 +4,10 @@
 
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { splitHostPort } from '@shoal/identity';
+import { isLoopbackHost, splitHostPort } from '@shoal/identity';
 
-/** A host name or address that only this machine reaches. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::1' || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
+// Also what a worker's /metrics is checked with (@shoal/agent).
+export { isLoopbackHost };
 
 function joinHostPort(host: string, port: number): string {
   return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;

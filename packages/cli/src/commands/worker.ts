@@ -32,6 +32,7 @@ export async function workerJoin(o: {
   listen?: string | undefined;
   taskUser?: string | undefined;
   tasksRoot?: string | undefined;
+  metrics?: string | undefined;
   json: boolean;
 }): Promise<void> {
   const runtime = (o.runtime ?? 'process') as RuntimeName;
@@ -54,6 +55,7 @@ export async function workerJoin(o: {
     runtime,
     labels,
     ...(o.listen ? { listen: o.listen } : {}),
+    ...(o.metrics !== undefined ? { metrics: o.metrics } : {}),
     ...processTaskFlags(o),
   });
   hideCommandLine(`shoal worker --data ${o.data} (joined as ${name})`);
@@ -62,9 +64,15 @@ export async function workerJoin(o: {
   return runUntilStopped(a);
 }
 
-export async function workerStart(o: { data: string; taskUser?: string | undefined; tasksRoot?: string | undefined; json: boolean }): Promise<void> {
+export async function workerStart(o: {
+  data: string;
+  taskUser?: string | undefined;
+  tasksRoot?: string | undefined;
+  metrics?: string | undefined;
+  json: boolean;
+}): Promise<void> {
   usePrivateUmask();
-  const a = await Agent.start({ data: o.data, ...processTaskFlags(o) });
+  const a = await Agent.start({ data: o.data, ...(o.metrics !== undefined ? { metrics: o.metrics } : {}), ...processTaskFlags(o) });
   if (o.json) printJson({ nodeId: a.nodeId, clusterId: a.clusterId });
   else process.stdout.write(`Worker ${a.nodeId} of cluster ${a.clusterId} resumed from ${o.data}.\n`);
   return runUntilStopped(a);
