@@ -85,24 +85,27 @@ describe.sequential('autoscaling on 1 manager and 1 worker', () => {
     await createService(cluster, webSpec('web', { replicas: 1, published: WEB_PORT }));
     await waitConverged(cluster, 'web', 1);
     await httpGetWhenListening(WORKER_HOST, WEB_PORT);
-    // 12 connections for 1 task, 4 wanted per task: 3 tasks (the max).
+    // 16 connections for 1 task, 4 wanted per task: 4 tasks, cut to the max, 3.
     const set = await autoscale('web', { minReplicas: 1, maxReplicas: 3, targetConnections: 4, scaleUpWindowMs: 1_000, scaleDownWindowMs: 2_000 });
     expect(set.autoscale).toMatchObject({ minReplicas: 1, maxReplicas: 3, targetConnections: 4, scaleUpWindowMs: '1000', scaleDownWindowMs: '2000' });
     expect(hostOf(cluster.worker('w1'))).toBe(WORKER_HOST);
 
-    sockets.push(...(await openConnections(WORKER_HOST, WEB_PORT, 12)));
+    sockets.push(...(await openConnections(WORKER_HOST, WEB_PORT, 16)));
     await waitFor('web to be scaled up to 3 replicas', async () => (specOf(await getService(cluster, 'web')).replicas === 3 ? true : undefined), 60_000, 200);
     await waitConverged(cluster, 'web', 3);
     const up = (await getService(cluster, 'web')).autoscaleStatus!.decisions;
     expect(up.at(-1)).toMatchObject({ fromReplicas: 1, toReplicas: 3 });
-    expect(up.at(-1)!.reason).toMatch(/^connections 12 per task vs target 4 .*: 1 -> 3 \(max 3\)/);
+    expect(up.at(-1)!.reason).toMatch(/^connections 16 per task vs target 4 ±10% over 1 task: 1 -> 3 \(max 3\), held 1\.0 s$/);
 
     for (const s of sockets.splice(0)) s.destroy();
     await waitFor('web to be scaled back to 1 replica', async () => (specOf(await getService(cluster, 'web')).replicas === 1 ? true : undefined), 60_000, 200);
     await waitConverged(cluster, 'web', 1);
     const down = (await getService(cluster, 'web')).autoscaleStatus!.decisions;
-    expect(down.at(-1)).toMatchObject({ fromReplicas: 3, toReplicas: 1 });
-    expect(down.at(-1)!.reason).toMatch(/^connections 0 per task vs target 4 .*: 3 -> 1 \(min 1\)/);
+    // Usually 3 -> 1 at once; a heartbeat caught halfway through the closes may add a step.
+    expect(down.at(-1)).toMatchObject({ toReplicas: 1 });
+    expect(down.at(-1)!.reason).toMatch(
+      /^connections 0 per task vs target 4 ±10% over \d+ tasks?: \d -> 1 \(min 1\), highest recommendation of the last 2\.0 s$/,
+    );
 
     // What a user sees: the config and decisions in inspect, the decisions in `service events`.
     const inspect = await shoal('service', 'inspect', 'web');
@@ -117,10 +120,11 @@ describe.sequential('autoscaling on 1 manager and 1 worker', () => {
       scaleDownWindowMs: 2_000,
       tolerance: 0.1,
     });
-    expect(shown!.autoscale.decisions.map((d) => d.toReplicas).slice(-2)).toEqual([3, 1]);
+    expect(shown!.autoscale.decisions.map((d) => d.toReplicas)).toContain(3);
+    expect(shown!.autoscale.decisions.at(-1)!.toReplicas).toBe(1);
     const events = await shoal('service', 'events', 'web');
     expect(events.code, events.stderr).toBe(0);
-    expect(events.stdout).toContain('connections 12 per task');
+    expect(events.stdout).toContain('connections 16 per task');
     expect(events.stdout).toContain('connections 0 per task');
 
     // --off: the service keeps its replica count and is no longer scaled.

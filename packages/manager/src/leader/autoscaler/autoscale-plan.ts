@@ -202,7 +202,8 @@ export function observe(tasks: readonly TaskObject[], config: AutoscaleConfig, l
 }
 
 function describeObserved(config: AutoscaleConfig, o: { perTask: number; sampled: number; running: number }): string {
-  const over = o.sampled === o.running ? `${o.running} tasks` : `${o.sampled} of ${o.running} tasks`;
+  const tasks = o.running === 1 ? 'task' : 'tasks';
+  const over = o.sampled === o.running ? `${o.running} ${tasks}` : `${o.sampled} of ${o.running} ${tasks}`;
   const tol = `±${Math.round(config.tolerance * 100)}%`;
   if (config.metric === 'cpu') return `cpu ${round(o.perTask)}% per task vs target ${config.target}% ${tol} over ${over}`;
   return `connections ${round(o.perTask)} per task vs target ${config.target} ${tol} over ${over}`;
