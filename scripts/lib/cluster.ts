@@ -246,7 +246,7 @@ export class LocalCluster {
    */
   async addWorker(
     name: string,
-    o: { runtime?: 'process' | 'docker' | 'simulated'; labels?: Record<string, string>; host?: string } = {},
+    o: { runtime?: 'process' | 'docker' | 'simulated'; labels?: Record<string, string>; host?: string; args?: readonly string[] } = {},
   ): Promise<WorkerProcess> {
     const tokenFile = await this.tokenFile('worker', name);
     const host = o.host ?? `127.0.0.${11 + this.workers.length}`;
@@ -280,6 +280,7 @@ export class LocalCluster {
         '--json',
         ...labels,
         ...this.tasksRootArgs(w.runtime),
+        ...(o.args ?? []),
       ],
       this.workerNodeArgs,
     );

@@ -58,7 +58,7 @@ export interface JoinWorkerOptions extends ProcessTaskOptions {
 
 export interface StartWorkerOptions extends ProcessTaskOptions {
   readonly data: string;
-  /** `--metrics` again: replaces what the worker was joined with (kept in worker.json). */
+  /** `--metrics` for this run, instead of what the worker was joined with (worker.json). */
   readonly metrics?: string;
   readonly logger?: Logger;
 }
@@ -102,6 +102,8 @@ export class Agent {
     private readonly runtime: Runtime,
     private readonly logger: Logger,
     private readonly unlock: () => void,
+    /** Where /metrics is served ("" = not): worker.json's, or `worker start --metrics` for this run. */
+    private readonly metricsAddr: string,
   ) {
     this.nodeId = cfg.nodeId;
     this.clusterId = cfg.clusterId;
@@ -262,10 +264,10 @@ export class Agent {
 
   /** /metrics where worker.json says (nowhere by default); a port it cannot bind is logged, not fatal. */
   private async serveMetrics(): Promise<void> {
-    if (!this.cfg.metrics) return;
-    warnIfWorkerMetricsExposed(this.logger, this.cfg.metrics);
+    if (!this.metricsAddr) return;
+    warnIfWorkerMetricsExposed(this.logger, this.metricsAddr);
     try {
-      const { server, addr } = await this.metrics.serve(this.cfg.metrics);
+      const { server, addr } = await this.metrics.serve(this.metricsAddr);
       this.metricsServer = server;
       this.logger.info({ metrics: addr }, 'serving /metrics');
     } catch (e) {
@@ -343,7 +345,7 @@ export class Agent {
         ...(metrics ? { metrics } : {}),
       };
       writeWorkerConfig(o.data, cfg);
-      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o);
+      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o, metrics);
     } catch (e) {
       unlock();
       throw e;
@@ -352,15 +354,13 @@ export class Agent {
 
   static async start(o: StartWorkerOptions): Promise<Agent> {
     const repaired = secureWorkerDataDir(o.data);
-    let cfg = readWorkerConfig(o.data);
+    const cfg = readWorkerConfig(o.data);
     const unlock = lockWorkerDir(o.data);
     try {
-      if (o.metrics !== undefined) {
-        cfg = { ...cfg, metrics: workerMetricsAddr(o.metrics, cfg.addr) };
-        writeWorkerConfig(o.data, cfg);
-      }
+      // For this run only (as a manager's `start --metrics`): worker.json keeps what join recorded.
+      const metrics = o.metrics !== undefined ? workerMetricsAddr(o.metrics, cfg.addr) : (cfg.metrics ?? '');
       const tls = readTlsFiles(workerPaths(o.data).tls);
-      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o);
+      return await Agent.launch(cfg, o.data, tls, o.logger, unlock, repaired, o, metrics);
     } catch (e) {
       unlock();
       throw e;
@@ -375,6 +375,7 @@ export class Agent {
     unlock: () => void,
     repaired: readonly ModeRepair[],
     processTasks: ProcessTaskOptions,
+    metricsAddr: string,
   ): Promise<Agent> {
     const log = logger ?? defaultLogger(cfg.nodeId);
     logModeRepairs(log, repaired);
@@ -386,7 +387,7 @@ export class Agent {
       );
       if (runtime.isolationWarning) log.warn(runtime.isolationWarning);
     }
-    const agent = new Agent(cfg, dir, tls, runtime, log, unlock);
+    const agent = new Agent(cfg, dir, tls, runtime, log, unlock, metricsAddr);
     await agent.run();
     return agent;
   }

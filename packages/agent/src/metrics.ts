@@ -97,7 +97,7 @@ export class WorkerMetrics {
       },
     });
     new Gauge({
-      name: 'shoal_task_running',
+      name: 'shoal_worker_tasks_running',
       help: 'Tasks running on this node',
       registers,
       collect() {

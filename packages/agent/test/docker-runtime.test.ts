@@ -115,6 +115,34 @@ describe.skipIf(!engineUp || !imageHere)('DockerRuntime (real engine)', () => {
     await expect(docker.getContainer(running.runtimeId ?? '').inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it("cpuTimes: from the containers' stats, busy far above idle, nothing of stopped ones", async () => {
+    const { rt, events } = await newRuntime();
+    const busy = task({ command: ['sh', '-c', 'while :; do :; done'] });
+    const idle = task({ command: ['sleep', '300'] });
+    await rt.start(busy);
+    await rt.start(idle);
+    await events.state(busy.taskId, 'running');
+    await events.state(idle.taskId, 'running');
+    const before = await eventually('both containers measured', async () => {
+      const t = await rt.cpuTimes();
+      return t.has(busy.taskId) && t.has(idle.taskId) && t;
+    });
+    // Stats are reused for a few seconds: wait on the work done, not on time.
+    const after = await eventually(
+      'the busy container to use CPU',
+      async () => {
+        const t = await rt.cpuTimes();
+        return (t.get(busy.taskId) ?? 0) - before.get(busy.taskId)! >= 1_500_000 && t;
+      },
+      60_000,
+    );
+    expect(after.get(busy.taskId)! - before.get(busy.taskId)!).toBeGreaterThan(5 * (after.get(idle.taskId)! - before.get(idle.taskId)!));
+
+    await rt.stop(busy.taskId, 1000);
+    expect((await rt.cpuTimes()).has(busy.taskId)).toBe(false);
+    await rt.stop(idle.taskId, 1000);
+  }, 90_000);
+
   it('learns exits from the events stream: exit 3 is failed with code 3, exit 0 complete', async () => {
     const { rt, events } = await newRuntime();
     const failing = task({ command: ['sh', '-c', 'exit 3'] });

@@ -46,7 +46,7 @@ describe('TaskLoadMeter', () => {
     r.counters.set('busy', counters(2, 9));
     r.counters.set('never', counters(0, 0)); // routed, never connected to: nothing to say
 
-    const ids = (): string[] => r.meter.forHeartbeat().map((l) => l.taskId);
+    const ids = (): string[] => r.meter.forHeartbeat().map((l) => l.taskId ?? '');
     expect(ids()).toEqual(['mine', 'elsewhere', 'busy']);
     r.clock.ms += 500;
     expect(ids()).toEqual([]); // between reports
