@@ -3,7 +3,7 @@
 // tolerance band, down only after the stabilization window, min/max, missing samples, updates.
 
 import { describe, expect, it } from 'vitest';
-import { normalizeAutoscale, type AutoscaleInput, type Command } from '@shoal/store';
+import { encodeCommand, normalizeAutoscale, type AutoscaleInput, type Command } from '@shoal/store';
 import { planAutoscaling, RecommendationHistory, type AutoscalePlan } from '../src/leader/autoscaler/autoscale-plan.js';
 import { TaskLoadBoard } from '../src/task-load.js';
 import { TestCluster } from './test-cluster.js';
@@ -257,6 +257,20 @@ describe('autoscale config', () => {
       scaleDownWindowMs: 300_000,
       tolerance: 0.1,
     });
+  });
+
+  it('commands are checked strictly, like every Raft entry', () => {
+    const config = normalizeAutoscale({ minReplicas: 1, maxReplicas: 3, targetCpuPercent: 50 });
+    const at = new Date(0).toISOString();
+    const id = 'a'.repeat(25);
+    expect(() => encodeCommand({ type: 'service.autoscale', at, id, autoscale: { ...config, minReplicas: 4 } })).toThrow(
+      /autoscale\.minReplicas \(4\) is larger than maxReplicas \(3\)/,
+    );
+    expect(() => encodeCommand({ type: 'service.autoscale', at, id, autoscale: { ...config, target: 0 } })).toThrow(/autoscale\.target must be above 0/);
+    expect(() =>
+      encodeCommand({ type: 'service.autoscaleDecision', at, id, expectedVersion: 0, decision: { at, fromReplicas: 1, toReplicas: 2, reason: '' } }),
+    ).toThrow(/expectedVersion must be at least 1/);
+    expect(encodeCommand({ type: 'service.autoscale', at, id, autoscale: null })).toBeInstanceOf(Uint8Array);
   });
 
   it('is refused for a global service, and survives a snapshot', () => {

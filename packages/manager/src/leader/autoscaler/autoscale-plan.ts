@@ -168,7 +168,11 @@ function planService(
     const window = config.scaleDownWindowMs > 0 ? `, highest recommendation of the last ${formatDuration(config.scaleDownWindowMs)}` : '';
     return { ...base, toReplicas: down, reason: `${metric}: ${current} -> ${down}${bound}${window}` };
   }
-  const why = within ? `within the ${Math.round(config.tolerance * 100)}% tolerance` : `recommends ${recommended}${bound}, held by the windows`;
+  const why = within
+    ? `within the ${Math.round(config.tolerance * 100)}% tolerance`
+    : recommended === current
+      ? `recommends ${recommended}${bound}`
+      : `recommends ${recommended}${bound}, held by the windows`;
   return { ...base, hold: 'steady', reason: `${metric}: ${why}; staying at ${current}` };
 }
 
