@@ -19,6 +19,7 @@ import { withStdinTokenValue } from './token-input.js';
 const nodeCommands = () => import('./commands/node.js');
 const serviceCommands = () => import('./commands/service.js');
 const serviceUpdateCommands = () => import('./commands/service-update.js');
+const autoscaleCommands = () => import('./commands/autoscale.js');
 
 interface Globals {
   host?: string;
@@ -428,7 +429,50 @@ export async function buildCli(args: string[]) {
                 (await serviceCommands()).serviceRebalance(c, a.service, { json: a.json, detach: a.detach, timeoutMs: parseDuration(a.timeout, '--timeout') }),
               ),
           )
-          .demandCommand(1, 'which one: create, ls, ps, inspect, scale, update, rollback, rm, logs or rebalance?'),
+          // Autoscaling (commands/autoscale.ts).
+          .command(
+            'autoscale <service>',
+            'scale a replicated service to its load: --min A --max B (--target-cpu P | --target-connections C), or --off',
+            (y) =>
+              y
+                .positional('service', { type: 'string', demandOption: true })
+                .option('min', { type: 'string', coerce: wholeNumber('--min'), describe: 'fewest replicas (at least 1)' })
+                .option('max', { type: 'string', coerce: wholeNumber('--max'), describe: 'most replicas' })
+                .option('target-cpu', { type: 'string', describe: 'CPU per task, in percent of one core (e.g. 50)' })
+                .option('target-connections', { type: 'string', describe: 'open connections per task, through the routing mesh' })
+                .option('scale-up-window', { type: 'string', describe: 'a higher recommendation must hold this long (default 15s)' })
+                .option('scale-down-window', { type: 'string', describe: 'shrink to the highest recommendation of this window (default 5m)' })
+                .option('tolerance', { type: 'string', describe: 'no change while load/target is within 1 ± this (default 0.1)' })
+                .option('off', { type: 'boolean', default: false, describe: 'remove autoscaling (the replica count stays as it is)' }),
+            (a) =>
+              withManagers(a, async (c) =>
+                (await autoscaleCommands()).serviceAutoscale(
+                  c,
+                  a.service,
+                  {
+                    off: a.off,
+                    min: a.min,
+                    max: a.max,
+                    targetCpu: a.targetCpu,
+                    targetConnections: a.targetConnections,
+                    scaleUpWindow: a.scaleUpWindow,
+                    scaleDownWindow: a.scaleDownWindow,
+                    tolerance: a.tolerance,
+                  },
+                  { json: a.json },
+                ),
+              ),
+          )
+          .command(
+            'events <service>',
+            "the autoscaler's decisions for a service (-f: keep printing new ones)",
+            (y) =>
+              y
+                .positional('service', { type: 'string', demandOption: true })
+                .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep watching for new decisions' }),
+            (a) => withManagers(a, async (c) => (await autoscaleCommands()).serviceEvents(c, a.service, { follow: a.follow, json: a.json, stale: a.stale })),
+          )
+          .demandCommand(1, 'which one: create, ls, ps, inspect, scale, update, rollback, rm, logs, rebalance, autoscale or events?'),
       )
       .command(
         'cluster-info',

@@ -32,6 +32,7 @@ import { LearnerPromoter } from './leader/learner-promoter/promotion-loop.js';
 import { Dispatcher } from './dispatcher.js';
 import { pipelineHandler } from './pipeline.js';
 import { serviceHandlers } from './service-api.js';
+import { autoscaleHandlers } from './autoscale-api.js';
 import { dataPaths, type NodeConfig } from './data-dir.js';
 import { standingOf as callerStandingOf } from './caller-standing.js';
 import { timingsFrom } from './cluster-timings.js';
@@ -240,7 +241,7 @@ export class Manager implements ManagerHandle {
     const raft = raftProto();
     const control = controlProto();
     this.server.addService(raft.RaftTransport.service, this.transport.handlers());
-    const controlCalls = { ...controlHandlers(this.ctx), ...serviceHandlers(this.ctx, this.dispatcher) };
+    const controlCalls = { ...controlHandlers(this.ctx), ...serviceHandlers(this.ctx, this.dispatcher), ...autoscaleHandlers(this.ctx) };
     this.server.addService(control.Control.service, { ...controlCalls, Pipeline: pipelineHandler(control.Control.service, controlCalls, this.logger) });
     this.server.addService(dispatcherProto().Dispatcher.service, this.dispatcher.handlers());
     this.server.addService(
@@ -279,7 +280,7 @@ export class Manager implements ManagerHandle {
       this.dispatcher.leadershipChanged(leading);
       if (leading) {
         this.promoter.run();
-        this.leaderControllers ??= startLeaderDuties(this.ctx, this.dispatcher);
+        this.leaderControllers ??= startLeaderDuties(this.ctx, this.dispatcher, undefined, this.dispatcher.taskLoad);
       } else {
         this.promoter.stop();
         this.leaderControllers?.stop();

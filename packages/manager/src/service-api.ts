@@ -14,6 +14,8 @@ import {
   type TaskObject,
 } from '@shoal/store';
 import {
+  autoscaleDecisionToWire,
+  autoscaleToWire,
   serviceSpecInputFromWire,
   serviceSpecToWire,
   updateStatusToWire,
@@ -122,6 +124,15 @@ export function toWireService(ctx: ManagerContext, s: ServiceObject): WireServic
     publishErrors: publishErrorsOf(ctx, s),
     updateStatus: updateStatusToWire(s.updateStatus, updateProgress(s, tasks, Date.now())),
     specVersion: String(s.specVersion),
+    ...autoscaleOf(s),
+  };
+}
+
+/** The service's autoscaling and the autoscaler's recent decisions (autoscale-api.ts sets it). */
+function autoscaleOf(s: ServiceObject): Pick<WireService, 'autoscale' | 'autoscaleStatus'> {
+  return {
+    autoscale: s.autoscale ? autoscaleToWire(s.autoscale) : null,
+    autoscaleStatus: s.autoscaleDecisions?.length ? { decisions: s.autoscaleDecisions.map(autoscaleDecisionToWire) } : null,
   };
 }
 

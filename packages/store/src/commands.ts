@@ -41,6 +41,7 @@ import {
 } from './objects.js';
 import { checkNewService, checkServiceSpec, MAX_REPLICAS, UPDATE_STATES, type NewService, type ServiceSpec, type UpdateStatus } from './services.js';
 import { Checker } from './shape.js';
+import { parseAutoscaleCommand, parseAutoscaleDecisionCommand, type ServiceAutoscaleCommand, type ServiceAutoscaleDecisionCommand } from './autoscale.js';
 import { checkNewTask, checkTaskUpdate, type NewTask, type TaskUpdate } from './tasks.js';
 
 export interface NodeAddCommand {
@@ -243,6 +244,8 @@ export type Command =
   | ServiceRemoveCommand
   | ServiceRollbackCommand
   | ServiceSetUpdateStatusCommand
+  | ServiceAutoscaleCommand
+  | ServiceAutoscaleDecisionCommand
   | TasksApplyCommand
   | NoopCommand;
 
@@ -264,6 +267,8 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'service.remove',
   'service.rollback',
   'service.setUpdateStatus',
+  'service.autoscale',
+  'service.autoscaleDecision',
   'tasks.apply',
   'noop',
 ];
@@ -317,6 +322,8 @@ export function parseCommand(value: unknown): Command {
       'replaces',
       'ca',
       'caCertPem',
+      'autoscale',
+      'decision',
     ],
   );
   const type = top.oneOf(head.type, 'type', COMMAND_TYPES);
@@ -420,6 +427,10 @@ export function parseCommand(value: unknown): Command {
       const v = c.object(value, '', ['type', 'at', 'id']);
       return { type, at: at(v), id: checkId(c, v.id, 'id') };
     }
+    case 'service.autoscale':
+      return parseAutoscaleCommand(c, value);
+    case 'service.autoscaleDecision':
+      return parseAutoscaleDecisionCommand(c, value);
     case 'tasks.apply': {
       const v = c.object(value, '', ['type', 'at', 'creates', 'updates', 'removes']);
       const cmd: TasksApplyCommand = {

@@ -122,4 +122,17 @@ export type { ChangeEvent, ClusterEvent, NodeEvent, RestoreEvent, ServiceEvent, 
 export { ID_LENGTH, isValidId, newId, randomId } from './ids.js';
 export { Checker } from './shape.js';
 export { canonicalJson, seal } from './canonical.js';
+export {
+  AUTOSCALE_DECISIONS_KEPT,
+  AUTOSCALE_METRICS,
+  DEFAULT_AUTOSCALE_WINDOWS,
+  MAX_AUTOSCALE_WINDOW_MS,
+  normalizeAutoscale,
+  type AutoscaleConfig,
+  type AutoscaleDecision,
+  type AutoscaleInput,
+  type AutoscaleMetric,
+  type ServiceAutoscaleCommand,
+  type ServiceAutoscaleDecisionCommand,
+} from './autoscale.js';
 export { SNAPSHOT_FORMAT_VERSION } from './snapshot.js';

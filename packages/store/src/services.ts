@@ -11,6 +11,7 @@ import { isPlacementKey, parseConstraint } from './constraints.js';
 import { StoreError } from './errors.js';
 import { checkId, checkLabels, checkTimestamp, checkRuntime, TEXT_RULE, type NodeResources, type Runtime, type StoredObject } from './objects.js';
 import { Checker, describe, type StringRule } from './shape.js';
+import { checkServiceAutoscale, type AutoscaleConfig, type AutoscaleDecision } from './autoscale.js';
 
 export const SERVICE_MODES = ['replicated', 'global'] as const;
 export const RESTART_CONDITIONS = ['any', 'on-failure', 'none'] as const;
@@ -133,6 +134,11 @@ export interface ServiceObject extends StoredObject {
   readonly updateStatus: UpdateStatus | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  // ---- autoscaling (autoscale.ts); absent in services stored before it ----
+  /** The autoscaler's bounds and target; null or absent: not autoscaled. */
+  readonly autoscale?: AutoscaleConfig | null;
+  /** The autoscaler's last decisions (at most AUTOSCALE_DECISIONS_KEPT), newest last. */
+  readonly autoscaleDecisions?: readonly AutoscaleDecision[];
 }
 
 // ---- rolling updates -----------------------------------------------------------------------
@@ -449,7 +455,7 @@ export function checkService(c: Checker, value: unknown, path: string): ServiceO
     value,
     path,
     ['id', 'name', 'version', 'spec', 'previousSpec', 'createdAt', 'updatedAt'],
-    ['specVersion', 'previousSpecVersion', 'updateStatus'],
+    ['specVersion', 'previousSpecVersion', 'updateStatus', 'autoscale', 'autoscaleDecisions'],
   );
   const spec = checkServiceSpec(c, v.spec, `${path}.spec`);
   const name = c.string(v.name, `${path}.name`, SERVICE_NAME_RULE);
@@ -465,6 +471,7 @@ export function checkService(c: Checker, value: unknown, path: string): ServiceO
     updateStatus: v.updateStatus === undefined || v.updateStatus === null ? null : checkUpdateStatus(c, v.updateStatus, `${path}.updateStatus`),
     createdAt: checkTimestamp(c, v.createdAt, `${path}.createdAt`),
     updatedAt: checkTimestamp(c, v.updatedAt, `${path}.updatedAt`),
+    ...checkServiceAutoscale(c, v, path),
   };
 }
 

@@ -13,6 +13,7 @@ import type { ClusterEvent, NodeEvent, ServiceEvent, TaskEvent } from './events.
 import { MAX_LABELS, SAME_SECRETS, settingsProblem, type ClusterObject, type NodeObject } from './objects.js';
 import { isRollback, type ServiceObject, type ServiceSpec } from './services.js';
 import type { Table } from './table.js';
+import { decideAutoscale, decideAutoscaleDecision } from './autoscale.js';
 import { assignedStatus, buildTask, isFinalState, nextTaskStatus, portKey, type NewTask, type TaskIndex, type TaskObject, type TaskUpdate } from './tasks.js';
 
 export interface State {
@@ -279,6 +280,10 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
       }
       return changes;
     }
+    case 'service.autoscale':
+      return decideAutoscale(state, cmd, index);
+    case 'service.autoscaleDecision':
+      return decideAutoscaleDecision(state, cmd, index);
     case 'noop':
       return [];
   }

@@ -8,10 +8,14 @@
 
 import {
   Checker,
+  normalizeAutoscale,
   checkAssignedTask,
   checkServiceSpec,
   seal,
   type AssignedTask,
+  type AutoscaleConfig,
+  type AutoscaleDecision,
+  type AutoscaleInput,
   type ServiceSpec,
   type ServiceSpecInput,
   type TaskObject,
@@ -19,6 +23,8 @@ import {
   type UpdateStatus,
 } from '@shoal/store';
 import type { UpdateStatus as WireUpdateStatus } from './gen/shoal/control/v1/UpdateStatus.js';
+import type { AutoscaleConfig as WireAutoscaleConfig, AutoscaleConfig__Output as WireAutoscaleConfigOut } from './gen/shoal/control/v1/AutoscaleConfig.js';
+import type { AutoscaleDecision as WireAutoscaleDecision } from './gen/shoal/control/v1/AutoscaleDecision.js';
 import type { Task as WireTask, Task__Output as WireTaskOut } from './gen/shoal/dispatcher/v1/Task.js';
 import type { HealthCheck as WireHealthCheck, HealthCheck__Output as WireHealthCheckOut } from './gen/shoal/spec/v1/HealthCheck.js';
 import type { HealthTest as WireHealthTest, HealthTest__Output as WireHealthTestOut } from './gen/shoal/spec/v1/HealthTest.js';
@@ -392,4 +398,44 @@ export function assignedTaskFromWire(w: WireTaskOut | null): AssignedTask {
     'task',
   );
   return seal(task);
+}
+
+// ---- autoscaling (control.proto AutoscaleConfig) -------------------------------------------
+//
+// The wire config has no field presence: a request carries a complete config (the CLI fills
+// the defaults with autoscaleInputToWire), and a 0 window or tolerance means 0. The one target
+// set (above 0) is the metric.
+
+export function autoscaleToWire(a: AutoscaleConfig): WireAutoscaleConfig {
+  return {
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    targetCpuPercent: a.metric === 'cpu' ? a.target : 0,
+    targetConnections: a.metric === 'connections' ? a.target : 0,
+    scaleUpWindowMs: String(a.scaleUpWindowMs),
+    scaleDownWindowMs: String(a.scaleDownWindowMs),
+    tolerance: a.tolerance,
+  };
+}
+
+/** What a client asks for, completed with the defaults and checked (throws StoreError INVALID_ARGUMENT), as sent. */
+export function autoscaleInputToWire(input: AutoscaleInput): WireAutoscaleConfig {
+  return autoscaleToWire(normalizeAutoscale(input));
+}
+
+/** A request's config as the store's input, for normalizeAutoscale to check. */
+export function autoscaleInputFromWire(w: WireAutoscaleConfigOut): AutoscaleInput {
+  return {
+    minReplicas: w.minReplicas,
+    maxReplicas: w.maxReplicas,
+    ...(w.targetCpuPercent !== 0 ? { targetCpuPercent: w.targetCpuPercent } : {}),
+    ...(w.targetConnections !== 0 ? { targetConnections: w.targetConnections } : {}),
+    scaleUpWindowMs: Number(w.scaleUpWindowMs),
+    scaleDownWindowMs: Number(w.scaleDownWindowMs),
+    tolerance: w.tolerance,
+  };
+}
+
+export function autoscaleDecisionToWire(d: AutoscaleDecision): WireAutoscaleDecision {
+  return { at: d.at, fromReplicas: d.fromReplicas, toReplicas: d.toReplicas, reason: d.reason };
 }

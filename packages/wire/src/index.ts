@@ -94,6 +94,8 @@ export {
   updateStatusToWire,
   type UpdateProgress,
 } from './domain-shapes.js';
+export { autoscaleDecisionToWire, autoscaleInputFromWire, autoscaleInputToWire, autoscaleToWire } from './domain-shapes.js';
+export type { AutoscaleConfig as WireAutoscaleConfig, AutoscaleConfig__Output as WireAutoscaleConfig__Output } from './gen/shoal/control/v1/AutoscaleConfig.js';
 export type { ControlMethod, RequestOf, ResponseOf } from './control-methods.js';
 
 /**

@@ -8,6 +8,7 @@ import { printJson, printTable } from '../output.js';
 import { specFromArgv } from '../service-create-flags.js';
 import { waitForConvergence } from './progress.js';
 import { isCanaryHold } from './update-progress.js';
+import { autoscaleView } from './autoscale.js';
 
 /** A service's spec in the store's form: what `--json` prints and every view reads. */
 function specOf(s: WireService__Output) {
@@ -201,6 +202,8 @@ export async function serviceInspect(conn: ControlConnection, refs: readonly str
           message: publishErrorLine(e),
         })),
       },
+      // Autoscaling: bounds, target and the autoscaler's last decisions (null: not autoscaled).
+      autoscale: autoscaleView(s),
     });
   }
   printJson(out);

@@ -5,6 +5,8 @@
 import type { ManagerContext } from '../context.js';
 import { systemClock, type LoopClock } from './clock.js';
 import { ControlLoop } from './loop.js';
+import type { TaskLoadSource } from '../task-load.js';
+import { autoscalerDuty } from './autoscaler/autoscaler-loop.js';
 import { nodeHealthDuty, type HeartbeatSource } from './node-health/node-health-loop.js';
 import { orchestratorDuty } from './orchestrator/orchestrator-loop.js';
 import { reaperDuty } from './reaper/reaper-loop.js';
@@ -19,17 +21,23 @@ export interface LeaderDuties {
   readonly nodeHealth: ControlLoop;
   readonly reaper: ControlLoop;
   readonly updater: ControlLoop;
+  /** Absent when no load board was given (tests of the other duties). */
+  readonly autoscaler: ControlLoop | undefined;
   stop(): void;
 }
 
-/** Starts this term's loops; `clock` is for tests that move time themselves. */
-export function startLeaderDuties(ctx: ManagerContext, heartbeats: HeartbeatSource, clock: LoopClock = systemClock): LeaderDuties {
+/**
+ * Starts this term's loops; `clock` is for tests that move time themselves. `taskLoad` (the
+ * dispatcher's TaskLoadBoard) feeds the autoscaler.
+ */
+export function startLeaderDuties(ctx: ManagerContext, heartbeats: HeartbeatSource, clock: LoopClock = systemClock, taskLoad?: TaskLoadSource): LeaderDuties {
   const orchestrator = new ControlLoop(ctx, orchestratorDuty(), clock);
   const scheduler = new ControlLoop(ctx, schedulerDuty(), clock);
   const nodeHealth = new ControlLoop(ctx, nodeHealthDuty(heartbeats, clock.now(), ctx.logger), clock);
   const reaper = new ControlLoop(ctx, reaperDuty(), clock);
   const updater = new ControlLoop(ctx, updaterDuty(ctx.logger), clock);
-  const all = [nodeHealth, orchestrator, scheduler, reaper, updater];
+  const autoscaler = taskLoad ? new ControlLoop(ctx, autoscalerDuty(taskLoad, ctx.logger), clock) : undefined;
+  const all = [nodeHealth, orchestrator, scheduler, reaper, updater, ...(autoscaler ? [autoscaler] : [])];
   for (const loop of all) loop.run();
   return {
     orchestrator,
@@ -37,6 +45,7 @@ export function startLeaderDuties(ctx: ManagerContext, heartbeats: HeartbeatSour
     nodeHealth,
     reaper,
     updater,
+    autoscaler,
     stop() {
       for (const loop of all) loop.stop();
     },
