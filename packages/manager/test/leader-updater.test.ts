@@ -222,7 +222,10 @@ describe('updater: failures', () => {
       message: expect.stringMatching(/^update rolled back: task web\.1\.\w+ failed: exit status 1/),
     });
     finish(c);
-    expect(c.service('web').updateStatus).toMatchObject({ state: 'rollback_completed', message: expect.stringContaining('rollback completed') });
+    expect(c.service('web').updateStatus).toMatchObject({
+      state: 'rollback_completed',
+      message: expect.stringMatching(/^rollback completed; update rolled back: task web\.1\.\w+ failed: exit status 1/),
+    });
     expect(liveBySlot(c)).toEqual({ 1: 'v1', 2: 'v1', 3: 'v1' });
   });
 });

@@ -214,7 +214,10 @@ export function planUpdates(view: StoreView, nowMs: number, settings: UpdaterSet
     // 3. Done: every slot runs the current spec, past its monitor period.
     if (waiting === 0 && busy === 0 && a.slots.every((s) => s.stage === 'updated' || s.stage === 'empty')) {
       const state = rollback ? 'rollback_completed' : 'completed';
-      setStatus({ state, message: `${rollback ? 'rollback' : 'update'} completed`, completedAt: at }, state);
+      // A rollback keeps why it started ("update rolled back: task web.1 failed ..."), so
+      // `service inspect` still says why once it is over.
+      const message = rollback ? `rollback completed; ${status.message}` : 'update completed';
+      setStatus({ state, message, completedAt: at }, state);
       continue;
     }
 
