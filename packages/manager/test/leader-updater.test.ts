@@ -228,6 +228,22 @@ describe('updater: failures', () => {
     });
     expect(liveBySlot(c)).toEqual({ 1: 'v1', 2: 'v1', 3: 'v1' });
   });
+  it('a rollback from tasks that all crashed is not over until every slot runs the previous spec again', () => {
+    const c = cluster(2, { failureAction: 'rollback', parallelism: 0 });
+    update(c, { task: { command: ['v2'] } });
+    step(c);
+    c.converge();
+    failNew(c, 1);
+    failNew(c, 2);
+    step(c); // the failures start the rollback
+    expect(c.service('web').updateStatus?.state).toBe('rollback_started');
+    // Before the orchestrator refilled the emptied slots, the updater must not call it done.
+    const plan = planUpdates(c.store, c.now, { newId: c.newId });
+    expect(plan.commands.filter((cmd) => cmd.type === 'service.setUpdateStatus')).toEqual([]);
+    finish(c);
+    expect(c.service('web').updateStatus?.state).toBe('rollback_completed');
+    expect(liveBySlot(c)).toEqual({ 1: 'v1', 2: 'v1' });
+  });
 });
 
 describe('updater: canary', () => {

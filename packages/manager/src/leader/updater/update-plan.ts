@@ -18,7 +18,7 @@ import {
 } from '@shoal/store';
 import { formatDuration } from '../format-duration.js';
 import { TaskBatch } from '../task-batch.js';
-import { isLive, keeperFirst, ms } from '../task-lifecycle.js';
+import { isLive, keeperFirst, ms, newest } from '../task-lifecycle.js';
 
 export interface UpdaterSettings {
   /** Task ids (tests pass a deterministic source); default newId(). */
@@ -45,11 +45,15 @@ export type SlotStage =
   | 'updated'
   /** A live task runs the current spec, running (and healthy) since `readyMs`, still watched. */
   | 'monitoring'
-  /** A live task runs the current spec but is not running (and healthy) yet. */
+  /**
+   * A live task runs the current spec but is not running (and healthy) yet — or the slot is
+   * empty and the orchestrator is about to refill it with the current spec (its last task ran
+   * another spec: e.g. the crashed tasks a rollback returns from).
+   */
   | 'starting'
   /** Only tasks of an older spec are live: still to update. */
   | 'waiting'
-  /** No live task at all: the orchestrator refills it (with the current spec). */
+  /** No live task, and the last one ran the current spec and ended: the restart policy decides (a failure when within the monitor period). */
   | 'empty';
 
 export interface SlotAssessment {
@@ -130,12 +134,23 @@ export function assessUpdate(service: ServiceObject, tasks: readonly TaskObject[
           : 'monitoring'
       : stale.length > 0
         ? 'waiting'
-        : 'empty';
+        : awaitsRefill(list, service)
+          ? 'starting'
+          : 'empty';
     if (current || failedHere) touched++;
     slots.push({ key, slot: Number(key) || 0, stage, current, stale, readyMs });
   }
   failures.sort((a, b) => ms(b.status.at, 0) - ms(a.status.at, 0));
   return { config, slots, failures, touched };
+}
+
+/**
+ * An empty slot whose last task ran another spec gets a task of the current spec from the
+ * orchestrator (slot.ts: a new spec starts afresh); until it has, the update is not over.
+ */
+function awaitsRefill(slotTasks: readonly TaskObject[], service: ServiceObject): boolean {
+  const last = newest(slotTasks);
+  return last === undefined || !taskIsCurrent(last, service);
 }
 
 /** What GetService shows: slots past their monitor period, slots in all, failures counted. */
