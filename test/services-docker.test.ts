@@ -3,12 +3,14 @@
 // Skipped, with a message, where no engine answers at /var/run/docker.sock; CI runs it.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { WireService__Output } from '@shoal/wire';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
 import {
   DOCKER_SOCKET,
   answeringTasks,
   createService,
+  getService,
   docker,
   dockerEngineUp,
   hostOf,
@@ -72,6 +74,18 @@ function containersOf(nodeId: string, o: { all?: boolean } = {}): string[] {
     .map((l) => l.trim())
     .filter(Boolean)
     .sort();
+}
+
+/** Waits until the service's update (or rollback) reaches `state`. */
+async function waitUpdateState(cluster: LocalCluster, service: string, state: string, timeoutMs = 120_000): Promise<WireService__Output> {
+  return waitFor(
+    `${service}'s update to be ${state}`,
+    async () => {
+      const s = await getService(cluster, service);
+      return s.updateStatus?.state === state ? s : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 // Docker workers get 127.0.0.51..53 (process workers of other files use .11 up, the compose
@@ -260,6 +274,38 @@ describe.skipIf(!engineUp || !imageHere)('services on docker workers (in order, 
     expect(onD1).toEqual(mine);
     expect((await tasksOf(cluster, 'dweb')).filter(isFinal)).toEqual([]);
   });
+
+  it('a rolling update (start-first) replaces every container with one of the new spec; an update to a missing image rolls back by itself', async () => {
+    await createService(cluster, {
+      ...httpdSpec('dupd', 3, 32085),
+      update: { parallelism: 1, monitorMs: 500, order: 'start-first', failureAction: 'rollback' },
+      rollback: { parallelism: 0, monitorMs: 500 },
+    });
+    await waitConverged(cluster, 'dupd', 3);
+    const before = containerStarts('dupd');
+    await updateService(cluster, 'dupd', { task: { env: { RELEASE: '2' } } });
+    const done = await waitUpdateState(cluster, 'dupd', 'completed');
+    const live = (await tasksOf(cluster, 'dupd')).filter(isLive);
+    expect(live.map((t) => t.specVersion)).toEqual(Array(3).fill(done.specVersion));
+    // Docker runs exactly the new tasks' containers once the old ones drained and stopped.
+    await waitFor(
+      'only the new containers to run',
+      () => {
+        const now = containerStarts('dupd');
+        return now.size === 3 && live.every((t) => now.has(t.id)) && [...now.keys()].every((id) => !before.has(id));
+      },
+      60_000,
+      250,
+    );
+    await answeringTasks(hostOf(cluster.worker('d1')), 32085, 3, (body) => /^ok-(\S+)/.exec(body)?.[1]);
+
+    await updateService(cluster, 'dupd', { task: { image: 'nosuch/image:2' } });
+    const back = await waitUpdateState(cluster, 'dupd', 'rollback_completed');
+    expect(back.specVersion).toBe(done.specVersion);
+    expect(back.updateStatus?.message).toMatch(/^rollback completed; update rolled back: task dupd\.\d\.\w+ (failed|rejected).*nosuch\/image:2/);
+    const after = await waitConverged(cluster, 'dupd', 3);
+    expect(after.map((t) => t.specVersion)).toEqual(Array(3).fill(done.specVersion));
+  }, 180_000);
 
   it('an image the engine does not have fails the task with an error naming the image', async () => {
     await createService(cluster, {
