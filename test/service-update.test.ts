@@ -199,7 +199,7 @@ describe.sequential('rolling updates on 1 manager and 2 workers', () => {
     await update(cluster, 'why', { task: { command: [NODE, '-e', 'process.exit(3)'] } });
     const s = await waitUpdateState(cluster, 'why', 'rollback_started');
     expect(s.updateStatus?.message).toMatch(
-      /^update rolled back: task why\.1\.\w+ failed: exited with code 3 \(\d of \d updated tasks? failed, more than the max failure ratio 0\)$/,
+      /^update rolled back: task why\.\d\.\w+ failed: exited with code 3 \(\d of \d updated tasks? failed, more than the max failure ratio 0\)$/,
     );
   }, 120_000);
 
