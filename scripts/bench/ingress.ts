@@ -14,7 +14,7 @@
 // Each target's figures are the medians over the rounds; the ratio mesh / direct is on the
 // medians of requests/s.
 
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import yargs from 'yargs';
@@ -66,6 +66,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     .strict()
     .parseSync();
   const { replicas, connections, duration, rounds } = argv;
+  const loadBefore = loadavg()[0]!;
   const cluster = await LocalCluster.create({ dir: join(tmpdir(), `shoal-bench-ingress-${process.pid}`), managers: 1 });
   const samples = new Map<string, Sample[]>();
   let targets: Target[] = [];
@@ -119,7 +120,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       `target: mesh ≥ ${TARGET_RATIO * 100} % of direct throughput — vs all tasks direct (same backends, the fair comparison): ${verdict(ratioAll)}; vs one task direct: ${verdict(ratioOne)}`,
       'the mesh is a TCP proxy in the worker agent (one Node process): each connection is balanced once, then its bytes are copied both ways',
       'errors: connection errors + timeouts + non-2xx responses, summed over the rounds',
-      `this machine has ${cpus().length} cores, shared by the manager, the agent, the tasks, the load generator (one thread) and other work: figures are relative, not capacity`,
+      `this machine has ${cpus().length} cores, shared by the manager, the agent, the tasks, the load generator (one thread) and other work (load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end): figures are relative, not capacity`,
     ],
     data: { replicas, connections, durationS: duration, rounds, samples: Object.fromEntries(samples) },
   };

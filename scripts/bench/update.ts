@@ -16,7 +16,7 @@
 // that failed (refused, reset, timed out, not 200), and the fewest tasks serving (running,
 // healthy, meant to run) seen by polling the store during the update.
 
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { serviceSpecToWire, type WireService__Output } from '@shoal/wire';
@@ -217,6 +217,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     .strict()
     .parseSync();
   const orders = argv.orders.split(',') as Order[];
+  const loadBefore = loadavg()[0]!;
   const cluster = await LocalCluster.create({ dir: join(tmpdir(), `shoal-bench-update-${process.pid}`), managers: 1 });
   const outcomes: Outcome[] = [];
   try {
@@ -253,7 +254,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       'fewest serving: the fewest tasks running, healthy and meant to run, as the store said while polling during the update',
       ...outcomes.filter((x) => x.failed > 0).map((x) => `${x.order} failures: ${summarize(x.failures)}`),
       ...outcomes.filter((x) => x.state !== 'completed').map((x) => `${x.order}: ${x.state}: ${x.message}`),
-      `this machine has ${cpus().length} cores, shared by the manager, 2 agents, up to ${argv.replicas * 2} tasks, the load loop and other work`,
+      `this machine has ${cpus().length} cores, shared by the manager, 2 agents, up to ${argv.replicas * 2} tasks, the load loop and other work (load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end)`,
     ],
     data: { replicas: argv.replicas, rate: argv.rate, monitorMs: argv['monitor-ms'], parallelism: argv.parallelism, outcomes },
   };
