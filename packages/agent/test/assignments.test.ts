@@ -19,6 +19,7 @@ function storedTask(id: string): TaskObject {
     serviceId: 'svcsvcsvcsvcsvcsvcsvcsvc1',
     serviceName: 'web',
     serviceVersion: 2,
+    specVersion: 2,
     slot: 1,
     nodeId: 'nodenodenodenodenodenode1',
     spec: SPEC.task,

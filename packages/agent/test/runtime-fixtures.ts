@@ -22,6 +22,7 @@ export function spec(over: Partial<TaskSpec> = {}): TaskSpec {
     restartPolicy: { condition: 'none', delayMs: 0, maxAttempts: 0, windowMs: 0 },
     healthCheck: null,
     stopGracePeriodMs: 1000,
+    forceUpdate: 0,
     ...over,
   };
 }

@@ -2,10 +2,11 @@
 // list, `service ps`, rebalance and logs. Specs arrive as (partial) wire messages, are completed
 // with defaults and validated by the store's rules, and go through Raft like every other change.
 
-import { encodeCommand, isFinalState, newId, normalizeServiceSpec, type ServiceObject, type ServiceSpec, type TaskObject } from '@shoal/store';
+import { encodeCommand, isFinalState, newId, normalizeServiceSpec, type Command, type ServiceObject, type ServiceSpec, type TaskObject } from '@shoal/store';
 import {
   serviceSpecInputFromWire,
   serviceSpecToWire,
+  updateStatusToWire,
   type ControlHandlers,
   type WirePublishError,
   type WireService,
@@ -19,10 +20,11 @@ import { ManagerError, asManagerError } from './errors.js';
 import { requireStanding } from './caller-standing.js';
 import { mismatch, takesNewWork } from './leader/scheduler/placement.js';
 import { planRebalance } from './leader/rebalance/rebalance-plan.js';
+import { updateProgress } from './leader/updater/update-plan.js';
 
 type ServiceHandlers = Pick<
   ControlHandlers,
-  'CreateService' | 'UpdateService' | 'RemoveService' | 'GetService' | 'ListServices' | 'ListTasks' | 'RebalanceService' | 'ServiceLogs'
+  'CreateService' | 'UpdateService' | 'RemoveService' | 'GetService' | 'ListServices' | 'ListTasks' | 'RebalanceService' | 'ServiceLogs' | 'RollbackService'
 >;
 
 /** A (partial) spec from the wire, completed from `base` (an update) or the defaults. */
@@ -37,6 +39,37 @@ function parseSpec(wire: WireServiceSpec__Output | null, base?: ServiceSpec): Se
 /** Whether two specs differ only in the replica count (scaling keeps the rollback target). */
 function onlyReplicasChanged(a: ServiceSpec, b: ServiceSpec): boolean {
   return JSON.stringify({ ...a, replicas: 0 }) === JSON.stringify({ ...b, replicas: 0 });
+}
+
+/** A canary needs a task spec change and at most the service's replicas. */
+function checkCanary(s: ServiceObject, spec: ServiceSpec, canary: number): void {
+  if (spec.mode === 'replicated' && canary > spec.replicas) {
+    throw new ManagerError('INVALID_ARGUMENT', `a canary of ${canary} is larger than the service's ${spec.replicas} replicas; give --canary 0..${spec.replicas}`);
+  }
+  if (JSON.stringify(spec.task) === JSON.stringify(s.spec.task) && JSON.stringify(spec.ports) === JSON.stringify(s.spec.ports)) {
+    throw new ManagerError('INVALID_ARGUMENT', `a canary of ${canary} needs a change to the tasks of service ${s.name} (e.g. --image); nothing would be updated`);
+  }
+}
+
+/** `--continue`: resumes a paused update (or rollback), or lets a canary finish. */
+function continueCommand(s: ServiceObject, spec: ServiceSpec, version: number): Command {
+  const status = s.updateStatus;
+  if (!status || (status.state !== 'paused' && status.state !== 'rollback_paused')) {
+    const now = status ? `its update is ${status.state}` : 'it was never updated';
+    throw new ManagerError('FAILED_PRECONDITION', `service ${s.name} has no paused update to continue: ${now}`);
+  }
+  if (JSON.stringify(spec) !== JSON.stringify(s.spec)) {
+    throw new ManagerError('INVALID_ARGUMENT', '--continue resumes the update as it is; give the spec changes in a separate `shoal service update`');
+  }
+  const rollback = status.state === 'rollback_paused';
+  const at = nowIso();
+  return {
+    type: 'service.setUpdateStatus',
+    at,
+    id: s.id,
+    expectedVersion: version > 0 ? version : s.version,
+    status: { state: rollback ? 'rollback_started' : 'updating', message: `${rollback ? 'rollback' : 'update'} resumed`, canary: 0, countFrom: at },
+  };
 }
 
 function findService(ctx: ManagerContext, ref: string): ServiceObject {
@@ -71,6 +104,8 @@ export function toWireService(ctx: ManagerContext, s: ServiceObject): WireServic
     running,
     desired,
     publishErrors: publishErrorsOf(ctx, s),
+    updateStatus: updateStatusToWire(s.updateStatus, updateProgress(s, tasks, Date.now())),
+    specVersion: String(s.specVersion),
   };
 }
 
@@ -106,6 +141,7 @@ export function toWireTask(ctx: ManagerContext, t: TaskObject): WireTask {
     updatedAt: t.updatedAt,
     createdAt: t.createdAt,
     serviceVersion: String(t.serviceVersion),
+    specVersion: String(t.specVersion),
     health: t.status.healthy === null ? '' : t.status.healthy ? 'healthy' : 'unhealthy',
   };
 }
@@ -125,13 +161,38 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
       const s = findService(ctx, req.service);
       const spec = parseSpec(req.spec, s.spec);
       const version = Number(req.version);
+      const expected = version > 0 ? { expectedVersion: version } : {};
+      if (req.continue) {
+        await proposeCommand(ctx, continueCommand(s, spec, version));
+        return toWireService(ctx, ctx.store.getService(s.id)!);
+      }
+      const canary = req.canary;
+      if (canary > 0) checkCanary(s, spec, canary);
       await proposeCommand(ctx, {
         type: 'service.update',
         at: nowIso(),
         id: s.id,
-        ...(version > 0 ? { expectedVersion: version } : {}),
+        ...expected,
         spec,
         ...(onlyReplicasChanged(s.spec, spec) ? { keepPrevious: true } : {}),
+        ...(canary > 0 ? { canary } : {}),
+      });
+      return toWireService(ctx, ctx.store.getService(s.id)!);
+    }),
+
+    RollbackService: controlCall(ctx, async (req) => {
+      await prepareWrite(ctx);
+      const s = findService(ctx, req.service);
+      if (!s.previousSpec) {
+        throw new ManagerError('FAILED_PRECONDITION', `service ${s.name} has no previous spec to roll back to; it was never updated (see \`shoal service inspect ${s.name}\`)`);
+      }
+      const version = Number(req.version);
+      await proposeCommand(ctx, {
+        type: 'service.rollback',
+        at: nowIso(),
+        id: s.id,
+        ...(version > 0 ? { expectedVersion: version } : {}),
+        message: 'rollback requested (`shoal service rollback`)',
       });
       return toWireService(ctx, ctx.store.getService(s.id)!);
     }),

@@ -28,6 +28,7 @@ import {
   checkTimestamp,
   checkTokenSecret,
   UNLOCK_KEY_RULE,
+  TEXT_RULE,
   type ClusterSettings,
   type NewNode,
   type NodeAvailability,
@@ -38,7 +39,7 @@ import {
   type RaftRole,
   type Runtime,
 } from './objects.js';
-import { checkNewService, checkServiceSpec, type NewService, type ServiceSpec } from './services.js';
+import { checkNewService, checkServiceSpec, MAX_REPLICAS, UPDATE_STATES, type NewService, type ServiceSpec, type UpdateStatus } from './services.js';
 import { Checker } from './shape.js';
 import { checkNewTask, checkTaskUpdate, type NewTask, type TaskUpdate } from './tasks.js';
 
@@ -162,7 +163,42 @@ export interface ServiceUpdateCommand {
    * (scaling). Otherwise previousSpec becomes the replaced spec (unless the spec is unchanged).
    */
   readonly keepPrevious?: boolean;
+  /**
+   * When the task spec changes: move only this many slots to it, then hold the update (status
+   * paused, "canary"); 0 or absent = all. At most the replica count.
+   */
+  readonly canary?: number;
 }
+
+/**
+ * Returns to previousSpec (keeping the replica count) and starts a rollback (status
+ * rollback_started), paced by the rollback config: `service rollback`, or the updater when an
+ * update's failures pass its ratio with failure action "rollback".
+ */
+export interface ServiceRollbackCommand {
+  readonly type: 'service.rollback';
+  readonly at: string;
+  readonly id: string;
+  readonly expectedVersion?: number;
+  /** Why ("rollback requested", "update rolled back: task web.3.abc failed: ..."). */
+  readonly message?: string;
+}
+
+/**
+ * Moves a rolling update's status (the updater: paused, completed, ...; `--continue`: back to
+ * updating). expectedVersion is required: it is the service version the status was decided
+ * from, so a stale leader's decision cannot overwrite a newer update.
+ */
+export interface ServiceSetUpdateStatusCommand {
+  readonly type: 'service.setUpdateStatus';
+  readonly at: string;
+  readonly id: string;
+  readonly expectedVersion: number;
+  readonly status: UpdateStatusPatch;
+}
+
+/** The status fields a setUpdateStatus changes; the rest stay. */
+export type UpdateStatusPatch = Pick<UpdateStatus, 'state' | 'message'> & Partial<Pick<UpdateStatus, 'completedAt' | 'canary' | 'countFrom'>>;
 
 /** Removes the service and, in the same change, sets desiredState "shutdown" on its tasks. */
 export interface ServiceRemoveCommand {
@@ -205,6 +241,8 @@ export type Command =
   | ServiceCreateCommand
   | ServiceUpdateCommand
   | ServiceRemoveCommand
+  | ServiceRollbackCommand
+  | ServiceSetUpdateStatusCommand
   | TasksApplyCommand
   | NoopCommand;
 
@@ -224,6 +262,8 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'service.create',
   'service.update',
   'service.remove',
+  'service.rollback',
+  'service.setUpdateStatus',
   'tasks.apply',
   'noop',
 ];
@@ -267,6 +307,9 @@ export function parseCommand(value: unknown): Command {
       'service',
       'spec',
       'keepPrevious',
+      'canary',
+      'message',
+      'status',
       'creates',
       'updates',
       'removes',
@@ -342,7 +385,7 @@ export function parseCommand(value: unknown): Command {
       return { type, at: at(v), service: checkNewService(c, v.service, 'service') };
     }
     case 'service.update': {
-      const v = c.object(value, '', ['type', 'at', 'id', 'spec'], ['expectedVersion', 'keepPrevious']);
+      const v = c.object(value, '', ['type', 'at', 'id', 'spec'], ['expectedVersion', 'keepPrevious', 'canary']);
       return {
         type,
         at: at(v),
@@ -350,6 +393,27 @@ export function parseCommand(value: unknown): Command {
         ...expectedVersion(c, v),
         spec: checkServiceSpec(c, v.spec, 'spec'),
         ...(v.keepPrevious === undefined ? {} : { keepPrevious: c.boolean(v.keepPrevious, 'keepPrevious') }),
+        ...(v.canary === undefined ? {} : { canary: c.integer(v.canary, 'canary', 0, MAX_REPLICAS) }),
+      };
+    }
+    case 'service.rollback': {
+      const v = c.object(value, '', ['type', 'at', 'id'], ['expectedVersion', 'message']);
+      return {
+        type,
+        at: at(v),
+        id: checkId(c, v.id, 'id'),
+        ...expectedVersion(c, v),
+        ...(v.message === undefined ? {} : { message: c.string(v.message, 'message', TEXT_RULE) }),
+      };
+    }
+    case 'service.setUpdateStatus': {
+      const v = c.object(value, '', ['type', 'at', 'id', 'expectedVersion', 'status']);
+      return {
+        type,
+        at: at(v),
+        id: checkId(c, v.id, 'id'),
+        expectedVersion: c.integer(v.expectedVersion, 'expectedVersion', 1),
+        status: checkUpdateStatusPatch(c, v.status, 'status'),
       };
     }
     case 'service.remove': {
@@ -373,6 +437,17 @@ export function parseCommand(value: unknown): Command {
       return { type, at: at(v) };
     }
   }
+}
+
+function checkUpdateStatusPatch(c: Checker, value: unknown, path: string): UpdateStatusPatch {
+  const v = c.object(value, path, ['state', 'message'], ['completedAt', 'canary', 'countFrom']);
+  return {
+    state: c.oneOf(v.state, `${path}.state`, UPDATE_STATES),
+    message: c.string(v.message, `${path}.message`, TEXT_RULE),
+    ...(v.completedAt === undefined ? {} : { completedAt: v.completedAt === '' ? '' : checkTimestamp(c, v.completedAt, `${path}.completedAt`) }),
+    ...(v.canary === undefined ? {} : { canary: c.integer(v.canary, `${path}.canary`, 0, MAX_REPLICAS) }),
+    ...(v.countFrom === undefined ? {} : { countFrom: checkTimestamp(c, v.countFrom, `${path}.countFrom`) }),
+  };
 }
 
 function expectedVersion(c: Checker, v: Record<string, unknown>): { expectedVersion?: number } {

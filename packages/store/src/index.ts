@@ -21,6 +21,9 @@ export {
   type ServiceCreateCommand,
   type ServiceRemoveCommand,
   type ServiceUpdateCommand,
+  type ServiceRollbackCommand,
+  type ServiceSetUpdateStatusCommand,
+  type UpdateStatusPatch,
   type TasksApplyCommand,
 } from './commands.js';
 export {
@@ -61,6 +64,9 @@ export {
   RESTART_CONDITIONS,
   SERVICE_MODES,
   UPDATE_ORDERS,
+  UPDATE_STATES,
+  isRollback,
+  updateInProgress,
   normalizeServiceSpec,
   checkPortSpec,
   checkServiceSpec,
@@ -82,6 +88,8 @@ export {
   type TaskSpec,
   type UpdateConfig,
   type UpdateOrder,
+  type UpdateState,
+  type UpdateStatus,
 } from './services.js';
 export {
   DESIRED_TASK_STATES,
@@ -96,6 +104,7 @@ export {
   taskStateRank,
   taskName,
   taskSpecIsCurrent,
+  taskIsCurrent,
   type AssignedTask,
   type DesiredTaskState,
   type NewTask,

@@ -9,7 +9,7 @@
 import { seal } from './canonical.js';
 import { isPlacementKey, parseConstraint } from './constraints.js';
 import { StoreError } from './errors.js';
-import { checkId, checkLabels, checkTimestamp, checkRuntime, type NodeResources, type Runtime, type StoredObject } from './objects.js';
+import { checkId, checkLabels, checkTimestamp, checkRuntime, TEXT_RULE, type NodeResources, type Runtime, type StoredObject } from './objects.js';
 import { Checker, describe, type StringRule } from './shape.js';
 
 export const SERVICE_MODES = ['replicated', 'global'] as const;
@@ -92,6 +92,11 @@ export interface TaskSpec {
   readonly restartPolicy: RestartPolicy;
   readonly healthCheck: HealthCheck | null;
   readonly stopGracePeriodMs: number;
+  /**
+   * Bumped by `service update --force`: a different task spec, so every task is replaced even
+   * though nothing else changed. 0 by default (and for specs stored before it existed).
+   */
+  readonly forceUpdate: number;
 }
 
 export interface ServiceSpec {
@@ -112,8 +117,52 @@ export interface ServiceObject extends StoredObject {
   readonly spec: ServiceSpec;
   /** The spec the last update replaced (null before any); rolling back is updating to it. */
   readonly previousSpec: ServiceSpec | null;
+  /**
+   * The index at which what tasks are made of (spec.task, spec.ports) last changed: tasks copy
+   * it as their specVersion. A rollback brings back the previous spec's version with the spec.
+   */
+  readonly specVersion: number;
+  /** previousSpec's specVersion (0 when there is none). */
+  readonly previousSpecVersion: number;
+  /** The last rolling update or rollback and where it stands (null before any). */
+  readonly updateStatus: UpdateStatus | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+// ---- rolling updates -----------------------------------------------------------------------
+
+export const UPDATE_STATES = ['updating', 'paused', 'completed', 'rollback_started', 'rollback_paused', 'rollback_completed'] as const;
+export type UpdateState = (typeof UPDATE_STATES)[number];
+
+/**
+ * Where a rolling update stands. The leader's updater (manager/src/leader/updater) drives it
+ * from this and the tasks alone, so a new leader carries on where the old one stopped.
+ */
+export interface UpdateStatus {
+  readonly state: UpdateState;
+  /** Why it is in that state ("update paused: task web.3.abc123 failed: ..."). */
+  readonly message: string;
+  readonly startedAt: string;
+  /** '' until completed. */
+  readonly completedAt: string;
+  /** Slots to move to the new spec before holding (`--canary K`); 0 = all. */
+  readonly canary: number;
+  /**
+   * Failures of updated tasks count from here: the start, or the last `--continue` (a resumed
+   * update does not pause again for the failures it was paused for).
+   */
+  readonly countFrom: string;
+}
+
+/** Whether the updater has work (or a hold) for this status: not completed. */
+export function updateInProgress(status: UpdateStatus | null): boolean {
+  return status !== null && status.state !== 'completed' && status.state !== 'rollback_completed';
+}
+
+/** Whether the status describes a rollback (its pacing comes from spec.rollback). */
+export function isRollback(status: UpdateStatus | null): boolean {
+  return status !== null && status.state.startsWith('rollback_');
 }
 
 /** A service as `service.create` carries it: the store sets name, version and timestamps. */
@@ -152,6 +201,7 @@ export const DEFAULT_TASK_SPEC: TaskSpec = seal({
   restartPolicy: DEFAULT_RESTART_POLICY,
   healthCheck: null,
   stopGracePeriodMs: 10_000,
+  forceUpdate: 0,
 });
 
 // ---- limits and rules --------------------------------------------------------------------
@@ -203,6 +253,8 @@ function port(c: Checker, value: unknown, path: string, min: 0 | 1): number {
 
 const SPEC_FIELDS = ['name', 'mode', 'replicas', 'task', 'ports', 'update', 'rollback', 'labels'] as const;
 const TASK_FIELDS = ['runtime', 'image', 'command', 'env', 'workdir', 'resources', 'placement', 'restartPolicy', 'healthCheck', 'stopGracePeriodMs'] as const;
+/** Task spec fields added after specs were stored: absent ones get their default. */
+const LATER_TASK_FIELDS = ['forceUpdate'] as const;
 
 export function checkServiceSpec(c: Checker, value: unknown, path: string): ServiceSpec {
   const v = c.object(value, path, SPEC_FIELDS);
@@ -250,7 +302,7 @@ export function checkPortSpec(c: Checker, value: unknown, path: string): PortSpe
 }
 
 export function checkTaskSpec(c: Checker, value: unknown, path: string): TaskSpec {
-  const v = c.object(value, path, TASK_FIELDS);
+  const v = c.object(value, path, TASK_FIELDS, LATER_TASK_FIELDS);
   const runtime = checkRuntime(c, v.runtime, `${path}.runtime`);
   const image = c.string(v.image, `${path}.image`, IMAGE_RULE);
   const command = c.array(v.command, `${path}.command`, (a, at) => c.string(a, at), 256);
@@ -286,6 +338,7 @@ export function checkTaskSpec(c: Checker, value: unknown, path: string): TaskSpe
     restartPolicy: checkRestartPolicy(c, v.restartPolicy, `${path}.restartPolicy`),
     healthCheck: v.healthCheck === null ? null : checkHealthCheck(c, v.healthCheck, `${path}.healthCheck`),
     stopGracePeriodMs: int(c, v.stopGracePeriodMs, `${path}.stopGracePeriodMs`, 0, 3_600_000),
+    forceUpdate: v.forceUpdate === undefined ? 0 : int(c, v.forceUpdate, `${path}.forceUpdate`, 0, Number.MAX_SAFE_INTEGER),
   };
 }
 
@@ -379,7 +432,8 @@ export function checkNewService(c: Checker, value: unknown, path: string): NewSe
 }
 
 export function checkService(c: Checker, value: unknown, path: string): ServiceObject {
-  const v = c.object(value, path, ['id', 'name', 'version', 'spec', 'previousSpec', 'createdAt', 'updatedAt']);
+  // The update fields are optional: services stored before rolling updates existed lack them.
+  const v = c.object(value, path, ['id', 'name', 'version', 'spec', 'previousSpec', 'createdAt', 'updatedAt'], ['specVersion', 'previousSpecVersion', 'updateStatus']);
   const spec = checkServiceSpec(c, v.spec, `${path}.spec`);
   const name = c.string(v.name, `${path}.name`, SERVICE_NAME_RULE);
   if (name !== spec.name) c.fail(`${path}.name`, `("${name}") differs from spec.name ("${spec.name}")`);
@@ -389,8 +443,23 @@ export function checkService(c: Checker, value: unknown, path: string): ServiceO
     version: c.integer(v.version, `${path}.version`, 1),
     spec,
     previousSpec: v.previousSpec === null ? null : checkServiceSpec(c, v.previousSpec, `${path}.previousSpec`),
+    specVersion: v.specVersion === undefined ? 1 : c.integer(v.specVersion, `${path}.specVersion`, 1),
+    previousSpecVersion: v.previousSpecVersion === undefined ? 0 : c.integer(v.previousSpecVersion, `${path}.previousSpecVersion`, 0),
+    updateStatus: v.updateStatus === undefined || v.updateStatus === null ? null : checkUpdateStatus(c, v.updateStatus, `${path}.updateStatus`),
     createdAt: checkTimestamp(c, v.createdAt, `${path}.createdAt`),
     updatedAt: checkTimestamp(c, v.updatedAt, `${path}.updatedAt`),
+  };
+}
+
+export function checkUpdateStatus(c: Checker, value: unknown, path: string): UpdateStatus {
+  const v = c.object(value, path, ['state', 'message', 'startedAt', 'completedAt', 'canary', 'countFrom']);
+  return {
+    state: c.oneOf(v.state, `${path}.state`, UPDATE_STATES),
+    message: c.string(v.message, `${path}.message`, TEXT_RULE),
+    startedAt: checkTimestamp(c, v.startedAt, `${path}.startedAt`),
+    completedAt: v.completedAt === '' ? '' : checkTimestamp(c, v.completedAt, `${path}.completedAt`),
+    canary: int(c, v.canary, `${path}.canary`, 0, MAX_REPLICAS),
+    countFrom: checkTimestamp(c, v.countFrom, `${path}.countFrom`),
   };
 }
 

@@ -55,6 +55,10 @@ export interface TaskObject extends StoredObject {
   readonly serviceName: string;
   /** The service's version when this task was created. */
   readonly serviceVersion: number;
+  /** The service's specVersion when this task was created: the version of the spec it runs. */
+  readonly specVersion: number;
+  /** When the task first reported running (absent until then); an update's monitor period counts from it. */
+  readonly runningAt?: string;
   /** Replicated: 1..replicas. Global: 0. */
   readonly slot: number;
   /** '' until the scheduler assigns it (a global service's tasks are created with their node). */
@@ -228,6 +232,14 @@ export function taskSpecIsCurrent(task: TaskObject, service: ServiceObject): boo
   return task.spec === service.spec.task || canonicalJson(task.spec) === canonicalJson(service.spec.task);
 }
 
+/**
+ * Whether a task runs what its service now asks for: the task spec and the published ports
+ * (a rolling update replaces every task for which this is false).
+ */
+export function taskIsCurrent(task: TaskObject, service: ServiceObject): boolean {
+  return taskSpecIsCurrent(task, service) && (task.ports === service.spec.ports || canonicalJson(task.ports) === canonicalJson(service.spec.ports));
+}
+
 /** The task a create makes: spec and ports are the service's own (shared, immutable) objects. */
 export function buildTask(t: NewTask, service: ServiceObject, node: NodeObject | undefined, at: string, index: number): TaskObject {
   return {
@@ -237,6 +249,7 @@ export function buildTask(t: NewTask, service: ServiceObject, node: NodeObject |
     serviceId: service.id,
     serviceName: service.name,
     serviceVersion: service.version,
+    specVersion: service.specVersion,
     slot: t.slot,
     nodeId: t.nodeId ?? '',
     spec: service.spec.task,
@@ -340,10 +353,12 @@ const TASK_FIELDS = [
   'createdAt',
   'updatedAt',
 ] as const;
+/** Added with rolling updates: tasks stored before lack them. */
+const LATER_TASK_FIELDS = ['specVersion', 'runningAt'] as const;
 
 /** A stored task (snapshots). */
 export function checkTask(c: Checker, value: unknown, path: string): TaskObject {
-  const v = c.object(value, path, TASK_FIELDS);
+  const v = c.object(value, path, TASK_FIELDS, LATER_TASK_FIELDS);
   const s = c.object(v.status, `${path}.status`, ['state', 'message', 'error', 'exitCode', 'at', 'runtimeId', 'healthy']);
   const nodeId = v.nodeId === '' ? '' : checkId(c, v.nodeId, `${path}.nodeId`);
   const task: TaskObject = {
@@ -353,6 +368,8 @@ export function checkTask(c: Checker, value: unknown, path: string): TaskObject 
     serviceId: checkId(c, v.serviceId, `${path}.serviceId`),
     serviceName: c.string(v.serviceName, `${path}.serviceName`, TASK_NAME_RULE),
     serviceVersion: c.integer(v.serviceVersion, `${path}.serviceVersion`, 1),
+    specVersion: v.specVersion === undefined ? 1 : c.integer(v.specVersion, `${path}.specVersion`, 1),
+    ...(v.runningAt === undefined ? {} : { runningAt: checkTimestamp(c, v.runningAt, `${path}.runningAt`) }),
     slot: c.integer(v.slot, `${path}.slot`, 0, MAX_REPLICAS),
     nodeId,
     spec: checkTaskSpec(c, v.spec, `${path}.spec`),

@@ -11,7 +11,7 @@ import type { Command, NodePatch, TasksApplyCommand } from './commands.js';
 import { StoreError, outOfSequenceError, type StoreErrorCode } from './errors.js';
 import type { ClusterEvent, NodeEvent, ServiceEvent, TaskEvent } from './events.js';
 import { MAX_LABELS, SAME_SECRETS, settingsProblem, type ClusterObject, type NodeObject } from './objects.js';
-import type { ServiceObject, ServiceSpec } from './services.js';
+import { isRollback, type ServiceObject, type ServiceSpec } from './services.js';
 import type { Table } from './table.js';
 import { assignedStatus, buildTask, isFinalState, nextTaskStatus, portKey, type NewTask, type TaskIndex, type TaskObject, type TaskUpdate } from './tasks.js';
 
@@ -150,7 +150,18 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
     }
     case 'service.create': {
       const { id, spec } = cmd.service;
-      const service: ServiceObject = { id, name: spec.name, version: index, spec, previousSpec: null, createdAt: cmd.at, updatedAt: cmd.at };
+      const service: ServiceObject = {
+        id,
+        name: spec.name,
+        version: index,
+        spec,
+        previousSpec: null,
+        specVersion: index,
+        previousSpecVersion: 0,
+        updateStatus: null,
+        createdAt: cmd.at,
+        updatedAt: cmd.at,
+      };
       const problem = state.services.insertProblem(service) ?? publishedPortProblem(state.services, spec, id);
       if (problem) return problem;
       return [{ kind: 'service', action: 'create', object: service, index }];
@@ -181,8 +192,72 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
       const spec: ServiceSpec = canonicalJson(cmd.spec.task) === canonicalJson(old.task) ? { ...cmd.spec, task: old.task } : cmd.spec;
       // Re-submitting the same spec must not lose the version a rollback would return to.
       const changed = canonicalJson(cmd.spec) !== canonicalJson(old);
-      const previousSpec = cmd.keepPrevious || !changed ? service.previousSpec : old;
-      const next: ServiceObject = { ...service, spec, previousSpec, version: index, updatedAt: cmd.at };
+      const keep = cmd.keepPrevious || !changed;
+      const previousSpec = keep ? service.previousSpec : old;
+      // What tasks are made of changed: a new spec version, and a rolling update to it.
+      const tasksChange = spec.task !== old.task || canonicalJson(spec.ports) !== canonicalJson(old.ports);
+      const canary = cmd.canary ?? 0;
+      if (canary > 0 && !tasksChange) {
+        return new StoreError('INVALID_ARGUMENT', `a canary of ${canary} needs a change to the task spec of service ${old.name}; nothing would be updated`);
+      }
+      if (canary > 0 && spec.mode === 'replicated' && canary > spec.replicas) {
+        return new StoreError('INVALID_ARGUMENT', `a canary of ${canary} is larger than the service's ${spec.replicas} replicas; give --canary 0..${spec.replicas}`);
+      }
+      const next: ServiceObject = {
+        ...service,
+        spec,
+        previousSpec,
+        ...(keep ? {} : { previousSpecVersion: service.specVersion }),
+        ...(tasksChange
+          ? {
+              specVersion: index,
+              updateStatus: { state: 'updating', message: 'update in progress', startedAt: cmd.at, completedAt: '', canary, countFrom: cmd.at },
+            }
+          : {}),
+        version: index,
+        updatedAt: cmd.at,
+      };
+      return [{ kind: 'service', action: 'update', object: next, previous: service, index }];
+    }
+    case 'service.rollback': {
+      const service = state.services.existing(cmd.id);
+      if (service instanceof StoreError) return service;
+      if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== service.version) {
+        return outOfSequenceError(`service ${service.id} ("${service.name}")`, cmd.expectedVersion, service.version);
+      }
+      const target = service.previousSpec;
+      if (!target) return new StoreError('INVALID_ARGUMENT', `service ${service.name} has no previous spec to roll back to`);
+      // The replica count stays: scaling (by hand or by the autoscaler) is not a version.
+      const spec: ServiceSpec = target.replicas === service.spec.replicas ? target : { ...target, replicas: service.spec.replicas };
+      const message = cmd.message ?? 'rollback requested';
+      const next: ServiceObject = {
+        ...service,
+        spec,
+        previousSpec: service.spec,
+        specVersion: service.previousSpecVersion || index,
+        previousSpecVersion: service.specVersion,
+        updateStatus: { state: 'rollback_started', message, startedAt: cmd.at, completedAt: '', canary: 0, countFrom: cmd.at },
+        version: index,
+        updatedAt: cmd.at,
+      };
+      return [{ kind: 'service', action: 'update', object: next, previous: service, index }];
+    }
+    case 'service.setUpdateStatus': {
+      const service = state.services.existing(cmd.id);
+      if (service instanceof StoreError) return service;
+      // Required: a stale leader's (or a slow client's) view must not overwrite a newer status.
+      if (cmd.expectedVersion !== service.version) {
+        return outOfSequenceError(`service ${service.id} ("${service.name}")`, cmd.expectedVersion, service.version);
+      }
+      const current = service.updateStatus;
+      if (!current) return new StoreError('INVALID_ARGUMENT', `service ${service.name} has no update in progress; nothing to pause, resume or complete`);
+      if (isRollback(current) !== cmd.status.state.startsWith('rollback_')) {
+        return new StoreError(
+          'INVALID_ARGUMENT',
+          `service ${service.name} is in ${current.state}; it cannot move to ${cmd.status.state} (an update and a rollback have their own states)`,
+        );
+      }
+      const next: ServiceObject = { ...service, updateStatus: { ...current, ...cmd.status }, version: index, updatedAt: cmd.at };
       return [{ kind: 'service', action: 'update', object: next, previous: service, index }];
     }
     case 'service.remove': {
@@ -340,7 +415,9 @@ function updateTask(state: State, u: TaskUpdate, at: string, index: number): Dec
     if (next) status = next;
   }
   if (nodeId === task.nodeId && port === task.port && desiredState === task.desiredState && status === task.status) return []; // a resend
-  const next: TaskObject = { ...task, nodeId, port, desiredState, status, version: index, updatedAt: at };
+  // The first "running": an update's monitor period counts from it, whatever status follows.
+  const runningAt = task.runningAt ?? (status.state === 'running' ? status.at : undefined);
+  const next: TaskObject = { ...task, nodeId, port, desiredState, status, ...(runningAt === undefined ? {} : { runningAt }), version: index, updatedAt: at };
   return [{ kind: 'task', action: 'update', object: next, previous: task, index }];
 }
 

@@ -84,7 +84,7 @@ describe('decodeCommand refuses malformed input with a message naming the field'
     [
       'unknown type',
       '{"type":"node.destroy"}',
-      'invalid command: type must be one of "node.add", "node.update", "node.remove", "cluster.rotateToken", "cluster.rotateUnlockKey", "cluster.updateSettings", "cluster.setAdminCerts", "cluster.startCaRotation", "cluster.caNodeRenewed", "cluster.finishCaRotation", "service.create", "service.update", "service.remove", "tasks.apply", "noop" (got "node.destroy")',
+      'invalid command: type must be one of "node.add", "node.update", "node.remove", "cluster.rotateToken", "cluster.rotateUnlockKey", "cluster.updateSettings", "cluster.setAdminCerts", "cluster.startCaRotation", "cluster.caNodeRenewed", "cluster.finishCaRotation", "service.create", "service.update", "service.remove", "service.rollback", "service.setUpdateStatus", "tasks.apply", "noop" (got "node.destroy")',
     ],
     ['no timestamp', '{"type":"noop"}', 'invalid noop command: at is required'],
     [

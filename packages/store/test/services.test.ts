@@ -6,6 +6,7 @@ import {
   DEFAULT_RESTART_POLICY,
   DEFAULT_TASK_SPEC,
   DEFAULT_UPDATE_CONFIG,
+  ClusterStore,
   StoreError,
   decodeCommand,
   encodeCommand,
@@ -182,7 +183,18 @@ describe('service.create', () => {
     const spec = serviceSpec('web');
     const value = expectOk(s.apply({ type: 'service.create', at: at(3), service: { id: idOf('web'), spec } }, 2));
     const service = s.getService(idOf('web'));
-    expect(service).toEqual({ id: idOf('web'), name: 'web', spec, previousSpec: null, version: 2, createdAt: at(3), updatedAt: at(3) });
+    expect(service).toEqual({
+      id: idOf('web'),
+      name: 'web',
+      spec,
+      previousSpec: null,
+      specVersion: 2,
+      previousSpecVersion: 0,
+      updateStatus: null,
+      version: 2,
+      createdAt: at(3),
+      updatedAt: at(3),
+    });
     expect(value).toBe(service);
     expect(s.services()).toEqual([service]);
     expect(s.findService('WEB')).toBe(service);
@@ -335,5 +347,106 @@ describe('service.remove', () => {
 
   it('refuses an unknown id', () => {
     expect(newStore().apply({ type: 'service.remove', at: at(1), id: idOf('ghost') }, 2)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('rolling update state: spec versions, update status, rollback', () => {
+  const WEB = serviceId('web');
+
+  it('a task spec change makes a new spec version and starts an update; scaling starts none', () => {
+    const v1 = serviceSpec('web');
+    const s = storeWithServices(v1);
+    expect(s.getService(WEB)).toMatchObject({ specVersion: 4, previousSpecVersion: 0, updateStatus: null });
+    expectOk(s.apply({ type: 'service.update', at: at(5), id: WEB, spec: { ...v1, replicas: 5 }, keepPrevious: true }, 10));
+    expect(s.getService(WEB)).toMatchObject({ specVersion: 4, updateStatus: null, previousSpec: null });
+    const v2 = normalizeServiceSpec({ task: { command: ['node', 'v2.js'] } }, s.getService(WEB)!.spec);
+    expectOk(s.apply({ type: 'service.update', at: at(6), id: WEB, spec: v2, canary: 2 }, 11));
+    expect(s.getService(WEB)).toMatchObject({
+      specVersion: 11,
+      previousSpecVersion: 4,
+      updateStatus: { state: 'updating', message: 'update in progress', startedAt: at(6), completedAt: '', canary: 2, countFrom: at(6) },
+    });
+    // Tasks made now carry the new version.
+    applyTasks(s, 12, { creates: [{ id: idOf('t1'), serviceId: WEB, slot: 1 }] });
+    expect(s.getTask(idOf('t1'))).toMatchObject({ specVersion: 11 });
+    // --force: the same spec with forceUpdate bumped is a new version too.
+    expectOk(s.apply({ type: 'service.update', at: at(7), id: WEB, spec: { ...v2, task: { ...v2.task, forceUpdate: 1 } } }, 13));
+    expect(s.getService(WEB)).toMatchObject({ specVersion: 13, updateStatus: { state: 'updating', canary: 0 } });
+  });
+
+  it('refuses a canary larger than the replica count, or one with nothing to update', () => {
+    const v1 = serviceSpec('web', { replicas: 6 });
+    const s = storeWithServices(v1);
+    const v2 = normalizeServiceSpec({ task: { command: ['node', 'v2.js'] } }, v1);
+    expect(s.apply({ type: 'service.update', at: at(5), id: WEB, spec: v2, canary: 9 }, 10)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: "a canary of 9 is larger than the service's 6 replicas; give --canary 0..6" },
+    });
+    expect(s.apply({ type: 'service.update', at: at(5), id: WEB, spec: v1, canary: 2 }, 11)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(s.getService(WEB)).toMatchObject({ version: 4, updateStatus: null });
+  });
+
+  it('service.rollback swaps spec and previous spec (and their versions), keeps the replica count, and starts a rollback', () => {
+    const v1 = serviceSpec('web');
+    const s = storeWithServices(v1);
+    expect(s.apply({ type: 'service.rollback', at: at(5), id: WEB }, 10)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'service web has no previous spec to roll back to' },
+    });
+    const v2 = normalizeServiceSpec({ task: { command: ['node', 'v2.js'] } }, v1);
+    expectOk(s.apply({ type: 'service.update', at: at(5), id: WEB, spec: v2 }, 11));
+    expectOk(s.apply({ type: 'service.update', at: at(6), id: WEB, spec: { ...v2, replicas: 9 }, keepPrevious: true }, 12));
+    expectOk(s.apply({ type: 'service.rollback', at: at(7), id: WEB, expectedVersion: 12, message: 'because' }, 13));
+    const web = s.getService(WEB)!;
+    expect(web.spec).toEqual({ ...v1, replicas: 9 });
+    expect(web).toMatchObject({ previousSpec: { ...v2, replicas: 9 }, specVersion: 4, previousSpecVersion: 11 });
+    expect(web.updateStatus).toEqual({ state: 'rollback_started', message: 'because', startedAt: at(7), completedAt: '', canary: 0, countFrom: at(7) });
+  });
+
+  it('service.setUpdateStatus needs the version it was decided from, and keeps updates and rollbacks apart', () => {
+    const v1 = serviceSpec('web');
+    const s = storeWithServices(v1);
+    const patch = { state: 'completed', message: 'done', completedAt: at(8) } as const;
+    expect(s.apply({ type: 'service.setUpdateStatus', at: at(5), id: WEB, expectedVersion: 4, status: patch }, 9)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'service web has no update in progress; nothing to pause, resume or complete' },
+    });
+    expectOk(s.apply({ type: 'service.update', at: at(5), id: WEB, spec: normalizeServiceSpec({ task: { command: ['v2'] } }, v1) }, 10));
+    expect(s.apply({ type: 'service.setUpdateStatus', at: at(8), id: WEB, expectedVersion: 4, status: patch }, 11)).toMatchObject({
+      ok: false,
+      error: { code: 'UPDATE_OUT_OF_SEQUENCE' },
+    });
+    expect(
+      s.apply({ type: 'service.setUpdateStatus', at: at(8), id: WEB, expectedVersion: 10, status: { state: 'rollback_completed', message: '' } }, 12),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('cannot move to rollback_completed') } });
+    expectOk(s.apply({ type: 'service.setUpdateStatus', at: at(8), id: WEB, expectedVersion: 10, status: patch }, 13));
+    expect(s.getService(WEB)!.updateStatus).toEqual({ state: 'completed', message: 'done', startedAt: at(5), completedAt: at(8), canary: 0, countFrom: at(5) });
+    // The commands survive encoding, and the service a snapshot round trip.
+    const cmd = { type: 'service.setUpdateStatus', at: at(8), id: WEB, expectedVersion: 11, status: patch } as const;
+    expect(decodeCommand(encodeCommand(cmd))).toEqual(cmd);
+    expect(decodeCommand(encodeCommand({ type: 'service.rollback', at: at(8), id: WEB, message: 'x' }))).toEqual({
+      type: 'service.rollback',
+      at: at(8),
+      id: WEB,
+      message: 'x',
+    });
+    expect(() => decodeCommand(encodeCommand({ ...cmd, status: { ...patch, state: 'sideways' as never } }))).toThrow('status.state must be one of');
+  });
+});
+
+describe('rolling update state in snapshots', () => {
+  it('a service mid-update and a task that ran restore as they were (runningAt, specVersion, updateStatus)', () => {
+    const WEB = serviceId('web');
+    const v1 = serviceSpec('web');
+    const s = storeWithServices(v1);
+    expectOk(s.apply({ type: 'service.update', at: at(5), id: WEB, spec: normalizeServiceSpec({ task: { command: ['v2'] } }, v1), canary: 1 }, 10));
+    const T = idOf('t1');
+    applyTasks(s, 11, { creates: [{ id: T, serviceId: WEB, slot: 1, nodeId: idOf('w1') }] });
+    applyTasks(s, 12, { updates: [{ id: T, patch: { status: { state: 'running', at: at(9) } } }] });
+    applyTasks(s, 13, { updates: [{ id: T, patch: { status: { state: 'running', healthy: true, at: at(11) } } }] });
+    expect(s.getTask(T)).toMatchObject({ specVersion: 10, runningAt: at(9), status: { at: at(11) } });
+    const r = ClusterStore.restore(s.snapshot());
+    expect(r.getService(WEB)).toEqual(s.getService(WEB));
+    expect(r.getTask(T)).toEqual(s.getTask(T));
   });
 });

@@ -60,6 +60,7 @@ describe('tasks.apply creates', () => {
       serviceId: WEB,
       serviceName: 'web',
       serviceVersion: 4,
+      specVersion: 4,
       slot: 2,
       nodeId: '',
       spec: web.spec.task,

@@ -16,7 +16,9 @@ import {
   type ServiceSpecInput,
   type TaskObject,
   type TaskSpec,
+  type UpdateStatus,
 } from '@shoal/store';
+import type { UpdateStatus as WireUpdateStatus } from './gen/shoal/control/v1/UpdateStatus.js';
 import type { Task as WireTask, Task__Output as WireTaskOut } from './gen/shoal/dispatcher/v1/Task.js';
 import type { HealthCheck as WireHealthCheck, HealthCheck__Output as WireHealthCheckOut } from './gen/shoal/spec/v1/HealthCheck.js';
 import type { HealthTest as WireHealthTest, HealthTest__Output as WireHealthTestOut } from './gen/shoal/spec/v1/HealthTest.js';
@@ -97,6 +99,7 @@ function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined 
     'restartPolicy',
     'healthCheck',
     'stopGracePeriodMs',
+    'forceUpdate',
   ]);
   if (!v) return undefined;
   const r = fields(v.resources, `${path}.resources`, ['reservations', 'limits']);
@@ -116,6 +119,7 @@ function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined 
     healthCheck: v.healthCheck === null ? undefined : healthCheckToWire(v.healthCheck, `${path}.healthCheck`),
     noHealthCheck: v.healthCheck === null ? true : undefined,
     stopGracePeriodMs: int(v.stopGracePeriodMs, `${path}.stopGracePeriodMs`),
+    forceUpdate: int(v.forceUpdate, `${path}.forceUpdate`),
   };
 }
 
@@ -193,6 +197,28 @@ function updateConfigToWire(value: unknown, path: string): WireUpdateConfig | un
       order: text(v.order, `${path}.order`),
     }
   );
+}
+
+/** How far a rolling update got, counted by the leader from the tasks (the store keeps no counters). */
+export interface UpdateProgress {
+  readonly updated: number;
+  readonly total: number;
+  readonly failed: number;
+}
+
+/** A service's update status as GetService/ListServices carry it; undefined (absent) before any update. */
+export function updateStatusToWire(status: UpdateStatus | null, progress: UpdateProgress): WireUpdateStatus | undefined {
+  if (!status) return undefined;
+  return {
+    state: status.state,
+    message: status.message,
+    startedAt: status.startedAt,
+    completedAt: status.completedAt,
+    canary: status.canary,
+    updated: progress.updated,
+    total: progress.total,
+    failed: progress.failed,
+  };
 }
 
 /**
@@ -279,6 +305,7 @@ function taskSpecFromWire(w: WireTaskSpecOut): Fields {
     restartPolicy: w.restartPolicy ? restartPolicyFromWire(w.restartPolicy) : undefined,
     healthCheck: w.healthCheck ? healthCheckFromWire(w.healthCheck) : w.noHealthCheck ? null : undefined,
     stopGracePeriodMs: num(w.stopGracePeriodMs),
+    forceUpdate: num(w.forceUpdate),
   });
 }
 

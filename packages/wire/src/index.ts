@@ -85,7 +85,15 @@ export const PIPELINE_BATCH_BYTES = 1 << 20;
 export { EndOfTurn } from './end-of-turn.js';
 export { TurnBatcher } from './turn-batcher.js';
 export { errorMetadata, readErrorCode, readLeaderAddr } from './error-metadata.js';
-export { assignedTaskFromWire, assignedTaskToWire, serviceSpecFromWire, serviceSpecInputFromWire, serviceSpecToWire } from './domain-shapes.js';
+export {
+  assignedTaskFromWire,
+  assignedTaskToWire,
+  serviceSpecFromWire,
+  serviceSpecInputFromWire,
+  serviceSpecToWire,
+  updateStatusToWire,
+  type UpdateProgress,
+} from './domain-shapes.js';
 export type { ControlMethod, RequestOf, ResponseOf } from './control-methods.js';
 
 /**

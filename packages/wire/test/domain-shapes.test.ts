@@ -84,6 +84,7 @@ describe('tasks on the wire', () => {
     serviceId: 'svcsvcsvcsvcsvcsvcsvcsvc1',
     serviceName: 'web',
     serviceVersion: 5,
+    specVersion: 5,
     slot: 1,
     nodeId: 'nodenodenodenodenodenode1',
     spec: FULL.task,

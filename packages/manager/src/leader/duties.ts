@@ -9,6 +9,7 @@ import { nodeHealthDuty, type HeartbeatSource } from './node-health/node-health-
 import { orchestratorDuty } from './orchestrator/orchestrator-loop.js';
 import { reaperDuty } from './reaper/reaper-loop.js';
 import { schedulerDuty } from './scheduler/scheduler-loop.js';
+import { updaterDuty } from './updater/updater-loop.js';
 
 export type { HeartbeatSource } from './node-health/node-health-loop.js';
 
@@ -17,6 +18,7 @@ export interface LeaderDuties {
   readonly scheduler: ControlLoop;
   readonly nodeHealth: ControlLoop;
   readonly reaper: ControlLoop;
+  readonly updater: ControlLoop;
   stop(): void;
 }
 
@@ -26,13 +28,15 @@ export function startLeaderDuties(ctx: ManagerContext, heartbeats: HeartbeatSour
   const scheduler = new ControlLoop(ctx, schedulerDuty(), clock);
   const nodeHealth = new ControlLoop(ctx, nodeHealthDuty(heartbeats, clock.now(), ctx.logger), clock);
   const reaper = new ControlLoop(ctx, reaperDuty(), clock);
-  const all = [nodeHealth, orchestrator, scheduler, reaper];
+  const updater = new ControlLoop(ctx, updaterDuty(ctx.logger), clock);
+  const all = [nodeHealth, orchestrator, scheduler, reaper, updater];
   for (const loop of all) loop.run();
   return {
     orchestrator,
     scheduler,
     nodeHealth,
     reaper,
+    updater,
     stop() {
       for (const loop of all) loop.stop();
     },

@@ -13,7 +13,7 @@
 // A slot whose last task ended on its own and may not restart stays empty until the task spec
 // changes (as Swarm re-runs such slots on a service update).
 
-import { taskSpecIsCurrent, type ServiceObject, type TaskObject } from '@shoal/store';
+import { taskIsCurrent, taskSpecIsCurrent, updateInProgress, type ServiceObject, type TaskObject } from '@shoal/store';
 import type { TaskBatch } from '../task-batch.js';
 import { awaitsRestart, endedOnItsOwn, isLive, keeperFirst, newest, newestFirst } from '../task-lifecycle.js';
 import { nextAttempt, restartDecision } from './restart-policy.js';
@@ -57,7 +57,10 @@ export function reconcileSlot(tasks: readonly TaskObject[], service: ServiceObje
 
   if (staying.length > 0) {
     staying.sort(keeperFirst);
-    for (const extra of staying.slice(1)) batch.stop(extra, `duplicate task for ${rules.label}`);
+    // During a rolling update (start-first) a slot holds its old task and its new one until
+    // the updater stops the old one: one of each is not a duplicate.
+    const keep = updateInProgress(service.updateStatus) ? keepDuringUpdate(staying, service) : staying.slice(0, 1);
+    for (const extra of staying) if (!keep.includes(extra)) batch.stop(extra, `duplicate task for ${rules.label}`);
     for (const t of awaiting) batch.stop(t, `superseded by task ${staying[0]?.name}`);
     return;
   }
@@ -96,4 +99,11 @@ export function reconcileSlot(tasks: readonly TaskObject[], service: ServiceObje
     if (d.kind === 'now') rules.create(nextAttempt(latest, service));
     else if (d.kind === 'later') ctx.wake(d.atMs);
   }
+}
+
+/** The tasks a slot keeps while its service updates: the keeper on the current spec and the keeper on an older one. */
+function keepDuringUpdate(staying: readonly TaskObject[], service: ServiceObject): TaskObject[] {
+  const current = staying.find((t) => taskIsCurrent(t, service));
+  const older = staying.find((t) => !taskIsCurrent(t, service));
+  return [current, older].filter((t): t is TaskObject => t !== undefined);
 }
