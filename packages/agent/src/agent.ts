@@ -127,14 +127,16 @@ export class Agent {
         onAssignments: (a) => this.executor.apply(readAssignments(a)),
         onLogsRequest: (r) => void this.serveLogs(r),
         onLogsCancel: (id) => this.logStreams.get(id)?.abort(),
-        onRoutes: (t) =>
-          this.mesh.update(
-            t.routes.map((r) => ({
-              published: r.published,
-              serviceName: r.serviceName,
-              backends: r.backends.map((b) => ({ host: b.host, port: b.port, taskId: b.taskId })),
-            })),
-          ),
+        onRoutes: (t) => {
+          const routes = t.routes.map((r) => ({
+            published: r.published,
+            serviceName: r.serviceName,
+            backends: r.backends.map((b) => ({ host: b.host, port: b.port, taskId: b.taskId })),
+          }));
+          // The whole table when the session opens, then only the ports that changed.
+          if (t.full) this.mesh.update(routes);
+          else this.mesh.patch(routes, t.removed);
+        },
         onConnected: (addr) => {
           this.logger.info({ manager: addr }, 'session open with the leader');
           // The Hello carried every task's state; what changed since goes now.

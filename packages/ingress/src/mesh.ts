@@ -1,8 +1,12 @@
 // The routing mesh on one node: for every published port, a TCP listener on this node's
-// address that hands each connection to one of the service's healthy tasks, round robin, on
-// whichever node it runs. The mesh holds no state of its own beyond the routing table the
-// leader sends (built from the store): a task that stops running leaves the table, and new
-// connections stop reaching it.
+// address that hands each connection to one of the service's tasks in rotation, on whichever
+// node it runs: the task this node has the fewest open connections to, round robin between
+// equals (balancer.ts); a connect that fails is retried on another task not yet tried. The
+// mesh holds no state of its own beyond the routing table the leader sends (built from the
+// store; whole when the session opens, then patches of the ports that changed): a task that
+// leaves rotation leaves the table, and new connections stop reaching it, while connections
+// already open to it go on until they close. Per-task counters (counters.ts) are what the
+// worker exports and reports with heartbeats.
 //
 // A port the mesh cannot open (another process on the node listens there) is a failure the
 // agent reports to the leader, which shows it on the service (`service inspect`, `service
@@ -10,6 +14,8 @@
 // every RETRY_MS and with every new table, so a port freed later gets published.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { LeastConnections } from './balancer.js';
+import { FORGET_MS, TaskCounterBook, type TaskCounters } from './counters.js';
 
 export interface Backend {
   readonly host: string;
@@ -38,8 +44,14 @@ export interface PublishFailure {
 interface Listener {
   readonly server: Server;
   route: Route;
-  next: number;
+  readonly balancer: LeastConnections;
   readonly sockets: Set<Socket>;
+}
+
+export interface MeshOptions {
+  /** How long a task's counters outlive its last route and connection. */
+  readonly forgetCountersAfterMs?: number;
+  readonly now?: () => number;
 }
 
 const CONNECT_TIMEOUT_MS = 2000;
@@ -52,6 +64,7 @@ export class RoutingMesh {
   private wanted = new Map<number, Route>();
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly counters: TaskCounterBook;
 
   constructor(
     /** The address this node publishes on (its own 127.0.0.x on a test machine). */
@@ -59,13 +72,34 @@ export class RoutingMesh {
     private readonly logger: MeshLogger,
     /** Called with every port that failed whenever that set changes. */
     private readonly onFailures: (failures: PublishFailure[]) => void = () => {},
-  ) {}
+    options: MeshOptions = {},
+  ) {
+    this.counters = new TaskCounterBook(options.forgetCountersAfterMs ?? FORGET_MS, options.now);
+  }
 
-  /** Installs a new routing table: opens listeners for new ports, closes those gone. */
+  /** Installs a whole routing table: opens listeners for new ports, closes those gone. */
   update(routes: readonly Route[]): void {
     if (this.closed) return;
-    const wanted = new Map(routes.map((r) => [r.published, r]));
+    this.install(new Map(routes.map((r) => [r.published, r])));
+  }
+
+  /** Applies a change to the table: `changed` routes replace those of their ports, `removed` ports are unpublished. */
+  patch(changed: readonly Route[], removed: readonly number[]): void {
+    if (this.closed) return;
+    const wanted = new Map(this.wanted);
+    for (const port of removed) wanted.delete(port);
+    for (const r of changed) wanted.set(r.published, r);
+    this.install(wanted);
+  }
+
+  /** Per-task counters of the connections this node's mesh made (by task id). */
+  taskCounters(): ReadonlyMap<string, TaskCounters> {
+    return this.counters.snapshot();
+  }
+
+  private install(wanted: Map<number, Route>): void {
     this.wanted = wanted;
+    this.counters.routed(new Set([...wanted.values()].flatMap((r) => r.backends.map((b) => b.taskId))));
     for (const [port, l] of this.listeners) {
       if (!wanted.has(port)) {
         this.closeListener(port, l);
@@ -98,7 +132,7 @@ export class RoutingMesh {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.failed.size === 0 || this.closed) return;
-    this.retryTimer = setTimeout(() => this.update([...this.wanted.values()]), RETRY_MS);
+    this.retryTimer = setTimeout(() => this.install(this.wanted), RETRY_MS);
     this.retryTimer.unref();
   }
 
@@ -110,7 +144,7 @@ export class RoutingMesh {
   private open(route: Route): void {
     const sockets = new Set<Socket>();
     const server = createServer((client) => this.handle(listener, client));
-    const listener: Listener = { server, route, next: 0, sockets };
+    const listener: Listener = { server, route, balancer: new LeastConnections(), sockets };
     this.listeners.set(route.published, listener);
     server.on('error', (e: NodeJS.ErrnoException) => {
       if (this.listeners.get(route.published) !== listener) return; // closed meanwhile
@@ -141,29 +175,35 @@ export class RoutingMesh {
     return e.message;
   }
 
-  /** Tries the next backends in turn until one accepts the connection. */
+  /** Tries backends, least loaded first, until one accepts the connection. */
   private handle(l: Listener, client: Socket): void {
     l.sockets.add(client);
     client.once('close', () => l.sockets.delete(client));
     client.on('error', () => client.destroy());
-    const backends = l.route.backends;
-    if (backends.length === 0) {
-      client.destroy();
-      return;
-    }
-    const start = l.next++ % backends.length;
-    const attempt = (i: number): void => {
-      if (i >= backends.length || client.destroyed) {
+    const tried = new Set<string>();
+    const attempt = (): void => {
+      // The table may have changed while a connect failed: pick from the current one.
+      const b = client.destroyed ? undefined : l.balancer.pick(l.route.backends, tried);
+      if (!b) {
         client.destroy();
         return;
       }
-      const b = backends[(start + i) % backends.length]!;
+      tried.add(b.taskId);
+      l.balancer.acquire(b.taskId);
       const upstream = connect({ host: b.host, port: b.port });
       const timer = setTimeout(() => upstream.destroy(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
       upstream.once('connect', () => {
         clearTimeout(timer);
         upstream.removeAllListeners('error');
+        if (client.destroyed) {
+          // The client gave up while we connected.
+          l.balancer.release(b.taskId);
+          upstream.destroy();
+          return;
+        }
+        this.counters.connected(b.taskId, upstream);
         upstream.on('error', () => client.destroy());
+        upstream.once('close', () => l.balancer.release(b.taskId));
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
         client.pipe(upstream);
@@ -171,10 +211,12 @@ export class RoutingMesh {
       });
       upstream.once('error', () => {
         clearTimeout(timer);
-        attempt(i + 1); // that task just went away: the next one takes the connection
+        l.balancer.release(b.taskId);
+        this.counters.connectFailed(b.taskId);
+        attempt(); // that task just went away: another takes the connection
       });
     };
-    attempt(0);
+    attempt();
   }
 
   private closeListener(port: number, l: Listener): void {

@@ -12,6 +12,9 @@
 // - Reports: observed task states from all workers are batched into one `tasks.apply`
 //   proposal per turn, skipping what the store already says.
 // - Logs: `service logs` asks the workers holding the tasks over their sessions and relays.
+// - Routes (route-table.ts): the whole routing table when a session opens, then only the ports
+//   that changed, to every session. Route changes go out before the assignments of the same
+//   turn, so a task leaves every node's rotation before its node is told to stop it.
 // Tasks go to agents as the store's JSON (objects are kept with sorted keys), so an agent runs
 // exactly what the leader committed.
 
@@ -45,6 +48,7 @@ import { standingOf } from './caller-standing.js';
 import { trustBundle } from './ca-rotation.js';
 import { readyStatus } from './leader/node-health/node-health-plan.js';
 import { recordPublishStatus } from './publish-status.js';
+import { RouteTable, type PublishedRoute } from './route-table.js';
 
 type Call = grpc.ServerDuplexStream<WorkerMessage__Output, ManagerMessage>;
 
@@ -86,8 +90,8 @@ export class Dispatcher {
   private flushing = false;
   private unwatch: (() => void) | undefined;
   private readonly logRequests = new Map<string, { sink: LogSink; nodes: Set<NodeId> }>();
-  /** The routing table last pushed (JSON), to push only changes. */
-  private routesJson = '';
+  /** The routing table last pushed, to push only changes. */
+  private readonly routeTable: RouteTable;
   private readonly routesSoon = new EndOfTurn(() => this.pushRoutes());
   /** The manager list last pushed (joined), to push only changes. */
   private managersKey = '';
@@ -97,7 +101,9 @@ export class Dispatcher {
   constructor(
     private readonly ctx: ManagerContext,
     private readonly o: { heartbeatMs: () => number; managers: () => string[] },
-  ) {}
+  ) {
+    this.routeTable = new RouteTable(ctx.store);
+  }
 
   // ------------------------------------------------------------------ heartbeat facts (node health)
 
@@ -227,6 +233,8 @@ export class Dispatcher {
   }
 
   private async open(s: Session, hello: NonNullable<WorkerMessage__Output['hello']>): Promise<void> {
+    // Sessions already open get any pending route change first: the new one starts from the table they then hold.
+    this.pushRoutes();
     const previous = this.sessions.get(s.nodeId);
     if (previous && previous !== s) this.endSession(previous, new ManagerError('FAILED_PRECONDITION', 'a newer session of this node replaced this one'));
     this.sessions.set(s.nodeId, s);
@@ -238,8 +246,9 @@ export class Dispatcher {
       'worker session opened',
     );
     s.call.write({ config: this.sessionConfig(s.nodeId) });
+    // Routes before assignments: a task its node must stop is out of rotation already.
+    s.call.write({ routes: fullTable(this.routeTable.full()) });
     this.pushAll(s);
-    s.call.write({ routes: this.routingTable() });
     for (const r of hello.tasks) this.queueReport(s.nodeId, r);
     // Record what the agent says about the node (resources, runtime) and that it is up.
     const node = this.ctx.store.getNode(s.nodeId);
@@ -333,8 +342,12 @@ export class Dispatcher {
 
   private onStoreEvent(e: StoreEvent): void {
     if (e.kind === 'restore') {
-      for (const s of this.sessions.values()) this.pushAll(s);
-      this.queueRoutes();
+      this.routeTable.sync();
+      const table = fullTable(this.routeTable.full());
+      for (const s of this.sessions.values()) {
+        s.call.write({ routes: table });
+        this.pushAll(s);
+      }
       this.queueManagers();
       return;
     }
@@ -368,6 +381,10 @@ export class Dispatcher {
 
   private pushDirty(s: Session): void {
     if (this.sessions.get(s.nodeId) !== s) return;
+    // Every task event queues a route push before this one, but a store event applied between
+    // the two runs would leave it behind: route changes must not reach workers after the
+    // assignment that stops a task.
+    if (this.routesSoon.pending) this.pushRoutes();
     const assigned = [];
     const removed = [];
     for (const id of s.dirty) {
@@ -387,33 +404,16 @@ export class Dispatcher {
 
   // ------------------------------------------------------------------ routing mesh
 
-  /** Every published port with the service's running, not unhealthy tasks as backends. */
-  private routingTable(): { routes: { published: number; serviceName: string; backends: { host: string; port: number; taskId: string }[] }[] } {
-    const routes = [];
-    for (const svc of this.ctx.store.services()) {
-      if (svc.spec.ports.length === 0) continue;
-      const backends = [];
-      for (const t of this.ctx.store.tasksOfService(svc.id)) {
-        if (t.desiredState !== 'running' || t.status.state !== 'running' || t.status.healthy === false || !t.port || !t.nodeId) continue;
-        const host = hostOf(this.ctx.store.getNode(t.nodeId)?.addr ?? '');
-        if (host) backends.push({ host, port: t.port, taskId: t.id });
-      }
-      backends.sort((a, b) => a.taskId.localeCompare(b.taskId));
-      for (const p of svc.spec.ports) routes.push({ published: p.published, serviceName: svc.spec.name, backends });
-    }
-    return { routes };
-  }
-
   private queueRoutes(): void {
     if (this.sessions.size > 0) this.routesSoon.request();
   }
 
+  /** Sends every session the routes that changed since the last push (nothing if none did). */
   private pushRoutes(): void {
-    const table = this.routingTable();
-    const json = JSON.stringify(table);
-    if (json === this.routesJson) return;
-    this.routesJson = json;
-    for (const s of this.sessions.values()) s.call.write({ routes: table });
+    const patch = this.routeTable.sync();
+    if (!patch) return;
+    const routes = { full: false, routes: patch.changed, removed: patch.removed };
+    for (const s of this.sessions.values()) s.call.write({ routes });
   }
 
   // ------------------------------------------------------------------ reports
@@ -523,10 +523,8 @@ function configKey(c: { heartbeatMs: number; managers: readonly string[]; caCert
   return `${c.heartbeatMs}|${[...c.managers].sort().join(',')}|${c.caCertificates}`;
 }
 
-/** The host part of "host:port" ("" if none). */
-function hostOf(addr: string): string {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):\d+$/.exec(addr);
-  return m ? (m[1] ?? m[2] ?? '') : '';
+function fullTable(routes: PublishedRoute[]): { full: true; routes: PublishedRoute[]; removed: number[] } {
+  return { full: true, routes, removed: [] };
 }
 
 function statusOf(r: TaskReport__Output, at: string): TaskStatus {

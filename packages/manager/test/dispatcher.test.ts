@@ -175,7 +175,7 @@ describe('Dispatcher sessions', () => {
     expect(full.assigned!.map((a) => a.taskId).sort()).toEqual(mine.map((t) => t.id).sort());
     expect(full.assigned!.every((a) => a.desiredState === 'running')).toBe(true);
     expect(full.assigned![0]!.task).toEqual(assignedTaskToWire(r.c.store.getTask(full.assigned![0]!.taskId!)!));
-    expect(s.written[2]!.routes).toBeDefined();
+    expect(s.written[1]!.routes).toMatchObject({ full: true }); // routes before assignments
     expect(r.dispatcher.connected(idOf('w1'))).toBe(true);
 
     // The service shrinks: the orchestrator's shutdown of w1's tasks is pushed as a change.
@@ -310,5 +310,85 @@ describe('Dispatcher sessions', () => {
     expect(s.errorCode()).toBe('NOT_LEADER');
     expect(s.errors[0]!.metadata?.get('shoal-leader-addr')).toEqual([FOLLOWER_ADDR]);
     expect(r.dispatcher.connected(idOf('w1'))).toBe(false);
+  });
+});
+
+describe('Dispatcher routing tables', () => {
+  /** The rig, with addresses on w1 and w2 and "api" (8080) and "shop" (9090) running on them. */
+  function routed(): Rig {
+    const r = rig();
+    r.c.updateNode('w1', { addr: '127.0.0.11:4000' });
+    r.c.updateNode('w2', { addr: '127.0.0.12:4000' });
+    r.c.createService('api', { replicas: 2, ports: [{ published: 8080 }] });
+    r.c.createService('shop', { replicas: 2, ports: [{ published: 9090 }] });
+    r.c.converge();
+    return r;
+  }
+
+  const tables = (s: FakeSession): NonNullable<ManagerMessage['routes']>[] => s.written.flatMap((m) => (m.routes ? [m.routes] : []));
+
+  it('a session gets the whole table, then only the routes of the service that changed', async () => {
+    const r = routed();
+    const s = await r.session('w1');
+    s.hello();
+    await until('the session opened', () => tables(s).length >= 1);
+    const full = tables(s)[0]!;
+    expect(full.full).toBe(true);
+    expect(full.routes!.map((x) => [x.published, x.backends!.length])).toEqual([
+      [8080, 2],
+      [9090, 2],
+    ]);
+
+    r.c.updateService('shop', { replicas: 3 });
+    r.c.converge();
+    await until('a patch pushed', () => tables(s).length >= 2);
+    await until('the new task running in the patch', () => tables(s).at(-1)!.routes![0]?.backends?.length === 3);
+    for (const patch of tables(s).slice(1)) {
+      expect(patch.full).toBe(false);
+      expect(patch.routes!.map((x) => x.published)).toEqual([9090]); // api's route is not resent
+      expect(patch.removed).toEqual([]);
+    }
+
+    const before = tables(s).length;
+    r.c.removeService('shop');
+    await until('the removal pushed', () => tables(s).length > before);
+    expect(tables(s).at(-1)).toEqual({ full: false, routes: [], removed: [9090] });
+  });
+
+  it('a task leaves the routes before its node is told to stop it', async () => {
+    const r = routed();
+    const s1 = await r.session('w1');
+    const s2 = await r.session('w2');
+    s1.hello();
+    s2.hello();
+    await until('both sessions opened', () => tables(s1).length >= 1 && tables(s2).length >= 1);
+    r.c.updateService('api', { replicas: 0 });
+    r.c.orchestrate(); // both api tasks desired shutdown, still running
+    for (const s of [s1, s2]) {
+      const at = (pred: (m: ManagerMessage) => boolean): number => s.written.findIndex(pred);
+      await until('the stop pushed', () => at((m) => !!m.assignments?.assigned?.some((a) => a.desiredState === 'shutdown')) >= 0);
+      const stop = at((m) => !!m.assignments?.assigned?.some((a) => a.desiredState === 'shutdown'));
+      const routes = at((m) => !!m.routes && !m.routes.full && m.routes.routes!.some((x) => x.published === 8080 && x.backends!.length === 0));
+      expect(routes).toBeGreaterThanOrEqual(0);
+      expect(routes).toBeLessThan(stop);
+    }
+  });
+
+  it('a worker whose session reopens gets the whole table as it is now', async () => {
+    const r = routed();
+    const s = await r.session('w1');
+    s.hello();
+    await until('the session opened', () => tables(s).length >= 1);
+    s.emit('end');
+    await until('the session closed', () => !r.dispatcher.connected(idOf('w1')));
+    r.c.removeService('shop'); // missed while away
+    r.c.updateService('api', { replicas: 3 });
+    r.c.converge();
+    const again = await r.session('w1');
+    again.hello();
+    await until('the session reopened', () => tables(again).length >= 1);
+    const full = tables(again)[0]!;
+    expect(full.full).toBe(true);
+    expect(full.routes!.map((x) => [x.published, x.backends!.length])).toEqual([[8080, 3]]);
   });
 });

@@ -4,8 +4,12 @@ import type { Route as _shoal_dispatcher_v1_Route, Route__Output as _shoal_dispa
 
 export interface RoutingTable {
   'routes'?: (_shoal_dispatcher_v1_Route)[];
+  'full'?: (boolean);
+  'removed'?: (number)[];
 }
 
 export interface RoutingTable__Output {
   'routes': (_shoal_dispatcher_v1_Route__Output)[];
+  'full': (boolean);
+  'removed': (number)[];
 }
