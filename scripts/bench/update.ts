@@ -16,6 +16,7 @@
 // that failed (refused, reset, timed out, not 200), and the fewest tasks serving (running,
 // healthy, meant to run) seen by polling the store during the update.
 
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -29,6 +30,8 @@ type Order = 'start-first' | 'stop-first';
 /** Load before the update call, and after it completed: seconds. */
 const LEAD_S = 2;
 const TAIL_S = 4;
+/** Where the nodes' logs go when something failed. */
+const LOGS_KEPT = join('bench-results', 'update-logs');
 
 interface Failure {
   /** ms since the update call (negative: before it). */
@@ -187,11 +190,16 @@ async function oneUpdate(
   };
 }
 
-/** "ECONNRESET ×3, HTTP 502 ×1" */
+/** "ECONNRESET ×3 (at +1.2, +1.3, +7.9 s), HTTP 502 ×1 (at +4.0 s)": when, from the update call. */
 function summarize(failures: readonly Failure[]): string {
-  const counts = new Map<string, number>();
-  for (const f of failures) counts.set(f.error, (counts.get(f.error) ?? 0) + 1);
-  return [...counts].map(([e, n]) => `${e} ×${n}`).join(', ');
+  const byError = new Map<string, number[]>();
+  for (const f of failures) byError.set(f.error, [...(byError.get(f.error) ?? []), f.at]);
+  return [...byError]
+    .map(([e, ats]) => {
+      const shown = ats.slice(0, 5).map((at) => `${at >= 0 ? '+' : ''}${(at / 1000).toFixed(1)}`);
+      return `${e} ×${ats.length} (at ${shown.join(', ')}${ats.length > 5 ? ', …' : ''} s)`;
+    })
+    .join(', ');
 }
 
 export async function run(args: readonly string[]): Promise<BenchReport> {
@@ -237,6 +245,13 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       );
     }
   } finally {
+    // The nodes' logs outlive the cluster when an update failed or lost requests, to see why.
+    if (outcomes.length < orders.length || outcomes.some((x) => x.failed > 0 || x.state !== 'completed')) {
+      rmSync(LOGS_KEPT, { recursive: true, force: true });
+      mkdirSync(LOGS_KEPT, { recursive: true });
+      cpSync(join(cluster.dir, 'logs'), LOGS_KEPT, { recursive: true });
+      process.stderr.write(`  the nodes' logs are kept in ${LOGS_KEPT}\n`);
+    }
     await cluster.destroy();
   }
   const startFirst = outcomes.find((x) => x.order === 'start-first');
@@ -252,7 +267,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       `duration: from the UpdateService call to update_status "completed" seen (polled every 100 ms); load ran from ${LEAD_S} s before the call to ${TAIL_S} s after the end`,
       'each request a GET on a new connection to the published port of worker w1 (the mesh balances connections); failed = refused, reset, timed out (5 s) or not HTTP 200',
       'fewest serving: the fewest tasks running, healthy and meant to run, as the store said while polling during the update',
-      ...outcomes.filter((x) => x.failed > 0).map((x) => `${x.order} failures: ${summarize(x.failures)}`),
+      ...outcomes.filter((x) => x.failed > 0).map((x) => `${x.order} failures, by error and time from the update call: ${summarize(x.failures)}`),
       ...outcomes.filter((x) => x.state !== 'completed').map((x) => `${x.order}: ${x.state}: ${x.message}`),
       `this machine has ${cpus().length} cores, shared by the manager, 2 agents, up to ${argv.replicas * 2} tasks, the load loop and other work (load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end)`,
     ],
