@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 import yargs from 'yargs';
 import { freePort, LocalCluster } from '../lib/cluster.js';
 import { median, type BenchReport } from './report.js';
-import { createService, demoWebSpec, hostOf, waitMeshReachesAll, waitServing } from './web-service.js';
+import { benchWorkerHost, createService, demoWebSpec, hostOf, waitMeshReachesAll, waitServing } from './web-service.js';
 
 /** The target: the mesh keeps at least this share of direct throughput. */
 const TARGET_RATIO = 0.7;
@@ -71,7 +71,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
   const samples = new Map<string, Sample[]>();
   let targets: Target[] = [];
   try {
-    const worker = await cluster.addWorker('w1');
+    const worker = await cluster.addWorker('w1', { host: benchWorkerHost(0) });
     const host = hostOf(worker.addr);
     const published = await freePort();
     await createService(cluster, demoWebSpec('web', replicas, published));

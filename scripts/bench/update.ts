@@ -23,7 +23,7 @@ import yargs from 'yargs';
 import { serviceSpecToWire, type WireService__Output } from '@shoal/wire';
 import { freePort, LocalCluster, waitFor } from '../lib/cluster.js';
 import type { BenchReport } from './report.js';
-import { createService, demoWebSpec, getOnce, hostOf, isServing, tasksOf, waitMeshReachesAll, waitServing } from './web-service.js';
+import { benchWorkerHost, createService, demoWebSpec, getOnce, hostOf, isServing, tasksOf, waitMeshReachesAll, waitServing } from './web-service.js';
 
 type Order = 'start-first' | 'stop-first';
 
@@ -229,8 +229,8 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
   const cluster = await LocalCluster.create({ dir: join(tmpdir(), `shoal-bench-update-${process.pid}`), managers: 1 });
   const outcomes: Outcome[] = [];
   try {
-    const w1 = await cluster.addWorker('w1');
-    await cluster.addWorker('w2');
+    const w1 = await cluster.addWorker('w1', { host: benchWorkerHost(0) });
+    await cluster.addWorker('w2', { host: benchWorkerHost(1) });
     const host = hostOf(w1.addr);
     for (const order of orders) {
       outcomes.push(

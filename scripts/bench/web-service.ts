@@ -95,6 +95,15 @@ export async function waitMeshReachesAll(host: string, published: number, tasks:
   );
 }
 
+/**
+ * An address for a benchmark's worker: its own 127.x.y.z, not the launcher's default
+ * 127.0.0.11 and up, which other clusters on a shared machine (tests, `npm start`) use — their
+ * tasks would hold the ports ours are given there.
+ */
+export function benchWorkerHost(index: number): string {
+  return `127.${200 + (process.pid % 50)}.${Math.floor(process.pid / 50) % 250}.${11 + index}`;
+}
+
 /** host of an address `host:port`. */
 export function hostOf(addr: string): string {
   return addr.slice(0, addr.lastIndexOf(':'));
