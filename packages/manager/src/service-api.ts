@@ -2,7 +2,17 @@
 // list, `service ps`, rebalance and logs. Specs arrive as (partial) wire messages, are completed
 // with defaults and validated by the store's rules, and go through Raft like every other change.
 
-import { encodeCommand, isFinalState, newId, normalizeServiceSpec, type Command, type ServiceObject, type ServiceSpec, type TaskObject } from '@shoal/store';
+import {
+  canonicalJson,
+  encodeCommand,
+  isFinalState,
+  newId,
+  normalizeServiceSpec,
+  type Command,
+  type ServiceObject,
+  type ServiceSpec,
+  type TaskObject,
+} from '@shoal/store';
 import {
   serviceSpecInputFromWire,
   serviceSpecToWire,
@@ -44,10 +54,16 @@ function onlyReplicasChanged(a: ServiceSpec, b: ServiceSpec): boolean {
 /** A canary needs a task spec change and at most the service's replicas. */
 function checkCanary(s: ServiceObject, spec: ServiceSpec, canary: number): void {
   if (spec.mode === 'replicated' && canary > spec.replicas) {
-    throw new ManagerError('INVALID_ARGUMENT', `a canary of ${canary} is larger than the service's ${spec.replicas} replicas; give --canary 0..${spec.replicas}`);
+    throw new ManagerError(
+      'INVALID_ARGUMENT',
+      `a canary of ${canary} is larger than the service's ${spec.replicas} replicas; give --canary 0..${spec.replicas}`,
+    );
   }
-  if (JSON.stringify(spec.task) === JSON.stringify(s.spec.task) && JSON.stringify(spec.ports) === JSON.stringify(s.spec.ports)) {
-    throw new ManagerError('INVALID_ARGUMENT', `a canary of ${canary} needs a change to the tasks of service ${s.name} (e.g. --image); nothing would be updated`);
+  if (canonicalJson(spec.task) === canonicalJson(s.spec.task) && canonicalJson(spec.ports) === canonicalJson(s.spec.ports)) {
+    throw new ManagerError(
+      'INVALID_ARGUMENT',
+      `a canary of ${canary} needs a change to the tasks of service ${s.name} (e.g. --image); nothing would be updated`,
+    );
   }
 }
 
@@ -58,7 +74,7 @@ function continueCommand(s: ServiceObject, spec: ServiceSpec, version: number): 
     const now = status ? `its update is ${status.state}` : 'it was never updated';
     throw new ManagerError('FAILED_PRECONDITION', `service ${s.name} has no paused update to continue: ${now}`);
   }
-  if (JSON.stringify(spec) !== JSON.stringify(s.spec)) {
+  if (canonicalJson(spec) !== canonicalJson(s.spec)) {
     throw new ManagerError('INVALID_ARGUMENT', '--continue resumes the update as it is; give the spec changes in a separate `shoal service update`');
   }
   const rollback = status.state === 'rollback_paused';
@@ -184,7 +200,10 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
       await prepareWrite(ctx);
       const s = findService(ctx, req.service);
       if (!s.previousSpec) {
-        throw new ManagerError('FAILED_PRECONDITION', `service ${s.name} has no previous spec to roll back to; it was never updated (see \`shoal service inspect ${s.name}\`)`);
+        throw new ManagerError(
+          'FAILED_PRECONDITION',
+          `service ${s.name} has no previous spec to roll back to; it was never updated (see \`shoal service inspect ${s.name}\`)`,
+        );
       }
       const version = Number(req.version);
       await proposeCommand(ctx, {

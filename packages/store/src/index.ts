@@ -121,5 +121,5 @@ export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 export type { ChangeEvent, ClusterEvent, NodeEvent, RestoreEvent, ServiceEvent, StoreEvent, StoreListener, TaskEvent } from './events.js';
 export { ID_LENGTH, isValidId, newId, randomId } from './ids.js';
 export { Checker } from './shape.js';
-export { seal } from './canonical.js';
+export { canonicalJson, seal } from './canonical.js';
 export { SNAPSHOT_FORMAT_VERSION } from './snapshot.js';

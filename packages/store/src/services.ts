@@ -433,7 +433,12 @@ export function checkNewService(c: Checker, value: unknown, path: string): NewSe
 
 export function checkService(c: Checker, value: unknown, path: string): ServiceObject {
   // The update fields are optional: services stored before rolling updates existed lack them.
-  const v = c.object(value, path, ['id', 'name', 'version', 'spec', 'previousSpec', 'createdAt', 'updatedAt'], ['specVersion', 'previousSpecVersion', 'updateStatus']);
+  const v = c.object(
+    value,
+    path,
+    ['id', 'name', 'version', 'spec', 'previousSpec', 'createdAt', 'updatedAt'],
+    ['specVersion', 'previousSpecVersion', 'updateStatus'],
+  );
   const spec = checkServiceSpec(c, v.spec, `${path}.spec`);
   const name = c.string(v.name, `${path}.name`, SERVICE_NAME_RULE);
   if (name !== spec.name) c.fail(`${path}.name`, `("${name}") differs from spec.name ("${spec.name}")`);

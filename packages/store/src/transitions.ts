@@ -201,7 +201,10 @@ export function decide(state: State, cmd: Exclude<Command, TasksApplyCommand>, i
         return new StoreError('INVALID_ARGUMENT', `a canary of ${canary} needs a change to the task spec of service ${old.name}; nothing would be updated`);
       }
       if (canary > 0 && spec.mode === 'replicated' && canary > spec.replicas) {
-        return new StoreError('INVALID_ARGUMENT', `a canary of ${canary} is larger than the service's ${spec.replicas} replicas; give --canary 0..${spec.replicas}`);
+        return new StoreError(
+          'INVALID_ARGUMENT',
+          `a canary of ${canary} is larger than the service's ${spec.replicas} replicas; give --canary 0..${spec.replicas}`,
+        );
       }
       const next: ServiceObject = {
         ...service,

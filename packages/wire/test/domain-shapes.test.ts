@@ -13,6 +13,7 @@ import {
   serviceSpecFromWire,
   serviceSpecInputFromWire,
   serviceSpecToWire,
+  updateStatusToWire,
   type WireAssignedTask,
   type WireServiceSpec,
 } from '../src/index.js';
@@ -39,6 +40,7 @@ const FULL = normalizeServiceSpec({
     placement: { constraints: ['node.labels.zone==a'], preferences: [{ spread: 'node.labels.zone' }], maxReplicasPerNode: 2 },
     restartPolicy: { condition: 'on-failure', delayMs: 1_000 },
     healthCheck: { test: { kind: 'http', path: '/health', port: 0 }, retries: 5 },
+    forceUpdate: 3,
   },
   ports: [{ published: 8080, target: 80 }],
   update: { maxFailureRatio: 0.25, order: 'start-first' },
@@ -73,6 +75,36 @@ describe('service specs on the wire', () => {
     expect(() => serviceSpecToWire({ name: 'typo', task: { comand: ['y'] } } as never)).toThrow(
       /^invalid service spec: spec\.task\.comand is not a known field/,
     );
+  });
+});
+
+describe('update status on the wire', () => {
+  it('carries the store status with the counts the leader made; absent before any update', () => {
+    const status = {
+      state: 'paused',
+      message: 'canary: …',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      completedAt: '',
+      canary: 2,
+      countFrom: '2026-01-01T00:00:00.000Z',
+    } as const;
+    const wire = updateStatusToWire(status, { updated: 2, total: 6, failed: 0 });
+    expect(through(controlProto().UpdateStatus, wire!)).toEqual({
+      state: 'paused',
+      message: 'canary: …',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      completedAt: '',
+      canary: 2,
+      updated: 2,
+      total: 6,
+      failed: 0,
+    });
+    expect(updateStatusToWire(null, { updated: 0, total: 0, failed: 0 })).toBeUndefined();
+  });
+
+  it('a spec stored before forceUpdate existed reads as forceUpdate 0', () => {
+    const { forceUpdate: _, ...old } = FULL.task;
+    expect(serviceSpecFromWire(specThroughWire(serviceSpecToWire({ ...FULL, task: old } as never))).task.forceUpdate).toBe(0);
   });
 });
 
