@@ -236,6 +236,7 @@ export class Agent {
       await this.certs.stop();
       await this.session.stop({ reason: reason ?? 'asked to stop', backWithinMs: PLANNED_RESTART_GRACE_MS });
       this.mesh.close();
+      this.executor.close();
       await this.runtime.close();
       await this.stats.stop();
       this.unlock();

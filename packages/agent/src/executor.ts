@@ -11,6 +11,12 @@
 // the runtime per event-loop turn: a node given hundreds of tasks at once keeps heartbeating
 // and answering while it works through them. Stops never wait in that queue.
 //
+// A running task with published ports that is desired shut down drains first: it left every
+// node's routing mesh (the leader sends the route change before the stop), and it keeps
+// running for its spec's drainMs, reported as "draining for 2s before stop", so requests in
+// flight through any node's mesh finish; then it is signalled. A task that ends meanwhile is
+// not signalled, and the agent stopping does not wait for a drain (its tasks keep running).
+//
 // A host port is this node's until the task holding it has ended here: a task whose port is
 // still held by another task of this node (one being stopped, or lost to the leader while it
 // still ran) waits in "preparing" and starts once the holder has ended.
@@ -59,6 +65,8 @@ interface Local {
   heldPort: number;
   /** Set when we stop a task because it failed its health check: its end is a failure. */
   failWith?: string;
+  /** The drain before its stop: running now, or over. */
+  drain?: NodeJS.Timeout | 'over';
 }
 
 const TERMINAL: ReadonlySet<LocalState> = new Set(['complete', 'failed', 'shutdown']);
@@ -198,6 +206,10 @@ export class Executor {
         this.setState(taskId, l, 'shutdown', 'shut down before it started');
         return;
       }
+      if (this.mustDrain(l)) {
+        this.drain(taskId, l);
+        return;
+      }
       this.stopTask(
         taskId,
         l,
@@ -330,6 +342,38 @@ export class Executor {
 
   // --- stopping ---
 
+  /** A running task the mesh routed to, whose drain has not begun. */
+  private mustDrain(l: Local): boolean {
+    return l.drain === undefined && l.state === 'running' && (l.task?.ports.length ?? 0) > 0 && (l.task?.spec.drainMs ?? 0) > 0;
+  }
+
+  /** Keeps the task running for its drain period, then drives it on (to its stop). */
+  private drain(taskId: string, l: Local): void {
+    const ms = l.task?.spec.drainMs ?? 0;
+    l.busy = true;
+    l.drain = setTimeout(() => {
+      l.drain = 'over';
+      l.busy = false;
+      if (this.tasks.get(taskId) === l) this.drive(taskId, l);
+    }, ms);
+    l.drain.unref();
+    this.logger.info({ taskId, drainMs: ms }, 'draining a task before stopping it');
+    this.setState(taskId, l, l.state, `draining for ${ms / 1000}s before stop`);
+  }
+
+  /** Ends a drain early (the task is forgotten, or the agent stops). */
+  private cancelDrain(l: Local): void {
+    if (l.drain === undefined || l.drain === 'over') return;
+    clearTimeout(l.drain);
+    l.drain = 'over';
+    l.busy = false;
+  }
+
+  /** Cancels pending drains: the agent stops, and its tasks keep running until it is back. */
+  close(): void {
+    for (const l of this.tasks.values()) this.cancelDrain(l);
+  }
+
   /**
    * Stops a launched task; `stopped` runs once the runtime is done (unless it already reported
    * the end). A stop that fails is not taken for an end — the task may still run and hold its
@@ -360,6 +404,7 @@ export class Executor {
     if (!l) return;
     this.tasks.delete(taskId);
     this.unwait(taskId, l);
+    this.cancelDrain(l);
     const grace = l.task?.spec.stopGracePeriodMs ?? 10_000;
     const stop = TERMINAL.has(l.state) || !l.launched ? Promise.resolve() : this.runtime.stop(taskId, grace);
     stop

@@ -1,11 +1,12 @@
 // The executor against a scripted runtime: starts are queued and throttled (first come, first
 // started), stops do not wait behind starts, and a host port held by a task of this node is
-// not given to another task until the holder has ended.
+// not given to another task until the holder has ended. A task with published ports drains
+// before its stop.
 
 import { EventEmitter } from 'node:events';
 import type { TaskReport } from '@shoal/wire';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskAssignments } from '../src/assignments.js';
 import { Executor, type AssignedTask } from '../src/executor.js';
 import type { FoundTask, LogLine, Runtime, RuntimeEvent, TaskLaunch } from '../src/runtime/index.js';
@@ -276,5 +277,78 @@ describe('Executor: host ports', () => {
     s.runtime.starts.get('a')?.resolve();
     s.runtime.send({ kind: 'state', taskId: 'a', state: 'failed', message: 'exited with code 1', exitCode: 1 });
     await eventually('b started', () => s.runtime.started().includes('b'));
+  });
+});
+
+describe('Executor: the drain before a stop', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Lets pending promise callbacks and immediates run (the fake clock only moves timeouts). */
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
+
+  const published = (id: string, drainMs = 2000): AssignedTask =>
+    task(id, { ports: [{ published: 8080, target: 8080, protocol: 'tcp' }], spec: spec({ runtime: 'process', command: ['sleep', '1000'], drainMs }) });
+
+  /** A running task with a published port, then its shutdown: returns what it needs to go on. */
+  async function runningThenShutdown(t: AssignedTask) {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const rig = setup();
+    rig.executor.apply(assign([t], { full: true }));
+    await settle();
+    rig.runtime.starts.get(t.id)!.resolve();
+    await settle();
+    expect(rig.last(t.id)?.state).toBe('running');
+    rig.executor.apply(assign([{ ...t, desiredState: 'shutdown' }]));
+    await settle();
+    return rig;
+  }
+
+  it('keeps a running task with published ports running for drainMs, then signals it', async () => {
+    const t = published('t1');
+    const { runtime, last } = await runningThenShutdown(t);
+    expect(last(t.id)).toMatchObject({ state: 'running', message: 'draining for 2s before stop' });
+    expect(runtime.calls).not.toContain(`stop ${t.id}`);
+    vi.advanceTimersByTime(1999);
+    await settle();
+    expect(runtime.calls).not.toContain(`stop ${t.id}`);
+    vi.advanceTimersByTime(1);
+    await settle();
+    expect(runtime.calls).toContain(`stop ${t.id}`);
+    runtime.stops.get(t.id)!.resolve();
+    await settle();
+    expect(last(t.id)?.state).toBe('shutdown');
+  });
+
+  it('does not signal a task that ended by itself while it drained', async () => {
+    const t = published('t1');
+    const { runtime, last } = await runningThenShutdown(t);
+    runtime.send({ kind: 'state', taskId: t.id, state: 'complete', message: 'exited', exitCode: 0 });
+    await settle();
+    expect(last(t.id)?.state).toBe('complete');
+    vi.advanceTimersByTime(2000);
+    await settle();
+    expect(runtime.calls).not.toContain(`stop ${t.id}`);
+  });
+
+  it('stops at once a task without published ports, or with drainMs 0', async () => {
+    for (const t of [task('t1'), published('t2', 0)]) {
+      const { runtime, last } = await runningThenShutdown(t);
+      expect(runtime.calls).toContain(`stop ${t.id}`);
+      expect(last(t.id)?.message).not.toMatch(/draining/);
+      vi.useRealTimers();
+    }
+  });
+
+  it('cancels drains when the agent stops: its tasks keep running', async () => {
+    const t = published('t1');
+    const { runtime, executor } = await runningThenShutdown(t);
+    executor.close();
+    vi.advanceTimersByTime(2000);
+    await settle();
+    expect(runtime.calls).not.toContain(`stop ${t.id}`);
   });
 });

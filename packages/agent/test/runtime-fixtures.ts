@@ -23,6 +23,7 @@ export function spec(over: Partial<TaskSpec> = {}): TaskSpec {
     healthCheck: null,
     stopGracePeriodMs: 1000,
     forceUpdate: 0,
+    drainMs: 0,
     ...over,
   };
 }

@@ -74,16 +74,21 @@ export class TaskCounterBook {
       else e.leftAt ??= now;
     }
     for (const id of taskIds) this.entry(id).leftAt = undefined;
+    this.forgetStale(now);
+  }
+
+  /** Drops tasks that left every route long enough ago and hold no connection. */
+  private forgetStale(now: number): void {
+    for (const [id, e] of this.entries) {
+      if (e.leftAt !== undefined && e.live.size === 0 && now - e.leftAt >= this.forgetAfterMs) this.entries.delete(id);
+    }
   }
 
   snapshot(): ReadonlyMap<string, TaskCounters> {
     const now = this.now();
+    this.forgetStale(now);
     const out = new Map<string, TaskCounters>();
     for (const [id, e] of this.entries) {
-      if (e.leftAt !== undefined && e.live.size === 0 && now - e.leftAt >= this.forgetAfterMs) {
-        this.entries.delete(id);
-        continue;
-      }
       let bytesIn = e.bytesInClosed;
       let bytesOut = e.bytesOutClosed;
       for (const s of e.live) {

@@ -97,6 +97,11 @@ export interface TaskSpec {
    * though nothing else changed. 0 by default (and for specs stored before it existed).
    */
   readonly forceUpdate: number;
+  /**
+   * How long a task desired shut down keeps running after it left every node's routing mesh,
+   * before it is signalled, so requests in flight finish (0..300000 ms).
+   */
+  readonly drainMs: number;
 }
 
 export interface ServiceSpec {
@@ -202,11 +207,14 @@ export const DEFAULT_TASK_SPEC: TaskSpec = seal({
   healthCheck: null,
   stopGracePeriodMs: 10_000,
   forceUpdate: 0,
+  drainMs: 2_000,
 });
 
 // ---- limits and rules --------------------------------------------------------------------
 
 export const MAX_REPLICAS = 10_000;
+/** The longest drain period (5 minutes). */
+export const MAX_DRAIN_MS = 300_000;
 
 /**
  * The largest service spec, encoded as JSON (bytes). Every field has its own limit, but the
@@ -252,7 +260,19 @@ function port(c: Checker, value: unknown, path: string, min: 0 | 1): number {
 // ---- checks ------------------------------------------------------------------------------
 
 const SPEC_FIELDS = ['name', 'mode', 'replicas', 'task', 'ports', 'update', 'rollback', 'labels'] as const;
-const TASK_FIELDS = ['runtime', 'image', 'command', 'env', 'workdir', 'resources', 'placement', 'restartPolicy', 'healthCheck', 'stopGracePeriodMs'] as const;
+const TASK_FIELDS = [
+  'runtime',
+  'image',
+  'command',
+  'env',
+  'workdir',
+  'resources',
+  'placement',
+  'restartPolicy',
+  'healthCheck',
+  'stopGracePeriodMs',
+  'drainMs',
+] as const;
 /** Task spec fields added after specs were stored: absent ones get their default. */
 const LATER_TASK_FIELDS = ['forceUpdate'] as const;
 
@@ -339,6 +359,7 @@ export function checkTaskSpec(c: Checker, value: unknown, path: string): TaskSpe
     healthCheck: v.healthCheck === null ? null : checkHealthCheck(c, v.healthCheck, `${path}.healthCheck`),
     stopGracePeriodMs: int(c, v.stopGracePeriodMs, `${path}.stopGracePeriodMs`, 0, 3_600_000),
     forceUpdate: v.forceUpdate === undefined ? 0 : int(c, v.forceUpdate, `${path}.forceUpdate`, 0, Number.MAX_SAFE_INTEGER),
+    drainMs: int(c, v.drainMs, `${path}.drainMs`, 0, MAX_DRAIN_MS),
   };
 }
 

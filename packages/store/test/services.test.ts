@@ -34,11 +34,21 @@ describe('defaults', () => {
     expect(DEFAULT_RESTART_POLICY).toEqual({ condition: 'any', delayMs: 200, maxAttempts: 0, windowMs: 0 });
     expect(DEFAULT_UPDATE_CONFIG).toEqual({ parallelism: 1, delayMs: 0, monitorMs: 5000, failureAction: 'pause', maxFailureRatio: 0, order: 'stop-first' });
     expect(DEFAULT_TASK_SPEC.stopGracePeriodMs).toBe(10_000);
+    expect(DEFAULT_TASK_SPEC.drainMs).toBe(2000);
     expect(Object.isFrozen(DEFAULT_TASK_SPEC.placement)).toBe(true);
   });
 });
 
 describe('normalizeServiceSpec', () => {
+  it('takes a drain period from 0 to 5 minutes, and refuses others naming the field', () => {
+    const task = { runtime: 'process', command: ['node', 'server.js'] };
+    expect(normalizeServiceSpec({ name: 'web', task: { ...task, drainMs: 0 } }).task.drainMs).toBe(0);
+    expect(normalizeServiceSpec({ name: 'web', task: { ...task, drainMs: 300_000 } }).task.drainMs).toBe(300_000);
+    expect(invalid({ name: 'web', task: { ...task, drainMs: 300_001 } })).toMatch(/spec\.task\.drainMs must be an integer from 0 to 300000 \(got 300001\)/);
+    expect(invalid({ name: 'web', task: { ...task, drainMs: -1 } })).toMatch(/drainMs must be an integer from 0 to 300000/);
+    expect(invalid({ name: 'web', task: { ...task, drainMs: 1.5 } })).toMatch(/drainMs must be an integer/);
+  });
+
   it('fills every default from a minimal process spec', () => {
     expect(normalizeServiceSpec({ name: 'web', task: { runtime: 'process', command: ['node', 'server.js'] } })).toEqual({
       name: 'web',

@@ -100,6 +100,7 @@ function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined 
     'healthCheck',
     'stopGracePeriodMs',
     'forceUpdate',
+    'drainMs',
   ]);
   if (!v) return undefined;
   const r = fields(v.resources, `${path}.resources`, ['reservations', 'limits']);
@@ -120,6 +121,7 @@ function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined 
     noHealthCheck: v.healthCheck === null ? true : undefined,
     stopGracePeriodMs: int(v.stopGracePeriodMs, `${path}.stopGracePeriodMs`),
     forceUpdate: int(v.forceUpdate, `${path}.forceUpdate`),
+    drainMs: int(v.drainMs, `${path}.drainMs`),
   };
 }
 
@@ -306,6 +308,7 @@ function taskSpecFromWire(w: WireTaskSpecOut): Fields {
     healthCheck: w.healthCheck ? healthCheckFromWire(w.healthCheck) : w.noHealthCheck ? null : undefined,
     stopGracePeriodMs: num(w.stopGracePeriodMs),
     forceUpdate: num(w.forceUpdate),
+    drainMs: num(w.drainMs),
   });
 }
 

@@ -41,6 +41,7 @@ const FULL = normalizeServiceSpec({
     restartPolicy: { condition: 'on-failure', delayMs: 1_000 },
     healthCheck: { test: { kind: 'http', path: '/health', port: 0 }, retries: 5 },
     forceUpdate: 3,
+    drainMs: 1500,
   },
   ports: [{ published: 8080, target: 80 }],
   update: { maxFailureRatio: 0.25, order: 'start-first' },
@@ -59,6 +60,7 @@ describe('service specs on the wire', () => {
     const partial = { name: 'x', replicas: -1, ports: [], task: { healthCheck: null, env: {}, command: [] }, update: { parallelism: 0 } } as const;
     expect(serviceSpecInputFromWire(specThroughWire(serviceSpecToWire(partial)))).toEqual(partial);
     expect(serviceSpecInputFromWire(specThroughWire(serviceSpecToWire({ labels: { round: '6' } })))).toEqual({ labels: { round: '6' } });
+    expect(serviceSpecInputFromWire(specThroughWire(serviceSpecToWire({ task: { drainMs: 0 } })))).toEqual({ task: { drainMs: 0 } });
   });
 
   it("the leader's refusals name the field as they did", () => {
@@ -69,6 +71,7 @@ describe('service specs on the wire', () => {
     expect(leader({ name: 'p', task, ports: [{ published: 80, target: 0 }] })).toThrow('spec.ports[0].target 0 is not a port (1..65535)');
     expect(leader({ name: 'h', task: { ...task, healthCheck: { test: { kind: 'cmd' } } } })).toThrow('spec.task.healthCheck.test.cmd is required');
     expect(leader({ name: 'nocmd', task: { runtime: 'process' } })).toThrow(/spec\.task\.command.*a process task needs a command/);
+    expect(leader({ name: 'd', task: { ...task, drainMs: 400_000 } })).toThrow('spec.task.drainMs must be an integer from 0 to 300000 (got 400000)');
   });
 
   it('a field the wire has no place for is refused before sending, in the same words', () => {
