@@ -16,7 +16,7 @@
 // that failed (refused, reset, timed out, not 200), and the fewest tasks serving (running,
 // healthy, meant to run) seen by polling the store during the update.
 
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -106,10 +106,45 @@ interface Outcome {
   readonly failed: number;
   readonly minServing: number;
   readonly failures: Failure[];
+  /** The longest w1's agent (the mesh the load goes through) saw its event loop late, over the whole run (ms). */
+  readonly meshLoopDelayMaxMs?: number;
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The agent's own figure (DATA/agent-stats.json, written every 2 s): its event loop's longest delay so far. */
+function loopDelayMaxMs(dataDir: string): number | undefined {
+  try {
+    const v = (JSON.parse(readFileSync(join(dataDir, 'agent-stats.json'), 'utf8')) as { eventLoopDelayMaxMs?: unknown }).eventLoopDelayMaxMs;
+    return typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs one update on a cluster of its own (1 manager, 2 workers on their own addresses), so
+ * runs do not inherit each other's leftovers; keeps the nodes' logs when requests failed.
+ */
+async function inOwnCluster(order: Order, trial: number, fn: (cluster: LocalCluster, host: string) => Promise<Outcome>): Promise<Outcome> {
+  const cluster = await LocalCluster.create({ dir: join(tmpdir(), `shoal-bench-update-${process.pid}`), managers: 1 });
+  let outcome: Outcome | undefined;
+  try {
+    const w1 = await cluster.addWorker('w1', { host: benchWorkerHost(0) });
+    await cluster.addWorker('w2', { host: benchWorkerHost(1) });
+    outcome = await fn(cluster, hostOf(w1.addr));
+    return { ...outcome, meshLoopDelayMaxMs: loopDelayMaxMs(w1.dataDir) };
+  } finally {
+    if (!outcome || outcome.failed > 0 || outcome.state !== 'completed') {
+      const kept = join(LOGS_KEPT, `${order}-${trial}`);
+      mkdirSync(kept, { recursive: true });
+      cpSync(join(cluster.dir, 'logs'), kept, { recursive: true });
+      process.stderr.write(`  the nodes' logs are kept in ${kept}\n`);
+    }
+    await cluster.destroy();
+  }
 }
 
 async function oneUpdate(
@@ -175,8 +210,6 @@ async function oneUpdate(
   process.stderr.write(
     `  ${name}: ${final.state} after ${(final.durationMs / 1000).toFixed(1)} s; ${load.failures.length} failed of ${load.sent}; fewest serving ${minServing}\n`,
   );
-  await client.call('RemoveService', { service: name }, { write: true, timeoutMs: 5000 });
-  await waitFor(`${name}'s tasks to be gone`, async () => ((await tasksOf(cluster, name).catch(() => [])).length === 0 ? true : undefined), 60_000, 200);
   return {
     order: o.order,
     parallelism: o.parallelism,
@@ -210,9 +243,11 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     .option('monitor-ms', { type: 'number', default: 1000, describe: "the update's monitor period" })
     .option('parallelism', { type: 'number', default: 1, describe: 'tasks replaced at a time (both orders)' })
     .option('orders', { type: 'string', default: 'start-first,stop-first', describe: 'update orders to measure, comma-separated' })
+    .option('trials', { type: 'number', default: 1, describe: 'runs of each order (alternating), each on a fresh cluster' })
     .option('timeout', { type: 'number', default: 300, describe: 'seconds an update may take before it counts as failed' })
     .check((a) => {
       if (!Number.isInteger(a.replicas) || a.replicas < 1) throw new Error(`--replicas must be a whole number ≥ 1 (got ${a.replicas})`);
+      if (!Number.isInteger(a.trials) || a.trials < 1) throw new Error(`--trials must be a whole number ≥ 1 (got ${a.trials})`);
       if (!(a.rate > 0 && a.rate <= 2000)) throw new Error(`--rate must be in (0, 2000] requests/s (got ${a.rate})`);
       if (!Number.isInteger(a['monitor-ms']) || a['monitor-ms'] < 0) throw new Error(`--monitor-ms must be a whole number ≥ 0 (got ${a['monitor-ms']})`);
       if (!Number.isInteger(a.parallelism) || a.parallelism < 0)
@@ -226,51 +261,42 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     .parseSync();
   const orders = argv.orders.split(',') as Order[];
   const loadBefore = loadavg()[0]!;
-  const cluster = await LocalCluster.create({ dir: join(tmpdir(), `shoal-bench-update-${process.pid}`), managers: 1 });
+  rmSync(LOGS_KEPT, { recursive: true, force: true });
   const outcomes: Outcome[] = [];
-  try {
-    const w1 = await cluster.addWorker('w1', { host: benchWorkerHost(0) });
-    await cluster.addWorker('w2', { host: benchWorkerHost(1) });
-    const host = hostOf(w1.addr);
+  for (let trial = 1; trial <= argv.trials; trial++) {
     for (const order of orders) {
       outcomes.push(
-        await oneUpdate(cluster, host, {
-          order,
-          replicas: argv.replicas,
-          parallelism: argv.parallelism,
-          monitorMs: argv['monitor-ms'],
-          rate: argv.rate,
-          timeoutMs: argv.timeout * 1000,
-        }),
+        await inOwnCluster(order, trial, (cluster, host) =>
+          oneUpdate(cluster, host, {
+            order,
+            replicas: argv.replicas,
+            parallelism: argv.parallelism,
+            monitorMs: argv['monitor-ms'],
+            rate: argv.rate,
+            timeoutMs: argv.timeout * 1000,
+          }),
+        ),
       );
     }
-  } finally {
-    // The nodes' logs outlive the cluster when an update failed or lost requests, to see why.
-    if (outcomes.length < orders.length || outcomes.some((x) => x.failed > 0 || x.state !== 'completed')) {
-      rmSync(LOGS_KEPT, { recursive: true, force: true });
-      mkdirSync(LOGS_KEPT, { recursive: true });
-      cpSync(join(cluster.dir, 'logs'), LOGS_KEPT, { recursive: true });
-      process.stderr.write(`  the nodes' logs are kept in ${LOGS_KEPT}\n`);
-    }
-    await cluster.destroy();
   }
-  const startFirst = outcomes.find((x) => x.order === 'start-first');
+  const startFirst = outcomes.filter((x) => x.order === 'start-first');
   return {
     name: 'update',
     title: `Rolling update of ${argv.replicas} demo web replicas (1 manager, 2 process-runtime workers, HTTP health check, monitor ${argv['monitor-ms']} ms) under ${argv.rate} requests/s through the mesh`,
-    columns: ['order', 'parallelism', 'result', 'duration s', 'requests', 'failed', 'fewest serving'],
-    rows: outcomes.map((x) => [x.order, x.parallelism, x.state, x.durationMs / 1000, x.sent, x.failed, x.minServing]),
+    columns: ['order', 'parallelism', 'result', 'duration s', 'requests', 'failed', 'fewest serving', 'w1 agent loop delay max ms'],
+    rows: outcomes.map((x) => [x.order, x.parallelism, x.state, x.durationMs / 1000, x.sent, x.failed, x.minServing, x.meshLoopDelayMaxMs ?? NaN]),
     notes: [
-      startFirst
-        ? `target: zero failed requests with start-first → ${startFirst.state === 'completed' && startFirst.failed === 0 ? 'met' : 'MISSED'}`
+      startFirst.length > 0
+        ? `target: zero failed requests with start-first → ${startFirst.every((x) => x.state === 'completed' && x.failed === 0) ? 'met' : 'MISSED'}${startFirst.length > 1 ? ` (${startFirst.filter((x) => x.state === 'completed' && x.failed === 0).length} of ${startFirst.length} runs)` : ''}`
         : 'target: zero failed requests with start-first (not measured in this run)',
       `duration: from the UpdateService call to update_status "completed" seen (polled every 100 ms); load ran from ${LEAD_S} s before the call to ${TAIL_S} s after the end`,
       'each request a GET on a new connection to the published port of worker w1 (the mesh balances connections); failed = refused, reset, timed out (5 s) or not HTTP 200',
       'fewest serving: the fewest tasks running, healthy and meant to run, as the store said while polling during the update',
+      'w1 agent loop delay: the longest the event loop of the agent whose mesh takes the load was late, over the run (its DATA/agent-stats.json); each run has a cluster of its own',
       ...outcomes.filter((x) => x.failed > 0).map((x) => `${x.order} failures, by error and time from the update call: ${summarize(x.failures)}`),
       ...outcomes.filter((x) => x.state !== 'completed').map((x) => `${x.order}: ${x.state}: ${x.message}`),
       `this machine has ${cpus().length} cores, shared by the manager, 2 agents, up to ${argv.replicas * 2} tasks, the load loop and other work (load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end)`,
     ],
-    data: { replicas: argv.replicas, rate: argv.rate, monitorMs: argv['monitor-ms'], parallelism: argv.parallelism, outcomes },
+    data: { trials: argv.trials, replicas: argv.replicas, rate: argv.rate, monitorMs: argv['monitor-ms'], parallelism: argv.parallelism, outcomes },
   };
 }
