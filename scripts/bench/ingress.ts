@@ -1,4 +1,4 @@
-// `npm run bench -- ingress [--replicas 4] [--connections 32] [--duration 5] [--rounds 3]`
+// `npm run bench -- ingress [--replicas 4] [--connections 32] [--duration 3] [--rounds 5]`
 //
 // The routing mesh's cost, measured against going straight to the tasks. One manager, one
 // process-runtime worker, a service of `replicas` demo web servers (scripts/demo-web.mjs)
@@ -55,8 +55,8 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     .parserConfiguration({ 'greedy-arrays': false })
     .option('replicas', { type: 'number', default: 4, describe: 'tasks of the demo web service' })
     .option('connections', { type: 'number', default: 32, describe: 'concurrent keep-alive connections of the load generator' })
-    .option('duration', { type: 'number', default: 5, describe: 'seconds of load per target and round' })
-    .option('rounds', { type: 'number', default: 3, describe: 'rounds (each loads every target once, in a rotating order)' })
+    .option('duration', { type: 'number', default: 3, describe: 'seconds of load per target and round' })
+    .option('rounds', { type: 'number', default: 5, describe: 'rounds (each loads every target once, in a rotating order)' })
     .check((a) => {
       for (const k of ['replicas', 'connections', 'duration', 'rounds'] as const) {
         if (!Number.isInteger(a[k]) || a[k] < 1) throw new Error(`--${k} must be a whole number ≥ 1 (got ${a[k]})`);
