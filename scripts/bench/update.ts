@@ -1,7 +1,8 @@
-// `npm run bench -- update [--replicas 20] [--rate 100] [--monitor-ms 1000] [--parallelism 1] [--orders start-first,stop-first]`
+// `npm run bench -- update [--replicas 20] [--rate 100] [--monitor-ms 1000] [--parallelism 1] [--orders start-first,stop-first] [--trials 1]`
 //
-// A rolling update under steady load, as a user ships a new version. One manager, two
-// process-runtime workers; for each update order, a fresh service of `replicas` demo web
+// A rolling update under steady load, as a user ships a new version. For each update order
+// (and trial), a cluster of its own: one manager, two process-runtime workers on their own
+// 127.x.y.z, and a service of `replicas` demo web
 // servers (scripts/demo-web.mjs) with an HTTP health check, published on a port, its update
 // config set at creation (the order, `parallelism`, a short monitor period, failure action
 // pause). A fixed-rate loop sends GETs to the published port on the first worker, each on a
