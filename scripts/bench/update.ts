@@ -3,8 +3,8 @@
 // A rolling update under steady load, as a user ships a new version. For each update order
 // (and trial), a cluster of its own: one manager, two process-runtime workers on their own
 // 127.x.y.z, and a service of `replicas` demo web servers (scripts/demo-web.mjs) with an HTTP
-// health check, published on a port, its update config set at creation (the order, `parallelism`, a short monitor period, failure action
-// pause). A fixed-rate loop sends GETs to the published port on the first worker, each on a
+// health check, published on a port, its update config set at creation (the order,
+// `parallelism`, a short monitor period, failure action pause). A fixed-rate loop sends GETs to the published port on the first worker, each on a
 // new connection — the mesh balances connections, so each request is balanced anew, as a
 // client behind a TCP load balancer reconnecting would be. Then one UpdateService call
 // changes the task's environment (every task must be replaced) and the benchmark polls
