@@ -1,16 +1,16 @@
 // `npm run bench -- update [--replicas 20] [--rate 100] [--monitor-ms 1000] [--parallelism 1] [--orders start-first,stop-first] [--trials 1]`
 //
-// A rolling update under steady load, as a user ships a new version. For each update order
-// (and trial), a cluster of its own: one manager, two process-runtime workers on their own
-// 127.x.y.z, and a service of `replicas` demo web servers (scripts/demo-web.mjs) with an HTTP
-// health check, published on a port, its update config set at creation (the order,
-// `parallelism`, a short monitor period, failure action pause). A fixed-rate loop sends GETs to the published port on the first worker, each on a
-// new connection — the mesh balances connections, so each request is balanced anew, as a
-// client behind a TCP load balancer reconnecting would be. Then one UpdateService call
-// changes the task's environment (every task must be replaced) and the benchmark polls
-// GetService until update_status says "completed" (paused or rollback_* is a failure). The
-// load starts before the call and goes on a while after the update completed, so the last old
-// tasks' drain and stop are inside the window.
+// A rolling update under steady load, as a user ships a new version. For each update order (and
+// trial), a cluster of its own: one manager, two process-runtime workers on their own 127.x.y.z,
+// and a service of `replicas` demo web servers (scripts/demo-web.mjs) with an HTTP health check,
+// published on a port, its update config set at creation (the order, `parallelism`, a short
+// monitor period, failure action pause). A fixed-rate loop sends GETs to the published port on
+// the first worker, each on a new connection — the mesh balances connections, so each request is
+// balanced anew, as a client behind a TCP load balancer reconnecting would be. Then one
+// UpdateService call changes the task's environment (every task must be replaced) and the
+// benchmark polls GetService until update_status says "completed" (paused or rollback_* is a
+// failure). The load starts before the call and goes on a while after the update completed, so
+// the last old tasks' drain and stop are inside the window.
 //
 // Measured: the update's duration (the call to "completed" seen), the requests sent and those
 // that failed (refused, reset, timed out, not 200), and the fewest tasks serving (running,
