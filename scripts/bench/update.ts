@@ -19,6 +19,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 import yargs from 'yargs';
 import { serviceSpecToWire, type WireService__Output } from '@shoal/wire';
 import { freePort, LocalCluster, waitFor } from '../lib/cluster.js';
@@ -108,6 +109,25 @@ interface Outcome {
   readonly failures: Failure[];
   /** The longest w1's agent (the mesh the load goes through) saw its event loop late, over the whole run (ms). */
   readonly meshLoopDelayMaxMs?: number;
+  /** With --keep-alive: autocannon's requests over long-lived connections, and those that failed. */
+  readonly keepAlive?: { readonly requests: number; readonly failed: number };
+}
+
+/**
+ * Load over keep-alive connections (autocannon at a fixed overall rate) beside the steady loop:
+ * the mesh balances a connection once, so these stay on their task until it goes away.
+ */
+function keepAliveLoad(url: string, connections: number, rate: number): { stop: () => Promise<{ requests: number; failed: number }> } {
+  let done!: (r: autocannon.Result) => void;
+  const finished = new Promise<autocannon.Result>((r) => (done = r));
+  const instance = autocannon({ url, connections, overallRate: rate, duration: 3600, timeout: 5 }, (_err, result) => done(result));
+  return {
+    stop: async () => {
+      instance.stop();
+      const r = await finished;
+      return { requests: r.requests.total, failed: r.errors + r.timeouts + r.non2xx };
+    },
+  };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -150,7 +170,7 @@ async function inOwnCluster(order: Order, trial: number, fn: (cluster: LocalClus
 async function oneUpdate(
   cluster: LocalCluster,
   host: string,
-  o: { order: Order; replicas: number; parallelism: number; monitorMs: number; rate: number; timeoutMs: number },
+  o: { order: Order; replicas: number; parallelism: number; monitorMs: number; rate: number; keepAlive: number; timeoutMs: number },
 ): Promise<Outcome> {
   const name = `web-${o.order}`;
   const published = await freePort();
@@ -162,6 +182,7 @@ async function oneUpdate(
 
   const load = new SteadyLoad(host, published, o.rate);
   load.start();
+  const kept = o.keepAlive > 0 ? keepAliveLoad(`http://${host}:${published}/`, o.keepAlive, o.rate) : undefined;
   await sleep(LEAD_S * 1000);
   const client = cluster.client();
   load.markOrigin();
@@ -207,6 +228,7 @@ async function oneUpdate(
   }
   await sleep(TAIL_S * 1000);
   await load.stop();
+  const keepAlive = await kept?.stop();
   process.stderr.write(
     `  ${name}: ${final.state} after ${(final.durationMs / 1000).toFixed(1)} s; ${load.failures.length} failed of ${load.sent}; fewest serving ${minServing}\n`,
   );
@@ -220,6 +242,7 @@ async function oneUpdate(
     failed: load.failures.length,
     minServing: Number.isFinite(minServing) ? minServing : 0,
     failures: load.failures,
+    ...(keepAlive ? { keepAlive } : {}),
   };
 }
 
@@ -243,10 +266,16 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
     .option('monitor-ms', { type: 'number', default: 1000, describe: "the update's monitor period" })
     .option('parallelism', { type: 'number', default: 1, describe: 'tasks replaced at a time (both orders)' })
     .option('orders', { type: 'string', default: 'start-first,stop-first', describe: 'update orders to measure, comma-separated' })
+    .option('keep-alive', {
+      type: 'number',
+      default: 0,
+      describe: 'also load through N keep-alive connections (autocannon, at --rate) and count their failures; 0 = off',
+    })
     .option('trials', { type: 'number', default: 1, describe: 'runs of each order (alternating), each on a fresh cluster' })
     .option('timeout', { type: 'number', default: 300, describe: 'seconds an update may take before it counts as failed' })
     .check((a) => {
       if (!Number.isInteger(a.replicas) || a.replicas < 1) throw new Error(`--replicas must be a whole number ≥ 1 (got ${a.replicas})`);
+      if (!Number.isInteger(a['keep-alive']) || a['keep-alive'] < 0) throw new Error(`--keep-alive must be a whole number ≥ 0 (got ${a['keep-alive']})`);
       if (!Number.isInteger(a.trials) || a.trials < 1) throw new Error(`--trials must be a whole number ≥ 1 (got ${a.trials})`);
       if (!(a.rate > 0 && a.rate <= 2000)) throw new Error(`--rate must be in (0, 2000] requests/s (got ${a.rate})`);
       if (!Number.isInteger(a['monitor-ms']) || a['monitor-ms'] < 0) throw new Error(`--monitor-ms must be a whole number ≥ 0 (got ${a['monitor-ms']})`);
@@ -273,6 +302,7 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
             parallelism: argv.parallelism,
             monitorMs: argv['monitor-ms'],
             rate: argv.rate,
+            keepAlive: argv['keep-alive'],
             timeoutMs: argv.timeout * 1000,
           }),
         ),
@@ -283,8 +313,28 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
   return {
     name: 'update',
     title: `Rolling update of ${argv.replicas} demo web replicas (1 manager, 2 process-runtime workers, HTTP health check, monitor ${argv['monitor-ms']} ms) under ${argv.rate} requests/s through the mesh`,
-    columns: ['order', 'parallelism', 'result', 'duration s', 'requests', 'failed', 'fewest serving', 'w1 agent loop delay max ms'],
-    rows: outcomes.map((x) => [x.order, x.parallelism, x.state, x.durationMs / 1000, x.sent, x.failed, x.minServing, x.meshLoopDelayMaxMs ?? NaN]),
+    columns: [
+      'order',
+      'parallelism',
+      'result',
+      'duration s',
+      'requests',
+      'failed',
+      'fewest serving',
+      'w1 agent loop delay max ms',
+      ...(argv['keep-alive'] > 0 ? ['keep-alive requests', 'keep-alive failed'] : []),
+    ],
+    rows: outcomes.map((x) => [
+      x.order,
+      x.parallelism,
+      x.state,
+      x.durationMs / 1000,
+      x.sent,
+      x.failed,
+      x.minServing,
+      x.meshLoopDelayMaxMs ?? NaN,
+      ...(x.keepAlive ? [x.keepAlive.requests, x.keepAlive.failed] : []),
+    ]),
     notes: [
       startFirst.length > 0
         ? `target: zero failed requests with start-first → ${startFirst.every((x) => x.state === 'completed' && x.failed === 0) ? 'met' : 'MISSED'}${startFirst.length > 1 ? ` (${startFirst.filter((x) => x.state === 'completed' && x.failed === 0).length} of ${startFirst.length} runs)` : ''}`
@@ -292,11 +342,24 @@ export async function run(args: readonly string[]): Promise<BenchReport> {
       `duration: from the UpdateService call to update_status "completed" seen (polled every 100 ms); load ran from ${LEAD_S} s before the call to ${TAIL_S} s after the end`,
       'each request a GET on a new connection to the published port of worker w1 (the mesh balances connections); failed = refused, reset, timed out (5 s) or not HTTP 200',
       'fewest serving: the fewest tasks running, healthy and meant to run, as the store said while polling during the update',
+      ...(argv['keep-alive'] > 0
+        ? [
+            `keep-alive: ${argv['keep-alive']} more connections (autocannon, ${argv.rate} requests/s in all) to the same port, beside the loop; a connection stays on the task the mesh gave it until that task exits after its drain period, then the client reconnects (failed = errors, timeouts, non-2xx)`,
+          ]
+        : []),
       'w1 agent loop delay: the longest the event loop of the agent whose mesh takes the load was late, over the run (its DATA/agent-stats.json); each run has a cluster of its own',
       ...outcomes.filter((x) => x.failed > 0).map((x) => `${x.order} failures, by error and time from the update call: ${summarize(x.failures)}`),
       ...outcomes.filter((x) => x.state !== 'completed').map((x) => `${x.order}: ${x.state}: ${x.message}`),
       `this machine has ${cpus().length} cores, shared by the manager, 2 agents, up to ${argv.replicas * 2} tasks, the load loop and other work (load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end)`,
     ],
-    data: { trials: argv.trials, replicas: argv.replicas, rate: argv.rate, monitorMs: argv['monitor-ms'], parallelism: argv.parallelism, outcomes },
+    data: {
+      trials: argv.trials,
+      replicas: argv.replicas,
+      rate: argv.rate,
+      keepAliveConnections: argv['keep-alive'],
+      monitorMs: argv['monitor-ms'],
+      parallelism: argv.parallelism,
+      outcomes,
+    },
   };
 }
