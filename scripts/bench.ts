@@ -37,6 +37,14 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     describe: 'the shoal CLI as new processes against 3 managers: wall time of reads and a write vs `node -e 0`, and a write during a leader kill',
     load: async () => (await import('./bench/cli.js')).run,
   },
+  ingress: {
+    describe: '1 manager, 1 process-runtime worker, 4 demo web tasks: requests/s and p50/p99 through the routing mesh vs straight to the tasks (autocannon)',
+    load: async () => (await import('./bench/ingress.js')).run,
+  },
+  update: {
+    describe: 'rolling update of 20 demo web replicas under steady load: duration and failed requests, start-first vs stop-first parallelism 1',
+    load: async () => (await import('./bench/update.js')).run,
+  },
 };
 
 async function main(): Promise<number> {
