@@ -8,7 +8,7 @@
 
 import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '@shoal/cli';
+import { refusal } from './support/refusal.js';
 import { autoscaleInputToWire } from '@shoal/wire';
 import type { AutoscaleInput } from '@shoal/store';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
@@ -30,15 +30,6 @@ import {
 // A worker address and ports of this file alone (other files: .11–.13, .31, .51 up; 31xxx–33xxx).
 const WORKER_HOST = '127.0.0.45';
 const WEB_PORT = 34_501;
-
-async function refusal(p: Promise<unknown>): Promise<CliError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof CliError)) throw new Error(`expected the call to be refused, got ${e === undefined ? 'success' : String(e)}`);
-  return e;
-}
 
 /** Opens `n` TCP connections to host:port and waits until all are established. */
 async function openConnections(host: string, port: number, n: number): Promise<Socket[]> {

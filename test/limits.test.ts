@@ -6,7 +6,7 @@
 
 import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '@shoal/cli';
+import { refusal } from './support/refusal.js';
 import { serviceSpecFromWire, type WireService__Output } from '@shoal/wire';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab, type ShoalResult } from './support/lab.js';
@@ -29,16 +29,6 @@ import {
 } from './support/services.js';
 
 const SPEC_LIMIT = 256 * 1024;
-
-/** The error a control API call fails with (a CliError carrying the manager's code). */
-async function refusal(p: Promise<unknown>): Promise<CliError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof CliError)) throw new Error(`expected the call to be refused, got ${e === undefined ? 'success' : String(e)}`);
-  return e;
-}
 
 /** A process service whose env makes its spec about `bytes` long (replicas 0: nothing runs). */
 function specOfSize(name: string, bytes: number): Record<string, unknown> {

@@ -8,7 +8,7 @@
 // kill has its own 3 managers and two workers (127.0.0.63, .64).
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '@shoal/cli';
+import { refusal } from './support/refusal.js';
 import type { WireService__Output } from '@shoal/wire';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab } from './support/lab.js';
@@ -35,16 +35,6 @@ import { serviceSpecToWire } from '@shoal/wire';
 
 /** Short monitor periods keep the updates quick; the rules are the same. */
 const FAST = { monitorMs: 500, delayMs: 0 };
-
-/** The error a control API call fails with (a CliError carrying the manager's code). */
-async function refusal(p: Promise<unknown>): Promise<CliError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof CliError)) throw new Error(`expected the call to be refused, got ${e === undefined ? 'success' : String(e)}`);
-  return e;
-}
 
 function update(
   cluster: LocalCluster,

@@ -3,20 +3,10 @@
 // and says what to do, exits non-zero, and leaves the cluster as it was.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '@shoal/cli';
+import { refusal } from './support/refusal.js';
 import type { LocalCluster } from '../scripts/lib/cluster.js';
 import { Lab, type ShoalResult } from './support/lab.js';
 import { DEMO_WEB, NODE, createService, removeAllServices, shoalEnv, updateService, waitConverged, webSpec } from './support/services.js';
-
-/** The error a control API call fails with (a CliError carrying the manager's code). */
-async function refusal(p: Promise<unknown>): Promise<CliError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof CliError)) throw new Error(`expected the call to be refused, got ${e === undefined ? 'success' : String(e)}`);
-  return e;
-}
 
 // Validation does not depend on how many managers there are: one manager and one worker (at
 // 127.0.0.31; process workers of other files use .11 up, docker ones .51 up); ports 33xxx.
