@@ -5,10 +5,9 @@
 // (this node knows its service from the routing table, not its name). Values are read when
 // Prometheus scrapes, not kept up to date in between.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { splitHostPort } from '@shoal/identity';
+import { serveMetrics } from '@shoal/identity';
 import type { TaskCounters } from '@shoal/ingress';
 import type { AgentStats } from './agent-stats.js';
 
@@ -123,23 +122,7 @@ export class WorkerMetrics {
   }
 
   /** Serves /metrics on `listen` ("host:port"); resolves with the address bound (port 0 picks one). */
-  async serve(listen: string): Promise<{ server: Server; addr: string }> {
-    const { host, port } = splitHostPort(listen);
-    const server = createServer((req, res) => {
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end('try /metrics\n');
-        return;
-      }
-      this.registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
-        (e: Error) => res.writeHead(500).end(e.message),
-      );
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (e) => reject(new Error(`cannot serve metrics on ${listen}: ${e.message}`)));
-      server.listen(port, host, () => resolve());
-    });
-    const a = server.address() as AddressInfo;
-    return { server, addr: a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}` };
+  serve(listen: string): Promise<{ server: Server; addr: string }> {
+    return serveMetrics(this.registry, listen);
   }
 }

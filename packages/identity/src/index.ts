@@ -7,6 +7,7 @@
 // generation), `/certs` (renewal and CA calls) `/unlock` and `/private-file` load only what they need.
 
 export * from './address.js';
+export { serveMetrics, type MetricsSource } from './metrics-endpoint.js';
 export * from './ca.js';
 export * from './ca-pinning.js';
 export * from './cert-renewal.js';

@@ -1,8 +1,8 @@
 // Prometheus metrics of a manager, served at /metrics (prom-client).
 
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { splitHostPort } from '@shoal/identity';
+import { serveMetrics } from '@shoal/identity';
 import type { HostMetrics } from './raft-host.js';
 
 export class ManagerMetrics implements HostMetrics {
@@ -61,21 +61,7 @@ export class ManagerMetrics implements HostMetrics {
   }
 
   /** Serves /metrics on `listen` ("host:port"). */
-  serve(listen: string): Promise<Server> {
-    const { host, port } = splitHostPort(listen);
-    const server = createServer((req, res) => {
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end('try /metrics\n');
-        return;
-      }
-      this.registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
-        (e: Error) => res.writeHead(500).end(e.message),
-      );
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', (e) => reject(new Error(`cannot serve metrics on ${listen}: ${e.message}`)));
-      server.listen(port, host, () => resolve(server));
-    });
+  async serve(listen: string): Promise<Server> {
+    return (await serveMetrics(this.registry, listen)).server;
   }
 }
