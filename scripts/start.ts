@@ -2,13 +2,56 @@
 // databases under .shoal/local), then a live view of the leader for the failover demo.
 // Ctrl-C stops every manager this script started.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { resolveTaskUser } from '@shoal/agent';
 import { LocalCluster, REPO_ROOT, SHOAL_BIN } from './lib/cluster.js';
+
+/**
+ * The demo's script where its tasks can read it. Started as root, the workers run tasks as an
+ * unprivileged user (nobody), and a checkout under a private directory (/root is 0700, so is a
+ * `mktemp -d`) is out of that user's reach: the tasks would exit at once with EACCES.
+ */
+function stageDemo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shoal-demo-'));
+  chmodSync(dir, 0o755);
+  const file = join(dir, 'demo-web.mjs');
+  copyFileSync(join(REPO_ROOT, 'scripts', 'demo-web.mjs'), file);
+  chmodSync(file, 0o644);
+  return file;
+}
+
+/** Says, before anything starts, when the task user cannot run this node binary with the demo. */
+function checkTaskUserReaches(script: string): void {
+  const user = resolveTaskUser(undefined);
+  if (!user.separate) return;
+  const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(script)}, 4)`], {
+    uid: user.uid,
+    gid: user.gid,
+    encoding: 'utf8',
+  });
+  if (probe.status === 0) return;
+  const why =
+    probe.error?.message ??
+    probe.stderr
+      .trim()
+      .split('\n')
+      .find((l) => l.includes('Error')) ??
+    `exit status ${probe.status}`;
+  console.error(
+    `The workers run tasks as ${user.name}, who cannot run ${process.execPath} with ${script} (${why}).\n` +
+      `Install Node.js where every user can run it (e.g. /usr/local/bin, not under /root), or run npm start as a user other than root.`,
+  );
+  process.exit(1);
+}
 
 const dir = join(REPO_ROOT, '.shoal', 'local');
 const rel = (p: string): string => relative(process.cwd(), p) || '.';
 
+const demo = stageDemo();
+checkTaskUserReaches(demo);
 console.log('Starting 3 managers and 2 workers (one process each) ...');
 // tasksRoot null: the agent's default, which its task user can reach wherever this checkout lives.
 const cluster = await LocalCluster.create({ dir, managers: 3, tasksRoot: null });
@@ -34,7 +77,6 @@ process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 
 const env = { ...process.env, SHOAL_HOST: cluster.hosts.join(','), SHOAL_CERTS: cluster.adminDir };
-const demo = join(REPO_ROOT, 'scripts', 'demo-web.mjs');
 console.log('\nDeploying the demo web service: 3 replicas, published on port 8080 of every worker ...');
 console.log(
   execFileSync(

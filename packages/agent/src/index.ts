@@ -3,3 +3,4 @@ export { Agent, AGENT_VERSION, type JoinWorkerOptions, type ProcessTaskOptions, 
 export type { Runtime, RuntimeName, RuntimeEvent, TaskLaunch, FoundTask, LogLine } from './runtime/runtime.js';
 export { readWorkerConfig, workerPaths, type WorkerConfig } from './data-dir.js';
 export { readAgentStats, agentStatsPath, type AgentStats } from './agent-stats.js';
+export { resolveTaskUser, type TaskUser } from './runtime/task-user.js';
