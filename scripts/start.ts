@@ -3,9 +3,9 @@
 // Ctrl-C stops every manager this script started.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { resolveTaskUser } from '@shoal/agent';
 import { LocalCluster, REPO_ROOT, SHOAL_BIN } from './lib/cluster.js';
 
@@ -70,6 +70,7 @@ async function shutdown(): Promise<void> {
   }
   for (const w of cluster.workers) cluster.killWorkerTasks(w.name);
   await cluster.stopAll('SIGTERM');
+  rmSync(dirname(demo), { recursive: true, force: true });
   console.log(`Stopped. Data and logs stay in ${rel(dir)} until the next npm start.`);
   process.exit(0);
 }
