@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RoutingMesh, type Route } from '@shoal/ingress';
 
 const quiet = { info() {}, warn() {} };
@@ -30,18 +30,16 @@ async function get(port: number): Promise<string> {
   return res.text();
 }
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
+/** Waits until `probe` gives a value: vitest's condition wait, retried until it does or the deadline passes. */
+function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeout = 5000): Promise<T> {
+  return vi.waitFor(
+    async () => {
       const v = await probe();
-      if (v !== undefined) return v;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+      if (v === undefined) throw new Error('not yet');
+      return v;
+    },
+    { timeout, interval: 10 },
+  );
 }
 
 describe('routing mesh balancing and counters', () => {

@@ -5,7 +5,7 @@
 // check that nothing happens for a while move a manual clock instead of sleeping.
 
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ManagerContext } from '../src/context.js';
 import type { LoopClock } from '../src/leader/clock.js';
 import { startLeaderDuties, type HeartbeatSource, type LeaderDuties } from '../src/leader/duties.js';
@@ -139,12 +139,14 @@ class FakeWorkers implements HeartbeatSource {
   }
 }
 
-async function until(what: string, ok: () => boolean, c: TestCluster, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${c.describe()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Waits until `ok()` holds: vitest's condition wait, with a deadline that prints the cluster. */
+async function until(what: string, ok: () => boolean, c: TestCluster, timeout = 8_000): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (!ok()) throw new Error(`timed out waiting for ${what}:\n${c.describe()}`);
+    },
+    { timeout, interval: 10 },
+  );
 }
 
 const running = (c: TestCluster, service: string): number => c.live(service).filter((t) => t.status.state === 'running').length;
