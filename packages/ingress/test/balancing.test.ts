@@ -1,46 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backend, freePort, get, quiet, until } from './backends.js';
 import { RoutingMesh, type Route } from '@shoal/ingress';
-
-const quiet = { info() {}, warn() {} };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createTcpServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** An HTTP server answering with its name; /hold is answered only when the test says so. */
-async function backend(name: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    if (req.url === '/hold') return; // a long connection: never answered, closed by the client
-    res.end(name);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as { port: number }).port };
-}
-
-async function get(port: number): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } });
-  return res.text();
-}
-
-/** Waits until `probe` gives a value: vitest's condition wait, retried until it does or the deadline passes. */
-function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeout = 5000): Promise<T> {
-  return vi.waitFor(
-    async () => {
-      const v = await probe();
-      if (v === undefined) throw new Error('not yet');
-      return v;
-    },
-    { timeout, interval: 10 },
-  );
-}
 
 describe('routing mesh balancing and counters', () => {
   const cleanup: (() => void)[] = [];

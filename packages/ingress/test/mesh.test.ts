@@ -1,45 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { backend, freePort, get, quiet, until } from './backends.js';
 import { RoutingMesh } from '@shoal/ingress';
-
-const quiet = { info() {}, warn() {} };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createTcpServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** An HTTP server answering with its name. */
-async function backend(name: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((_req, res) => res.end(name));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as { port: number }).port };
-}
-
-async function get(port: number): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } });
-  return res.text();
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('routing mesh', () => {
   const cleanup: (() => void)[] = [];
