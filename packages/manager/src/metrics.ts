@@ -14,6 +14,8 @@ export class ManagerMetrics implements HostMetrics {
   private readonly leaderChanges: Counter;
   private readonly proposals: Histogram;
   private readonly snapshots: Counter;
+  private readonly logEntries: Gauge;
+  private readonly snapshotIndex: Gauge;
   readonly peerReachable: Gauge<'peer'>;
 
   constructor(nodeId: string) {
@@ -33,6 +35,8 @@ export class ManagerMetrics implements HostMetrics {
       registers: r,
     });
     this.snapshots = new Counter({ name: 'shoal_raft_snapshots_total', help: 'Snapshots taken (log compactions)', registers: r });
+    this.logEntries = new Gauge({ name: 'shoal_raft_log_entries', help: 'Entries the Raft log holds on disk (compaction keeps this bounded)', registers: r });
+    this.snapshotIndex = new Gauge({ name: 'shoal_raft_snapshot_index', help: 'Log index of the last snapshot', registers: r });
     this.peerReachable = new Gauge({
       name: 'shoal_raft_peer_reachable',
       help: '1 if the stream to this peer manager is up',
@@ -53,8 +57,10 @@ export class ManagerMetrics implements HostMetrics {
     this.snapshots.inc();
   }
 
-  update(s: { term: number; commit: number; applied: number; isLeader: boolean }): void {
+  update(s: { term: number; commit: number; applied: number; isLeader: boolean; logEntries: number; snapshotIndex: number }): void {
     this.term.set(s.term);
+    this.logEntries.set(s.logEntries);
+    this.snapshotIndex.set(s.snapshotIndex);
     this.commit.set(s.commit);
     this.applied.set(s.applied);
     this.isLeader.set(s.isLeader ? 1 : 0);

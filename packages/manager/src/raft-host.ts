@@ -91,7 +91,8 @@ export interface HostMetrics {
   observeProposal(seconds: number, ok: boolean): void;
   leaderChanged(): void;
   snapshotTaken(): void;
-  update(status: { term: number; commit: number; applied: number; isLeader: boolean }): void;
+  /** logEntries: entries the log holds (behind and after the last snapshot, whose index is snapshotIndex). */
+  update(status: { term: number; commit: number; applied: number; isLeader: boolean; logEntries: number; snapshotIndex: number }): void;
 }
 
 /**
@@ -609,8 +610,15 @@ export class RaftHost extends EventEmitter implements Consensus {
       this.raw.advance();
       this.releaseReads();
       if (rd.committedEntries.length > 0 || rd.snapshot) this.emit('applied', this.applied);
-      this.metrics?.update({ term: this.raw.raft.term, commit: this.raw.raft.log.committed, applied: this.applied, isLeader: this.isLeader });
       await this.maybeSnapshot();
+      this.metrics?.update({
+        term: this.raw.raft.term,
+        commit: this.raw.raft.log.committed,
+        applied: this.applied,
+        isLeader: this.isLeader,
+        logEntries: this.storage.lastIndex() - this.storage.firstIndex() + 1,
+        snapshotIndex: this.storage.snapshot().meta.index,
+      });
     }
   }
 
