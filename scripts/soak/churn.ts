@@ -109,7 +109,8 @@ export class ServiceChurn {
       return { op: 'create', service: { name: `soak-c${client}-${++this.nextName}`, replicas: 1 + Math.floor(Math.random() * MAX_REPLICAS), generation: 0 } };
     }
     const service = own[Math.floor(Math.random() * own.length)]!;
-    if (r < 0.55) return { op: 'scale', service: { ...service, replicas: 1 + ((service.replicas + Math.floor(Math.random() * (MAX_REPLICAS - 1))) % MAX_REPLICAS) } };
+    if (r < 0.55)
+      return { op: 'scale', service: { ...service, replicas: 1 + ((service.replicas + Math.floor(Math.random() * (MAX_REPLICAS - 1))) % MAX_REPLICAS) } };
     if (r < 0.8) return { op: 'update', service: { ...service, generation: service.generation + 1 } };
     return { op: 'remove', service };
   }

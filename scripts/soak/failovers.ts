@@ -15,13 +15,18 @@ const OLD_LEADER_ANSWER_S = 0.1;
 export interface KillOutcome extends LeaderKill {
   /** ms from the kill to the first write committed afterwards; undefined if none was. */
   readonly unavailableMs: number | undefined;
+  /** ms from the kill until a manager named a new leader. */
+  readonly electionMs: number | undefined;
+  /** ms from the kill until the killed manager, restarted, answered again. */
+  readonly backMs: number | undefined;
 }
 
 export function killOutcomes(kills: readonly LeaderKill[], records: readonly RequestRecord[]): KillOutcome[] {
   const oks = records.filter((r) => r.ok).sort((a, b) => a.completedAt - b.completedAt);
   return kills.map((k) => {
     const first = oks.find((r) => r.completedAt > k.killedAt && (r.invokedAt >= k.killedAt || r.completedAt - k.killedAt > OLD_LEADER_ANSWER_S));
-    return { ...k, unavailableMs: first ? (first.completedAt - k.killedAt) * 1000 : undefined };
+    const since = (t: number | undefined): number | undefined => (t === undefined ? undefined : (t - k.killedAt) * 1000);
+    return { ...k, unavailableMs: since(first?.completedAt), electionMs: since(k.newLeaderSeenAt), backMs: since(k.restartedAt) };
   });
 }
 

@@ -35,10 +35,14 @@ export class LeaderKiller {
   start(): void {
     this.running = true;
     this.loop = (async () => {
+      // Half a period in first, so that each period (each minute by default) holds one kill.
+      let wait = this.everyMs / 2;
       for (;;) {
-        await sleepWhile(() => this.running, this.everyMs);
+        const begun = performance.now();
+        await sleepWhile(() => this.running, wait);
         if (!this.running) return;
         await this.killOnce();
+        wait = Math.max(0, this.everyMs - (performance.now() - begun - wait));
       }
     })();
   }

@@ -65,8 +65,6 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
     say(`soaking for ${o.minutes} min: ${o.clients} churn clients, a leader kill every ${o.killEverySec} s (the first after ${o.killEverySec / 2} s)`);
     sampler.start();
     churn.start();
-    // Half a period in, so that each period (each minute by default) holds one kill.
-    await sleepWhile(() => !interrupted, (o.killEverySec * 1000) / 2);
     killer.start();
     const statusEveryMs = 30_000;
     while (!interrupted && performance.now() - startedAt < durationMs) {
@@ -105,12 +103,25 @@ export async function runSoak(o: SoakOptions): Promise<SoakSummary> {
         failedBy,
         failures: failures.slice(0, 50).map((r) => `${r.completedAt.toFixed(1)} s client ${r.client} ${r.op} ${r.service}: ${r.code}: ${r.error}`),
       },
-      unavailableMs: { total: unavailable.reduce((a, b) => a + b, 0), median: medianOf(unavailable), max: unavailable.length > 0 ? Math.max(...unavailable) : undefined },
+      unavailableMs: {
+        total: unavailable.reduce((a, b) => a + b, 0),
+        median: medianOf(unavailable),
+        max: unavailable.length > 0 ? Math.max(...unavailable) : undefined,
+      },
+      load1: {
+        mean: sampler.samples.reduce((a, x) => a + x.load1, 0) / Math.max(1, sampler.samples.length),
+        max: Math.max(0, ...sampler.samples.map((x) => x.load1)),
+      },
       bounds,
       convergence,
       minutes: minuteRows(durationS, sampler.samples, churn.records, kills, changes),
     };
-    const svg = soakSvg(sampler.samples, kills, durationS, `shoal soak: ${o.managers} managers, ${o.workers} workers, ${(durationS / 60).toFixed(1)} min, ${startedIso}`);
+    const svg = soakSvg(
+      sampler.samples,
+      kills,
+      durationS,
+      `shoal soak: ${o.managers} managers, ${o.workers} workers, ${(durationS / 60).toFixed(1)} min, ${startedIso}`,
+    );
     writeResults(o.out, summary, sampler.samples, churn.records, svg);
     return summary;
   } finally {

@@ -1,6 +1,7 @@
 // Samples every manager every few seconds: who leads in which term, its Raft log size (from
 // /metrics), its RSS (/proc) and its data directory's size on disk.
 
+import { loadavg } from 'node:os';
 import type { LocalCluster } from '../lib/cluster.js';
 import { dirSizeMiB } from './dir-size.js';
 import { rssMiB } from './process-memory.js';
@@ -24,6 +25,8 @@ export interface Sample {
   /** The largest Raft log (entries) among the managers. */
   readonly maxLogEntries: number | undefined;
   readonly managers: readonly ManagerSample[];
+  /** The machine's 1-minute load average: shared machines make every figure slower. */
+  readonly load1: number;
 }
 
 export async function takeSample(cluster: LocalCluster, t: number): Promise<Sample> {
@@ -47,6 +50,7 @@ export async function takeSample(cluster: LocalCluster, t: number): Promise<Samp
     term: leaders[0]?.raft?.term ?? Math.max(0, ...managers.map((m) => m.raft?.term ?? 0)),
     maxLogEntries: logs.length > 0 ? Math.max(...logs) : undefined,
     managers,
+    load1: loadavg()[0]!,
   };
 }
 

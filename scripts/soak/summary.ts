@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import type { Bounds } from './bounds.js';
 import type { Convergence } from './convergence.js';
 import type { KillOutcome, LeaderChange } from './failovers.js';
-import type { MinuteRow } from './minutes.js';
+import { medianOf, type MinuteRow } from './minutes.js';
 import type { SoakOptions } from './options.js';
 
 export interface SoakSummary {
@@ -15,8 +15,15 @@ export interface SoakSummary {
   readonly passed: boolean;
   readonly kills: readonly KillOutcome[];
   readonly leaderChanges: readonly LeaderChange[];
-  readonly requests: { readonly ok: number; readonly failed: number; readonly failedBy: Readonly<Record<string, number>>; readonly failures: readonly string[] };
+  readonly requests: {
+    readonly ok: number;
+    readonly failed: number;
+    readonly failedBy: Readonly<Record<string, number>>;
+    readonly failures: readonly string[];
+  };
   readonly unavailableMs: { readonly total: number; readonly median: number | undefined; readonly max: number | undefined };
+  /** The machine's 1-minute load average over the samples (2 cores here are shared). */
+  readonly load1: { readonly mean: number; readonly max: number };
   readonly bounds: Bounds;
   readonly convergence: Convergence;
   readonly minutes: readonly MinuteRow[];
@@ -54,6 +61,11 @@ export function printSummary(s: SoakSummary): void {
   console.log(
     `  failovers: ${s.kills.length} leader kills, ${s.leaderChanges.length} leader changes seen; unavailable after a kill: median ${num(s.unavailableMs.median)} ms, max ${num(s.unavailableMs.max)} ms, total ${num(s.unavailableMs.total)} ms`,
   );
+  const ms = (xs: (number | undefined)[]): string => num(medianOf(xs.filter((x): x is number => x !== undefined)));
+  console.log(
+    `  after a kill (medians): a new leader named in ${ms(s.kills.map((k) => k.electionMs))} ms, the killed manager serving again in ${ms(s.kills.map((k) => k.backMs))} ms${s.kills.some((k) => k.error) ? `; errors: ${s.kills.flatMap((k) => k.error ?? []).join('; ')}` : ''}`,
+  );
+  console.log(`  machine load (1-min average): mean ${s.load1.mean.toFixed(1)}, max ${s.load1.max.toFixed(1)}`);
   console.log(`  Raft log: ${s.bounds.logEntries.bounded ? 'bounded' : 'NOT BOUNDED'}: ${s.bounds.logEntries.detail}`);
   console.log(`  RSS: ${s.bounds.rss.bounded ? 'bounded' : 'NOT BOUNDED'}: ${s.bounds.rss.detail}`);
   const c = s.convergence;
