@@ -29,9 +29,9 @@ function niceCeil(v: number): number {
 function panel(top: number, title: string, yLabel: string, series: readonly Series[], kills: readonly LeaderKill[], durationS: number): string {
   const w = WIDTH - MARGIN.left - MARGIN.right;
   const h = PANEL_HEIGHT;
-  const yMax = niceCeil(Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1]))));
-  const x = (t: number): number => MARGIN.left + (t / Math.max(durationS, 1)) * w;
-  const y = (v: number): number => top + h - (v / yMax) * h;
+  const yMax = niceCeil(Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1]).filter(Number.isFinite))));
+  const x = (t: number): number => Math.round((MARGIN.left + (t / Math.max(durationS, 1)) * w) * 10) / 10;
+  const y = (v: number): number => Math.round((top + h - (v / yMax) * h) * 10) / 10;
   const out: string[] = [];
   out.push(`<text x="${MARGIN.left}" y="${top - 10}" font-size="14" font-weight="bold">${esc(title)}</text>`);
   out.push(`<rect x="${MARGIN.left}" y="${top}" width="${w}" height="${h}" fill="none" stroke="#999"/>`);
@@ -56,7 +56,7 @@ function panel(top: number, title: string, yLabel: string, series: readonly Seri
     for (const [t, v] of s.points) {
       if (Number.isNaN(v)) penDown = false;
       else {
-        path.push(`${penDown ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`);
+        path.push(`${penDown ? 'L' : 'M'}${x(t)},${y(v)}`);
         penDown = true;
       }
     }
