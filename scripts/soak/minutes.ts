@@ -20,6 +20,8 @@ export interface MinuteRow {
   readonly rssMiBMax: number | undefined;
 }
 
+const TAIL_S = 10;
+
 const maxOf = (xs: number[]): number | undefined => (xs.length > 0 ? Math.max(...xs) : undefined);
 const minOf = (xs: number[]): number | undefined => (xs.length > 0 ? Math.min(...xs) : undefined);
 
@@ -38,8 +40,10 @@ export function minuteRows(
   changes: readonly LeaderChange[],
 ): MinuteRow[] {
   const rows: MinuteRow[] = [];
-  for (let minute = 0; minute * 60 < durationS; minute++) {
-    const inMinute = (t: number): boolean => t >= minute * 60 && t < (minute + 1) * 60;
+  // A tail of a few seconds (the last kill's restart, the loops stopping) joins the last minute.
+  const count = Math.max(1, Math.ceil((durationS - TAIL_S) / 60));
+  for (let minute = 0; minute < count; minute++) {
+    const inMinute = (t: number): boolean => t >= minute * 60 && (minute === count - 1 || t < (minute + 1) * 60);
     const ss = samples.filter((s) => inMinute(s.t));
     const rs = records.filter((r) => inMinute(r.completedAt));
     const ks = kills.filter((k) => inMinute(k.killedAt));
