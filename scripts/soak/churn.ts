@@ -33,8 +33,11 @@ interface OwnService {
 const MAX_SERVICES_PER_CLIENT = 3;
 const MAX_REPLICAS = 3;
 const WRITE_TIMEOUT_MS = 8000;
-/** Errors after which a create certainly did not happen. */
-const DEFINITE_REFUSALS = new Set(['ALREADY_EXISTS', 'NO_QUORUM', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION']);
+/**
+ * Errors after which a create certainly did not happen. Not NAME_TAKEN: names are unique, so
+ * that is our own create, applied before its connection dropped and sent again by the client.
+ */
+const DEFINITE_REFUSALS = new Set(['NO_QUORUM', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION']);
 
 function sleepSpec(s: OwnService): Parameters<typeof serviceSpecToWire>[0] {
   return {
