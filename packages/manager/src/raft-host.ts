@@ -138,7 +138,19 @@ export interface RaftHostOptions {
   readonly ticks?: TickSource;
   /** Randomizes election timeouts (default Math.random); fixed in tests so elections replay. */
   readonly random?: () => number;
+  /**
+   * A known bug to plant, for the host simulator's self-test only (it shows the simulator's
+   * checks catch it; see src/host-sim/README.md). Never set in a manager.
+   */
+  readonly plantedBug?: HostPlantedBug;
 }
+
+/**
+ * Bugs the host simulator must catch: `read-before-apply` resolves a read barrier as soon as
+ * its read index is confirmed, before the state machine reaches it; `resolve-wrong-term`
+ * resolves a proposal when its index is applied whatever the term of the entry applied there.
+ */
+export type HostPlantedBug = 'read-before-apply' | 'resolve-wrong-term';
 
 interface ProposalWaiter {
   readonly term: number;
@@ -180,6 +192,7 @@ export class RaftHost extends EventEmitter implements Consensus {
   private readonly warnings: ThrottledWarnings;
   private readonly ticks: TickSource;
   private readonly random: () => number;
+  private readonly plantedBug: HostPlantedBug | undefined;
 
   private stopTicking: (() => void) | undefined;
   private busy: Promise<void> | undefined;
@@ -215,6 +228,7 @@ export class RaftHost extends EventEmitter implements Consensus {
     this.warnings = new ThrottledWarnings(o.logger);
     this.ticks = o.ticks ?? REAL_TIME;
     this.random = o.random ?? Math.random;
+    this.plantedBug = o.plantedBug;
     this.raw = this.newRawNode();
     // The state machine starts from the snapshot; the core re-delivers the committed log after it.
     const snap = o.storage.snapshot();
@@ -604,6 +618,11 @@ export class RaftHost extends EventEmitter implements Consensus {
         if (!w) continue;
         this.reads.delete(rs.context);
         w.index = rs.index;
+        if (this.plantedBug === 'read-before-apply') {
+          clearTimeout(w.timer);
+          w.resolve();
+          continue;
+        }
         this.readsAwaitingApply.add(w);
       }
       this.raw.advance();
@@ -657,7 +676,7 @@ export class RaftHost extends EventEmitter implements Consensus {
     this.proposals.delete(index);
     for (const w of waiting.values()) {
       clearTimeout(w.timer);
-      const ok = w.term === term;
+      const ok = w.term === term || this.plantedBug === 'resolve-wrong-term';
       this.metrics?.observeProposal((performance.now() - w.started) / 1000, ok);
       if (ok) w.resolve(result);
       else w.reject(this.supersededError(index, w.term, term));
