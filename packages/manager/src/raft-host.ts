@@ -162,7 +162,7 @@ interface ProposalWaiter {
 
 interface ReadWaiter {
   index: number | undefined;
-  readonly resolve: () => void;
+  readonly resolve: (readIndex: number) => void;
   readonly reject: (e: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
@@ -519,7 +519,12 @@ export class RaftHost extends EventEmitter implements Consensus {
    * Resolves once this manager's state reflects every write committed before the call
    * (ReadIndex, diss. §6.4): reads after it are linearizable.
    */
-  readBarrier(): Promise<void> {
+  async readBarrier(): Promise<void> {
+    await this.readIndexBarrier();
+  }
+
+  /** readBarrier, resolving with the read index it waited for (the host simulator checks it). */
+  readIndexBarrier(): Promise<number> {
     if (this.stopped) return Promise.reject(new ManagerError('STOPPED', 'this manager is shutting down'));
     if (!this.leader) return Promise.reject(this.notLeaderError());
     if (this.isLeader) {
@@ -530,7 +535,7 @@ export class RaftHost extends EventEmitter implements Consensus {
       }
     }
     const context = randomId(16);
-    return new Promise((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.reads.delete(context);
         const { reachable, voters } = this.reachableVoters();
@@ -620,7 +625,7 @@ export class RaftHost extends EventEmitter implements Consensus {
         w.index = rs.index;
         if (this.plantedBug === 'read-before-apply') {
           clearTimeout(w.timer);
-          w.resolve();
+          w.resolve(rs.index);
           continue;
         }
         this.readsAwaitingApply.add(w);
@@ -688,7 +693,7 @@ export class RaftHost extends EventEmitter implements Consensus {
       if (r.index === undefined || r.index > this.applied) continue;
       this.readsAwaitingApply.delete(r);
       clearTimeout(r.timer);
-      r.resolve();
+      r.resolve(r.index);
     }
   }
 

@@ -4,9 +4,9 @@
 // - a proposal resolves with its own entry, applied at the index it was given, on a log every
 //   node agrees on (a resolved proposal is never lost, and never applied twice);
 // - a proposal refused with an error that says it certainly was not applied never is;
-// - a linearizable read (readBarrier) resolves only once the node has applied every index
-//   committed anywhere before the read began (its read index is at least that), and then sees
-//   every write acknowledged before it began;
+// - a linearizable read (readBarrier) resolves only once the node has applied its read index,
+//   that index is at least every index committed anywhere before the read began, and the node
+//   then sees every write acknowledged before the read began;
 // - the ledgers of all nodes, dead incarnations included, are prefixes of one another.
 //
 // (The ledger itself refuses a duplicate apply or an index applied out of order: ledger.ts.)
@@ -43,6 +43,10 @@ export interface ReadOp {
   readonly ackedBefore: number;
   outcome: Outcome;
   settles: number;
+  /** Once resolved: the read index the host served it at, and the node's applied index then. */
+  readIndex?: number;
+  appliedAt?: number;
+  error?: string;
 }
 
 /** Recorded violations per invariant; the rest are counted, not listed. */
@@ -100,15 +104,22 @@ export class History {
     op.error = e.message;
   }
 
-  /** `appliedIndex` and `ledger` are the answering node's, as they are the moment the read resolves. */
-  readOk(op: ReadOp, appliedIndex: number, ledger: Ledger): void {
+  /**
+   * `readIndex` is what the host says it served the read at; `appliedIndex` and `ledger` are
+   * the answering node's, as they are the moment the read resolves.
+   */
+  readOk(op: ReadOp, readIndex: number, appliedIndex: number, ledger: Ledger): void {
     if (!this.settle(op, 'ok')) return;
-    if (appliedIndex < op.committedBefore) {
+    op.readIndex = readIndex;
+    op.appliedAt = appliedIndex;
+    if (readIndex < op.committedBefore) {
       this.violation(
-        'read-before-apply',
-        `a read on ${op.node} resolved at applied index ${appliedIndex}, but index ${op.committedBefore} was committed before the read began ` +
-          '(its read index is at least that)',
+        'read-index-too-low',
+        `a read on ${op.node} was served at read index ${readIndex}, but index ${op.committedBefore} was committed before it began`,
       );
+    }
+    if (appliedIndex < readIndex) {
+      this.violation('read-before-apply', `a read on ${op.node} resolved at applied index ${appliedIndex}, before its read index ${readIndex} was applied`);
     }
     for (let i = 0; i < op.ackedBefore; i++) {
       const w = this.acked[i]!;
@@ -119,8 +130,8 @@ export class History {
     }
   }
 
-  readFailed(op: ReadOp): void {
-    this.settle(op, 'failed');
+  readFailed(op: ReadOp, e: Error): void {
+    if (this.settle(op, 'failed')) op.error = e.message;
   }
 
   /** The host crashed while the client waited: nobody will ever hear how it ended. */

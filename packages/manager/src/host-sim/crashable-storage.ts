@@ -19,6 +19,8 @@ export type WriteWindowTarget = 'entries' | 'vote';
 
 export class CrashableStorage implements DurableStorage {
   crashed = false;
+  /** Extra latency of every write while the disk is slow (a slow-disk fault). */
+  slowMs = 0;
   private armed: WriteWindowTarget | undefined;
   readonly stats = { saves: 0, lostWrites: 0 };
 
@@ -117,7 +119,7 @@ export class CrashableStorage implements DurableStorage {
             if (!this.crashed) reject(e as Error);
           },
         );
-      }, this.latencyMs());
+      }, this.latencyMs() + this.slowMs);
     });
   }
 }

@@ -91,7 +91,7 @@ export function drawProfile(prng: Prng): HostSimProfile {
     },
     diskMaxMs: prng.pick([1, 3, 8]),
     faultEveryMs: prng.pick([120, 250, 400]),
-    newLeaderWindowCrash: prng.pick([0, 0.2, 0.5]),
+    newLeaderWindowCrash: prng.pick([0, 0.15, 0.3]),
   };
 }
 
@@ -269,7 +269,8 @@ export class HostSimulation {
       if (!node.up || leader !== id) return;
       this.stats.leaderChanges++;
       this.trace(`${name} leads in term ${term}`);
-      if (this.faulting && !node.storage.isArmed && this.faults.chance(this.profile.newLeaderWindowCrash)) {
+      const down = this.ids.length - this.upNodes().length;
+      if (this.faulting && down < Math.floor((this.ids.length - 1) / 2) && !node.storage.isArmed && this.faults.chance(this.profile.newLeaderWindowCrash)) {
         node.storage.arm('entries');
         this.trace(`${name} armed: crash in its first write window as leader`);
       }
@@ -312,6 +313,7 @@ export class HostSimulation {
       await node.closed;
       this.stats.lostWrites += node.storage.stats.lostWrites;
       await this.boot(id, node.dir);
+      if (this.clientsRunning) void this.readBurst(this.nodes.get(id)!);
     })();
     return node.restarting;
   }
@@ -329,62 +331,83 @@ export class HostSimulation {
   private async nemesis(until: number): Promise<void> {
     const f = this.faults;
     const maxDown = Math.floor((this.ids.length - 1) / 2);
+    let healAt = Infinity;
     while (performance.now() < until) {
       await sleep(f.int(this.profile.faultEveryMs / 2, (this.profile.faultEveryMs * 3) / 2));
+      if (performance.now() >= healAt) {
+        healAt = Infinity;
+        this.healNetwork();
+      }
       const up = this.upNodes();
       const canCrash = this.ids.length - up.length < maxDown;
       const leader = this.leaders()[0];
+      const partitioned = healAt !== Infinity;
       const roll = f.next();
-      if (roll < 0.2) {
+      if (roll < 0.15 && !partitioned) {
         // A random split into two sides, or one node alone.
         const shuffled = f.shuffle([...this.ids]);
         const cut = f.int(1, this.ids.length - 1);
         this.net.partition(shuffled.slice(0, cut), shuffled.slice(cut));
         this.stats.partitions++;
+        healAt = performance.now() + f.int(100, 700);
         this.trace(`partition ${shuffled.slice(0, cut).join(',')} | ${shuffled.slice(cut).join(',')}`);
-      } else if (roll < 0.3 && leader) {
+      } else if (roll < 0.25 && leader && !partitioned) {
         this.net.partition(
           [leader.id],
           this.ids.filter((i) => i !== leader.id),
         );
         this.stats.partitions++;
+        healAt = performance.now() + f.int(100, 700);
         this.trace(`isolate the leader ${leader.id}`);
-      } else if (roll < 0.38) {
+      } else if (roll < 0.3 && !partitioned) {
         const [a, b] = f.shuffle([...this.ids]);
         this.net.cut(a!, b!);
         this.stats.partitions++;
+        healAt = performance.now() + f.int(100, 700);
         this.trace(`one-way cut ${a} -> ${b}`);
-      } else if (roll < 0.55) {
-        this.net.heal();
-        this.trace('heal the network');
-      } else if (roll < 0.65 && canCrash && leader) {
+      } else if (roll < 0.38 && canCrash && leader) {
         this.stats.leaderKills++;
         this.crash(leader, 'leader killed');
-      } else if (roll < 0.73 && canCrash && up.length > 0) {
+      } else if (roll < 0.45 && canCrash && up.length > 0) {
         this.crash(f.pick(up), 'killed');
-      } else if (roll < 0.81 && canCrash && leader && !leader.storage.isArmed) {
+      } else if (roll < 0.53 && canCrash && leader && !leader.storage.isArmed) {
         leader.storage.arm('entries');
         this.trace(`${leader.id}#${leader.incarnation} armed: crash in its next write window with entries`);
-      } else if (roll < 0.89 && canCrash) {
+      } else if (roll < 0.61 && canCrash) {
         const voters = up.filter((n) => !n.host.isLeader && !n.storage.isArmed);
         if (voters.length > 0) {
           const v = f.pick(voters);
           v.storage.arm('vote');
           this.trace(`${v.id}#${v.incarnation} armed: crash in the write window of its next vote`);
         }
-      } else {
+      } else if (roll < 0.71 && up.length > 0) {
+        // A follower that persists slowly lags in what it applies while reads still reach it.
+        const n = f.pick(up);
+        n.storage.slowMs = n.storage.slowMs > 0 ? 0 : f.pick([20, 50, 100]);
+        this.trace(`${n.id}#${n.incarnation} disk ${n.storage.slowMs > 0 ? `slow: +${n.storage.slowMs} ms a write` : 'back to normal'}`);
+      } else if (roll < 0.8) {
         const l = this.net.profile;
         this.net.profile = { ...l, maxDelayMs: f.pick([2, 10, 25, 60]) };
         this.trace(`message delay now up to ${this.net.profile.maxDelayMs} ms`);
-      }
+      } // else a quiet spell
     }
+  }
+
+  /** Ends a partition; clients come back to the nodes that were cut off. */
+  private healNetwork(): void {
+    this.net.heal();
+    this.trace('heal the network');
+    for (const n of this.upNodes()) if (!n.host.isLeader) void this.readBurst(n);
   }
 
   private async heal(): Promise<void> {
     this.faulting = false;
     this.net.heal();
     this.net.profile = { ...this.profile.link, drop: 0, duplicate: 0 };
-    for (const n of this.nodes.values()) n.storage.disarm();
+    for (const n of this.nodes.values()) {
+      n.storage.disarm();
+      n.storage.slowMs = 0;
+    }
     for (const id of this.ids) await this.restart(id);
     this.trace('healed: network whole, every node restarted, no more faults');
   }
@@ -400,18 +423,20 @@ export class HostSimulation {
         await sleep(10);
         continue;
       }
+      let op: WriteOp | ReadOp;
       if (p.chance(0.7)) {
         const leaders = this.leaders();
         const target = leaders.length > 0 && p.chance(0.9) ? p.pick(leaders) : p.pick(up);
-        await this.write(target, `c${c}-${n++}`);
+        op = await this.write(target, `c${c}-${n++}`);
       } else {
-        await this.read(p.pick(up));
+        op = await this.read(p.pick(up));
       }
-      await sleep(p.int(0, 4));
+      // Refused (no leader, not the leader): back off as a client would before retrying.
+      await sleep(op.outcome === 'failed' ? p.int(5, 20) : p.int(0, 4));
     }
   }
 
-  private async write(node: SimNode, payload: string): Promise<void> {
+  private async write(node: SimNode, payload: string): Promise<WriteOp> {
     const op: WriteOp = this.history.invokeWrite(`${node.id}#${node.incarnation}`, payload);
     const incarnation = node.incarnation;
     const alive = () => node.up && node.incarnation === incarnation;
@@ -433,30 +458,45 @@ export class HostSimulation {
     );
     await Promise.race([p.catch(() => {}), node.died]);
     if (op.outcome === 'pending') this.history.crashedUnder(op);
+    return op;
   }
 
-  private async read(node: SimNode): Promise<void> {
+  private async read(node: SimNode): Promise<ReadOp> {
     // Every index committed anywhere by now: the read must reflect at least that much.
     const committedBefore = Math.max(0, ...this.upNodes().map((n) => n.host.status().commit));
     const op: ReadOp = this.history.invokeRead(`${node.id}#${node.incarnation}`, committedBefore);
     const incarnation = node.incarnation;
     const alive = () => node.up && node.incarnation === incarnation;
     const { host, ledger } = node;
-    const p = host.readBarrier();
+    const p = host.readIndexBarrier();
     p.then(
-      () => {
+      (readIndex) => {
         if (!alive()) return this.history.lateSettle(op);
-        this.history.readOk(op, host.appliedIndex, ledger);
+        this.history.readOk(op, readIndex, host.appliedIndex, ledger);
         this.stats.readsOk++;
       },
-      () => {
+      (e: Error) => {
         if (!alive()) return this.history.lateSettle(op);
-        this.history.readFailed(op);
+        this.history.readFailed(op, e);
         this.stats.readsFailed++;
       },
     );
     await Promise.race([p.catch(() => {}), node.died]);
     if (op.outcome === 'pending') this.history.crashedUnder(op);
+    return op;
+  }
+
+  /**
+   * Clients that reconnect to a manager the moment it is back (restarted, or reachable again):
+   * reads on a node still catching up, whose read index can be far ahead of what it applied.
+   */
+  private async readBurst(node: SimNode): Promise<void> {
+    const incarnation = node.incarnation;
+    const until = performance.now() + 500;
+    while (node.up && node.incarnation === incarnation && !node.host.leaderId && performance.now() < until) await sleep(2);
+    await sleep(this.clientsPrng.int(0, 10));
+    if (!node.up || node.incarnation !== incarnation || !this.clientsRunning) return;
+    await Promise.all(Array.from({ length: 3 }, () => this.read(node)));
   }
 
   // ------------------------------------------------------------------ the end
