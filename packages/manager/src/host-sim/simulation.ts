@@ -86,8 +86,8 @@ export function drawProfile(prng: Prng): HostSimProfile {
     link: {
       drop: prng.pick([0, 0.02, 0.05, 0.1]),
       duplicate: prng.pick([0, 0.02, 0.05]),
-      maxDelayMs: prng.pick([2, 10, 25]),
-      detectMs: prng.pick([0, 100, 400]),
+      maxDelayMs: prng.pick([5, 20, 50]),
+      detectMs: prng.pick([50, 300, 800]),
     },
     diskMaxMs: prng.pick([1, 3, 8]),
     faultEveryMs: prng.pick([120, 250, 400]),
@@ -351,7 +351,7 @@ export class HostSimulation {
         this.stats.partitions++;
         healAt = performance.now() + f.int(100, 700);
         this.trace(`partition ${shuffled.slice(0, cut).join(',')} | ${shuffled.slice(cut).join(',')}`);
-      } else if (roll < 0.25 && leader && !partitioned) {
+      } else if (roll < 0.3 && leader && !partitioned) {
         this.net.partition(
           [leader.id],
           this.ids.filter((i) => i !== leader.id),
@@ -359,18 +359,18 @@ export class HostSimulation {
         this.stats.partitions++;
         healAt = performance.now() + f.int(100, 700);
         this.trace(`isolate the leader ${leader.id}`);
-      } else if (roll < 0.3 && !partitioned) {
+      } else if (roll < 0.35 && !partitioned) {
         const [a, b] = f.shuffle([...this.ids]);
         this.net.cut(a!, b!);
         this.stats.partitions++;
         healAt = performance.now() + f.int(100, 700);
         this.trace(`one-way cut ${a} -> ${b}`);
-      } else if (roll < 0.38 && canCrash && leader) {
+      } else if (roll < 0.42 && canCrash && leader) {
         this.stats.leaderKills++;
         this.crash(leader, 'leader killed');
-      } else if (roll < 0.45 && canCrash && up.length > 0) {
+      } else if (roll < 0.48 && canCrash && up.length > 0) {
         this.crash(f.pick(up), 'killed');
-      } else if (roll < 0.53 && canCrash && leader && !leader.storage.isArmed) {
+      } else if (roll < 0.55 && canCrash && leader && !leader.storage.isArmed) {
         leader.storage.arm('entries');
         this.trace(`${leader.id}#${leader.incarnation} armed: crash in its next write window with entries`);
       } else if (roll < 0.61 && canCrash) {
@@ -424,12 +424,14 @@ export class HostSimulation {
         continue;
       }
       let op: WriteOp | ReadOp;
-      if (p.chance(0.7)) {
-        const leaders = this.leaders();
+      const leaders = this.leaders();
+      if (p.chance(0.6)) {
         const target = leaders.length > 0 && p.chance(0.9) ? p.pick(leaders) : p.pick(up);
         op = await this.write(target, `c${c}-${n++}`);
       } else {
-        op = await this.read(p.pick(up));
+        // Mostly on followers: a follower's read index comes from the leader, ahead of what it may have applied.
+        const followers = up.filter((n) => !leaders.includes(n));
+        op = await this.read(followers.length > 0 && p.chance(0.8) ? p.pick(followers) : p.pick(up));
       }
       // Refused (no leader, not the leader): back off as a client would before retrying.
       await sleep(op.outcome === 'failed' ? p.int(5, 20) : p.int(0, 4));
@@ -494,9 +496,13 @@ export class HostSimulation {
     const incarnation = node.incarnation;
     const until = performance.now() + 500;
     while (node.up && node.incarnation === incarnation && !node.host.leaderId && performance.now() < until) await sleep(2);
-    await sleep(this.clientsPrng.int(0, 10));
-    if (!node.up || node.incarnation !== incarnation || !this.clientsRunning) return;
-    await Promise.all(Array.from({ length: 3 }, () => this.read(node)));
+    // Spread out, so that some land while it catches up.
+    await Promise.all(
+      [0, 3, 8, 15, 30].map(async (ms) => {
+        await sleep(ms);
+        if (node.up && node.incarnation === incarnation && this.clientsRunning) await this.read(node);
+      }),
+    );
   }
 
   // ------------------------------------------------------------------ the end
