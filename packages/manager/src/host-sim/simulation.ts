@@ -319,7 +319,8 @@ export class HostSimulation {
   }
 
   private upNodes(): SimNode[] {
-    return this.ids.map((id) => this.nodes.get(id)!).filter((n) => n.up);
+    // (While the cluster boots, later nodes do not exist yet.)
+    return this.ids.map((id) => this.nodes.get(id)).filter((n): n is SimNode => n !== undefined && n.up);
   }
 
   private leaders(): SimNode[] {
