@@ -139,7 +139,19 @@ export interface RaftHostOptions {
   readonly ticks?: TickSource;
   /** Randomizes election timeouts (default Math.random); fixed in tests so elections replay. */
   readonly random?: () => number;
+  /**
+   * A known bug to plant, for the host simulator's self-test only (it shows the simulator's
+   * checks catch it; see src/host-sim/README.md). Never set in a manager.
+   */
+  readonly plantedBug?: HostPlantedBug;
 }
+
+/**
+ * Bugs the host simulator must catch: `read-before-apply` resolves a read barrier as soon as
+ * its read index is confirmed, before the state machine reaches it; `resolve-wrong-term`
+ * resolves a proposal when its index is applied whatever the term of the entry applied there.
+ */
+export type HostPlantedBug = 'read-before-apply' | 'resolve-wrong-term';
 
 interface ProposalWaiter {
   readonly term: number;
@@ -151,7 +163,7 @@ interface ProposalWaiter {
 
 interface ReadWaiter {
   index: number | undefined;
-  readonly resolve: () => void;
+  readonly resolve: (readIndex: number) => void;
   readonly reject: (e: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
@@ -181,6 +193,7 @@ export class RaftHost extends EventEmitter implements Consensus {
   private readonly warnings: ThrottledWarnings;
   private readonly ticks: TickSource;
   private readonly random: () => number;
+  private readonly plantedBug: HostPlantedBug | undefined;
 
   private stopTicking: (() => void) | undefined;
   private busy: Promise<void> | undefined;
@@ -216,6 +229,7 @@ export class RaftHost extends EventEmitter implements Consensus {
     this.warnings = new ThrottledWarnings(o.logger);
     this.ticks = o.ticks ?? REAL_TIME;
     this.random = o.random ?? Math.random;
+    this.plantedBug = o.plantedBug;
     this.raw = this.newRawNode();
     // The state machine starts from the snapshot; the core re-delivers the committed log after it.
     const snap = o.storage.snapshot();
@@ -506,7 +520,12 @@ export class RaftHost extends EventEmitter implements Consensus {
    * Resolves once this manager's state reflects every write committed before the call
    * (ReadIndex, diss. §6.4): reads after it are linearizable.
    */
-  readBarrier(): Promise<void> {
+  async readBarrier(): Promise<void> {
+    await this.readIndexBarrier();
+  }
+
+  /** readBarrier, resolving with the read index it waited for (the host simulator checks it). */
+  readIndexBarrier(): Promise<number> {
     if (this.stopped) return Promise.reject(new ManagerError('STOPPED', 'this manager is shutting down'));
     if (!this.leader) return Promise.reject(this.notLeaderError());
     if (this.isLeader) {
@@ -517,7 +536,7 @@ export class RaftHost extends EventEmitter implements Consensus {
       }
     }
     const context = randomId(16);
-    return new Promise((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.reads.delete(context);
         const { reachable, voters } = this.reachableVoters();
@@ -605,6 +624,11 @@ export class RaftHost extends EventEmitter implements Consensus {
         if (!w) continue;
         this.reads.delete(rs.context);
         w.index = rs.index;
+        if (this.plantedBug === 'read-before-apply') {
+          clearTimeout(w.timer);
+          w.resolve(rs.index);
+          continue;
+        }
         this.readsAwaitingApply.add(w);
       }
       this.raw.advance();
@@ -665,7 +689,7 @@ export class RaftHost extends EventEmitter implements Consensus {
     this.proposals.delete(index);
     for (const w of waiting.values()) {
       clearTimeout(w.timer);
-      const ok = w.term === term;
+      const ok = w.term === term || this.plantedBug === 'resolve-wrong-term';
       this.metrics?.observeProposal((performance.now() - w.started) / 1000, ok);
       if (ok) w.resolve(result);
       else w.reject(this.supersededError(index, w.term, term));
@@ -677,7 +701,7 @@ export class RaftHost extends EventEmitter implements Consensus {
       if (r.index === undefined || r.index > this.applied) continue;
       this.readsAwaitingApply.delete(r);
       clearTimeout(r.timer);
-      r.resolve();
+      r.resolve(r.index);
     }
   }
 
