@@ -44,13 +44,13 @@ export function minimalFailingPrefix(key: string, ops: readonly RegisterOp[], bu
     kind: 'not-linearizable',
     key,
     operations: opsOf(shown),
-    detail: `no order of ${key}'s first ${lo + 1} acknowledged operations fits real time and the register; the last that cannot fit: process ${culprit.op.process} ${culprit.f} (${describeValue(culprit)})`,
+    detail: `no order of ${key}'s first ${lo + 1} acknowledged operations fits real time and the register; the last that cannot fit: process ${culprit.op.process}'s ${describeValue(culprit)}`,
   };
 }
 
 function describeValue(o: RegisterOp): string {
-  if (o.f === 'read') return `read ${show(o.read)}`;
-  if (o.f === 'write') return `wrote ${show(o.written)}`;
+  if (o.f === 'read') return `read of ${show(o.read)}`;
+  if (o.f === 'write') return `write of ${show(o.written)}`;
   return `cas ${show(o.expected)} → ${show(o.written)}`;
 }
 

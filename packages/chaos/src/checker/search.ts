@@ -60,18 +60,18 @@ export function searchLinearization(input: readonly RegisterOp[], budget: number
   };
 
   // The ops that may come next: invoked before every pending op's completion. Ops are sorted by
-  // invocation, so the scan stops at the first one invoked after the earliest completion seen.
+  // invocation, so the scan stops at the first one invoked after the earliest completion seen
+  // (any op scanned before it was invoked no later than that completion).
   const candidates = (): number[] => {
     let minRet = Infinity;
-    const scanned: number[] = [];
+    const fit: number[] = [];
     for (let i = first; i < n; i++) {
       if (linearized[i]) continue;
       const o = ops[i]!;
       if (o.call > minRet) break;
-      scanned.push(i);
+      fit.push(i);
       if (o.ret < minRet) minRet = o.ret;
     }
-    const fit = scanned.filter((i) => ops[i]!.call <= minRet);
     // Try required ops first: leaving an unknown-outcome op out is the common truth.
     return [...fit.filter((i) => ops[i]!.required), ...fit.filter((i) => !ops[i]!.required)];
   };
