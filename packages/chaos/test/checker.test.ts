@@ -91,6 +91,14 @@ describe('checkHistory on hand-written histories', () => {
     expect(phantom.anomalies.map((a) => a.kind)).toEqual(['phantom-value']);
   });
 
+  it('shows ten anomalies of a kind per key and counts the rest', () => {
+    const reads = Array.from({ length: 15 }, (_, i) => r(10 + i, 'a', 10 + 2 * i, 11 + 2 * i));
+    const report = checkHistory(history(w(1, 'a', 0, 1), w(1, 'b', 2, 3), ...reads));
+    const stale = report.anomalies.filter((a) => a.kind === 'stale-read');
+    expect(stale).toHaveLength(10);
+    expect(stale.at(-1)!.detail).toContain('and 5 more stale-read on k not shown');
+  });
+
   it('reports the minimal failing prefix', () => {
     const h = history(w(1, 'a', 0, 1), w(1, 'b', 2, 3), r(2, 'a', 4, 5), w(1, 'c', 6, 7), r(2, 'c', 8, 9), r(2, 'c', 10, 11));
     const nl = checkHistory(h).anomalies.find((a) => a.kind === 'not-linearizable')!;

@@ -30,6 +30,17 @@ function dropUnobserved(ops: readonly RegisterOp[]): RegisterOp[] {
   return ops.filter((o) => o.required || observed.has(o.written ?? null));
 }
 
+/** Anomalies of one kind on one key shown in full; the rest are only counted (a broken read path gives thousands). */
+export const ANOMALIES_PER_KIND = 10;
+
+function capped(list: Anomaly[]): Anomaly[] {
+  if (list.length <= ANOMALIES_PER_KIND) return list;
+  const shown = list.slice(0, ANOMALIES_PER_KIND);
+  const last = shown[shown.length - 1]!;
+  shown[shown.length - 1] = { ...last, detail: `${last.detail} (and ${list.length - ANOMALIES_PER_KIND} more ${last.kind} on ${last.key} not shown)` };
+  return shown;
+}
+
 export function checkHistory(events: readonly HistoryEvent[], options: CheckOptions = {}): CheckReport {
   const budget = options.stepBudget ?? DEFAULT_STEP_BUDGET;
   const { operations, counts } = pairOperations(events);
@@ -63,10 +74,10 @@ export function checkHistory(events: readonly HistoryEvent[], options: CheckOpti
       continue;
     }
     anomalies.push(
-      ...lostWrites(key, linear, values),
-      ...staleReads(key, linear, values),
-      ...duplicateApplies(key, linear, values),
-      ...phantomReads(key, linear, values),
+      ...capped(lostWrites(key, linear, values)),
+      ...capped(staleReads(key, linear, values)),
+      ...capped(duplicateApplies(key, linear, values)),
+      ...capped(phantomReads(key, linear, values)),
       minimalFailingPrefix(key, ops, budget),
     );
   }
