@@ -2,13 +2,14 @@
 // linearizable on its own or the history is not: Herlihy–Wing locality, as Porcupine uses),
 // searches each key, and explains the keys that fail.
 
-import type { HistoryEvent, RegisterValue } from '../history/event.js';
+import type { HistoryEvent } from '../history/event.js';
 import { duplicateApplies, lostWrites, minimalFailingPrefix, phantomReads, staleReads } from './diagnostics.js';
 import { pairOperations } from './pairing.js';
 import { toRegisterOp, type RegisterOp } from './register.js';
 import type { Anomaly, CheckReport } from './report.js';
 import { searchLinearization } from './search.js';
 import { ValueIndex } from './stale.js';
+import { settleUnknownOutcomes } from './unknown-outcomes.js';
 
 export interface CheckOptions {
   /** Model steps allowed per key before it is reported undecided (default 500 000). */
@@ -16,19 +17,6 @@ export interface CheckOptions {
 }
 
 export const DEFAULT_STEP_BUDGET = 500_000;
-
-/**
- * Unknown-outcome writes whose value nobody observed can be left out: applying one only sets a
- * value no read or acknowledged cas depends on, so any order with it also works without it.
- */
-function dropUnobserved(ops: readonly RegisterOp[]): RegisterOp[] {
-  const observed = new Set<RegisterValue>();
-  for (const o of ops) {
-    if (o.f === 'read') observed.add(o.read ?? null);
-    if (o.f === 'cas') observed.add(o.expected ?? null);
-  }
-  return ops.filter((o) => o.required || observed.has(o.written ?? null));
-}
 
 /** Anomalies of one kind on one key shown in full; the rest are only counted (a broken read path gives thousands). */
 export const ANOMALIES_PER_KIND = 10;
@@ -66,7 +54,7 @@ export function checkHistory(events: readonly HistoryEvent[], options: CheckOpti
     staleCount.phantom += phantoms.length;
     anomalies.push(...phantoms);
 
-    const ops = dropUnobserved(linear);
+    const ops = settleUnknownOutcomes(linear);
     const { result } = searchLinearization(ops, budget);
     if (result === 'linearizable') continue;
     if (result === 'undecided') {

@@ -85,7 +85,7 @@ export function phantomReads(key: string, ops: readonly RegisterOp[], values: Va
 
 /**
  * Acknowledged writes whose value nobody ever observed, while a read that began after the write
- * completed returned a value older than the write.
+ * completed (and after no later acknowledged write) returned a value older than the write.
  */
 export function lostWrites(key: string, ops: readonly RegisterOp[], values: ValueIndex): Anomaly[] {
   const observed = new Set<RegisterValue>();
@@ -97,7 +97,16 @@ export function lostWrites(key: string, ops: readonly RegisterOp[], values: Valu
   for (const w of values.acknowledged) {
     const v = w.written ?? null;
     if (observed.has(v)) continue;
-    const witness = ops.find((r) => r.f === 'read' && r.call > w.ret && values.lastWrittenBy(r.read ?? null) < w.call);
+    // The witness read began after w completed, returned a value written before w began, and no
+    // other acknowledged write certainly came between w and it (else that one is the lost one).
+    const witness = ops.find(
+      (r) =>
+        r.f === 'read' &&
+        r.call > w.ret &&
+        !values.isPhantom(r) &&
+        values.lastWrittenBy(r.read ?? null) < w.call &&
+        !values.acknowledged.some((later) => later.call > w.ret && later.ret < r.call),
+    );
     if (!witness) continue;
     out.push({
       kind: 'lost-write',
@@ -112,25 +121,26 @@ export function lostWrites(key: string, ops: readonly RegisterOp[], values: Valu
 /** A value written once that was read, then replaced, then read again, in real-time order. */
 export function duplicateApplies(key: string, ops: readonly RegisterOp[], values: ValueIndex): Anomaly[] {
   const reads = ops.filter((o) => o.f === 'read');
+  // For each value: the read of it that completed first and the one invoked last.
+  const earliest = new Map<RegisterValue, RegisterOp>();
+  const latest = new Map<RegisterValue, RegisterOp>();
+  for (const r of reads) {
+    const v = r.read ?? null;
+    if (r.ret < (earliest.get(v)?.ret ?? Infinity)) earliest.set(v, r);
+    if (r.call > (latest.get(v)?.call ?? -Infinity)) latest.set(v, r);
+  }
   const out: Anomaly[] = [];
-  const seen = new Set<RegisterValue>();
-  for (const r1 of reads) {
-    const v = r1.read ?? null;
-    if (v === null || seen.has(v) || values.writersOf(v).length !== 1) continue;
-    for (const r2 of reads) {
-      const u = r2.read ?? null;
-      if (u === v || r2.call <= r1.ret || values.writersOf(u).length === 0) continue;
-      const r3 = reads.find((r) => (r.read ?? null) === v && r.call > r2.ret);
-      if (!r3) continue;
-      seen.add(v);
-      out.push({
-        kind: 'duplicate-apply',
-        key,
-        operations: opsOf([...values.writersOf(v), r1, r2, r3]),
-        detail: `${show(v)} was written once, read, replaced by ${show(u)}, then read again`,
-      });
-      break;
-    }
+  for (const [v, r1] of earliest) {
+    const r3 = latest.get(v)!;
+    if (v === null || values.writersOf(v).length !== 1 || r3.call <= r1.ret) continue;
+    const r2 = reads.find((r) => (r.read ?? null) !== v && r.call > r1.ret && r.ret < r3.call && values.writersOf(r.read ?? null).length > 0);
+    if (!r2) continue;
+    out.push({
+      kind: 'duplicate-apply',
+      key,
+      operations: opsOf([...values.writersOf(v), r1, r2, r3]),
+      detail: `${show(v)} was written once, read, replaced by ${show(r2.read)}, then read again`,
+    });
   }
   return out;
 }

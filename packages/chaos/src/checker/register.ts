@@ -26,17 +26,49 @@ export interface RegisterOp {
 /** Returned by step() when the operation cannot take effect in that state. */
 export const INVALID = Symbol('invalid');
 
-export function step(state: RegisterValue, o: RegisterOp): RegisterValue | typeof INVALID {
+/** An operation's effect on a register whose values are of type T. */
+export interface Transition<T> {
+  readonly f: 'read' | 'write' | 'cas';
+  /** read: the value it returned; cas: the value it expected; write/cas: the value it sets. */
+  readonly read: T;
+  readonly expected: T;
+  readonly written: T;
+}
+
+export function step<T>(state: T, o: Transition<T>): T | typeof INVALID {
   switch (o.f) {
     case 'read':
       return o.read === state ? state : INVALID;
     case 'write':
-      return o.written ?? null;
+      return o.written;
     case 'cas':
       // An ok cas was applied, so it held the expected value; an info cas that did not match
       // did nothing, which is the same as leaving it out.
-      return o.expected === state ? (o.written ?? null) : INVALID;
+      return o.expected === state ? o.written : INVALID;
   }
+}
+
+/** No value: the field is unused for this function. */
+const NONE = -1;
+/** Every value no read returned and no cas expected: nothing can tell them apart. */
+export const UNOBSERVED = 0;
+
+/**
+ * The operations with values as small integers, for the search: each observed value (read, or
+ * expected by a cas) its own id, every other value UNOBSERVED. Equal ids behave the same in
+ * every later step, so the search remembers fewer states.
+ */
+export function compact(ops: readonly RegisterOp[]): { ops: (RegisterOp & { ids: Transition<number> })[]; initial: number } {
+  const ids = new Map<RegisterValue, number>();
+  for (const o of ops) {
+    const v = o.f === 'read' ? o.read : o.f === 'cas' ? o.expected : undefined;
+    if (v !== undefined && !ids.has(v)) ids.set(v, ids.size + 1);
+  }
+  const id = (v: RegisterValue | undefined): number => (v === undefined ? NONE : (ids.get(v) ?? UNOBSERVED));
+  return {
+    ops: ops.map((o) => ({ ...o, ids: { f: o.f, read: id(o.read), expected: id(o.expected), written: id(o.written ?? null) } })),
+    initial: id(null),
+  };
 }
 
 function casPair(v: unknown): readonly [RegisterValue, RegisterValue] {

@@ -2,8 +2,7 @@
 // memoised on (set of linearized operations, register state) as Lowe proposes: reaching the same
 // set with the same state twice cannot lead anywhere new.
 
-import type { RegisterValue } from '../history/event.js';
-import { INVALID, step, type RegisterOp } from './register.js';
+import { compact, INVALID, step, type RegisterOp } from './register.js';
 
 export type SearchResult = 'linearizable' | 'not-linearizable' | 'undecided';
 
@@ -18,7 +17,7 @@ interface Frame {
   next: number;
   /** The candidate currently applied from this frame, -1 when none. */
   chosen: number;
-  stateBefore: RegisterValue;
+  stateBefore: number;
 }
 
 /**
@@ -27,36 +26,38 @@ interface Frame {
  * all appear; optional ones may. Gives up with 'undecided' after `budget` steps.
  */
 export function searchLinearization(input: readonly RegisterOp[], budget: number): SearchOutcome {
-  const ops = [...input].sort((a, b) => a.call - b.call);
+  const compacted = compact(input);
+  const ops = compacted.ops.sort((a, b) => a.call - b.call);
   const n = ops.length;
   const required = ops.filter((o) => o.required).length;
   if (required === 0) return { result: 'linearizable', steps: 0 };
 
-  const words = new Uint32Array(Math.ceil(n / 32));
   const linearized = new Uint8Array(n);
   let first = 0; // the lowest index not yet linearized
+  let last = -1; // the highest index linearized
   let done = 0; // required ops linearized
-  let state: RegisterValue = null;
+  let state = compacted.initial;
   let steps = 0;
   const memo = new Set<string>();
 
   const set = (i: number): void => {
     linearized[i] = 1;
-    words[i >>> 5]! |= 1 << (i & 31);
     if (ops[i]!.required) done++;
     while (first < n && linearized[first]) first++;
+    if (i > last) last = i;
   };
   const unset = (i: number): void => {
     linearized[i] = 0;
-    words[i >>> 5]! &= ~(1 << (i & 31));
     if (ops[i]!.required) done--;
     if (i < first) first = i;
+    while (last >= 0 && !linearized[last]) last--;
   };
-  const memoKey = (s: RegisterValue): string => {
-    // Words below first's are all ones; the state goes last, after the only '|'.
-    let key = String(first >>> 5);
-    for (let w = first >>> 5; w < words.length; w++) key += ',' + words[w]!;
-    return key + (s === null ? '|N' : '|S' + s);
+  // The linearized set as the highest index in it plus the few indices below that are not in it
+  // (ops in flight, unknown outcomes left out); the state goes last, after the only '|'.
+  const memoKey = (s: number): string => {
+    let key = String(last);
+    for (let i = first; i < last; i++) if (!linearized[i]) key += ',' + i;
+    return key + '|' + s;
   };
 
   // The ops that may come next: invoked before every pending op's completion. Ops are sorted by
@@ -72,6 +73,9 @@ export function searchLinearization(input: readonly RegisterOp[], budget: number
       fit.push(i);
       if (o.ret < minRet) minRet = o.ret;
     }
+    // A read that fits the state now can always go first (Lowe): it changes nothing, and nothing
+    // left had to precede it, so any linearization from here has one starting with it.
+    for (const i of fit) if (ops[i]!.f === 'read' && ops[i]!.ids.read === state) return [i];
     // Try required ops first: leaving an unknown-outcome op out is the common truth.
     return [...fit.filter((i) => ops[i]!.required), ...fit.filter((i) => !ops[i]!.required)];
   };
@@ -89,7 +93,7 @@ export function searchLinearization(input: readonly RegisterOp[], budget: number
     while (frame.next < frame.candidates.length) {
       const i = frame.candidates[frame.next++]!;
       if (++steps > budget) return { result: 'undecided', steps };
-      const after = step(state, ops[i]!);
+      const after = step(state, ops[i]!.ids);
       if (after === INVALID) continue;
       set(i);
       const key = memoKey(after);
