@@ -71,7 +71,7 @@ describe('checkHistory against a brute force', () => {
   it('agrees on small arbitrary histories', () => {
     let invalid = 0;
     fc.assert(
-      fc.property(fc.array(spec, { maxLength: 7 }), (specs) => {
+      fc.property(fc.array(spec, { maxLength: 8 }), (specs) => {
         const expected = bruteForce(specs);
         if (!expected) invalid++;
         const report = checkHistory(toEvents(specs));
@@ -79,7 +79,7 @@ describe('checkHistory against a brute force', () => {
         expect(report.valid).toBe(expected);
         if (!expected) expect(report.anomalies.map((a) => a.kind)).toContain('not-linearizable');
       }),
-      { numRuns: 1500 },
+      { numRuns: 3000 },
     );
     expect(invalid).toBeGreaterThan(100);
   });

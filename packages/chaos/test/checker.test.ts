@@ -50,6 +50,18 @@ describe('checkHistory on hand-written histories', () => {
     expect(checkHistory(history(w(1, 'a', 0, 1, 'info'), r(2, 'a', 5, 6), r(2, null, 7, 8))).valid).toBe(false);
   });
 
+  it('settles unknown outcomes: a sole writer that was read took effect before the read', () => {
+    // the info write of 'a' was read at 10, so it took effect before then: the read of null at 20 is stale
+    expect(checkHistory(history(w(1, 'a', 0, 1, 'info'), r(2, 'a', 10, 11), r(2, null, 20, 21))).valid).toBe(false);
+    // an info cas chain: b was read, so both the info write of a and the info cas a→b took effect, in order
+    expect(checkHistory(history(w(1, 'a', 0, 1, 'info'), cas(2, 'a', 'b', 2, 3, 'info'), r(3, 'b', 10, 11))).valid).toBe(true);
+    expect(checkHistory(history(w(1, 'a', 0, 1, 'info'), cas(2, 'a', 'b', 2, 3, 'info'), r(3, 'b', 10, 11), r(3, 'a', 12, 13))).valid).toBe(false);
+    // an info cas nobody observed does not make its expected value matter
+    expect(checkHistory(history(w(1, 'a', 0, 1, 'info'), cas(2, 'a', 'b', 2, 3, 'info'), r(3, null, 10, 11))).valid).toBe(true);
+    // a value written twice: either writer may explain the read
+    expect(checkHistory(history(w(1, 'a', 0, 1, 'info'), w(2, 'a', 5, 6), r(3, 'a', 3, 4))).valid).toBe(true);
+  });
+
   it('a failed write never took effect', () => {
     const report = checkHistory(history(w(1, 'a', 0, 1, 'fail'), r(2, 'a', 5, 6)));
     expect(report.valid).toBe(false);

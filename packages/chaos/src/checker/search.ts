@@ -76,8 +76,8 @@ export function searchLinearization(input: readonly RegisterOp[], budget: number
     // A read that fits the state now can always go first (Lowe): it changes nothing, and nothing
     // left had to precede it, so any linearization from here has one starting with it.
     for (const i of fit) if (ops[i]!.f === 'read' && ops[i]!.ids.read === state) return [i];
-    // Try required ops first: leaving an unknown-outcome op out is the common truth.
-    return [...fit.filter((i) => ops[i]!.required), ...fit.filter((i) => !ops[i]!.required)];
+    // Try the op that must complete soonest first (unknown outcomes, never due, last).
+    return fit.sort((a, b) => (ops[a]!.ret === ops[b]!.ret ? a - b : ops[a]!.ret < ops[b]!.ret ? -1 : 1));
   };
 
   const frames: Frame[] = [{ candidates: candidates(), next: 0, chosen: -1, stateBefore: state }];
