@@ -131,9 +131,22 @@ describe('checkHistory on hand-written histories', () => {
   it('gives up on a key past its step budget rather than hanging', () => {
     const ops = [];
     for (let i = 0; i < 12; i++) ops.push(w(i, `v${i}`, 0, 100));
-    ops.push(r(99, 'nope', 101, 102));
-    const report = checkHistory(history(...ops.slice(0, -1), r(99, 'v3', 101, 102), w(50, 'z', 103, 104), r(99, 'v5', 105, 106)), { stepBudget: 50 });
+    // after twelve concurrent writes, two different values read one after the other: only
+    // trying the orders of the writes shows that no order fits
+    const report = checkHistory(history(...ops, r(99, 'v0', 101, 102), r(99, 'v1', 103, 104)), { stepBudget: 50 });
     expect(report.undecidedKeys).toEqual(['k']);
+    expect(report.anomalies).toEqual([]);
     expect(report.valid).toBe(false);
+    expect(checkHistory(history(...ops, r(99, 'v0', 101, 102), r(99, 'v1', 103, 104))).anomalies.map((a) => a.kind)).toEqual(['not-linearizable']);
+  });
+
+  it('still decides a key past its budget when a stale read proves it', () => {
+    const ops = [];
+    for (let i = 0; i < 12; i++) ops.push(w(i, `v${i}`, 0, 100));
+    const report = checkHistory(history(...ops, r(99, 'v3', 101, 102), w(50, 'z', 103, 104), r(99, 'v5', 105, 106)), { stepBudget: 50 });
+    expect(report.undecidedKeys).toEqual([]);
+    // z was never read, and v5 (older) was read after it: lost too
+    expect(report.anomalies.map((a) => a.kind)).toEqual(['lost-write', 'stale-read', 'not-linearizable']);
+    expect(report.anomalies[2]!.detail).toContain('ran out of its step budget');
   });
 });

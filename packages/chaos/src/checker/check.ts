@@ -57,16 +57,28 @@ export function checkHistory(events: readonly HistoryEvent[], options: CheckOpti
     const ops = settleUnknownOutcomes(linear);
     const { result } = searchLinearization(ops, budget);
     if (result === 'linearizable') continue;
-    if (result === 'undecided') {
-      undecidedKeys.push(key);
-      continue;
-    }
-    anomalies.push(
+    // Each of these is a proof on its own (real-time facts no order can fix), so a key the
+    // search could not finish is still decided when one shows up.
+    const proven = [
       ...capped(lostWrites(key, linear, values)),
       ...capped(staleReads(key, linear, values)),
       ...capped(duplicateApplies(key, linear, values)),
       ...capped(phantomReads(key, linear, values)),
-      minimalFailingPrefix(key, ops, budget),
+    ];
+    if (result === 'undecided' && proven.length === 0) {
+      undecidedKeys.push(key);
+      continue;
+    }
+    anomalies.push(...proven);
+    anomalies.push(
+      result === 'not-linearizable'
+        ? minimalFailingPrefix(key, ops, budget)
+        : {
+            kind: 'not-linearizable',
+            key,
+            operations: proven[0]!.operations,
+            detail: `the search of ${key} ran out of its step budget, but the ${proven[0]!.kind} above proves it not linearizable`,
+          },
     );
   }
   return {
