@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHistory, formatReport } from '../packages/chaos/src/checker/index.js';
 import type { HistoryEvent } from '../packages/chaos/src/history/event.js';
 import { readHistory } from '../packages/chaos/src/history/reader.js';
-import { REPO_ROOT, type LocalCluster } from '../scripts/lib/cluster.js';
-import { Lab } from './support/lab.js';
+import { LocalCluster, REPO_ROOT } from '../scripts/lib/cluster.js';
+import { Lab, tempPath } from './support/lab.js';
 import { infoFrom, others, waitFor, waitHealthy, writeLabelEventually } from './support/managers.js';
 
 const WORKLOAD = join(REPO_ROOT, 'packages/chaos/dist/workload/main.js');
@@ -185,4 +185,27 @@ describe.sequential('chaos workload and convergence', () => {
       throw e;
     }
   }, 60_000);
+});
+
+describe.sequential('planted bug ack-before-commit (harness self-test)', () => {
+  let cluster: LocalCluster | undefined;
+  afterAll(async () => {
+    for (const p of started) p.kill('SIGKILL');
+    await cluster?.destroy();
+  });
+
+  it('updates acknowledged before commit (and before their version check): the checker finds the history not linearizable', async () => {
+    cluster = await LocalCluster.create({ dir: tempPath('chaos-ack-bug'), managers: 3, env: { SHOAL_UNSAFE_PLANTED_BUG: 'ack-before-commit' } });
+    expect(readFileSync(cluster.managers[0]!.logFile, 'utf8')).toMatch(/UNSAFE: this manager runs with the planted bug "ack-before-commit"/);
+    const history = join(cluster.dir, 'history.jsonl');
+    const common = ['--managers', cluster.hosts.join(','), '--certs', cluster.adminDir];
+    const workload = runCli(WORKLOAD, [...common, '--history', history, '--duration-ms', '8000', '--clients', '4', '--keys', '2', '--setup']);
+
+    // Concurrent cas on one key are all acknowledged, though the store refuses all but one.
+    const run = await workload.done;
+    expect(run.code, run.stderr).toBe(0);
+    const check = checkHistory(readHistory(history));
+    expect(check.valid, formatReport(check)).toBe(false);
+    expect(check.anomalies.length).toBeGreaterThan(0);
+  }, 180_000);
 });

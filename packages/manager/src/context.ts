@@ -54,7 +54,7 @@ function encode(cmd: Command): Uint8Array {
 
 async function proposeEncoded(ctx: ManagerContext, data: Uint8Array, cmd?: Command): Promise<unknown> {
   const applied = ctx.host.propose(data);
-  if (cmd && plantedBug() === 'ack-before-commit' && (cmd.type === 'service.create' || cmd.type === 'service.update')) {
+  if (cmd?.type === 'service.update' && plantedBug() === 'ack-before-commit') {
     return ackBeforeCommit(applied);
   }
   return proposeResult(await applied);
@@ -69,9 +69,10 @@ function proposeResult(applied: unknown): unknown {
 }
 
 /**
- * PLANTED BUG `ack-before-commit` (planted-bugs.ts; chaos-harness self-test only): answers as
- * soon as the leader has the entry in its log, without waiting for a quorum. A refusal before
- * proposing (already settled: not the leader, no quorum) still comes through.
+ * PLANTED BUG `ack-before-commit` (planted-bugs.ts; chaos-harness self-test only): answers a
+ * service update as soon as the leader has the entry in its log, without waiting for a quorum
+ * (the answer shows the service as it was). A refusal before proposing (already settled: not
+ * the leader, no quorum) still comes through.
  */
 async function ackBeforeCommit(applied: Promise<unknown>): Promise<unknown> {
   applied.catch(() => undefined);

@@ -4,9 +4,10 @@
 // that the history checker catches a real safety bug of each class:
 //   follower-local-reads  a follower serves linearizable reads from its own state, skipping
 //                         the ReadIndex round (stale reads, e.g. on a partitioned follower);
-//   ack-before-commit     the leader answers a service create/update as soon as the entry is
-//                         in its own log, before a quorum has it (acknowledged writes lost
-//                         when that leader dies or is cut off; reads that miss acked writes).
+//   ack-before-commit     the leader answers a service update (the workload's writes and cas)
+//                         as soon as the entry is in its own log, before a quorum has it and
+//                         before the store checked its version (acknowledged writes lost when
+//                         that leader dies or is cut off; reads that miss acked writes).
 // Unset (the default), nothing here changes anything.
 
 import type { Logger } from 'pino';
