@@ -7,9 +7,9 @@
 // its replica count of running tasks; no slot has two running tasks. Prints one JSON line (the
 // last round's view); exit 0 when converged, 1 naming what did not converge, 2 on bad input.
 
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CliError, loadCredentials, parseHosts } from '@shoal/cli';
+import { isEntryPoint } from '../entry-point.js';
 import type { WireService__Output, WireTask__Output } from '@shoal/wire';
 import { ManagerCaller } from '../workload/manager-caller.js';
 import { convergenceProblems, type ConvergenceInput, type ManagerView } from './converged.js';
@@ -28,6 +28,7 @@ interface Options {
 }
 
 function positiveInt(flag: string, value: string | undefined): number {
+  if (value === undefined) throw new CliError(`--${flag} is required. ${USAGE}`);
   const n = Number(value);
   if (value === undefined || !Number.isSafeInteger(n) || n < 1)
     throw new CliError(`--${flag} must be a positive integer (got ${JSON.stringify(value)}). ${USAGE}`);
@@ -133,4 +134,4 @@ async function main(): Promise<void> {
 }
 
 // Run only as the entry point (the chaos runner may import waitForConvergence instead).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (isEntryPoint(import.meta.url)) await main();

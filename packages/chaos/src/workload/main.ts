@@ -13,9 +13,9 @@
 // in which no operation succeeded.
 
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CliError, loadCredentials, parseHosts } from '@shoal/cli';
+import { isEntryPoint } from '../entry-point.js';
 import { HistoryWriter } from '../history/writer.js';
 import { ManagerCaller } from './manager-caller.js';
 import { Client, WRITE_TIMEOUT_MS, Workload, labelServiceName, trivialSpec } from './operations.js';
@@ -153,4 +153,4 @@ async function main(): Promise<void> {
 }
 
 // Run only as the entry point (the chaos runner may import runWorkload instead).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (isEntryPoint(import.meta.url)) await main();
