@@ -202,12 +202,38 @@ describe.sequential.each(['ack-before-commit', 'follower-local-reads'])('planted
   it('the checker finds the history not linearizable', async () => {
     cluster = await LocalCluster.create({ dir: tempPath(`chaos-${bug}`), managers: 3, env: { SHOAL_UNSAFE_PLANTED_BUG: bug } });
     expect(readFileSync(cluster.managers[0]!.logFile, 'utf8')).toContain(`UNSAFE: this manager runs with the planted bug "${bug}"`);
-    const history = join(cluster.dir, 'history.jsonl');
     const common = ['--managers', cluster.hosts.join(','), '--certs', cluster.adminDir];
-    const run = await runCli(WORKLOAD, [...common, '--history', history, '--duration-ms', '8000', '--clients', '4', '--keys', '2', '--setup']).done;
-    expect(run.code, run.stderr).toBe(0);
-    const check = checkHistory(readHistory(history));
-    expect(check.valid, formatReport(check)).toBe(false);
-    expect(check.anomalies.length).toBeGreaterThan(0);
-  }, 180_000);
+    // One key, many clients: cas on it overlap often, and each read may follow a write closely.
+    // Whether a short run shows the bug is a matter of timing on an idle loopback (no faults
+    // here; the nemesis runs make it certain), so rounds of 6 s run until one is caught.
+    let round = 0;
+    const caught = await waitFor(
+      `the checker to catch ${bug}`,
+      async () => {
+        round++;
+        const history = join(cluster!.dir, `history-${round}.jsonl`);
+        // Fresh registers each round: each history starts from absent labels.
+        const args = [
+          ...common,
+          '--history',
+          history,
+          '--duration-ms',
+          '6000',
+          '--clients',
+          '6',
+          '--keys',
+          '1',
+          '--setup',
+          '--label-prefix',
+          `chaos-r${round}-k`,
+        ];
+        const run = await runCli(WORKLOAD, args).done;
+        if (run.code !== 0) throw new Error(`the workload failed: ${run.stderr}`);
+        const check = checkHistory(readHistory(history));
+        return check.valid ? undefined : check;
+      },
+      150_000,
+    );
+    expect(caught.anomalies.length, `caught in round ${round}`).toBeGreaterThan(0);
+  }, 240_000);
 });

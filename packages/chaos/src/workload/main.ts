@@ -3,13 +3,14 @@
 // network namespace during a chaos run:
 //
 //   workload/main.ts --managers HOST:PORT,... --certs DIR --history FILE --duration-ms N
-//                    --clients K [--keys N] [--setup] [--seed S] [--start-ns NS]
+//                    --clients K [--keys N] [--setup] [--label-prefix P] [--seed S] [--start-ns NS]
 //
 // --start-ns: the run's start as process.hrtime.bigint() in the runner (CLOCK_MONOTONIC is one
 // clock for every process of the machine, namespaces included), so history times line up with
 // the nemesis log; default: this process's start.
 // --setup first creates the label services chaos-k0..chaos-k<N-1> (no label: each register
-// starts absent). Prints one JSON line last: operations by f and completion, and the windows
+// starts absent); --label-prefix P names them P0..P<N-1> instead (fresh registers for another
+// history on the same cluster). Prints one JSON line last: operations by f and completion, and the windows
 // in which no operation succeeded.
 
 import { randomBytes } from 'node:crypto';
@@ -18,11 +19,11 @@ import { CliError, loadCredentials, parseHosts } from '@shoal/cli';
 import { isEntryPoint } from '../entry-point.js';
 import { HistoryWriter } from '../history/writer.js';
 import { ManagerCaller } from './manager-caller.js';
-import { Client, WRITE_TIMEOUT_MS, Workload, labelServiceName, trivialSpec } from './operations.js';
+import { Client, DEFAULT_LABEL_PREFIX, WRITE_TIMEOUT_MS, Workload, labelServiceName, trivialSpec } from './operations.js';
 import { seededRandom, unavailableWindows } from './summary.js';
 
 const USAGE =
-  'usage: workload/main.ts --managers HOST:PORT,... --certs DIR --history FILE --duration-ms N --clients K [--keys N] [--setup] [--seed S] [--start-ns NS]';
+  'usage: workload/main.ts --managers HOST:PORT,... --certs DIR --history FILE --duration-ms N --clients K [--keys N] [--setup] [--label-prefix P] [--seed S] [--start-ns NS]';
 
 interface Options {
   readonly managers: string[];
@@ -32,6 +33,7 @@ interface Options {
   readonly clients: number;
   readonly keys: number;
   readonly setup: boolean;
+  readonly labelPrefix: string;
   readonly seed: number;
   /** The run's start instant (process.hrtime.bigint() of the runner), shared with the nemesis log. */
   readonly startNs?: bigint;
@@ -45,6 +47,13 @@ function positiveInt(flag: string, value: string | undefined, fallback?: number)
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`--${flag} must be a positive integer (got ${JSON.stringify(value)})`);
   return n;
+}
+
+function labelPrefix(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_LABEL_PREFIX;
+  if (!/^[a-z][a-z0-9-]{0,40}$/.test(value))
+    throw new CliError(`--label-prefix must be a service name start: lowercase letters, digits and '-' (got ${JSON.stringify(value)})`);
+  return value;
 }
 
 function startInstant(value: string): bigint {
@@ -66,6 +75,7 @@ export function parseOptions(argv: readonly string[]): Options {
         clients: { type: 'string' },
         keys: { type: 'string' },
         setup: { type: 'boolean', default: false },
+        'label-prefix': { type: 'string' },
         seed: { type: 'string' },
         'start-ns': { type: 'string' },
       },
@@ -84,15 +94,16 @@ export function parseOptions(argv: readonly string[]): Options {
     clients: positiveInt('clients', values.clients),
     keys: positiveInt('keys', values.keys, 4),
     setup: values.setup ?? false,
+    labelPrefix: labelPrefix(values['label-prefix']),
     seed: values.seed === undefined ? Date.now() : positiveInt('seed', values.seed),
     ...(values['start-ns'] !== undefined ? { startNs: startInstant(values['start-ns']) } : {}),
   };
 }
 
 /** Creates the label services (an existing one is fine), retrying through elections. */
-async function setup(caller: ManagerCaller, keys: number, deadline: number): Promise<void> {
+async function setup(caller: ManagerCaller, prefix: string, keys: number, deadline: number): Promise<void> {
   for (let i = 0; i < keys; i++) {
-    const name = labelServiceName(i);
+    const name = labelServiceName(prefix, i);
     for (;;) {
       const o = await caller.write('CreateService', { spec: trivialSpec(name, 1) }, WRITE_TIMEOUT_MS);
       if (o.kind === 'ok' || (o.kind === 'refused' && (o.code === 'NAME_TAKEN' || o.code === 'ALREADY_EXISTS'))) break;
@@ -105,9 +116,9 @@ export async function runWorkload(o: Options): Promise<Record<string, unknown>> 
   const caller = new ManagerCaller(o.managers, loadCredentials(o.certs));
   const log = new HistoryWriter(o.history, o.startNs !== undefined ? { startNs: o.startNs } : {});
   try {
-    if (o.setup) await setup(caller, o.keys, Date.now() + 60_000);
+    if (o.setup) await setup(caller, o.labelPrefix, o.keys, Date.now() + 60_000);
     const runId = randomBytes(3).toString('hex');
-    const workload = new Workload(caller, log, runId, o.keys, o.clients);
+    const workload = new Workload(caller, log, runId, o.keys, o.labelPrefix, o.clients);
     const random = seededRandom(o.seed);
     const startMs = log.now() / 1e6;
     const end = Date.now() + o.durationMs;

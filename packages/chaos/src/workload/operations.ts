@@ -19,9 +19,11 @@ export const LABEL = 'chaos.v';
 export const WRITE_TIMEOUT_MS = 4000;
 export const READ_TIMEOUT_MS = 3000;
 
-/** The label services' names (the keys label:<name>). */
-export function labelServiceName(i: number): string {
-  return `chaos-k${i}`;
+export const DEFAULT_LABEL_PREFIX = 'chaos-k';
+
+/** The label services' names (the keys label:<name>): the prefix and a number. */
+export function labelServiceName(prefix: string, i: number): string {
+  return `${prefix}${i}`;
 }
 
 /** A trivial process service: `replicas` tasks that sleep. */
@@ -51,6 +53,7 @@ export class Workload {
     readonly log: HistoryWriter,
     readonly runId: string,
     readonly keys: number,
+    readonly labelPrefix: string,
     clients: number,
   ) {
     this.processes = clients;
@@ -98,7 +101,7 @@ export class Client {
   }
 
   private labelKey(): { key: string; service: string } {
-    const service = labelServiceName(Math.floor(this.random() * this.w.keys));
+    const service = labelServiceName(this.w.labelPrefix, Math.floor(this.random() * this.w.keys));
     return { key: `label:${service}`, service };
   }
 
