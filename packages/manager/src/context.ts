@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { ManagerError, asManagerError, fromStoreError } from './errors.js';
 import type { Consensus } from './consensus.js';
 import { MAX_ENTRY_BYTES } from './raft-host.js';
+import { plantedBug } from './planted-bugs.js';
 import { splitTaskBatch } from './split-task-batch.js';
 
 export interface ManagerContext {
@@ -38,7 +39,7 @@ export async function proposeCommand(ctx: ManagerContext, cmd: Command): Promise
     if (failed) throw failed.reason;
     return { failed: settled.flatMap((s) => (s.status === 'fulfilled' ? (s.value as TasksApplyResult).failed : [])) } satisfies TasksApplyResult;
   }
-  return proposeEncoded(ctx, data);
+  return proposeEncoded(ctx, data, cmd);
 }
 
 /** A command the store refuses to encode (malformed: a bad value from a client) is INVALID_ARGUMENT. */
@@ -51,16 +52,39 @@ function encode(cmd: Command): Uint8Array {
   }
 }
 
-async function proposeEncoded(ctx: ManagerContext, data: Uint8Array): Promise<unknown> {
-  const result = (await ctx.host.propose(data)) as ApplyResult | undefined;
+async function proposeEncoded(ctx: ManagerContext, data: Uint8Array, cmd?: Command): Promise<unknown> {
+  const applied = ctx.host.propose(data);
+  if (cmd && plantedBug() === 'ack-before-commit' && (cmd.type === 'service.create' || cmd.type === 'service.update')) {
+    return ackBeforeCommit(applied);
+  }
+  return proposeResult(await applied);
+}
+
+/** The value of an applied command, or its refusal by the store as a ManagerError. */
+function proposeResult(applied: unknown): unknown {
+  const result = applied as ApplyResult | undefined;
   if (!result) throw new ManagerError('INTERNAL', 'the command was applied without a result');
   if (!result.ok) throw fromStoreError(result.error.code, result.error.message);
   return result.value;
 }
 
+/**
+ * PLANTED BUG `ack-before-commit` (planted-bugs.ts; chaos-harness self-test only): answers as
+ * soon as the leader has the entry in its log, without waiting for a quorum. A refusal before
+ * proposing (already settled: not the leader, no quorum) still comes through.
+ */
+async function ackBeforeCommit(applied: Promise<unknown>): Promise<unknown> {
+  applied.catch(() => undefined);
+  const pending = Symbol('pending');
+  const first = await Promise.race([applied, Promise.resolve(pending)]);
+  return first === pending ? undefined : proposeResult(first);
+}
+
 /** Waits for a linearizable view unless the caller accepts a stale one. */
 export async function readView(ctx: ManagerContext, stale: boolean | undefined): Promise<void> {
   if (stale) return;
+  // PLANTED BUG `follower-local-reads` (planted-bugs.ts; chaos-harness self-test only).
+  if (plantedBug() === 'follower-local-reads' && !ctx.host.isLeader) return;
   try {
     await ctx.host.readBarrier();
   } catch (e) {

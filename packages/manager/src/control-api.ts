@@ -21,6 +21,7 @@ import { encodeConfChangeContext } from './conf-change-context.js';
 import { controlCall } from './control-call.js';
 import { ManagerError, asManagerError } from './errors.js';
 import { checkCertExpiry, warnIfShortCertExpiry } from './ca-service.js';
+import { storeDigest } from './store-digest.js';
 
 /** A node availability from a request ('' = leave it as it is). */
 function availabilityOf(value: string): NodeAvailability | undefined {
@@ -108,6 +109,7 @@ export function controlHandlers(ctx: ManagerContext): ClusterHandlers {
         quorum: quorumSize(voters.length),
         reachableVoters,
         warnings,
+        storeDigest: storeDigest(ctx.store),
       } satisfies ClusterInfoResponse;
     }),
 

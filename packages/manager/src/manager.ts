@@ -53,6 +53,7 @@ import { warnIfMetricsExposed } from './metrics-address.js';
 import { RaftHost, type PeerStanding, type RaftTimings } from './raft-host.js';
 import { storeStateMachine } from './store-state-machine.js';
 import { PeerTransport } from './transport.js';
+import { warnIfPlantedBug } from './planted-bugs.js';
 
 export type { CommonOptions, InitOptions, JoinOptions, StartOptions } from './lifecycle/options.js';
 // Kept here for the modules and tests that import it from the manager.
@@ -501,6 +502,7 @@ export class Manager implements ManagerHandle {
   private static async launch(r: ReadyState): Promise<Manager> {
     const { cfg, tls, storage, options: o } = r;
     const logger = o.logger ?? createLogger({ nodeId: cfg.nodeId });
+    warnIfPlantedBug(logger);
     logModeRepairs(logger, r.repaired);
     warnIfMetricsExposed(logger, cfg.metrics);
     let settings: ClusterObject['settings'] | undefined;

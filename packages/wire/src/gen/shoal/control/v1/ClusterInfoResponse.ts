@@ -16,6 +16,7 @@ export interface ClusterInfoResponse {
   'reachableVoters'?: (number);
   'warnings'?: (string)[];
   'leaderAddr'?: (string);
+  'storeDigest'?: (string);
 }
 
 export interface ClusterInfoResponse__Output {
@@ -31,4 +32,5 @@ export interface ClusterInfoResponse__Output {
   'reachableVoters': (number);
   'warnings': (string)[];
   'leaderAddr': (string);
+  'storeDigest': (string);
 }
