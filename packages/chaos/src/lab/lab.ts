@@ -187,8 +187,11 @@ export class ChaosLab {
     if (!first) throw new Error('the lab needs at least one manager');
     this.spawnNode(first, ['manager', 'init', '--listen', first.addr, '--data', first.dataDir, '--name', first.name, '--metrics', '', '--json']);
     const admin = join(first.dataDir, 'admin');
-    await waitUntil(`${first.name} to write its admin credentials`, () => readFileSync(first.logFile, 'utf8').includes('"nodeId"') && existsSync(admin), timeoutMs, () =>
-      this.assertAlive(first),
+    await waitUntil(
+      `${first.name} to write its admin credentials`,
+      () => readFileSync(first.logFile, 'utf8').includes('"nodeId"') && existsSync(admin),
+      timeoutMs,
+      () => this.assertAlive(first),
     );
     rmSync(this.certsDir, { recursive: true, force: true });
     cpSync(admin, this.certsDir, { recursive: true });
@@ -196,13 +199,32 @@ export class ChaosLab {
     await this.waitServing(first, timeoutMs);
     for (const m of rest) {
       const token = await this.tokenFile('manager', m.name);
-      this.spawnNode(m, ['manager', 'join', first.addr, '--token-file', token, '--listen', m.addr, '--data', m.dataDir, '--name', m.name, '--metrics', '', '--json']);
+      this.spawnNode(m, [
+        'manager',
+        'join',
+        first.addr,
+        '--token-file',
+        token,
+        '--listen',
+        m.addr,
+        '--data',
+        m.dataDir,
+        '--name',
+        m.name,
+        '--metrics',
+        '',
+        '--json',
+      ]);
       await this.waitServing(m, timeoutMs);
     }
     await waitUntil(
       `${this.managers.length} voters`,
       async () => {
-        const info = await this.probe.call<{ managers: { raftRole: string }[]; leader: string }>('ClusterInfo', { read: { stale: true } }, { hosts: this.managerAddrs });
+        const info = await this.probe.call<{ managers: { raftRole: string }[]; leader: string }>(
+          'ClusterInfo',
+          { read: { stale: true } },
+          { hosts: this.managerAddrs },
+        );
         return info.leader !== '' && info.managers.filter((x) => x.raftRole === 'voter').length === this.managers.length;
       },
       timeoutMs,
@@ -280,7 +302,11 @@ export class ChaosLab {
       this.managers
         .filter((m) => this.isRunning(m) && !m.paused)
         .map((m) =>
-          this.probe.call<{ leader: string; leaderAddr: string; term: string | number }>('ClusterInfo', { read: { stale: true } }, { hosts: [m.addr], timeoutMs }),
+          this.probe.call<{ leader: string; leaderAddr: string; term: string | number }>(
+            'ClusterInfo',
+            { read: { stale: true } },
+            { hosts: [m.addr], timeoutMs },
+          ),
         ),
     );
     let best: LeaderView | undefined;

@@ -94,7 +94,19 @@ export class LabNetwork {
     const h = this.host(name);
     const mode = this.netemMode();
     if (mode === 'netem') {
-      nsSh(h.ns, 'tc', ['qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', `${o.delayMs}ms`, `${Math.round(o.delayMs / 4)}ms`, 'loss', `${o.lossPercent}%`]);
+      nsSh(h.ns, 'tc', [
+        'qdisc',
+        'add',
+        'dev',
+        'eth0',
+        'root',
+        'netem',
+        'delay',
+        `${o.delayMs}ms`,
+        `${Math.round(o.delayMs / 4)}ms`,
+        'loss',
+        `${o.lossPercent}%`,
+      ]);
     } else {
       if (o.lossPercent > 0) {
         const p = (o.lossPercent / 100).toFixed(3);

@@ -50,12 +50,10 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     return answer({ id: -1, ok: false, error: `not a JSON request: ${line.slice(0, 200)}` });
   }
   const call = connection(req.hosts).call as unknown as (m: string, r: unknown, o: { timeoutMs?: number; write?: boolean }) => Promise<unknown>;
-  call
-    .call(connection(req.hosts), req.method, req.request, { timeoutMs: req.timeoutMs ?? 3000, write: req.write ?? false })
-    .then(
-      (result) => answer({ id: req.id, ok: true, result }),
-      (e: unknown) => answer({ id: req.id, ok: false, error: (e as Error).message ?? String(e) }),
-    );
+  call.call(connection(req.hosts), req.method, req.request, { timeoutMs: req.timeoutMs ?? 3000, write: req.write ?? false }).then(
+    (result) => answer({ id: req.id, ok: true, result }),
+    (e: unknown) => answer({ id: req.id, ok: false, error: (e as Error).message ?? String(e) }),
+  );
 });
 process.stdin.on('end', () => {
   for (const c of connections.values()) c.close();
