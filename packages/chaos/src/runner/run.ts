@@ -15,6 +15,7 @@ import { trivialSpec } from '../workload/operations.js';
 import { LeaderWatch, type LeaderChange } from './leader-watch.js';
 import { replayCommand, type ChaosOptions } from './options.js';
 import { runInNamespace } from './spawn-in-namespace.js';
+import { anomalySummary } from './table.js';
 
 export interface ChaosReport {
   readonly run: string;
@@ -142,7 +143,7 @@ export async function runChaos(o: ChaosOptions, say: (line: string) => void, onL
   if (existsSync(historyFile)) {
     say('checking the history');
     checker = checkHistory(readHistory(historyFile));
-    if (!checker.valid) failures.push(`history not linearizable: ${checker.anomalies.map((a) => `${a.kind} on ${a.key}`).join(', ')}`);
+    if (!checker.valid) failures.push(`history not linearizable: ${anomalySummary(checker)}`);
   } else failures.push('no history was recorded');
 
   const report: ChaosReport = {
