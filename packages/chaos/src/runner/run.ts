@@ -46,6 +46,31 @@ function appServices(workers: number): { name: string; replicas: number }[] {
   ];
 }
 
+/**
+ * Creates the services, retrying a few times; not fatal: a manager with a planted bug may answer
+ * a create strangely, and the convergence check counts what exists in the end.
+ */
+async function createAppServices(lab: ChaosLab, services: { name: string; replicas: number }[], say: (line: string) => void): Promise<void> {
+  for (const s of services) {
+    let last = '';
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      try {
+        await lab.probe.call('CreateService', { spec: trivialSpec(s.name, s.replicas) }, { hosts: lab.managerAddrs, write: true, timeoutMs: 15_000 });
+        last = '';
+        break;
+      } catch (e) {
+        last = (e as Error).message;
+        if (/exists|taken/i.test(last)) {
+          last = '';
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    say(last ? `service ${s.name}×${s.replicas}: not created (${last}); going on` : `service ${s.name}×${s.replicas} created`);
+  }
+}
+
 function opCounts(historyFile: string): ChaosReport['ops'] {
   const ops: ChaosReport['ops'] = {};
   if (!existsSync(historyFile)) return ops;
@@ -91,13 +116,7 @@ export async function runChaos(o: ChaosOptions, say: (line: string) => void, onL
   if (netemMode) say(`netem: ${netemMode === 'netem' ? 'tc netem' : 'no netem qdisc in this kernel: iptables statistic loss + tbf throttling'}`);
   await lab.startManagers();
   await lab.startWorkers();
-  for (const s of appServices(o.workers))
-    await lab.probe.call('CreateService', { spec: trivialSpec(s.name, s.replicas) }, { hosts: lab.managerAddrs, write: true, timeoutMs: 15_000 });
-  say(
-    `services: ${appServices(o.workers)
-      .map((s) => `${s.name}×${s.replicas}`)
-      .join(', ')}`,
-  );
+  await createAppServices(lab, appServices(o.workers), say);
 
   const startMs = Date.now();
   const log = new NemesisLog(join(runDir, 'nemesis.jsonl'), startMs, say);
