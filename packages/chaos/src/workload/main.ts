@@ -3,8 +3,11 @@
 // network namespace during a chaos run:
 //
 //   workload/main.ts --managers HOST:PORT,... --certs DIR --history FILE --duration-ms N
-//                    --clients K [--keys N] [--setup] [--seed S]
+//                    --clients K [--keys N] [--setup] [--seed S] [--start-ns NS]
 //
+// --start-ns: the run's start as process.hrtime.bigint() in the runner (CLOCK_MONOTONIC is one
+// clock for every process of the machine, namespaces included), so history times line up with
+// the nemesis log; default: this process's start.
 // --setup first creates the label services chaos-k0..chaos-k<N-1> (no label: each register
 // starts absent). Prints one JSON line last: operations by f and completion, and the windows
 // in which no operation succeeded.
@@ -13,12 +16,13 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CliError, loadCredentials, parseHosts } from '@shoal/cli';
-import { HistoryLog } from './history-log.js';
+import { HistoryWriter } from '../history/writer.js';
 import { ManagerCaller } from './manager-caller.js';
 import { Client, WRITE_TIMEOUT_MS, Workload, labelServiceName, trivialSpec } from './operations.js';
 import { seededRandom, unavailableWindows } from './summary.js';
 
-const USAGE = 'usage: workload/main.ts --managers HOST:PORT,... --certs DIR --history FILE --duration-ms N --clients K [--keys N] [--setup] [--seed S]';
+const USAGE =
+  'usage: workload/main.ts --managers HOST:PORT,... --certs DIR --history FILE --duration-ms N --clients K [--keys N] [--setup] [--seed S] [--start-ns NS]';
 
 interface Options {
   readonly managers: string[];
@@ -29,6 +33,8 @@ interface Options {
   readonly keys: number;
   readonly setup: boolean;
   readonly seed: number;
+  /** The run's start instant (process.hrtime.bigint() of the runner), shared with the nemesis log. */
+  readonly startNs?: bigint;
 }
 
 function positiveInt(flag: string, value: string | undefined, fallback?: number): number {
@@ -39,6 +45,12 @@ function positiveInt(flag: string, value: string | undefined, fallback?: number)
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`--${flag} must be a positive integer (got ${JSON.stringify(value)})`);
   return n;
+}
+
+function startInstant(value: string): bigint {
+  if (!/^\d+$/.test(value))
+    throw new CliError(`--start-ns must be process.hrtime.bigint() of the run's start, in decimal nanoseconds (got ${JSON.stringify(value)})`);
+  return BigInt(value);
 }
 
 export function parseOptions(argv: readonly string[]): Options {
@@ -55,6 +67,7 @@ export function parseOptions(argv: readonly string[]): Options {
         keys: { type: 'string' },
         setup: { type: 'boolean', default: false },
         seed: { type: 'string' },
+        'start-ns': { type: 'string' },
       },
       strict: true,
     }));
@@ -72,6 +85,7 @@ export function parseOptions(argv: readonly string[]): Options {
     keys: positiveInt('keys', values.keys, 4),
     setup: values.setup ?? false,
     seed: values.seed === undefined ? Date.now() : positiveInt('seed', values.seed),
+    ...(values['start-ns'] !== undefined ? { startNs: startInstant(values['start-ns']) } : {}),
   };
 }
 
@@ -89,7 +103,7 @@ async function setup(caller: ManagerCaller, keys: number, deadline: number): Pro
 
 export async function runWorkload(o: Options): Promise<Record<string, unknown>> {
   const caller = new ManagerCaller(o.managers, loadCredentials(o.certs));
-  const log = new HistoryLog(o.history);
+  const log = new HistoryWriter(o.history, o.startNs !== undefined ? { startNs: o.startNs } : {});
   try {
     if (o.setup) await setup(caller, o.keys, Date.now() + 60_000);
     const runId = randomBytes(3).toString('hex');

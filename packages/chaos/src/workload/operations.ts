@@ -10,7 +10,7 @@
 
 import { serviceSpecToWire, type WireService__Output } from '@shoal/wire';
 import type { HistoryEvent, OpFunction, RegisterValue } from '../history/event.js';
-import type { HistoryLog } from './history-log.js';
+import type { HistoryWriter } from '../history/writer.js';
 import type { CallOutcome, ManagerCaller } from './manager-caller.js';
 
 export const LABEL = 'chaos.v';
@@ -48,7 +48,7 @@ export class Workload {
 
   constructor(
     readonly caller: ManagerCaller,
-    readonly log: HistoryLog,
+    readonly log: HistoryWriter,
     readonly runId: string,
     readonly keys: number,
     clients: number,
