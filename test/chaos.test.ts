@@ -16,7 +16,6 @@ const unavailable = labUnavailableReason();
 if (unavailable) console.warn(`chaos end-to-end tests SKIPPED: ${unavailable}`);
 
 const results = mkdtempSync(join(tmpdir(), 'shoal-test-chaos-'));
-const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 const CLI = join(REPO_ROOT, 'packages/chaos/src/cli.ts');
 
 interface ChaosRun {
@@ -29,7 +28,11 @@ interface ChaosRun {
 function chaos(args: readonly string[], timeoutMs = 200_000): Promise<ChaosRun> {
   assertBuilt();
   const before = new Set(readdirSync(results));
-  const child = spawn(TSX, ['--conditions=source', CLI, '--results', results, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node with tsx's loader, not the tsx launcher: a SIGTERM reaches the run itself, which tears its lab down.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CLI, '--results', results, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
