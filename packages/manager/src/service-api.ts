@@ -180,7 +180,9 @@ export function serviceHandlers(ctx: ManagerContext, dispatcher: Dispatcher): Se
       const spec = parseSpec(req.spec);
       const id = newId();
       await proposeCommand(ctx, { type: 'service.create', at: nowIso(), service: { id, spec } });
-      return toWireService(ctx, ctx.store.getService(id)!);
+      const created = ctx.store.getService(id);
+      // Not applied yet only under the planted bug ack-before-commit (planted-bugs.ts): answer what was asked.
+      return created ? toWireService(ctx, created) : { id, spec: req.spec };
     }),
 
     UpdateService: controlCall(ctx, async (req) => {
