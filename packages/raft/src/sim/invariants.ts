@@ -87,7 +87,7 @@ export class InvariantChecker {
   private maxReadIndex = 0;
   readsServed = 0;
   /**
-   * The committed configurations in log order (from the applied history): index 0 is the
+   * The committed configurations in log order (as first seen committed): index 0 is the
    * initial one; confs[k] is the configuration after the k-th committed membership change.
    */
   private readonly confs: { index: number; conf: ConfState }[] = [];
@@ -253,8 +253,14 @@ export class InvariantChecker {
       const t = log.termAt(i);
       if (t === undefined) continue; // inside a snapshot; the snapshot's hash is checked on restore
       const known = this.committedTerms.get(i);
-      if (known === undefined) this.committedTerms.set(i, t);
-      else if (known !== t) {
+      if (known === undefined) {
+        this.committedTerms.set(i, t);
+        // Indexes are first seen committed in order (each node's commit moves through a range).
+        if (this.confs.length > 0 && i >= log.firstIndex()) {
+          const e = log.slice(i, i + 1)[0]!;
+          if (e.type === EntryType.ConfChange) this.recordConfChange(i, payloadOf(e));
+        }
+      } else if (known !== t) {
         this.violate('state machine safety', `${n.id} committed entry ${i} with term ${t}, but term ${known} was committed there`);
         return;
       }
@@ -312,7 +318,6 @@ export class InvariantChecker {
     if (known === undefined) {
       this.history.set(index, payload);
       this.historyHash.set(index, hash);
-      this.recordConfChange(index, payload);
       return hash;
     }
     if (known !== payload || this.historyHash.get(index) !== hash) {
@@ -326,7 +331,7 @@ export class InvariantChecker {
     return hash;
   }
 
-  /** The history grows in index order, so committed membership changes arrive in order too. */
+  /** A membership change committed at `index` (they are seen in index order). */
   private recordConfChange(index: number, payload: string): void {
     const last = this.confs[this.confs.length - 1];
     if (!payload.startsWith('cc:') || !last || index <= last.index) return;

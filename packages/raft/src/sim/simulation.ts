@@ -483,7 +483,9 @@ export class Simulation {
     else if (leader && this.rng.chance(0.1)) why = 'in a leader\'s write window';
     else return;
     if (!this.rng.chance(rate)) return;
-    this.scheduleIn(this.rng.int(0, latency - 1), { kind: 'crash-node', node: node.id, inc: node.inc, why, quickRestart: grants });
+    // A supervisor often brings the process straight back, with whatever its disk kept.
+    const quickRestart = grants || this.rng.chance(0.5);
+    this.scheduleIn(this.rng.int(0, latency - 1), { kind: 'crash-node', node: node.id, inc: node.inc, why, quickRestart });
   }
 
   private finishReady(node: SimNode): void {
