@@ -118,7 +118,7 @@ export class InvariantChecker {
       if (r.role === Role.Leader) this.checkLeader(n);
       this.checkCommit(n);
       if (!this.ok) return;
-      if (r.role === Role.Leader || r.role === Role.Candidate) this.checkConfiguration(n);
+      if (r.role !== Role.Follower) this.checkConfiguration(n);
     }
   }
 
@@ -131,8 +131,9 @@ export class InvariantChecker {
    * its log is no more up to date than the candidate's. A leader or candidate for which no such
    * majority exists can never commit or win again, so its configuration no longer matters.
    * Followers and learners only follow, so theirs never matter. For each node using one:
-   * - a candidate has applied every membership change committed in its own log (campaigning
-   *   with an older configuration counts votes in a configuration already replaced);
+   * - a candidate (or pre-candidate) has applied every membership change committed in its own
+   *   log (campaigning with an older configuration counts votes in a configuration already
+   *   replaced);
    * - its configuration is at most one committed change behind the latest committed one;
    * - no majority of it can be disjoint from a majority of the latest committed configuration,
    *   nor of another node's configuration in use at the same time.
@@ -142,7 +143,8 @@ export class InvariantChecker {
 
   private checkConfiguration(n: NodeView): void {
     const r = n.raft;
-    if (r.role === Role.Candidate && r.log.committed > r.log.applied) {
+    const campaigning = r.role === Role.Candidate || r.role === Role.PreCandidate;
+    if (campaigning && r.log.committed > r.log.applied) {
       const lo = Math.max(r.log.applied + 1, r.log.firstIndex());
       const pending = r.log.slice(lo, r.log.committed + 1).find((e) => e.type === EntryType.ConfChange);
       if (pending) {
@@ -153,6 +155,7 @@ export class InvariantChecker {
         return;
       }
     }
+    if (r.role === Role.PreCandidate) return; // it decides nothing yet
     const conf = r.confState();
     if (!this.couldDecide(n.id, r, conf)) return;
     if (this.confs.length > 1) {

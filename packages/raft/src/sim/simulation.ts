@@ -18,7 +18,7 @@ import { RawNode, type Ready } from '../raw-node.js';
 import type { PlantedBugs } from '../raft.js';
 import { SnapshotAssembler, splitSnapshot, type SnapshotChunk } from '../snapshot-chunks.js';
 import { MemoryStorage } from '../storage.js';
-import { MessageType, Role, type Entry, type Message, type NodeId } from '../types.js';
+import { EntryType, MessageType, Role, type Entry, type Message, type NodeId } from '../types.js';
 import { EventQueue } from './event-queue.js';
 import { GENESIS_HASH, InvariantChecker, payloadOf, type Violation } from './invariants.js';
 import { Prng } from './prng.js';
@@ -53,10 +53,15 @@ export interface FaultProfile {
   crashAfterPersistRate: number;
   /**
    * Chance a node crashes inside a Ready's write window (its early messages left, its disk
-   * write not done) when the Ready is a new leader's or grants a vote; a tenth of it for any
+   * write not done) when the Ready is a new leader's or grants a vote; a quarter of it for any
    * other leader Ready that writes entries.
    */
   writeWindowCrashRate: number;
+  /**
+   * Chance the host stalls applying a Ready's committed entries (a slow state machine, a GC
+   * pause), five times as likely for a membership change: commit runs ahead of apply meanwhile.
+   */
+  applyStallRate: number;
   restartAfterMs: readonly [number, number];
   /**
    * 'delay': a crashed node restarts after restartAfterMs. 'quorum': crashed nodes stay down
@@ -220,6 +225,7 @@ export function drawProfile(rng: Prng): FaultProfile {
     crashAfterVoteRate: calm ? 0 : rng.pick([0, 0, 0.1, 0.3]),
     crashAfterPersistRate: calm ? 0 : rng.pick([0, 0.002, 0.01]),
     writeWindowCrashRate: calm ? 0 : killer ? rng.pick([0.2, 0.5]) : rng.pick([0.05, 0.2]),
+    applyStallRate: calm ? 0 : members ? rng.pick([0.05, 0.2]) : rng.pick([0.01, 0.05]),
     restartAfterMs: killer ? [5, rng.pick([150, 600])] : [20, rng.pick([200, 800, 2000])],
     restartPolicy: killer ? rng.pick(['delay', 'quorum', 'quorum', 'quorum'] as const) : 'delay',
     proposeEveryMs: killer ? rng.pick([2, 5, 8]) : rng.pick([2, 5, 8, 25]),
@@ -458,7 +464,11 @@ export class Simulation {
       // A leader's appends leave while its own disk write runs.
       for (const m of rd.earlyMessages) this.send(m);
       const [lo, hi] = this.profile.diskLatencyMs;
-      const latency = rd.entries.length > 0 || rd.hardState || rd.snapshot ? this.rng.int(lo, hi) : 0;
+      let latency = rd.entries.length > 0 || rd.hardState || rd.snapshot ? this.rng.int(lo, hi) : 0;
+      if (rd.committedEntries.length > 0 && this.profile.applyStallRate > 0 && !this.healed) {
+        const conf = rd.committedEntries.some((e) => e.type === EntryType.ConfChange);
+        if (this.rng.chance(Math.min(1, this.profile.applyStallRate * (conf ? 5 : 1)))) latency += this.rng.int(20, 300);
+      }
       if (latency > 0) {
         this.scheduleIn(latency, { kind: 'persisted', node: node.id, inc: node.inc });
         this.aimAtWriteWindow(node, rd, latency);
@@ -480,12 +490,14 @@ export class Simulation {
     let why: string;
     if (grants) why = 'in the write window after granting a vote';
     else if (leader && node.readysInRole <= 3) why = 'in a new leader\'s write window';
-    else if (leader && this.rng.chance(0.1)) why = 'in a leader\'s write window';
+    else if (leader && this.rng.chance(0.25)) why = 'in a leader\'s write window';
     else return;
     if (!this.rng.chance(rate)) return;
+    // Often at the very end of the write, when the followers' acknowledgements had the most time to arrive.
+    const at = this.rng.chance(0.5) ? latency - 1 : this.rng.int(0, latency - 1);
     // A supervisor often brings the process straight back, with whatever its disk kept.
     const quickRestart = grants || this.rng.chance(0.5);
-    this.scheduleIn(this.rng.int(0, latency - 1), { kind: 'crash-node', node: node.id, inc: node.inc, why, quickRestart });
+    this.scheduleIn(at, { kind: 'crash-node', node: node.id, inc: node.inc, why, quickRestart });
   }
 
   private finishReady(node: SimNode): void {
@@ -529,6 +541,16 @@ export class Simulation {
     ) {
       this.crash(node, 'right after voting', true);
       return;
+    }
+    if (
+      this.profile.membershipHeavy &&
+      !this.healed &&
+      raw.raft.role === Role.Leader &&
+      rd.committedEntries.some((e) => e.type === EntryType.ConfChange) &&
+      this.rng.chance(0.3)
+    ) {
+      // The followers learn the change committed from its next appends, then lose their leader.
+      this.scheduleIn(this.rng.int(1, 10), { kind: 'crash-node', node: node.id, inc: node.inc, why: 'leader crash after committing a membership change' });
     }
     // 3. Apply.
     if (rd.snapshot) {
