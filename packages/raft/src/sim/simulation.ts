@@ -184,6 +184,8 @@ class SimNode {
     readonly id: NodeId,
     /** This machine's clock: virtual ms between two ticks. */
     public tickMs: number,
+    /** This machine's disk: its writes take this many times the profile's latency. */
+    readonly diskFactor: number,
   ) {}
 
   get live(): boolean {
@@ -420,8 +422,10 @@ export class Simulation {
 
   /** A machine with its own clock rate, drawn from the seed and its number alone. */
   private newNode(id: NodeId): SimNode {
-    const tickMs = new Prng(this.options.seed, 700 + this.nodeNumber(id)).int(TICK_RANGE_MS[0], TICK_RANGE_MS[1]);
-    return new SimNode(id, tickMs);
+    const rng = new Prng(this.options.seed, 700 + this.nodeNumber(id));
+    const tickMs = rng.int(TICK_RANGE_MS[0], TICK_RANGE_MS[1]);
+    // Some disks are slower: a leader on one is still writing when its followers' acks come back.
+    return new SimNode(id, tickMs, rng.pick([1, 1, 3]));
   }
 
   private nodeNumber(id: NodeId): number {
@@ -464,7 +468,7 @@ export class Simulation {
       // A leader's appends leave while its own disk write runs.
       for (const m of rd.earlyMessages) this.send(m);
       const [lo, hi] = this.profile.diskLatencyMs;
-      let latency = rd.entries.length > 0 || rd.hardState || rd.snapshot ? this.rng.int(lo, hi) : 0;
+      let latency = rd.entries.length > 0 || rd.hardState || rd.snapshot ? this.rng.int(lo, hi) * node.diskFactor : 0;
       if (rd.committedEntries.length > 0 && this.profile.applyStallRate > 0 && !this.healed) {
         const conf = rd.committedEntries.some((e) => e.type === EntryType.ConfChange);
         if (this.rng.chance(Math.min(1, this.profile.applyStallRate * (conf ? 5 : 1)))) latency += this.rng.int(20, 300);
@@ -494,7 +498,7 @@ export class Simulation {
     else return;
     if (!this.rng.chance(rate)) return;
     // Often at the very end of the write, when the followers' acknowledgements had the most time to arrive.
-    const at = this.rng.chance(0.5) ? latency - 1 : this.rng.int(0, latency - 1);
+    const at = this.rng.chance(leader ? 0.8 : 0.5) ? latency - 1 : this.rng.int(0, latency - 1);
     // A supervisor often brings the process straight back, with whatever its disk kept.
     const quickRestart = grants || this.rng.chance(0.5);
     this.scheduleIn(at, { kind: 'crash-node', node: node.id, inc: node.inc, why, quickRestart });
@@ -522,7 +526,7 @@ export class Simulation {
         }
         this.scheduleIn(this.rng.int(1, 30), { kind: 'crash-node', node: node.id, inc: node.inc, why: 'new leader crash' });
       }
-      if (rd.softState.role === Role.Leader && this.profile.membershipHeavy && !this.healed && this.rng.chance(0.5)) {
+      if (rd.softState.role === Role.Leader && this.profile.membershipHeavy && !this.healed) {
         // A new leader asked for a change at once: it may still hold an unapplied one of an earlier term.
         this.scheduleIn(this.rng.int(0, 3), { kind: 'membership-on', node: node.id, inc: node.inc });
       }
