@@ -91,6 +91,8 @@ export class InvariantChecker {
    * initial one; confs[k] is the configuration after the k-th committed membership change.
    */
   private readonly confs: { index: number; conf: ConfState }[] = [];
+  /** Every committed membership change seen so far: index → the change (JSON). */
+  private readonly confEntries = new Map<number, string>();
   /** How the checker reads any node's vote-relevant state (crashed nodes: their disk). */
   voterState: (id: NodeId) => VoterState | undefined = () => undefined;
 
@@ -99,6 +101,7 @@ export class InvariantChecker {
   /** The configuration the cluster starts with (the bootstrap snapshot's). */
   setInitialConf(index: number, conf: ConfState): void {
     this.confs.length = 0;
+    this.confEntries.clear();
     this.confs.push({ index, conf });
   }
 
@@ -321,6 +324,7 @@ export class InvariantChecker {
     if (known === undefined) {
       this.history.set(index, payload);
       this.historyHash.set(index, hash);
+      this.recordConfChange(index, payload);
       return hash;
     }
     if (known !== payload || this.historyHash.get(index) !== hash) {
@@ -334,13 +338,27 @@ export class InvariantChecker {
     return hash;
   }
 
-  /** A membership change committed at `index` (they are seen in index order). */
+  /**
+   * A membership change committed at `index`, seen committed in some node's log or applied by
+   * some node, whichever comes first (a leader may commit, apply and compact an entry within
+   * one step; a snapshot skips entries), so they may arrive out of order: then the sequence is
+   * rebuilt.
+   */
   private recordConfChange(index: number, payload: string): void {
-    const last = this.confs[this.confs.length - 1];
-    if (!payload.startsWith('cc:') || !last || index <= last.index) return;
+    if (!payload.startsWith('cc:') || this.confs.length === 0 || this.confEntries.has(index) || index <= this.confs[0]!.index) return;
+    this.confEntries.set(index, payload.slice(3));
+    const last = this.confs[this.confs.length - 1]!;
+    if (index > last.index) {
+      this.pushConf(index, last.conf, payload.slice(3));
+      return;
+    }
+    this.confs.length = 1;
+    for (const i of [...this.confEntries.keys()].sort((a, b) => a - b)) this.pushConf(i, this.confs[this.confs.length - 1]!.conf, this.confEntries.get(i)!);
+  }
+
+  private pushConf(index: number, prev: ConfState, change: string): void {
     try {
-      const conf = applyConfChange(last.conf, decodeConfChange(new TextEncoder().encode(payload.slice(3))));
-      this.confs.push({ index, conf });
+      this.confs.push({ index, conf: applyConfChange(prev, decodeConfChange(new TextEncoder().encode(change))) });
     } catch {
       // An invalid change is skipped by every node alike.
     }

@@ -53,7 +53,7 @@ export interface FaultProfile {
   crashAfterPersistRate: number;
   /**
    * Chance a node crashes inside a Ready's write window (its early messages left, its disk
-   * write not done) when the Ready is a new leader's or grants a vote; a quarter of it for any
+   * write not done) when the Ready is a new leader's or grants a vote; a twentieth of it for any
    * other leader Ready that writes entries.
    */
   writeWindowCrashRate: number;
@@ -220,17 +220,18 @@ export function drawProfile(rng: Prng): FaultProfile {
     minDelayMs: 1,
     maxDelayMs: rng.pick([2, 10, 30]),
     longDelayRate: calm ? 0 : rng.pick([0, 0.01, 0.05]),
-    partitionEveryMs: calm ? 0 : killer ? rng.pick([0, 0, 1000]) : rng.pick([0, 300, 800, 2000]),
-    crashEveryMs: calm ? 0 : killer ? rng.pick([100, 200]) : rng.pick([0, 250, 600, 1500]),
+    // The membership style keeps a leader most of the time (changes need one); its crashes are aimed.
+    partitionEveryMs: calm ? 0 : killer ? rng.pick([0, 0, 1000]) : members ? rng.pick([0, 0, 800, 2000]) : rng.pick([0, 300, 800, 2000]),
+    crashEveryMs: calm ? 0 : killer ? rng.pick([100, 200]) : members ? rng.pick([0, 600, 1500]) : rng.pick([0, 250, 600, 1500]),
     crashLeaderRate: killer ? 1 : rng.pick([0, 0.5, 0.9]),
     crashNewLeaderRate: calm ? 0 : killer ? rng.pick([0.3, 0.3, 0.8]) : rng.pick([0, 0, 0.2]),
     crashAfterVoteRate: calm ? 0 : rng.pick([0, 0, 0.1, 0.3]),
-    crashAfterPersistRate: calm ? 0 : rng.pick([0, 0.002, 0.01]),
-    writeWindowCrashRate: calm ? 0 : killer ? rng.pick([0.2, 0.5]) : rng.pick([0.05, 0.2]),
-    applyStallRate: calm ? 0 : members ? rng.pick([0.05, 0.2]) : rng.pick([0.01, 0.05]),
-    restartAfterMs: killer ? [5, rng.pick([150, 600])] : [20, rng.pick([200, 800, 2000])],
+    crashAfterPersistRate: calm || members ? 0 : rng.pick([0, 0.002, 0.01]),
+    writeWindowCrashRate: calm ? 0 : killer ? rng.pick([0.2, 0.5]) : members ? rng.pick([0.05, 0.1]) : rng.pick([0.05, 0.2]),
+    applyStallRate: calm ? 0 : members ? rng.pick([0.01, 0.03]) : rng.pick([0.002, 0.01]),
+    restartAfterMs: killer ? [5, rng.pick([150, 600])] : members ? [5, rng.pick([100, 300])] : [20, rng.pick([200, 800, 2000])],
     restartPolicy: killer ? rng.pick(['delay', 'quorum', 'quorum', 'quorum'] as const) : 'delay',
-    proposeEveryMs: killer ? rng.pick([2, 5, 8]) : rng.pick([2, 5, 8, 25]),
+    proposeEveryMs: killer ? rng.pick([2, 5, 8]) : members ? rng.pick([5, 25]) : rng.pick([2, 5, 8, 25]),
     readEveryMs: rng.pick([0, 20, 60]),
     membershipEveryMs: members ? rng.pick([15, 40, 100]) : killer ? 0 : rng.pick([0, 0, 400, 1200]),
     membershipHeavy: members,
@@ -247,7 +248,8 @@ export function drawProfile(rng: Prng): FaultProfile {
     // Tiny messages separate a new leader's first entry from the old ones it re-sends.
     maxMsgBytes: killer ? rng.pick([1, 1, 100]) : rng.pick([1, 100, 1 << 20]),
     maxInflightMsgs: killer ? rng.pick([1, 4]) : rng.pick([1, 4, 256]),
-    maxUncommittedBytes: rng.pick([64, 1024]),
+    // A full uncommitted-bytes budget refuses membership changes too: the membership style leaves room.
+    maxUncommittedBytes: members ? 1 << 16 : rng.pick([64, 1024]),
     preVote: rng.chance(0.75),
     checkQuorum: rng.chance(0.75),
   };
@@ -417,7 +419,10 @@ export class Simulation {
     this.checker.onRestart(node.id, node.disk.hardStateNow().commit);
     // Ticks start at a random phase so nodes do not tick in lockstep.
     this.scheduleIn(this.rng.int(1, node.tickMs), { kind: 'tick', node: node.id, inc: node.inc });
-    this.log(`${node.id} started (incarnation ${node.inc}, commit ${node.disk.hardStateNow().commit}, last ${node.disk.lastIndex()})`);
+    this.log(
+      `${node.id} started (incarnation ${node.inc}, commit ${node.disk.hardStateNow().commit}, last ${node.disk.lastIndex()}, ` +
+        `ticks every ${node.tickMs}ms, disk x${node.diskFactor})`,
+    );
   }
 
   /** A machine with its own clock rate, drawn from the seed and its number alone. */
@@ -494,7 +499,7 @@ export class Simulation {
     let why: string;
     if (grants) why = 'in the write window after granting a vote';
     else if (leader && node.readysInRole <= 3) why = 'in a new leader\'s write window';
-    else if (leader && this.rng.chance(0.25)) why = 'in a leader\'s write window';
+    else if (leader && this.rng.chance(0.05)) why = 'in a leader\'s write window';
     else return;
     if (!this.rng.chance(rate)) return;
     // Often at the very end of the write, when the followers' acknowledgements had the most time to arrive.
@@ -551,7 +556,7 @@ export class Simulation {
       !this.healed &&
       raw.raft.role === Role.Leader &&
       rd.committedEntries.some((e) => e.type === EntryType.ConfChange) &&
-      this.rng.chance(0.3)
+      this.rng.chance(0.15)
     ) {
       // The followers learn the change committed from its next appends, then lose their leader.
       this.scheduleIn(this.rng.int(1, 10), { kind: 'crash-node', node: node.id, inc: node.inc, why: 'leader crash after committing a membership change' });
@@ -872,15 +877,18 @@ export class Simulation {
     // Voters a removal or demotion may leave behind: a 3-voter cluster keeps at least 2.
     const canShrink = conf.voters.length > Math.max(2, this.options.nodes - 2);
     const choice = this.rng.int(0, heavy ? 4 : 2);
+    // In the membership style the leader mostly changes others: removing itself ends its run of changes.
+    const others = conf.voters.filter((v) => v !== leader.id);
+    const victim = (): NodeId => (heavy && others.length > 0 && this.rng.chance(0.8) ? this.rng.pick(others) : this.rng.pick(conf.voters));
     let cc: ConfChange;
     if (choice === 0 && conf.learners.length + conf.voters.length < this.options.nodes + 3 && this.nodes.size < this.options.nodes + 12) {
       cc = { type: ConfChangeType.AddLearner, nodeId: `n${this.nextNodeNumber++}` };
     } else if (choice === 1 && conf.learners.length > 0) {
       cc = { type: ConfChangeType.AddVoter, nodeId: this.rng.pick(conf.learners) };
     } else if (choice === 2 && canShrink) {
-      cc = { type: ConfChangeType.RemoveNode, nodeId: this.rng.pick(conf.voters) };
+      cc = { type: ConfChangeType.RemoveNode, nodeId: victim() };
     } else if (choice === 3 && canShrink) {
-      cc = { type: ConfChangeType.AddLearner, nodeId: this.rng.pick(conf.voters) }; // demotion
+      cc = { type: ConfChangeType.AddLearner, nodeId: victim() }; // demotion
     } else if (choice === 4 && conf.learners.length > 0) {
       cc = { type: ConfChangeType.RemoveNode, nodeId: this.rng.pick(conf.learners) };
     } else {
@@ -899,6 +907,7 @@ export class Simulation {
       this.pump(leader);
     } catch (e) {
       if (isRaftError(e, 'CONF_CHANGE_PENDING') || isRaftError(e, 'CONF_CHANGE_INVALID') || isRaftError(e, 'PROPOSAL_DROPPED')) {
+        this.log(`${leader.id} refuses ${cc.type} ${cc.nodeId}: ${(e as Error).message}`);
         return;
       }
       throw e;
