@@ -249,7 +249,7 @@ export function drawProfile(rng: Prng): FaultProfile {
     maxMsgBytes: killer ? rng.pick([1, 1, 100]) : rng.pick([1, 100, 1 << 20]),
     maxInflightMsgs: killer ? rng.pick([1, 4]) : rng.pick([1, 4, 256]),
     // A full uncommitted-bytes budget refuses membership changes too: the membership style leaves room.
-    maxUncommittedBytes: members ? 1 << 16 : rng.pick([64, 1024]),
+    maxUncommittedBytes: members ? 1024 : rng.pick([64, 1024]),
     preVote: rng.chance(0.75),
     checkQuorum: rng.chance(0.75),
   };
