@@ -48,7 +48,7 @@ describe('simulator', () => {
     const lines = tickMs(trace);
     expect(lines.length).toBeGreaterThanOrEqual(7);
     const rates = lines.map((l) => Number(/ticks every (\d+)ms/.exec(l)![1]));
-    for (const ms of rates) expect(ms).toBeGreaterThanOrEqual(TICK_MS / 2), expect(ms).toBeLessThanOrEqual((TICK_MS * 3) / 2);
+    for (const ms of rates) (expect(ms).toBeGreaterThanOrEqual(TICK_MS / 2), expect(ms).toBeLessThanOrEqual((TICK_MS * 3) / 2));
     expect(new Set(rates).size).toBeGreaterThan(1);
     expect(tickMs(runSeed({ seed: 7, nodes: 7, faultMs: 500, trace: true }).trace)).toEqual(lines);
   });
@@ -62,7 +62,12 @@ describe('simulator', () => {
       const nodes = [3, 5, 7][seed % 3]!;
       const r = runSeed({ seed, nodes, trace: true, traceLimit: 1e6 });
       // A demotion turns one of the initial voters (n1..n<nodes>) into a learner.
-      const kinds = { add: /proposes add-learner n\d+$/, promote: /proposes add-voter /, remove: /proposes remove-node /, demote: new RegExp(`proposes add-learner n[1-${nodes}]$`) };
+      const kinds = {
+        add: /proposes add-learner n\d+$/,
+        promote: /proposes add-voter /,
+        remove: /proposes remove-node /,
+        demote: new RegExp(`proposes add-learner n[1-${nodes}]$`),
+      };
       expect(r.violations, `seed ${seed}`).toEqual([]);
       for (const [kind, re] of Object.entries(kinds)) if (r.trace.some((l) => re.test(l))) seen.add(kind);
     }

@@ -218,7 +218,6 @@ export class InvariantChecker {
     return k;
   }
 
-
   private checkLeader(n: NodeView): void {
     const term = n.raft.term;
     const known = this.leaders.get(term);
@@ -390,10 +389,7 @@ export class InvariantChecker {
     this.reads.delete(context);
     this.readsServed++;
     if (index < least) {
-      this.violate(
-        'linearizable read',
-        `${id} answered read ${context} at index ${index}, but index ${least} was acknowledged or read before it was issued`,
-      );
+      this.violate('linearizable read', `${id} answered read ${context} at index ${index}, but index ${least} was acknowledged or read before it was issued`);
     }
     if (index > this.maxReadIndex) this.maxReadIndex = index;
   }

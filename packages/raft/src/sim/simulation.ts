@@ -498,8 +498,8 @@ export class Simulation {
     const leader = node.raw!.raft.role === Role.Leader && rd.entries.length > 0;
     let why: string;
     if (grants) why = 'in the write window after granting a vote';
-    else if (leader && node.readysInRole <= 3) why = 'in a new leader\'s write window';
-    else if (leader && this.rng.chance(0.05)) why = 'in a leader\'s write window';
+    else if (leader && node.readysInRole <= 3) why = "in a new leader's write window";
+    else if (leader && this.rng.chance(0.05)) why = "in a leader's write window";
     else return;
     if (!this.rng.chance(rate)) return;
     // Often at the very end of the write, when the followers' acknowledgements had the most time to arrive.
