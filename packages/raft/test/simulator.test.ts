@@ -48,7 +48,10 @@ describe('simulator', () => {
     const lines = tickMs(trace);
     expect(lines.length).toBeGreaterThanOrEqual(7);
     const rates = lines.map((l) => Number(/ticks every (\d+)ms/.exec(l)![1]));
-    for (const ms of rates) (expect(ms).toBeGreaterThanOrEqual(TICK_MS / 2), expect(ms).toBeLessThanOrEqual((TICK_MS * 3) / 2));
+    for (const ms of rates) {
+      expect(ms).toBeGreaterThanOrEqual(TICK_MS / 2);
+      expect(ms).toBeLessThanOrEqual((TICK_MS * 3) / 2);
+    }
     expect(new Set(rates).size).toBeGreaterThan(1);
     expect(tickMs(runSeed({ seed: 7, nodes: 7, faultMs: 500, trace: true }).trace)).toEqual(lines);
   });
