@@ -56,6 +56,16 @@ export interface PlantedBugs {
   readonly voteIgnoringLogUpToDate?: boolean;
   /** Leave the vote out of the hard state handed to the host for persisting. */
   readonly forgetToPersistVote?: boolean;
+  /** Let vote and pre-vote grants leave with a Ready's early messages, before the vote is on disk (breaks Fig. 2). */
+  readonly voteRespBeforePersist?: boolean;
+  /** A leader counts its own entries toward commit as soon as they are appended, not once persisted (breaks diss. §10.2.1). */
+  readonly leaderCountsUnpersistedSelf?: boolean;
+  /** Accept a membership change while another is still unapplied (breaks the one-at-a-time rule, diss. §4.1). */
+  readonly confChangesInFlight?: boolean;
+  /** Let a new leader propose a membership change before committing an entry of its term (the 2015 fix, diss. §4.1). */
+  readonly confChangeBeforeTermCommit?: boolean;
+  /** Campaign although a committed membership change is not applied yet (etcd's hup guard). */
+  readonly campaignWithUnappliedConfChange?: boolean;
 }
 
 export interface RaftLogger {
@@ -237,6 +247,11 @@ export class Raft {
     return { leader: this.leader, role: this.role };
   }
 
+  /** Index of the last membership change (or snapshot) the configuration reflects. */
+  get appliedConfIndex(): number {
+    return this.confIndex;
+  }
+
   confState(): ConfState {
     return { voters: [...this.voters.voters].sort(), learners: [...this.learners].sort() };
   }
@@ -300,7 +315,7 @@ export class Raft {
     for (const [id, pr] of this.progress) {
       const fresh = this.newProgress(id, pr.isLearner);
       // We count ourselves only for what is on our disk (see onPersisted).
-      if (id === this.id) fresh.match = this.log.persistedLastIndex();
+      if (id === this.id) fresh.match = this.bugs.leaderCountsUnpersistedSelf ? this.log.lastIndex() : this.log.persistedLastIndex();
       this.progress.set(id, fresh);
     }
     this.pendingConfIndex = 0;
@@ -357,7 +372,7 @@ export class Raft {
     // §8: commit an entry of our own term at once, which also commits everything before it,
     // and (diss. §4.1, 2015 fix) gates membership changes until it is committed.
     this.appendEntries([{ index: 0, term: 0, type: EntryType.Normal, data: new Uint8Array(0) }]);
-    this.pendingConfIndex = this.log.lastIndex();
+    if (!this.bugs.confChangeBeforeTermCommit) this.pendingConfIndex = this.log.lastIndex();
     this.logger.info({ id: this.id, term: this.term }, 'became leader');
   }
 
@@ -453,14 +468,14 @@ export class Raft {
   }
 
   private checkConfChangeAllowed(cc: ConfChange): void {
-    if (this.pendingConfIndex > this.log.applied) {
+    if (this.pendingConfIndex > this.log.applied && !this.bugs.confChangesInFlight) {
       throw new RaftError(
         'CONF_CHANGE_PENDING',
         `a membership change (or this leader's first entry) at index ${this.pendingConfIndex} is not applied yet ` +
           `(applied ${this.log.applied}); retry shortly`,
       );
     }
-    if (!this.committedEntryInCurrentTerm()) {
+    if (!this.committedEntryInCurrentTerm() && !this.bugs.confChangeBeforeTermCommit) {
       throw new RaftError('CONF_CHANGE_PENDING', 'the new leader has not committed an entry of its term yet; retry shortly');
     }
     applyConfChange(this.confState(), cc); // throws CONF_CHANGE_INVALID
@@ -476,6 +491,7 @@ export class Raft {
     this.log.append(stamped);
     // The leader's own copy counts toward the quorum once the host has persisted it
     // (onPersisted), which is what lets the host send appends before its own disk write ends.
+    if (this.bugs.leaderCountsUnpersistedSelf) this.progress.get(this.id)?.maybeUpdate(this.log.lastIndex());
   }
 
   /**
@@ -577,7 +593,7 @@ export class Raft {
     if (this.role === Role.Leader) return;
     if (!this.promotable()) return;
     // A committed but unapplied membership change might remove us or change the quorum.
-    if (this.hasUnappliedConfChanges()) {
+    if (this.hasUnappliedConfChanges() && !this.bugs.campaignWithUnappliedConfChange) {
       this.logger.debug({ id: this.id }, 'not campaigning: a committed membership change is not applied yet');
       return;
     }

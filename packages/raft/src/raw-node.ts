@@ -190,9 +190,13 @@ export class RawNode {
     // nothing this Ready persists; they may leave while the disk write runs (diss. §10.2.1).
     let early: Message[] = [];
     let later = r.msgs;
-    if (!termOrVoteChanged) {
-      early = r.msgs.filter((m) => EARLY_TYPES.has(m.type));
-      if (early.length > 0) later = r.msgs.filter((m) => !EARLY_TYPES.has(m.type));
+    if (!termOrVoteChanged || r.bugs.voteRespBeforePersist) {
+      const isEarly = (m: Message): boolean =>
+        (!termOrVoteChanged && EARLY_TYPES.has(m.type)) ||
+        // Planted bug: grants leave before the vote that backs them is durable.
+        (r.bugs.voteRespBeforePersist === true && (m.type === MessageType.VoteResp || m.type === MessageType.PreVoteResp));
+      early = r.msgs.filter(isEarly);
+      if (early.length > 0) later = r.msgs.filter((m) => !isEarly(m));
     }
     const rd: Ready = {
       ...(ss.leader !== this.prevSoftState.leader || ss.role !== this.prevSoftState.role ? { softState: ss } : {}),

@@ -14,6 +14,11 @@ const BUGS: Record<string, PlantedBugs> = {
   'commit-old-term': { commitOldTermByCounting: true },
   'vote-ignoring-log': { voteIgnoringLogUpToDate: true },
   'forget-vote': { forgetToPersistVote: true },
+  'vote-before-persist': { voteRespBeforePersist: true },
+  'leader-unpersisted-self': { leaderCountsUnpersistedSelf: true },
+  'conf-changes-in-flight': { confChangesInFlight: true },
+  'conf-change-before-term-commit': { confChangeBeforeTermCommit: true },
+  'campaign-unapplied-conf': { campaignWithUnappliedConfChange: true },
 };
 
 const argv = yargs(hideBin(process.argv))

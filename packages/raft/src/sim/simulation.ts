@@ -6,23 +6,31 @@
 // restart builds a new RawNode from what the "disk" holds. The host loop is modelled as the
 // real one is: take a Ready, persist it (taking a random disk latency, during which messages
 // and ticks keep arriving), then send its messages, apply, and advance.
+//
+// Every node's clock ticks at its own rate (±50 % of TICK_MS, drawn per seed), every disk write
+// takes time, and crashes are aimed at the moments that matter: inside a write window (after a
+// Ready's early messages left, before its write completed) of new leaders and of voters that
+// just granted a vote, right after winning, right after voting.
 
-import { ConfChangeType } from '../conf-change.js';
+import { ConfChangeType, type ConfChange } from '../conf-change.js';
 import { isRaftError } from '../errors.js';
 import { RawNode, type Ready } from '../raw-node.js';
 import type { PlantedBugs } from '../raft.js';
 import { SnapshotAssembler, splitSnapshot, type SnapshotChunk } from '../snapshot-chunks.js';
 import { MemoryStorage } from '../storage.js';
-import { MessageType, Role, type Entry, type Message, type NodeId } from '../types.js';
+import { EntryType, MessageType, Role, type Entry, type Message, type NodeId } from '../types.js';
 import { EventQueue } from './event-queue.js';
 import { GENESIS_HASH, InvariantChecker, payloadOf, type Violation } from './invariants.js';
 import { Prng } from './prng.js';
 
 export const TICK_MS = 10;
 
+/** Each node ticks every TICK_MS ± 50 %: timeouts and heartbeats drift apart as on real machines. */
+const TICK_RANGE_MS = [Math.round(TICK_MS / 2), Math.round((TICK_MS * 3) / 2)] as const;
+
 /** How hostile a run is. Each seed draws its own profile unless one is given. */
 export interface FaultProfile {
-  style: 'calm' | 'chaos' | 'leader-killer';
+  style: 'calm' | 'chaos' | 'leader-killer' | 'membership';
   /** Virtual milliseconds of faults before everything heals. */
   faultMs: number;
   dropRate: number;
@@ -43,6 +51,17 @@ export interface FaultProfile {
   crashAfterVoteRate: number;
   /** Chance a node crashes right after persisting a Ready, before sending its messages. */
   crashAfterPersistRate: number;
+  /**
+   * Chance a node crashes inside a Ready's write window (its early messages left, its disk
+   * write not done) when the Ready is a new leader's or grants a vote; a twentieth of it for any
+   * other leader Ready that writes entries.
+   */
+  writeWindowCrashRate: number;
+  /**
+   * Chance the host stalls applying a Ready's committed entries (a slow state machine, a GC
+   * pause), five times as likely for a membership change: commit runs ahead of apply meanwhile.
+   */
+  applyStallRate: number;
   restartAfterMs: readonly [number, number];
   /**
    * 'delay': a crashed node restarts after restartAfterMs. 'quorum': crashed nodes stay down
@@ -54,6 +73,12 @@ export interface FaultProfile {
   readEveryMs: number;
   /** Mean time between membership changes (0 = never). */
   membershipEveryMs: number;
+  /**
+   * Membership changes of every kind, back to back (up to three proposed at once), also
+   * aimed at leaders just elected: learners added, promoted and removed, voters demoted and
+   * removed.
+   */
+  membershipHeavy: boolean;
   /** Mean time between leadership transfers (0 = never). */
   transferEveryMs: number;
   /** A node snapshots its state machine after this many applied entries. */
@@ -110,6 +135,8 @@ export interface SimStats {
   snapshotsInstalled: number;
   membershipChanges: number;
   transfers: number;
+  /** Crashes inside a write window (early messages sent, write not done). */
+  writeWindowCrashes: number;
   /** Virtual ms from healing to the first commit of a new proposal. */
   recoveryMs: number;
 }
@@ -122,12 +149,13 @@ type SimEvent =
   | { kind: 'snap-status'; leader: NodeId; to: NodeId; ok: boolean }
   | { kind: 'partition' }
   | { kind: 'crash' }
-  | { kind: 'crash-node'; node: NodeId; inc: number }
+  | { kind: 'crash-node'; node: NodeId; inc: number; why: string; quickRestart?: boolean }
   | { kind: 'restart'; node: NodeId }
   | { kind: 'restore-quorum' }
   | { kind: 'propose' }
   | { kind: 'read' }
   | { kind: 'membership' }
+  | { kind: 'membership-on'; node: NodeId; inc: number }
   | { kind: 'transfer' }
   | { kind: 'heal' }
   | { kind: 'probe' };
@@ -149,8 +177,16 @@ class SimNode {
   hash = GENESIS_HASH;
   readonly assembler = new SnapshotAssembler();
   readonly pending = new Map<number, Pending>();
+  /** Readys taken since it last changed role (a leader's first ones are its riskiest). */
+  readysInRole = 0;
 
-  constructor(readonly id: NodeId) {}
+  constructor(
+    readonly id: NodeId,
+    /** This machine's clock: virtual ms between two ticks. */
+    public tickMs: number,
+    /** This machine's disk: its writes take this many times the profile's latency. */
+    readonly diskFactor: number,
+  ) {}
 
   get live(): boolean {
     return this.raw !== undefined;
@@ -166,12 +202,16 @@ const encoder = new TextEncoder();
  *   leadership changes, snapshots);
  * - leader-killer: whoever leads dies soon, often right after winning, and a bare majority is
  *   kept up. This is what breeds divergent uncommitted tails across terms (the paper's Fig. 8);
- *   it runs longer, since every leader change takes an election timeout.
+ *   it runs longer, since every leader change takes an election timeout;
+ * - membership: changes of every kind back to back, with crashes and partitions, so that
+ *   nodes run on different configurations and new leaders inherit unapplied changes.
+ * Every style has non-zero disk latency, so every write has a window a crash can fall into.
  */
 export function drawProfile(rng: Prng): FaultProfile {
-  const style = rng.pick(['calm', 'chaos', 'chaos', 'chaos', 'chaos', 'leader-killer', 'leader-killer', 'leader-killer'] as const);
+  const style = rng.pick(['calm', 'chaos', 'chaos', 'chaos', 'chaos', 'leader-killer', 'leader-killer', 'leader-killer', 'membership', 'membership'] as const);
   const calm = style === 'calm';
   const killer = style === 'leader-killer';
+  const members = style === 'membership';
   return {
     style,
     faultMs: killer ? 15000 : rng.pick([2000, 4000]),
@@ -180,31 +220,36 @@ export function drawProfile(rng: Prng): FaultProfile {
     minDelayMs: 1,
     maxDelayMs: rng.pick([2, 10, 30]),
     longDelayRate: calm ? 0 : rng.pick([0, 0.01, 0.05]),
-    partitionEveryMs: calm ? 0 : killer ? rng.pick([0, 0, 1000]) : rng.pick([0, 300, 800, 2000]),
-    crashEveryMs: calm ? 0 : killer ? rng.pick([100, 200]) : rng.pick([0, 250, 600, 1500]),
+    // The membership style keeps a leader most of the time (changes need one); its crashes are aimed.
+    partitionEveryMs: calm ? 0 : killer ? rng.pick([0, 0, 1000]) : members ? rng.pick([0, 0, 800, 2000]) : rng.pick([0, 300, 800, 2000]),
+    crashEveryMs: calm ? 0 : killer ? rng.pick([100, 200]) : members ? rng.pick([0, 600, 1500]) : rng.pick([0, 250, 600, 1500]),
     crashLeaderRate: killer ? 1 : rng.pick([0, 0.5, 0.9]),
     crashNewLeaderRate: calm ? 0 : killer ? rng.pick([0.3, 0.3, 0.8]) : rng.pick([0, 0, 0.2]),
     crashAfterVoteRate: calm ? 0 : rng.pick([0, 0, 0.1, 0.3]),
-    crashAfterPersistRate: calm ? 0 : rng.pick([0, 0.002, 0.01]),
-    restartAfterMs: killer ? [5, rng.pick([150, 600])] : [20, rng.pick([200, 800, 2000])],
+    crashAfterPersistRate: calm || members ? 0 : rng.pick([0, 0.002, 0.01]),
+    writeWindowCrashRate: calm ? 0 : killer ? rng.pick([0.2, 0.5]) : members ? rng.pick([0.05, 0.1]) : rng.pick([0.05, 0.2]),
+    applyStallRate: calm ? 0 : members ? rng.pick([0.01, 0.03]) : rng.pick([0.002, 0.01]),
+    restartAfterMs: killer ? [5, rng.pick([150, 600])] : members ? [5, rng.pick([100, 300])] : [20, rng.pick([200, 800, 2000])],
     restartPolicy: killer ? rng.pick(['delay', 'quorum', 'quorum', 'quorum'] as const) : 'delay',
-    proposeEveryMs: killer ? rng.pick([2, 5, 8]) : rng.pick([2, 5, 8, 25]),
+    proposeEveryMs: killer ? rng.pick([2, 5, 8]) : members ? rng.pick([5, 25]) : rng.pick([2, 5, 8, 25]),
     readEveryMs: rng.pick([0, 20, 60]),
-    membershipEveryMs: killer ? 0 : rng.pick([0, 0, 400, 1200]),
+    membershipEveryMs: members ? rng.pick([15, 40, 100]) : killer ? 0 : rng.pick([0, 0, 400, 1200]),
+    membershipHeavy: members,
     transferEveryMs: killer ? 0 : rng.pick([0, 500, 1500]),
     snapshotEveryEntries: rng.pick([5, 20, 100, 100000]),
     keepAfterSnapshot: rng.pick([0, 2, 10]),
     diskLatencyMs: rng.pick([
-      [0, 0],
-      [0, 2],
+      [1, 2],
       [1, 8],
+      [2, 20],
     ] as const),
     reportSnapshotRate: rng.pick([0, 0.5, 1]),
     snapshotChunkBytes: rng.pick([4, 16, 1024]),
     // Tiny messages separate a new leader's first entry from the old ones it re-sends.
     maxMsgBytes: killer ? rng.pick([1, 1, 100]) : rng.pick([1, 100, 1 << 20]),
     maxInflightMsgs: killer ? rng.pick([1, 4]) : rng.pick([1, 4, 256]),
-    maxUncommittedBytes: rng.pick([64, 1024]),
+    // A full uncommitted-bytes budget refuses membership changes too: the membership style leaves room.
+    maxUncommittedBytes: members ? 1024 : rng.pick([64, 1024]),
     preVote: rng.chance(0.75),
     checkQuorum: rng.chance(0.75),
   };
@@ -240,6 +285,7 @@ export class Simulation {
     snapshotsInstalled: 0,
     membershipChanges: 0,
     transfers: 0,
+    writeWindowCrashes: 0,
     recoveryMs: -1,
   };
   private readonly faultMs: number;
@@ -249,6 +295,17 @@ export class Simulation {
     this.rng = new Prng(options.seed, 0);
     this.profile = { ...drawProfile(new Prng(options.seed, 1)), ...options.profile };
     this.checker = new InvariantChecker(() => this.now);
+    this.checker.voterState = (id) => {
+      const n = this.nodes.get(id);
+      if (!n) return undefined;
+      if (n.raw) {
+        const r = n.raw.raft;
+        return { term: r.term, vote: r.vote, lastIndex: r.log.lastIndex(), lastTerm: r.log.lastTerm() };
+      }
+      const hs = n.disk.hardStateNow();
+      const lastIndex = n.disk.lastIndex();
+      return { term: hs.term, vote: hs.vote, lastIndex, lastTerm: n.disk.term(lastIndex) };
+    };
     this.faultMs = options.faultMs ?? this.profile.faultMs;
     this.livenessBoundMs = options.livenessBoundMs ?? 10000;
     this.nextNodeNumber = options.nodes + 1;
@@ -259,8 +316,9 @@ export class Simulation {
   run(): SimResult {
     const voters = Array.from({ length: this.options.nodes }, (_, i) => `n${i + 1}`);
     const genesis = encoder.encode(JSON.stringify({ index: 1, hash: GENESIS_HASH }));
+    this.checker.setInitialConf(1, { voters, learners: [] });
     for (const id of voters) {
-      const node = new SimNode(id);
+      const node = this.newNode(id);
       // The same bootstrap as `bootstrap()`, done synchronously: snapshot at 1, term 1.
       node.disk.saveSync({
         snapshot: { meta: { index: 1, term: 1, conf: { voters, learners: [] } }, data: genesis },
@@ -360,8 +418,19 @@ export class Simulation {
     node.assembler.reset();
     this.checker.onRestart(node.id, node.disk.hardStateNow().commit);
     // Ticks start at a random phase so nodes do not tick in lockstep.
-    this.scheduleIn(this.rng.int(1, TICK_MS), { kind: 'tick', node: node.id, inc: node.inc });
-    this.log(`${node.id} started (incarnation ${node.inc}, commit ${node.disk.hardStateNow().commit}, last ${node.disk.lastIndex()})`);
+    this.scheduleIn(this.rng.int(1, node.tickMs), { kind: 'tick', node: node.id, inc: node.inc });
+    this.log(
+      `${node.id} started (incarnation ${node.inc}, commit ${node.disk.hardStateNow().commit}, last ${node.disk.lastIndex()}, ` +
+        `ticks every ${node.tickMs}ms, disk x${node.diskFactor})`,
+    );
+  }
+
+  /** A machine with its own clock rate, drawn from the seed and its number alone. */
+  private newNode(id: NodeId): SimNode {
+    const rng = new Prng(this.options.seed, 700 + this.nodeNumber(id));
+    const tickMs = rng.int(TICK_RANGE_MS[0], TICK_RANGE_MS[1]);
+    // Some disks are slower: a leader on one is still writing when its followers' acks come back.
+    return new SimNode(id, tickMs, rng.pick([1, 1, 3]));
   }
 
   private nodeNumber(id: NodeId): number {
@@ -399,16 +468,45 @@ export class Simulation {
     while (node.raw && !node.inFlight && node.raw.hasReady()) {
       const rd = node.raw.ready();
       node.inFlight = rd;
+      if (rd.softState) node.readysInRole = 0;
+      node.readysInRole++;
       // A leader's appends leave while its own disk write runs.
       for (const m of rd.earlyMessages) this.send(m);
       const [lo, hi] = this.profile.diskLatencyMs;
-      const latency = rd.entries.length > 0 || rd.hardState || rd.snapshot ? this.rng.int(lo, hi) : 0;
+      let latency = rd.entries.length > 0 || rd.hardState || rd.snapshot ? this.rng.int(lo, hi) * node.diskFactor : 0;
+      if (rd.committedEntries.length > 0 && this.profile.applyStallRate > 0 && !this.healed) {
+        const conf = rd.committedEntries.some((e) => e.type === EntryType.ConfChange);
+        if (this.rng.chance(Math.min(1, this.profile.applyStallRate * (conf ? 5 : 1)))) latency += this.rng.int(20, 300);
+      }
       if (latency > 0) {
         this.scheduleIn(latency, { kind: 'persisted', node: node.id, inc: node.inc });
+        this.aimAtWriteWindow(node, rd, latency);
         return;
       }
       this.finishReady(node);
     }
+  }
+
+  /**
+   * Maybe crashes the node before this Ready's write completes: the moment when what its early
+   * messages claimed (a vote, a leader's entries) is not durable yet.
+   */
+  private aimAtWriteWindow(node: SimNode, rd: Ready, latency: number): void {
+    const rate = this.profile.writeWindowCrashRate;
+    if (rate <= 0 || this.healed) return;
+    const grants = [...rd.earlyMessages, ...rd.messages].some((m) => (m.type === MessageType.VoteResp || m.type === MessageType.PreVoteResp) && !m.reject);
+    const leader = node.raw!.raft.role === Role.Leader && rd.entries.length > 0;
+    let why: string;
+    if (grants) why = 'in the write window after granting a vote';
+    else if (leader && node.readysInRole <= 3) why = "in a new leader's write window";
+    else if (leader && this.rng.chance(0.05)) why = "in a leader's write window";
+    else return;
+    if (!this.rng.chance(rate)) return;
+    // Often at the very end of the write, when the followers' acknowledgements had the most time to arrive.
+    const at = this.rng.chance(leader ? 0.8 : 0.5) ? latency - 1 : this.rng.int(0, latency - 1);
+    // A supervisor often brings the process straight back, with whatever its disk kept.
+    const quickRestart = grants || this.rng.chance(0.5);
+    this.scheduleIn(at, { kind: 'crash-node', node: node.id, inc: node.inc, why, quickRestart });
   }
 
   private finishReady(node: SimNode): void {
@@ -431,7 +529,11 @@ export class Simulation {
           this.crash(node, 'new leader crash before sending');
           return;
         }
-        this.scheduleIn(this.rng.int(1, 30), { kind: 'crash-node', node: node.id, inc: node.inc });
+        this.scheduleIn(this.rng.int(1, 30), { kind: 'crash-node', node: node.id, inc: node.inc, why: 'new leader crash' });
+      }
+      if (rd.softState.role === Role.Leader && this.profile.membershipHeavy && !this.healed) {
+        // A new leader asked for a change at once: it may still hold an unapplied one of an earlier term.
+        this.scheduleIn(this.rng.int(0, 3), { kind: 'membership-on', node: node.id, inc: node.inc });
       }
     }
     if (this.profile.crashAfterPersistRate > 0 && !this.healed && this.rng.chance(this.profile.crashAfterPersistRate)) {
@@ -448,6 +550,16 @@ export class Simulation {
     ) {
       this.crash(node, 'right after voting', true);
       return;
+    }
+    if (
+      this.profile.membershipHeavy &&
+      !this.healed &&
+      raw.raft.role === Role.Leader &&
+      rd.committedEntries.some((e) => e.type === EntryType.ConfChange) &&
+      this.rng.chance(0.15)
+    ) {
+      // The followers learn the change committed from its next appends, then lose their leader.
+      this.scheduleIn(this.rng.int(1, 10), { kind: 'crash-node', node: node.id, inc: node.inc, why: 'leader crash after committing a membership change' });
     }
     // 3. Apply.
     if (rd.snapshot) {
@@ -567,7 +679,7 @@ export class Simulation {
         if (!node.raw || node.inc !== e.inc) return;
         node.raw.tick();
         this.pump(node);
-        this.scheduleIn(TICK_MS, e);
+        this.scheduleIn(node.tickMs, e);
         return;
       }
       case 'deliver':
@@ -614,7 +726,12 @@ export class Simulation {
       }
       case 'crash-node': {
         const node = this.nodes.get(e.node)!;
-        if (node.inc === e.inc && !this.healed) this.crash(node, 'new leader crash');
+        if (node.inc !== e.inc || this.healed) return;
+        if (e.why.includes('write window')) {
+          if (!node.inFlight) return;
+          this.stats.writeWindowCrashes++;
+        }
+        this.crash(node, e.why, e.quickRestart);
         return;
       }
       case 'restore-quorum': {
@@ -649,9 +766,20 @@ export class Simulation {
         return;
       case 'membership':
         if (this.healed) return;
-        this.changeMembership();
+        if (this.profile.membershipHeavy) {
+          // Back to back: a burst of changes, of which a correct leader accepts one.
+          for (let i = this.rng.int(1, 3); i > 0; i--) this.changeMembership();
+        } else {
+          this.changeMembership();
+        }
         this.scheduleIn(this.expo(this.profile.membershipEveryMs), e);
         return;
+      case 'membership-on': {
+        const node = this.nodes.get(e.node)!;
+        if (this.healed || node.inc !== e.inc || node.raw?.raft.role !== Role.Leader) return;
+        this.changeMembership(node);
+        return;
+      }
       case 'transfer':
         if (this.healed) return;
         this.transfer();
@@ -740,34 +868,46 @@ export class Simulation {
     this.pump(node);
   }
 
-  private changeMembership(): void {
-    const leader = this.currentLeader();
-    if (!leader) return;
-    const conf = leader.raw!.confState();
-    const choice = this.rng.int(0, 2);
+  /** Proposes one membership change through `target` (default: the current leader). */
+  private changeMembership(target?: SimNode): void {
+    const leader = target ?? this.currentLeader();
+    if (!leader?.raw) return;
+    const conf = leader.raw.confState();
+    const heavy = this.profile.membershipHeavy;
+    // Voters a removal or demotion may leave behind: a 3-voter cluster keeps at least 2.
+    const canShrink = conf.voters.length > Math.max(2, this.options.nodes - 2);
+    const choice = this.rng.int(0, heavy ? 4 : 2);
+    // In the membership style the leader mostly changes others: removing itself ends its run of changes.
+    const others = conf.voters.filter((v) => v !== leader.id);
+    const victim = (): NodeId => (heavy && others.length > 0 && this.rng.chance(0.8) ? this.rng.pick(others) : this.rng.pick(conf.voters));
+    let cc: ConfChange;
+    if (choice === 0 && conf.learners.length + conf.voters.length < this.options.nodes + 3 && this.nodes.size < this.options.nodes + 12) {
+      cc = { type: ConfChangeType.AddLearner, nodeId: `n${this.nextNodeNumber++}` };
+    } else if (choice === 1 && conf.learners.length > 0) {
+      cc = { type: ConfChangeType.AddVoter, nodeId: this.rng.pick(conf.learners) };
+    } else if (choice === 2 && canShrink) {
+      cc = { type: ConfChangeType.RemoveNode, nodeId: victim() };
+    } else if (choice === 3 && canShrink) {
+      cc = { type: ConfChangeType.AddLearner, nodeId: victim() }; // demotion
+    } else if (choice === 4 && conf.learners.length > 0) {
+      cc = { type: ConfChangeType.RemoveNode, nodeId: this.rng.pick(conf.learners) };
+    } else {
+      return;
+    }
     try {
-      if (choice === 0 && conf.learners.length + conf.voters.length < this.options.nodes + 3) {
-        const id = `n${this.nextNodeNumber++}`;
-        const node = new SimNode(id);
-        this.nodes.set(id, node);
+      leader.raw.proposeConfChange(cc);
+      if (!this.nodes.has(cc.nodeId)) {
+        // The new machine starts empty; the leader's appends (sent below) bring it in.
+        const node = this.newNode(cc.nodeId);
+        this.nodes.set(cc.nodeId, node);
         this.start(node);
-        leader.raw!.proposeConfChange({ type: ConfChangeType.AddLearner, nodeId: id });
-        this.log(`propose add learner ${id}`);
-      } else if (choice === 1 && conf.learners.length > 0) {
-        const id = this.rng.pick(conf.learners);
-        leader.raw!.proposeConfChange({ type: ConfChangeType.AddVoter, nodeId: id });
-        this.log(`propose promote ${id}`);
-      } else if (choice === 2 && conf.voters.length > Math.max(2, this.options.nodes - 2)) {
-        const id = this.rng.pick(conf.voters);
-        leader.raw!.proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: id });
-        this.log(`propose remove ${id}`);
-      } else {
-        return;
       }
+      this.log(`${leader.id} proposes ${cc.type} ${cc.nodeId}`);
       this.stats.membershipChanges++;
       this.pump(leader);
     } catch (e) {
       if (isRaftError(e, 'CONF_CHANGE_PENDING') || isRaftError(e, 'CONF_CHANGE_INVALID') || isRaftError(e, 'PROPOSAL_DROPPED')) {
+        this.log(`${leader.id} refuses ${cc.type} ${cc.nodeId}: ${(e as Error).message}`);
         return;
       }
       throw e;
@@ -792,6 +932,10 @@ export class Simulation {
     this.healedAt = this.now;
     this.cut.clear();
     Object.assign(this.profile, { dropRate: 0, duplicateRate: 0, longDelayRate: 0, crashAfterPersistRate: 0, maxDelayMs: 5 });
+    // Clocks even out too: a stale node ticking three times faster than the others would
+    // otherwise keep resetting their timers with hopeless elections (without pre-vote, Raft's
+    // liveness assumes comparable election timeouts).
+    for (const n of this.nodes.values()) n.tickMs = TICK_MS;
     for (const n of this.nodes.values()) {
       if (!n.raw) this.scheduleIn(this.rng.int(1, 20), { kind: 'restart', node: n.id });
     }
