@@ -74,11 +74,25 @@ export function pipelineHandler(
       endWhenDrained();
     });
 
+    // A client that keeps sending calls but does not read the replies (slow, stuck or hostile)
+    // would have them pile up here without bound: stop reading its calls until the replies
+    // written so far have left. HTTP/2 flow control then stops the client from sending more.
+    let awaitingDrain = false;
+    const holdCallsUntilDrained = (): void => {
+      if (awaitingDrain) return;
+      awaitingDrain = true;
+      stream.pause();
+      stream.once('drain', () => {
+        awaitingDrain = false;
+        stream.resume();
+      });
+    };
+
     // The replies of one turn leave together (see TurnBatcher); the reply to the only call in
     // flight leaves at once.
     const outbox = new TurnBatcher<PipelinedReply>(PIPELINE_BATCH_BYTES, (replies) => {
       inFlight -= replies.length;
-      if (!stream.writableEnded && !stream.cancelled) stream.write({ replies });
+      if (!stream.writableEnded && !stream.cancelled && !stream.write({ replies })) holdCallsUntilDrained();
       endWhenDrained();
     });
     const reply = (r: PipelinedReply): void => outbox.add(r, (r.response as Buffer | undefined)?.byteLength ?? 0, inFlight === 1);

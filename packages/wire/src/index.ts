@@ -113,9 +113,19 @@ export const CLIENT_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
 };
 
+/**
+ * Streams (calls in progress) one client connection may hold open on a server at once. Node's
+ * default is about 4 billion: a client could open streams and send nothing until the server's
+ * memory runs out (each costs ~10 KiB). Far above what shoal's clients use (a Raft stream, a
+ * worker's session and its calls, a CLI's pipelined calls); a client over it waits for a free
+ * stream, it is not refused.
+ */
+export const MAX_CONCURRENT_STREAMS = 1000;
+
 /** Options for every shoal gRPC server (see CLIENT_OPTIONS). */
 export const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.enable_channelz': 0,
+  'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
 };
