@@ -21,7 +21,6 @@ import { Lab } from './support/lab.js';
 import { waitFor, withManager, writeLabel } from './support/managers.js';
 
 const HOST = '127.0.0.1';
-const MiB = 1 << 20;
 /** Growth allowed over the manager's resident memory before the attack. */
 const RSS_SLACK_MIB = 200;
 
@@ -177,7 +176,15 @@ describe.sequential('gRPC robustness of a manager', () => {
     ];
     const sockets = await Promise.all(
       Array.from({ length: 30 }, async (_, i) => {
-        const s = tlsConnect({ host: HOST, port, ca: admin.caPem, cert: admin.certPem, key: admin.keyPem, checkServerIdentity: () => undefined, ALPNProtocols: ['h2'] });
+        const s = tlsConnect({
+          host: HOST,
+          port,
+          ca: admin.caPem,
+          cert: admin.certPem,
+          key: admin.keyPem,
+          checkServerIdentity: () => undefined,
+          ALPNProtocols: ['h2'],
+        });
         s.on('error', () => undefined);
         await new Promise<void>((resolve) => s.once('secureConnect', resolve).once('close', resolve));
         if (!s.destroyed) s.end(noise[i % noise.length]!);
@@ -214,7 +221,11 @@ describe.sequential('gRPC robustness of a manager', () => {
         const o = await unary(client, i % 2 ? PATHS.clusterInfo : PATHS.updateNode, randomBytes(1 + (i % 64)));
         expect(o.code, o.details).not.toBe(grpc.status.DEADLINE_EXCEEDED);
       }
-      figures.push(`malformed protobuf answered with: ${Object.entries(outcomes).map(([k, o]) => `${k} ${grpc.status[o.code]}`).join(', ')}`);
+      figures.push(
+        `malformed protobuf answered with: ${Object.entries(outcomes)
+          .map(([k, o]) => `${k} ${grpc.status[o.code]}`)
+          .join(', ')}`,
+      );
     } finally {
       client.close();
       asManager.close();
@@ -392,7 +403,15 @@ describe.sequential('gRPC robustness of a manager', () => {
     let peak = rssMiB(pid);
     const sockets = await Promise.all(
       Array.from({ length: 500 }, async () => {
-        const s = tlsConnect({ host: HOST, port, ca: admin.caPem, cert: admin.certPem, key: admin.keyPem, checkServerIdentity: () => undefined, ALPNProtocols: ['h2'] });
+        const s = tlsConnect({
+          host: HOST,
+          port,
+          ca: admin.caPem,
+          cert: admin.certPem,
+          key: admin.keyPem,
+          checkServerIdentity: () => undefined,
+          ALPNProtocols: ['h2'],
+        });
         s.on('error', () => undefined);
         await new Promise<void>((resolve) => s.once('secureConnect', resolve).once('close', resolve));
         return s;

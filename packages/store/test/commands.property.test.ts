@@ -234,7 +234,8 @@ class Model {
         const failed: [string, StoreErrorCode][] = [];
         const item = (id: string, code: StoreErrorCode | undefined) => code && failed.push([id, code]);
         for (const t of cmd.creates) item(t.id, this.createTask(t, index));
-        for (const u of cmd.updates) item(u.id, this.updateTask(u.id, u.patch as { nodeId?: string; port?: number; desiredState?: 'running' | 'shutdown' }, index));
+        for (const u of cmd.updates)
+          item(u.id, this.updateTask(u.id, u.patch as { nodeId?: string; port?: number; desiredState?: 'running' | 'shutdown' }, index));
         for (const id of cmd.removes) item(id, this.removeTask(id));
         return { failed };
       }
@@ -322,10 +323,12 @@ function observed(s: ClusterStore) {
     ),
     services: Object.fromEntries(s.services().map((x) => [x.id, { spec: x.spec, previousSpec: x.previousSpec, version: x.version }])),
     tasks: Object.fromEntries(
-      s.tasks().map((t) => [
-        t.id,
-        { serviceId: t.serviceId, slot: t.slot, nodeId: t.nodeId, port: t.port, desiredState: t.desiredState, state: t.status.state, version: t.version },
-      ]),
+      s
+        .tasks()
+        .map((t) => [
+          t.id,
+          { serviceId: t.serviceId, slot: t.slot, nodeId: t.nodeId, port: t.port, desiredState: t.desiredState, state: t.status.state, version: t.version },
+        ]),
     ),
   };
 }

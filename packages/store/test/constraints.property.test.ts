@@ -55,7 +55,9 @@ const writtenArb = fc.tuple(blank, constraintArb, blank, blank, blank).map(([a, 
 const anyTextArb = fc.oneof(
   writtenArb,
   fc
-    .array(fc.constantFrom('node', '.', 'labels', 'role', 'id', 'hostname', 'zone', '=', '==', '!=', '!', '===', ' ', 'a', 'manager', 'engine'), { maxLength: 8 })
+    .array(fc.constantFrom('node', '.', 'labels', 'role', 'id', 'hostname', 'zone', '=', '==', '!=', '!', '===', ' ', 'a', 'manager', 'engine'), {
+      maxLength: 8,
+    })
     .map((parts) => parts.join('')),
   fc.string({ maxLength: 24 }),
   fc.string({ maxLength: 24, unit: 'grapheme' }),

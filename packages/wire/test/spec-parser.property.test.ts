@@ -118,10 +118,13 @@ export const specInputArb: fc.Arbitrary<ServiceSpecInput> = fc
     replicas: fc.option(small(10_000), { nil: undefined }),
     task: fc.tuple(taskWhat, taskRest).map(([a, b]) => ({ ...b, ...a })),
     ports: fc.option(
-      fc.uniqueArray(fc.record({ published: fc.integer({ min: 1, max: 65535 }), target: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: ['published'] }), {
-        selector: (p) => p.published,
-        maxLength: 3,
-      }),
+      fc.uniqueArray(
+        fc.record({ published: fc.integer({ min: 1, max: 65535 }), target: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: ['published'] }),
+        {
+          selector: (p) => p.published,
+          maxLength: 3,
+        },
+      ),
       { nil: undefined },
     ),
     update: fc.option(updateConfig(['pause', 'continue', 'rollback']), { nil: undefined }),
@@ -233,13 +236,11 @@ describe('property: the service spec parser', () => {
     const t = requestType();
     const corrupted = fc.oneof(
       fc.uint8Array({ maxLength: 200 }),
-      fc
-        .tuple(specInputArb, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }), fc.nat())
-        .map(([input, flips, cut]) => {
-          const bytes = Uint8Array.from(t.serialize({ spec: serviceSpecToWire(input) }));
-          for (const [at, b] of flips) bytes[at % bytes.length] = b;
-          return bytes.subarray(0, bytes.length - (cut % 4));
-        }),
+      fc.tuple(specInputArb, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }), fc.nat()).map(([input, flips, cut]) => {
+        const bytes = Uint8Array.from(t.serialize({ spec: serviceSpecToWire(input) }));
+        for (const [at, b] of flips) bytes[at % bytes.length] = b;
+        return bytes.subarray(0, bytes.length - (cut % 4));
+      }),
     );
     let decoded = 0;
     fc.assert(
