@@ -376,6 +376,25 @@ describe.sequential('gRPC robustness of a manager', () => {
     await expectHealthy('slow pipeline reader (closed)', peak);
   });
 
+  it('a pipeline message of 700,000 calls (16 MiB) ends the stream with RESOURCE_EXHAUSTED', async () => {
+    const client = rawClient(m.addr, admin);
+    const control = controlProto();
+    let peak = rssMiB(pid);
+    try {
+      const listNodes = control.ListNodesRequest.serialize({ read: { stale: true } });
+      const calls = Array.from({ length: 700_000 }, (_, i) => ({ id: String(i + 1), method: 'ListNodes', request: listNodes }));
+      const batch = control.PipelinedCalls.serialize({ calls });
+      expect(batch.length).toBeLessThan(MAX_MESSAGE_BYTES);
+      const o = await streamed(client, PATHS.pipeline, [batch], 30_000);
+      peak = Math.max(peak, rssMiB(pid));
+      expect(o.code, o.details).toBe(grpc.status.RESOURCE_EXHAUSTED);
+      expect(o.details).toContain('a message of 700000 pipelined calls; at most 4096 may be in flight on one pipeline');
+    } finally {
+      client.close();
+    }
+    await expectHealthy('a 700,000-call pipeline message', peak);
+  });
+
   it('slowloris handshakes: half a TLS ClientHello on hundreds of connections', async () => {
     // The first bytes of a TLS 1.2 ClientHello record, and then nothing.
     const partial = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);

@@ -30,7 +30,7 @@ import { controlHandlers } from './control-api.js';
 import { startLeaderDuties } from './leader/duties.js';
 import { LearnerPromoter } from './leader/learner-promoter/promotion-loop.js';
 import { Dispatcher } from './dispatcher.js';
-import { pipelineHandler } from './pipeline.js';
+import { pipelineHandler, pipelineService } from './pipeline.js';
 import { serviceHandlers } from './service-api.js';
 import { autoscaleHandlers } from './autoscale-api.js';
 import { dataPaths, type NodeConfig } from './data-dir.js';
@@ -242,7 +242,10 @@ export class Manager implements ManagerHandle {
     const control = controlProto();
     this.server.addService(raft.RaftTransport.service, this.transport.handlers());
     const controlCalls = { ...controlHandlers(this.ctx), ...serviceHandlers(this.ctx, this.dispatcher), ...autoscaleHandlers(this.ctx) };
-    this.server.addService(control.Control.service, { ...controlCalls, Pipeline: pipelineHandler(control.Control.service, controlCalls, this.logger) });
+    this.server.addService(pipelineService(control.Control.service), {
+      ...controlCalls,
+      Pipeline: pipelineHandler(control.Control.service, controlCalls, this.logger),
+    });
     this.server.addService(dispatcherProto().Dispatcher.service, this.dispatcher.handlers());
     this.server.addService(
       control.Join.service,
