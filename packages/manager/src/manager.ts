@@ -40,7 +40,7 @@ import { committedStore } from './committed-state.js';
 import { ManagerError } from './errors.js';
 import { certificateAuthorityHandlers, warnIfShortCertExpiry } from './ca-service.js';
 import { finishIfDone, trustBundle } from './ca-rotation.js';
-import { joinHandlers } from './join-service.js';
+import { joinHandlers, joinService } from './join-service.js';
 import { forceNewCluster } from './lifecycle/force-new-cluster.js';
 import { foundCluster } from './lifecycle/init.js';
 import { joinAsManager } from './lifecycle/join.js';
@@ -248,7 +248,7 @@ export class Manager implements ManagerHandle {
     });
     this.server.addService(dispatcherProto().Dispatcher.service, this.dispatcher.handlers());
     this.server.addService(
-      control.Join.service,
+      joinService(control.Join.service),
       joinHandlers(this.ctx, {
         timings: () => timingsFrom(this.store.cluster().settings),
         managers: () => {

@@ -17,6 +17,9 @@ import { requireRole, serviceError, type AuthenticatedCall } from '@shoal/identi
 import {
   PIPELINE_BATCH_BYTES,
   TurnBatcher,
+  isOverLimit,
+  limitRepeatedField,
+  type OverLimit,
   readErrorCode,
   readLeaderAddr,
   type PipelinedCall__Output,
@@ -36,60 +39,13 @@ type UnaryHandler = grpc.handleUnaryCall<unknown, unknown>;
 /** Calls a client may have in flight on one stream; more are refused until some complete. */
 export const MAX_PIPELINED_IN_FLIGHT = 4096;
 
-/** What a Pipeline message with more calls than may be in flight decodes to: their number alone. */
-interface TooManyCalls {
-  readonly tooMany: number;
-}
-
 /**
- * `service` (Control) with a Pipeline whose messages are counted before they are decoded: one
- * with more calls than MAX_PIPELINED_IN_FLIGHT is not decoded at all (TooManyCalls). 16 MiB of
- * tiny calls decode to 700,000 objects — 300 MiB and seconds of a blocked event loop, in which a
- * leader loses its followers — before the handler could refuse a single one.
+ * `service` (Control) whose Pipeline messages are counted before they are decoded: one with more
+ * calls than may be in flight is not decoded at all (@shoal/wire's limitRepeatedField). 16 MiB of
+ * tiny calls decode to 700,000 objects — 300 MiB and seconds of a blocked event loop.
  */
 export function pipelineService<S extends grpc.ServiceDefinition>(service: S): S {
-  const pipeline = service['Pipeline'];
-  if (!pipeline) return service;
-  const decode = pipeline.requestDeserialize;
-  const requestDeserialize = (bytes: Buffer): unknown => {
-    const calls = countCalls(bytes);
-    return calls > MAX_PIPELINED_IN_FLIGHT ? ({ tooMany: calls } satisfies TooManyCalls) : decode(bytes);
-  };
-  return { ...service, Pipeline: { ...pipeline, requestDeserialize } } as S;
-}
-
-/**
- * The calls (field 1) in an encoded PipelinedCalls, by walking its fields without decoding them.
- * Malformed bytes end the count early: the real decoder then says what is wrong.
- */
-export function countCalls(bytes: Buffer): number {
-  let at = 0;
-  let calls = 0;
-  const varint = (): number => {
-    let value = 0;
-    for (let shift = 0; shift < 49 && at < bytes.length; shift += 7) {
-      const b = bytes[at++]!;
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return value;
-    }
-    return -1;
-  };
-  while (at < bytes.length) {
-    const tag = varint();
-    if (tag < 0) break;
-    const wireType = tag % 8;
-    if (wireType === 0) {
-      if (varint() < 0) break;
-    } else if (wireType === 1) at += 8;
-    else if (wireType === 5) at += 4;
-    else if (wireType === 2) {
-      const length = varint();
-      if (length < 0) break;
-      at += length;
-      if (Math.floor(tag / 8) === 1) calls++;
-    } else break; // groups (3, 4) and invalid types: the decoder refuses them
-  }
-  return calls;
+  return limitRepeatedField(service, 'Pipeline', { number: 1, name: 'calls' }, MAX_PIPELINED_IN_FLIGHT);
 }
 
 /**
@@ -154,12 +110,12 @@ export function pipelineHandler(
     const reply = (r: PipelinedReply): void => outbox.add(r, (r.response as Buffer | undefined)?.byteLength ?? 0, inFlight === 1);
 
     let refused = false;
-    stream.on('data', (batch: PipelinedCalls__Output | TooManyCalls) => {
+    stream.on('data', (batch: PipelinedCalls__Output | OverLimit) => {
       if (refused) return;
       // More calls in one message than may ever be in flight (see pipelineService): end the stream.
-      if ('tooMany' in batch) {
+      if (isOverLimit(batch)) {
         refused = true;
-        const details = `a message of ${batch.tooMany} pipelined calls; at most ${MAX_PIPELINED_IN_FLIGHT} may be in flight on one pipeline: send fewer at once`;
+        const details = `a message of ${batch.overLimit.count} pipelined calls; at most ${MAX_PIPELINED_IN_FLIGHT} may be in flight on one pipeline: send fewer at once`;
         stream.emit('error', { ...serviceError('INVALID_ARGUMENT', details), code: grpc.status.RESOURCE_EXHAUSTED });
         return;
       }

@@ -83,6 +83,7 @@ export const MAX_MESSAGE_BYTES = 16 << 20;
  */
 export const PIPELINE_BATCH_BYTES = 1 << 20;
 export { EndOfTurn } from './end-of-turn.js';
+export { countFieldEntries, isOverLimit, limitRepeatedField, type OverLimit } from './message-limits.js';
 export { TurnBatcher } from './turn-batcher.js';
 export { errorMetadata, readErrorCode, readLeaderAddr } from './error-metadata.js';
 export {
