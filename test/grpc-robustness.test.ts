@@ -419,6 +419,28 @@ describe.sequential('gRPC robustness of a manager', () => {
     await expectHealthy('a join request with 1,500,000 labels', peak);
   });
 
+  it('a client without a certificate is refused before its request is read (1,500,000 labels in an UpdateNode)', async () => {
+    // Field 4 (add_labels), one map entry {key: i in base 36, value: ""} each.
+    const entries: Buffer[] = [];
+    for (let i = 0; i < 1_500_000; i++) {
+      const key = Buffer.from(i.toString(36));
+      entries.push(Buffer.from([0x22, key.length + 4, 0x0a, key.length]), key, Buffer.from([0x12, 0x00]));
+    }
+    const anonymous = rawClient(m.addr, { caPem: admin.caPem });
+    let peak = rssMiB(pid);
+    try {
+      const o = await unary(anonymous, PATHS.updateNode, Buffer.concat(entries), 30_000);
+      peak = Math.max(peak, rssMiB(pid));
+      expect(o.code, o.details).toBe(grpc.status.UNAUTHENTICATED);
+      expect(o.details).toBe("this call needs a certificate from the cluster CA; none was presented, or it was not issued by this cluster's CA");
+      const info = await unary(anonymous, PATHS.clusterInfo, controlProto().ClusterInfoRequest.serialize({}));
+      expect(info.code, info.details).toBe(grpc.status.UNAUTHENTICATED);
+    } finally {
+      anonymous.close();
+    }
+    await expectHealthy('an anonymous UpdateNode with 1,500,000 labels', peak);
+  });
+
   it('slowloris handshakes: half a TLS ClientHello on hundreds of connections', async () => {
     // The first bytes of a TLS 1.2 ClientHello record, and then nothing.
     const partial = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);

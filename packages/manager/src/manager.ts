@@ -41,6 +41,7 @@ import { ManagerError } from './errors.js';
 import { certificateAuthorityHandlers, warnIfShortCertExpiry } from './ca-service.js';
 import { finishIfDone, trustBundle } from './ca-rotation.js';
 import { joinHandlers, joinService } from './join-service.js';
+import { refuseAnonymousCalls } from './anonymous-calls.js';
 import { forceNewCluster } from './lifecycle/force-new-cluster.js';
 import { foundCluster } from './lifecycle/init.js';
 import { joinAsManager } from './lifecycle/join.js';
@@ -84,6 +85,7 @@ export class Manager implements ManagerHandle {
   private readonly transport: PeerTransport;
   private readonly server = new grpc.Server({
     ...SERVER_OPTIONS,
+    interceptors: [refuseAnonymousCalls],
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 500,
     // The server pings too: a worker whose agent hangs with its connection open (stopped,
