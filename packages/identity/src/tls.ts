@@ -148,6 +148,13 @@ export function serverCredentials(material: TlsMaterial): grpc.ServerCredentials
   return updatableServerCredentials(material).credentials;
 }
 
+/**
+ * How long a client may take to complete its TLS handshake with a manager before the
+ * connection is dropped (Node's default: 120 s). Generous for a slow link; short enough that
+ * connections stalled mid-handshake (a slowloris) do not accumulate.
+ */
+export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /** serverCredentials() that can move to a renewed certificate without a restart. */
 export function updatableServerCredentials(material: TlsMaterial): ServerTls {
   const first = providerValues(material);
@@ -158,8 +165,10 @@ export function updatableServerCredentials(material: TlsMaterial): ServerTls {
   // excepted: those travel on the sender's client stream) wait for the peer's delayed ACK —
   // tens of milliseconds per call. The credentials' constructor options reach the server's
   // socket options, and turning Nagle off there is the only hook grpc-js offers.
+  // The same hook bounds the TLS handshake: Node's default lets a client that sends half a
+  // ClientHello hold its connection (and socket) for two minutes.
   const options = creds._getConstructorOptions();
-  if (options) (options as { noDelay?: boolean }).noDelay = true;
+  if (options) Object.assign(options, { noDelay: true, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS });
   return {
     credentials: creds,
     update: (next) => {

@@ -9,8 +9,9 @@
 
 import { caDigest, JoinTokenError, parseJoinToken, signNodeCertificate, tokenMatches, validDaysOf } from '@shoal/identity';
 import { ConfChangeType, type NodeId } from '@shoal/raft';
-import { newId, type NodeObject } from '@shoal/store';
-import type { JoinHandlers, JoinRequest__Output, JoinResponse } from '@shoal/wire';
+import type * as grpc from '@grpc/grpc-js';
+import { MAX_LABELS, newId, type NodeObject } from '@shoal/store';
+import { isOverLimit, limitRepeatedField, type JoinHandlers, type JoinRequest__Output, type JoinResponse, type OverLimit } from '@shoal/wire';
 import { encodeConfChangeContext } from './conf-change-context.js';
 import { nowIso, proposeCommand, type ManagerContext } from './context.js';
 import { ManagerError, asManagerError } from './errors.js';
@@ -121,7 +122,15 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
 
   return {
     Join: (call, callback) => {
-      join(call.request).then(
+      const request: JoinRequest__Output | OverLimit = call.request;
+      if (isOverLimit(request)) {
+        const { count, max } = request.overLimit;
+        const err = new ManagerError('INVALID_ARGUMENT', `the join request has ${count} labels; a node holds at most ${max}: join with fewer labels`);
+        ctx.logger.warn({ err: err.message, code: err.code }, 'join refused');
+        callback(err.toServiceError());
+        return;
+      }
+      join(request).then(
         (res) => callback(null, res),
         (e: unknown) => {
           const err = asManagerError(e);
@@ -131,4 +140,14 @@ export function joinHandlers(ctx: ManagerContext, o: JoinServiceOptions): JoinHa
       );
     },
   };
+}
+
+/**
+ * `service` (Join) whose requests are counted before they are decoded: one with more labels
+ * than a node may hold is not decoded at all. Anyone may call Join: 15 MB of one-byte labels
+ * decode to 1.5 million entries — 400 MiB and 30 s of a blocked event loop — before the token
+ * is even read.
+ */
+export function joinService<S extends grpc.ServiceDefinition>(service: S): S {
+  return limitRepeatedField(service, 'Join', { number: 6, name: 'labels' }, MAX_LABELS);
 }

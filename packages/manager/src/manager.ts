@@ -30,7 +30,7 @@ import { controlHandlers } from './control-api.js';
 import { startLeaderDuties } from './leader/duties.js';
 import { LearnerPromoter } from './leader/learner-promoter/promotion-loop.js';
 import { Dispatcher } from './dispatcher.js';
-import { pipelineHandler } from './pipeline.js';
+import { pipelineHandler, pipelineService } from './pipeline.js';
 import { serviceHandlers } from './service-api.js';
 import { autoscaleHandlers } from './autoscale-api.js';
 import { dataPaths, type NodeConfig } from './data-dir.js';
@@ -40,7 +40,8 @@ import { committedStore } from './committed-state.js';
 import { ManagerError } from './errors.js';
 import { certificateAuthorityHandlers, warnIfShortCertExpiry } from './ca-service.js';
 import { finishIfDone, trustBundle } from './ca-rotation.js';
-import { joinHandlers } from './join-service.js';
+import { joinHandlers, joinService } from './join-service.js';
+import { refuseAnonymousCalls } from './anonymous-calls.js';
 import { forceNewCluster } from './lifecycle/force-new-cluster.js';
 import { foundCluster } from './lifecycle/init.js';
 import { joinAsManager } from './lifecycle/join.js';
@@ -85,6 +86,7 @@ export class Manager implements ManagerHandle {
   private readonly transport: PeerTransport;
   private readonly server = new grpc.Server({
     ...SERVER_OPTIONS,
+    interceptors: [refuseAnonymousCalls],
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 500,
     // The server pings too: a worker whose agent hangs with its connection open (stopped,
@@ -243,10 +245,13 @@ export class Manager implements ManagerHandle {
     const control = controlProto();
     this.server.addService(raft.RaftTransport.service, this.transport.handlers());
     const controlCalls = { ...controlHandlers(this.ctx), ...serviceHandlers(this.ctx, this.dispatcher), ...autoscaleHandlers(this.ctx) };
-    this.server.addService(control.Control.service, { ...controlCalls, Pipeline: pipelineHandler(control.Control.service, controlCalls, this.logger) });
+    this.server.addService(pipelineService(control.Control.service), {
+      ...controlCalls,
+      Pipeline: pipelineHandler(control.Control.service, controlCalls, this.logger),
+    });
     this.server.addService(dispatcherProto().Dispatcher.service, this.dispatcher.handlers());
     this.server.addService(
-      control.Join.service,
+      joinService(control.Join.service),
       joinHandlers(this.ctx, {
         timings: () => timingsFrom(this.store.cluster().settings),
         managers: () => {

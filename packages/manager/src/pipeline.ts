@@ -13,10 +13,13 @@
 // ours (a Raft apply answers dozens at once).
 
 import * as grpc from '@grpc/grpc-js';
-import { requireRole, type AuthenticatedCall } from '@shoal/identity';
+import { requireRole, serviceError, type AuthenticatedCall } from '@shoal/identity';
 import {
   PIPELINE_BATCH_BYTES,
   TurnBatcher,
+  isOverLimit,
+  limitRepeatedField,
+  type OverLimit,
   readErrorCode,
   readLeaderAddr,
   type PipelinedCall__Output,
@@ -35,6 +38,15 @@ type UnaryHandler = grpc.handleUnaryCall<unknown, unknown>;
 
 /** Calls a client may have in flight on one stream; more are refused until some complete. */
 export const MAX_PIPELINED_IN_FLIGHT = 4096;
+
+/**
+ * `service` (Control) whose Pipeline messages are counted before they are decoded: one with more
+ * calls than may be in flight is not decoded at all (@shoal/wire's limitRepeatedField). 16 MiB of
+ * tiny calls decode to 700,000 objects — 300 MiB and seconds of a blocked event loop.
+ */
+export function pipelineService<S extends grpc.ServiceDefinition>(service: S): S {
+  return limitRepeatedField(service, 'Pipeline', { number: 1, name: 'calls' }, MAX_PIPELINED_IN_FLIGHT);
+}
 
 /**
  * The Pipeline handler for `service`, running the unary `handlers` of the same service.
@@ -74,16 +86,39 @@ export function pipelineHandler(
       endWhenDrained();
     });
 
+    // A client that keeps sending calls but does not read the replies (slow, stuck or hostile)
+    // would have them pile up here without bound: stop reading its calls until the replies
+    // written so far have left. HTTP/2 flow control then stops the client from sending more.
+    let awaitingDrain = false;
+    const holdCallsUntilDrained = (): void => {
+      if (awaitingDrain) return;
+      awaitingDrain = true;
+      stream.pause();
+      stream.once('drain', () => {
+        awaitingDrain = false;
+        stream.resume();
+      });
+    };
+
     // The replies of one turn leave together (see TurnBatcher); the reply to the only call in
     // flight leaves at once.
     const outbox = new TurnBatcher<PipelinedReply>(PIPELINE_BATCH_BYTES, (replies) => {
       inFlight -= replies.length;
-      if (!stream.writableEnded && !stream.cancelled) stream.write({ replies });
+      if (!stream.writableEnded && !stream.cancelled && !stream.write({ replies })) holdCallsUntilDrained();
       endWhenDrained();
     });
     const reply = (r: PipelinedReply): void => outbox.add(r, (r.response as Buffer | undefined)?.byteLength ?? 0, inFlight === 1);
 
-    stream.on('data', (batch: PipelinedCalls__Output) => {
+    let refused = false;
+    stream.on('data', (batch: PipelinedCalls__Output | OverLimit) => {
+      if (refused) return;
+      // More calls in one message than may ever be in flight (see pipelineService): end the stream.
+      if (isOverLimit(batch)) {
+        refused = true;
+        const details = `a message of ${batch.overLimit.count} pipelined calls; at most ${MAX_PIPELINED_IN_FLIGHT} may be in flight on one pipeline: send fewer at once`;
+        stream.emit('error', { ...serviceError('INVALID_ARGUMENT', details), code: grpc.status.RESOURCE_EXHAUSTED });
+        return;
+      }
       for (const call of batch.calls) runCall(call);
     });
 

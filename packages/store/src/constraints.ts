@@ -46,6 +46,11 @@ export function parseConstraint(expr: string): Constraint {
   return { key, op, value };
 }
 
+/** The constraint as written: `parseConstraint(formatConstraint(c))` gives `c` back. */
+export function formatConstraint(c: Constraint): string {
+  return `${c.key}${c.op}${c.value}`;
+}
+
 // The scheduler matches the same few constraint strings against every node; parse each once.
 const parsed = new Map<string, Constraint>();
 const PARSED_CACHE_LIMIT = 4096;

@@ -33,6 +33,7 @@ export {
   NODE_AVAILABILITIES,
   NODE_ROLES,
   NODE_STATES,
+  MAX_LABELS,
   MAX_PUBLISH_ERRORS,
   RAFT_ROLES,
   RUNTIMES,
@@ -115,7 +116,7 @@ export {
   type TaskStatusReport,
   type TaskUpdate,
 } from './tasks.js';
-export { matchesConstraint, matchesConstraints, parseConstraint, type Constraint, type ConstraintOperator } from './constraints.js';
+export { formatConstraint, matchesConstraint, matchesConstraints, parseConstraint, type Constraint, type ConstraintOperator } from './constraints.js';
 export type { TaskItemFailure } from './transitions.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 export type { ChangeEvent, ClusterEvent, NodeEvent, RestoreEvent, ServiceEvent, StoreEvent, StoreListener, TaskEvent } from './events.js';

@@ -70,7 +70,7 @@ function list<T, W>(value: unknown, path: string, item: (v: T, path: string) => 
 }
 
 function strings(value: unknown, path: string): { items: string[] } | undefined {
-  return list<unknown, string>(value, path, (v, at) => text(v, at)!);
+  return list<unknown, string>(value, path, (v, at) => INPUT.string(v, at, ANY_LENGTH)); // an item: never absent
 }
 
 function stringMap(value: unknown, path: string): { entries: Record<string, string> } | undefined {
@@ -80,7 +80,8 @@ function stringMap(value: unknown, path: string): { entries: Record<string, stri
 
 /** A service spec, complete (from the store) or partial (what a client asks for), as sent. */
 export function serviceSpecToWire(spec: ServiceSpecInput): WireServiceSpec {
-  const v = fields(spec, 'spec', ['name', 'mode', 'replicas', 'task', 'ports', 'update', 'rollback', 'labels'])!;
+  // Not fields(): a missing spec is refused in words, not read as an empty one.
+  const v = INPUT.object(spec, 'spec', [], ['name', 'mode', 'replicas', 'task', 'ports', 'update', 'rollback', 'labels']);
   return {
     name: text(v.name, 'spec.name'),
     mode: text(v.mode, 'spec.mode'),
@@ -132,7 +133,7 @@ function taskSpecToWire(value: unknown, path: string): WireTaskSpec | undefined 
 }
 
 function portToWire(value: unknown, path: string): WirePortSpec {
-  const v = fields(value, path, ['published', 'target', 'protocol'])!;
+  const v = INPUT.object(value, path, [], ['published', 'target', 'protocol']); // a list item: never absent
   return {
     published: int(v.published, `${path}.published`),
     target: int(v.target, `${path}.target`),
@@ -156,7 +157,7 @@ function placementToWire(value: unknown, path: string): WirePlacement | undefine
   return {
     constraints: strings(v.constraints, `${path}.constraints`),
     preferences: list(v.preferences, `${path}.preferences`, (p, at) => ({
-      spread: text(fields(p, at, ['spread'])!.spread, `${at}.spread`),
+      spread: text(INPUT.object(p, at, [], ['spread']).spread, `${at}.spread`),
     })),
     maxReplicasPerNode: int(v.maxReplicasPerNode, `${path}.maxReplicasPerNode`),
   };

@@ -83,6 +83,7 @@ export const MAX_MESSAGE_BYTES = 16 << 20;
  */
 export const PIPELINE_BATCH_BYTES = 1 << 20;
 export { EndOfTurn } from './end-of-turn.js';
+export { countFieldEntries, isOverLimit, limitRepeatedField, type OverLimit } from './message-limits.js';
 export { TurnBatcher } from './turn-batcher.js';
 export { errorMetadata, readErrorCode, readLeaderAddr } from './error-metadata.js';
 export {
@@ -113,9 +114,19 @@ export const CLIENT_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
 };
 
+/**
+ * Streams (calls in progress) one client connection may hold open on a server at once. Node's
+ * default is about 4 billion: a client could open streams and send nothing until the server's
+ * memory runs out (each costs ~10 KiB). Far above what shoal's clients use (a Raft stream, a
+ * worker's session and its calls, a CLI's pipelined calls); a client over it waits for a free
+ * stream, it is not refused.
+ */
+export const MAX_CONCURRENT_STREAMS = 1000;
+
 /** Options for every shoal gRPC server (see CLIENT_OPTIONS). */
 export const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.enable_channelz': 0,
+  'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
 };
